@@ -1,0 +1,26 @@
+import type { Parsed, Schema } from './properties';
+
+/** The flat map of strings CloudFormation hands to `Fn::GetAtt`. */
+export type Data = Record<string, string>;
+
+/** What a lookup found: the id becomes the PhysicalResourceId, the data the attributes. */
+export interface LookupResult {
+  readonly id: string;
+  readonly data: Data;
+}
+
+/** What a lookup may use besides its properties. */
+export interface LookupContext {
+  /** Aborted when the Lambda is about to time out; pass it to every `send`. */
+  readonly abortSignal: AbortSignal;
+}
+
+/** One custom resource type: its schema, its clients and its lookup. */
+export interface LookupDefinition<S extends Schema, C> {
+  /** e.g. `Custom::VpcDependency`, used in messages. */
+  readonly resourceType: string;
+  readonly schema: S;
+  /** Creates the SDK clients once per container. */
+  readonly clients: () => C;
+  readonly lookup: (clients: C, props: Parsed<S>, context: LookupContext) => Promise<LookupResult>;
+}
