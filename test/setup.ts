@@ -1,0 +1,16 @@
+import 'aws-sdk-client-mock-jest';
+
+/**
+ * Keeps test output readable: the handlers log one JSON line per event start
+ * and answer. Tests that check logs read the spies (`jest.mocked(console.log)`).
+ */
+beforeEach(() => {
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
