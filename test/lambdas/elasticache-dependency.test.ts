@@ -1,0 +1,456 @@
+import {
+  CacheClusterNotFoundFault,
+  DescribeCacheClustersCommand,
+  DescribeReplicationGroupsCommand,
+  ElastiCacheClient,
+  InvalidParameterValueException,
+  ReplicationGroupNotFoundFault,
+  type CacheCluster,
+  type ReplicationGroup,
+} from '@aws-sdk/client-elasticache';
+import { mockClient } from 'aws-sdk-client-mock';
+import { definition, schema } from '../../lambdas/elasticache-dependency/definition';
+import {
+  cacheClusterData,
+  lookupCache,
+  replicationGroupData,
+} from '../../lambdas/elasticache-dependency/lookup';
+import { InputError, LookupError } from '../../lambdas/shared/errors';
+import { parseProperties } from '../../lambdas/shared/properties';
+
+const elasticacheMock = mockClient(ElastiCacheClient);
+
+beforeEach(() => {
+  elasticacheMock.reset();
+});
+
+describe('cache cluster data', () => {
+  it('gives the scalar fields of a memcached cluster, its nodes in id order and its configuration endpoint', () => {
+    // GIVEN a memcached cluster whose nodes arrive out of order
+    const cluster = memcachedCluster();
+
+    // WHEN
+    const data = cacheClusterData(cluster);
+
+    // THEN
+    expect(data).toEqual({
+      CacheClusterId: 'sessions',
+      ClientDownloadLandingPage: 'https://console.aws.amazon.com/elasticache/home#client-download:',
+      CacheNodeType: 'cache.t4g.micro',
+      Engine: 'memcached',
+      EngineVersion: '1.6.22',
+      CacheClusterStatus: 'available',
+      NumCacheNodes: '2',
+      PreferredAvailabilityZone: 'Multiple',
+      CacheClusterCreateTime: '2024-03-01T10:00:00.000Z',
+      PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      CacheSubnetGroupName: 'private',
+      AutoMinorVersionUpgrade: 'true',
+      AuthTokenEnabled: 'false',
+      TransitEncryptionEnabled: 'false',
+      AtRestEncryptionEnabled: 'false',
+      ARN: 'arn:aws:elasticache:eu-west-1:123456789012:cluster:sessions',
+      NetworkType: 'ipv4',
+      IpDiscovery: 'ipv4',
+      CacheNodeEndpoint0: 'sessions.abc123.0001.euw1.cache.amazonaws.com:11211',
+      CacheNodeEndpointAddress0: 'sessions.abc123.0001.euw1.cache.amazonaws.com',
+      CacheNodeEndpointPort0: '11211',
+      CacheNodeEndpoint1: 'sessions.abc123.0002.euw1.cache.amazonaws.com:11211',
+      CacheNodeEndpointAddress1: 'sessions.abc123.0002.euw1.cache.amazonaws.com',
+      CacheNodeEndpointPort1: '11211',
+      CacheNodeEndpoints:
+        'sessions.abc123.0001.euw1.cache.amazonaws.com:11211,sessions.abc123.0002.euw1.cache.amazonaws.com:11211',
+      ConfigurationEndpoint: 'sessions.abc123.cfg.euw1.cache.amazonaws.com:11211',
+      ConfigurationEndpointAddress: 'sessions.abc123.cfg.euw1.cache.amazonaws.com',
+      ConfigurationEndpointPort: '11211',
+    });
+  });
+
+  it('gives a Redis member cluster its replication group id and no configuration endpoint', () => {
+    // GIVEN
+    const cluster = redisMemberCluster();
+
+    // WHEN
+    const data = cacheClusterData(cluster);
+
+    // THEN
+    expect(data).toEqual({
+      CacheClusterId: 'orders-001',
+      CacheNodeType: 'cache.r7g.large',
+      Engine: 'redis',
+      EngineVersion: '7.1.0',
+      CacheClusterStatus: 'available',
+      NumCacheNodes: '1',
+      PreferredAvailabilityZone: 'eu-west-1a',
+      CacheClusterCreateTime: '2023-11-20T08:30:00.000Z',
+      ReplicationGroupId: 'orders',
+      SnapshotRetentionLimit: '1',
+      CacheNodeEndpoint0: 'orders-001.abc123.0001.euw1.cache.amazonaws.com:6379',
+      CacheNodeEndpointAddress0: 'orders-001.abc123.0001.euw1.cache.amazonaws.com',
+      CacheNodeEndpointPort0: '6379',
+      CacheNodeEndpoints: 'orders-001.abc123.0001.euw1.cache.amazonaws.com:6379',
+    });
+  });
+});
+
+describe('replication group data', () => {
+  it('gives a group without cluster mode its primary and reader endpoints and member clusters', () => {
+    // GIVEN
+    const group = redisGroup();
+
+    // WHEN
+    const data = replicationGroupData(group);
+
+    // THEN
+    expect(data).toEqual({
+      ReplicationGroupId: 'orders',
+      Description: 'orders cache',
+      Status: 'available',
+      AutomaticFailover: 'enabled',
+      MultiAZ: 'enabled',
+      ClusterEnabled: 'false',
+      CacheNodeType: 'cache.r7g.large',
+      TransitEncryptionEnabled: 'true',
+      ARN: 'arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:orders',
+      ReplicationGroupCreateTime: '2023-11-20T08:30:00.000Z',
+      Engine: 'redis',
+      PrimaryEndpoint: 'master.orders.abc123.euw1.cache.amazonaws.com:6379',
+      PrimaryEndpointAddress: 'master.orders.abc123.euw1.cache.amazonaws.com',
+      PrimaryEndpointPort: '6379',
+      ReaderEndpoint: 'replica.orders.abc123.euw1.cache.amazonaws.com:6379',
+      ReaderEndpointAddress: 'replica.orders.abc123.euw1.cache.amazonaws.com',
+      ReaderEndpointPort: '6379',
+      MemberClusters: 'orders-001,orders-002',
+    });
+  });
+
+  it('gives a group in cluster mode its configuration endpoint and member clusters', () => {
+    // GIVEN
+    const group = clusterModeGroup();
+
+    // WHEN
+    const data = replicationGroupData(group);
+
+    // THEN
+    expect(data).toEqual({
+      ReplicationGroupId: 'events',
+      Description: 'events cache',
+      Status: 'available',
+      AutomaticFailover: 'enabled',
+      ClusterEnabled: 'true',
+      CacheNodeType: 'cache.r7g.large',
+      Engine: 'valkey',
+      ConfigurationEndpoint: 'clustercfg.events.abc123.euw1.cache.amazonaws.com:6379',
+      ConfigurationEndpointAddress: 'clustercfg.events.abc123.euw1.cache.amazonaws.com',
+      ConfigurationEndpointPort: '6379',
+      MemberClusters: 'events-0001-001,events-0001-002,events-0002-001,events-0002-002',
+    });
+  });
+});
+
+describe('lookup', () => {
+  it('answers with the cache cluster of that id after one call', async () => {
+    // GIVEN
+    elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [memcachedCluster()] });
+
+    // WHEN
+    const result = await lookup('sessions');
+
+    // THEN
+    expect(result).toEqual({ id: 'sessions', data: cacheClusterData(memcachedCluster()) });
+    expect(inputsOf(DescribeCacheClustersCommand)).toEqual([{ CacheClusterId: 'sessions', ShowCacheNodeInfo: true }]);
+    expect(elasticacheMock).toHaveReceivedCommandTimes(DescribeReplicationGroupsCommand, 0);
+  });
+
+  it('asks for the id in lower case, as ElastiCache stores it', async () => {
+    // GIVEN
+    elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [memcachedCluster()] });
+
+    // WHEN
+    await lookup('Sessions');
+
+    // THEN
+    expect(inputsOf(DescribeCacheClustersCommand)).toEqual([{ CacheClusterId: 'sessions', ShowCacheNodeInfo: true }]);
+  });
+
+  it('answers with the replication group when no cache cluster has the id', async () => {
+    // GIVEN
+    elasticacheMock.on(DescribeCacheClustersCommand).rejects(clusterNotFound('orders'));
+    elasticacheMock.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [redisGroup()] });
+
+    // WHEN
+    const result = await lookup('orders');
+
+    // THEN
+    expect(result).toEqual({ id: 'orders', data: replicationGroupData(redisGroup()) });
+    expect(inputsOf(DescribeCacheClustersCommand)).toEqual([{ CacheClusterId: 'orders', ShowCacheNodeInfo: true }]);
+    expect(inputsOf(DescribeReplicationGroupsCommand)).toEqual([{ ReplicationGroupId: 'orders' }]);
+  });
+
+  it('passes the abort signal to every call', async () => {
+    // GIVEN
+    elasticacheMock.on(DescribeCacheClustersCommand).rejects(clusterNotFound('orders'));
+    elasticacheMock.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [redisGroup()] });
+    const abortSignal = new AbortController().signal;
+
+    // WHEN
+    await lookup('orders', abortSignal);
+
+    // THEN
+    const options = elasticacheMock.calls().map((call) => (call.args as unknown[])[1]);
+    expect(options).toEqual([{ abortSignal }, { abortSignal }]);
+  });
+
+  it('answers FAILED naming the id when neither a cache cluster nor a replication group has it', async () => {
+    // GIVEN
+    elasticacheMock.on(DescribeCacheClustersCommand).rejects(clusterNotFound('sesions'));
+    elasticacheMock.on(DescribeReplicationGroupsCommand).rejects(
+      new ReplicationGroupNotFoundFault({ message: 'ReplicationGroup sesions not found.', $metadata: {} }),
+    );
+
+    // WHEN
+    const error = await lookup('sesions').catch((e: unknown) => e);
+
+    // THEN
+    expect(error).toEqual(
+      new LookupError(
+        'no cache cluster and no replication group has the id "sesions" in this account and region; ' +
+          'check CacheId, and that the stack is in the region of the cache',
+      ),
+    );
+    expect(error).toBeInstanceOf(LookupError);
+  });
+
+  it.each<[string, CacheCluster, string]>([
+    [
+      'a cluster being created has no nodes yet',
+      { ...memcachedCluster(), CacheClusterStatus: 'creating', CacheNodes: [], ConfigurationEndpoint: undefined },
+      'cache cluster "sessions" is creating; its endpoints are not known yet. Deploy again when its status is available',
+    ],
+    [
+      'a node being added has no endpoint yet',
+      {
+        ...memcachedCluster(),
+        CacheClusterStatus: 'modifying',
+        CacheNodes: [...(memcachedCluster().CacheNodes ?? []), { CacheNodeId: '0003', CacheNodeStatus: 'creating' }],
+      },
+      'cache cluster "sessions" is modifying; its endpoints are not known yet. Deploy again when its status is available',
+    ],
+    [
+      'a memcached cluster has no configuration endpoint yet',
+      { ...memcachedCluster(), CacheClusterStatus: 'creating', ConfigurationEndpoint: undefined },
+      'cache cluster "sessions" is creating; its endpoints are not known yet. Deploy again when its status is available',
+    ],
+  ])('answers FAILED when %s', async (_case, cluster, reason) => {
+    // GIVEN
+    elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [cluster] });
+
+    // WHEN
+    const error = await lookup('sessions').catch((e: unknown) => e);
+
+    // THEN
+    expect(error).toEqual(new LookupError(reason));
+  });
+
+  it.each<[string, ReplicationGroup, string]>([
+    [
+      'a replication group being created has no primary endpoint yet',
+      { ...redisGroup(), Status: 'creating', NodeGroups: [{ NodeGroupId: '0001', Status: 'creating' }] },
+      'replication group "orders" is creating; its endpoints are not known yet. Deploy again when its status is available',
+    ],
+    [
+      'a replication group in cluster mode has no configuration endpoint yet',
+      { ...clusterModeGroup(), ReplicationGroupId: 'orders', Status: 'creating', ConfigurationEndpoint: undefined },
+      'replication group "orders" is creating; its endpoints are not known yet. Deploy again when its status is available',
+    ],
+  ])('answers FAILED when %s', async (_case, group, reason) => {
+    // GIVEN
+    elasticacheMock.on(DescribeCacheClustersCommand).rejects(clusterNotFound('orders'));
+    elasticacheMock.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [group] });
+
+    // WHEN
+    const error = await lookup('orders').catch((e: unknown) => e);
+
+    // THEN
+    expect(error).toEqual(new LookupError(reason));
+  });
+
+  it('lets other ElastiCache errors through without asking for a replication group', async () => {
+    // GIVEN
+    const denied = new InvalidParameterValueException({
+      message: 'The parameter CacheClusterId is not a valid identifier.',
+      $metadata: {},
+    });
+    elasticacheMock.on(DescribeCacheClustersCommand).rejects(denied);
+
+    // WHEN
+    const error = await lookup('sessions').catch((e: unknown) => e);
+
+    // THEN
+    expect(error).toBe(denied);
+    expect(elasticacheMock).toHaveReceivedCommandTimes(DescribeReplicationGroupsCommand, 0);
+  });
+});
+
+describe('properties', () => {
+  it.each([
+    ['sessions', 'sessions'],
+    ['Orders-001', 'Orders-001'],
+    ['  orders  ', 'orders'],
+  ])('accepts CacheId %j', (raw, expected) => {
+    expect(parseProperties(schema, { CacheId: raw })).toEqual({ CacheId: expected });
+  });
+
+  it.each([
+    [
+      {},
+      'missing required property CacheId (a cache cluster id or a replication group id, such as sessions-001 or sessions); valid properties are CacheId',
+    ],
+    [
+      { CacheId: 'my_cache' },
+      'CacheId "my_cache" is not valid: expected a cache cluster id or a replication group id, such as sessions-001 or sessions',
+    ],
+    [
+      { CacheId: '1cache' },
+      'CacheId "1cache" is not valid: expected a cache cluster id or a replication group id, such as sessions-001 or sessions',
+    ],
+    [{ CacheID: 'sessions' }, 'unknown property "CacheID"; valid properties are CacheId'],
+  ])('rejects %j', (raw, message) => {
+    expect(() => parseProperties(schema, raw)).toThrow(new InputError(message));
+  });
+
+  it('creates one ElastiCache client', () => {
+    expect(definition.clients().elasticache).toBeInstanceOf(ElastiCacheClient);
+  });
+});
+
+function lookup(cacheId: string, abortSignal = new AbortController().signal) {
+  const elasticache = new ElastiCacheClient({ region: 'eu-west-1' });
+  return lookupCache({ elasticache }, { CacheId: cacheId }, { abortSignal });
+}
+
+function inputsOf(command: typeof DescribeCacheClustersCommand | typeof DescribeReplicationGroupsCommand): unknown[] {
+  return elasticacheMock.commandCalls(command).map((call) => call.args[0].input);
+}
+
+function clusterNotFound(id: string): CacheClusterNotFoundFault {
+  return new CacheClusterNotFoundFault({ message: `CacheCluster ${id} not found.`, $metadata: {} });
+}
+
+function memcachedCluster(): CacheCluster {
+  return {
+    CacheClusterId: 'sessions',
+    ConfigurationEndpoint: { Address: 'sessions.abc123.cfg.euw1.cache.amazonaws.com', Port: 11211 },
+    ClientDownloadLandingPage: 'https://console.aws.amazon.com/elasticache/home#client-download:',
+    CacheNodeType: 'cache.t4g.micro',
+    Engine: 'memcached',
+    EngineVersion: '1.6.22',
+    CacheClusterStatus: 'available',
+    NumCacheNodes: 2,
+    PreferredAvailabilityZone: 'Multiple',
+    CacheClusterCreateTime: new Date('2024-03-01T10:00:00Z'),
+    PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+    PendingModifiedValues: {},
+    CacheSecurityGroups: [],
+    CacheParameterGroup: {
+      CacheParameterGroupName: 'default.memcached1.6',
+      ParameterApplyStatus: 'in-sync',
+      CacheNodeIdsToReboot: [],
+    },
+    CacheSubnetGroupName: 'private',
+    CacheNodes: [
+      memcachedNode('0002', 'eu-west-1b'),
+      memcachedNode('0001', 'eu-west-1a'),
+    ],
+    AutoMinorVersionUpgrade: true,
+    SecurityGroups: [{ SecurityGroupId: 'sg-0abc1234', Status: 'active' }],
+    AuthTokenEnabled: false,
+    TransitEncryptionEnabled: false,
+    AtRestEncryptionEnabled: false,
+    ARN: 'arn:aws:elasticache:eu-west-1:123456789012:cluster:sessions',
+    NetworkType: 'ipv4',
+    IpDiscovery: 'ipv4',
+  };
+}
+
+function memcachedNode(id: string, zone: string) {
+  return {
+    CacheNodeId: id,
+    CacheNodeStatus: 'available',
+    CacheNodeCreateTime: new Date('2024-03-01T10:00:00Z'),
+    Endpoint: { Address: `sessions.abc123.${id}.euw1.cache.amazonaws.com`, Port: 11211 },
+    ParameterGroupStatus: 'in-sync',
+    CustomerAvailabilityZone: zone,
+  };
+}
+
+function redisMemberCluster(): CacheCluster {
+  return {
+    CacheClusterId: 'orders-001',
+    CacheNodeType: 'cache.r7g.large',
+    Engine: 'redis',
+    EngineVersion: '7.1.0',
+    CacheClusterStatus: 'available',
+    NumCacheNodes: 1,
+    PreferredAvailabilityZone: 'eu-west-1a',
+    CacheClusterCreateTime: new Date('2023-11-20T08:30:00Z'),
+    CacheNodes: [
+      {
+        CacheNodeId: '0001',
+        Endpoint: { Address: 'orders-001.abc123.0001.euw1.cache.amazonaws.com', Port: 6379 },
+      },
+    ],
+    ReplicationGroupId: 'orders',
+    SnapshotRetentionLimit: 1,
+    LogDeliveryConfigurations: [],
+  };
+}
+
+function redisGroup(): ReplicationGroup {
+  return {
+    ReplicationGroupId: 'orders',
+    Description: 'orders cache',
+    Status: 'available',
+    PendingModifiedValues: {},
+    MemberClusters: ['orders-001', 'orders-002'],
+    NodeGroups: [
+      {
+        NodeGroupId: '0001',
+        Status: 'available',
+        PrimaryEndpoint: { Address: 'master.orders.abc123.euw1.cache.amazonaws.com', Port: 6379 },
+        ReaderEndpoint: { Address: 'replica.orders.abc123.euw1.cache.amazonaws.com', Port: 6379 },
+        NodeGroupMembers: [
+          { CacheClusterId: 'orders-001', CacheNodeId: '0001', CurrentRole: 'primary' },
+          { CacheClusterId: 'orders-002', CacheNodeId: '0001', CurrentRole: 'replica' },
+        ],
+      },
+    ],
+    AutomaticFailover: 'enabled',
+    MultiAZ: 'enabled',
+    ClusterEnabled: false,
+    CacheNodeType: 'cache.r7g.large',
+    TransitEncryptionEnabled: true,
+    ARN: 'arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:orders',
+    UserGroupIds: [],
+    ReplicationGroupCreateTime: new Date('2023-11-20T08:30:00Z'),
+    Engine: 'redis',
+  };
+}
+
+function clusterModeGroup(): ReplicationGroup {
+  return {
+    ReplicationGroupId: 'events',
+    Description: 'events cache',
+    Status: 'available',
+    MemberClusters: ['events-0001-001', 'events-0001-002', 'events-0002-001', 'events-0002-002'],
+    NodeGroups: [
+      { NodeGroupId: '0001', Status: 'available', Slots: '0-8191' },
+      { NodeGroupId: '0002', Status: 'available', Slots: '8192-16383' },
+    ],
+    AutomaticFailover: 'enabled',
+    ConfigurationEndpoint: { Address: 'clustercfg.events.abc123.euw1.cache.amazonaws.com', Port: 6379 },
+    ClusterEnabled: true,
+    CacheNodeType: 'cache.r7g.large',
+    Engine: 'valkey',
+  };
+}
