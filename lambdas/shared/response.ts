@@ -1,0 +1,97 @@
+import type { Request } from './event';
+import { type LogLocation, logLocation, shorten, withLogLocation } from './reason';
+import type { Data } from './types';
+
+/** The largest response body CloudFormation accepts, in bytes. */
+export const MAX_BODY_BYTES = 4096;
+
+/** The JSON document PUT to the ResponseURL. */
+export interface ResponseBody {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason?: string;
+  readonly PhysicalResourceId: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly Data?: Data;
+  readonly NoEcho?: boolean;
+}
+
+/** What the handler decided to answer, before it becomes a body. */
+export type Answer =
+  | { readonly status: 'SUCCESS'; readonly id: string; readonly data?: Data; readonly noEcho?: boolean }
+  | { readonly status: 'FAILED'; readonly sentence: string };
+
+/**
+ * The id to answer when the event found nothing new: the event's own
+ * `PhysicalResourceId` (a failed Update keeps it, a Delete echoes it), or
+ * for a Create `failed-<LogicalResourceId>-<RequestId>`, which marks the
+ * resource as one whose creation failed.
+ */
+export function keptId(request: Request): string {
+  return request.PhysicalResourceId ?? `failed-${request.LogicalResourceId}-${request.RequestId}`.slice(0, 1024);
+}
+
+/**
+ * Builds the body for an answer and its JSON. A body over `MAX_BODY_BYTES`
+ * becomes a `FAILED` answer whose `Reason` names the largest attributes.
+ */
+export function buildResponse(request: Request, answer: Answer, logs: LogLocation): { body: ResponseBody; json: string } {
+  const common = { StackId: request.StackId, RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId };
+  const failed = (sentence: string): ResponseBody => ({
+    Status: 'FAILED',
+    Reason: withLogLocation(sentence, logs),
+    PhysicalResourceId: keptId(request),
+    ...common,
+  });
+
+  if (answer.status === 'FAILED') return fitted(failed(answer.sentence));
+
+  const body: ResponseBody = {
+    Status: 'SUCCESS',
+    Reason: logLocation(logs),
+    PhysicalResourceId: answer.id,
+    ...common,
+    ...(answer.data && { Data: answer.data }),
+    ...(answer.noEcho && { NoEcho: true }),
+  };
+  const json = JSON.stringify(body);
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= MAX_BODY_BYTES) return { body, json };
+  return fitted(failed(oversizeSentence(bytes, answer.data ?? {})));
+}
+
+/**
+ * Names the attributes to leave out: the largest first, as many as it takes
+ * to fit (at most five).
+ */
+function oversizeSentence(bytes: number, data: Data): string {
+  const sizes = Object.entries(data)
+    .map(([name, value]) => ({ name, size: Buffer.byteLength(`${JSON.stringify(name)}:${JSON.stringify(value)},`) }))
+    .sort((a, b) => b.size - a.size);
+  const largest: typeof sizes = [];
+  let excess = bytes - MAX_BODY_BYTES;
+  for (const entry of sizes) {
+    if (excess <= 0 || largest.length === 5) break;
+    largest.push(entry);
+    excess -= entry.size;
+  }
+  const names = largest.map(({ name, size }) => `${name} (${size} bytes)`).join(', ');
+  return (
+    `the response would be ${bytes} bytes, more than the ${MAX_BODY_BYTES} CloudFormation accepts; ` +
+    `the largest attributes are ${names}. Leave them out with the type's Excludes or Includes properties where it has them, or look up less`
+  );
+}
+
+/**
+ * Shortens the `Reason` of a `FAILED` body until the body fits: each
+ * character cut saves at least one byte, and `…` costs three.
+ */
+function fitted(body: ResponseBody): { body: ResponseBody; json: string } {
+  const json = JSON.stringify(body);
+  const excess = Buffer.byteLength(json) - MAX_BODY_BYTES;
+  if (excess <= 0) return { body, json };
+  const reason = body.Reason ?? '';
+  const shorter = { ...body, Reason: shorten(reason, reason.length - excess - 3) };
+  return { body: shorter, json: JSON.stringify(shorter) };
+}
