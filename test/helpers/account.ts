@@ -6,6 +6,17 @@ import {
   type ListHostedZonesByNameCommandInput,
   type ListHostedZonesByNameCommandOutput,
 } from '@aws-sdk/client-route-53';
+import {
+  DescribeImagesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  type Filter,
+  type Image,
+  type Subnet,
+  type Tag,
+  type Vpc,
+} from '@aws-sdk/client-ec2';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 
 /** One request a fake account answered, with its input as it was when sent. */
@@ -142,4 +153,212 @@ function compareKeys(a: readonly string[], b: readonly string[]): number {
 function compareText(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
+}
+
+/** The account the fake EC2 answers for (`self`). */
+export const ACCOUNT_ID = '123456789012';
+/** The account Amazon's own images belong to (owner alias `amazon`). */
+export const AMAZON_ID = '137112412989';
+/** An account anyone could use to publish an image under any name. */
+export const STRANGER_ID = '999999999999';
+
+export interface FakeEc2Options {
+  /** Generated VPCs, named `team-0000`, `team-0001`, ... */
+  readonly vpcs?: number;
+  /** Generated subnets, spread over the generated VPCs and three zones. */
+  readonly subnets?: number;
+  /** Generated images, named `build-<family>-<n>`, owned by this account, Amazon and a stranger. */
+  readonly images?: number;
+  readonly extraVpcs?: readonly Vpc[];
+  readonly extraSubnets?: readonly Subnet[];
+  readonly extraImages?: readonly Image[];
+  /** How many items a page holds when a request gives no `MaxResults`. */
+  readonly pageSize?: number;
+}
+
+export interface FakeEc2 {
+  readonly mock: AwsClientStub<EC2Client>;
+  readonly vpcs: readonly Vpc[];
+  readonly subnets: readonly Subnet[];
+  readonly images: readonly Image[];
+  /** Every request answered so far, in order. */
+  readonly calls: FakeCall[];
+}
+
+interface PageInput {
+  readonly Filters?: Filter[];
+  readonly MaxResults?: number;
+  readonly NextToken?: string;
+}
+
+type Fields<T> = Record<string, (item: T) => Array<string | undefined>>;
+
+const VPC_FIELDS: Fields<Vpc> = {
+  'vpc-id': (vpc) => [vpc.VpcId],
+  'is-default': (vpc) => [String(vpc.IsDefault ?? false)],
+};
+
+const SUBNET_FIELDS: Fields<Subnet> = {
+  'vpc-id': (subnet) => [subnet.VpcId],
+  'default-for-az': (subnet) => [String(subnet.DefaultForAz ?? false)],
+};
+
+const IMAGE_FIELDS: Fields<Image> = {
+  name: (image) => [image.Name],
+  state: (image) => [image.State],
+  architecture: (image) => [image.Architecture],
+};
+
+/**
+ * An EC2 account that filters on the server as EC2 does: `Filters` (values
+ * with `*` and `?` wildcards and `\` escapes, `tag:<key>`), image `Owners`
+ * and deprecation, and pages with `MaxResults` (5 to 1000) and `NextToken`.
+ * An unknown filter name is an error, as it is in EC2.
+ */
+export function fakeEc2(options: FakeEc2Options = {}, mock: AwsClientStub<EC2Client> = mockClient(EC2Client)): FakeEc2 {
+  const generated = generatedVpcs(options.vpcs ?? 0);
+  const vpcs = [...generated, ...(options.extraVpcs ?? [])];
+  const subnets = [...generatedSubnets(options.subnets ?? 0, generated), ...(options.extraSubnets ?? [])];
+  const images = [...generatedImages(options.images ?? 0), ...(options.extraImages ?? [])];
+  const pageSize = options.pageSize ?? 1000;
+  const calls: FakeCall[] = [];
+  const record = (command: string, input: object) =>
+    calls.push({ command, input: structuredClone(input) as Record<string, unknown> });
+
+  mock.on(DescribeVpcsCommand).callsFake((input: PageInput) => {
+    record('DescribeVpcs', input);
+    const { items, NextToken } = page(filterItems(vpcs, input.Filters, VPC_FIELDS), input, pageSize);
+    return { Vpcs: items, NextToken };
+  });
+
+  mock.on(DescribeSubnetsCommand).callsFake((input: PageInput) => {
+    record('DescribeSubnets', input);
+    const { items, NextToken } = page(filterItems(subnets, input.Filters, SUBNET_FIELDS), input, pageSize);
+    return { Subnets: items, NextToken };
+  });
+
+  mock.on(DescribeImagesCommand).callsFake((input: PageInput & { Owners?: string[]; IncludeDeprecated?: boolean }) => {
+    record('DescribeImages', input);
+    const now = new Date().toISOString();
+    const visible = images.filter(
+      (image) =>
+        ownedBy(image, input.Owners) &&
+        (input.IncludeDeprecated || image.OwnerId === ACCOUNT_ID || !image.DeprecationTime || image.DeprecationTime > now),
+    );
+    const { items, NextToken } = page(filterItems(visible, input.Filters, IMAGE_FIELDS), input, pageSize);
+    return { Images: items, NextToken };
+  });
+
+  return { mock, vpcs, subnets, images, calls };
+}
+
+function ownedBy(image: Image, owners: string[] | undefined): boolean {
+  if (!owners || owners.length === 0) return true;
+  return owners.some((owner) => {
+    if (owner === 'self') return image.OwnerId === ACCOUNT_ID;
+    if (owner === 'amazon' || owner === 'aws-marketplace') return image.ImageOwnerAlias === owner;
+    return image.OwnerId === owner;
+  });
+}
+
+function filterItems<T extends { Tags?: Tag[] }>(items: readonly T[], filters: Filter[] | undefined, fields: Fields<T>): T[] {
+  const tests = (filters ?? []).map((filter) => {
+    const name = filter.Name ?? '';
+    const field = name.startsWith('tag:')
+      ? (item: T) => (item.Tags ?? []).filter((tag) => tag.Key === name.slice(4)).map((tag) => tag.Value)
+      : fields[name];
+    if (!field) throw ec2Error('InvalidParameterValue', `The filter '${name}' is invalid`);
+    const patterns = (filter.Values ?? []).map(wildcard);
+    return (item: T) => field(item).some((value) => value !== undefined && patterns.some((p) => p.test(value)));
+  });
+  return items.filter((item) => tests.every((test) => test(item)));
+}
+
+/** EC2 filter values: `*` is any text, `?` any one character, `\` makes the next character literal. */
+function wildcard(value: string): RegExp {
+  let source = '';
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i];
+    if (char === '\\' && i + 1 < value.length) source += escapeRegExp(value[++i]);
+    else if (char === '*') source += '.*';
+    else if (char === '?') source += '.';
+    else source += escapeRegExp(char);
+  }
+  return new RegExp(`^${source}$`, 's');
+}
+
+function escapeRegExp(char: string): string {
+  return char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function page<T>(items: T[], input: PageInput, pageSize: number): { items: T[]; NextToken?: string } {
+  if (input.MaxResults !== undefined && (input.MaxResults < 5 || input.MaxResults > 1000)) {
+    throw ec2Error('InvalidParameterValue', `Value ( ${input.MaxResults} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
+  }
+  const start = input.NextToken ? Number(input.NextToken.replace(/^page-/, '')) : 0;
+  const end = start + (input.MaxResults ?? pageSize);
+  return { items: items.slice(start, end), NextToken: end < items.length ? `page-${end}` : undefined };
+}
+
+function ec2Error(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name, $fault: 'client' });
+}
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, '0');
+}
+
+function generatedVpcs(count: number): Vpc[] {
+  return Array.from({ length: count }, (_, i) => ({
+    VpcId: `vpc-${hex(i, 17)}`,
+    OwnerId: ACCOUNT_ID,
+    State: 'available',
+    CidrBlock: `10.${i % 256}.0.0/16`,
+    DhcpOptionsId: 'dopt-0123456789abcdef0',
+    InstanceTenancy: 'default',
+    IsDefault: false,
+    Tags: [{ Key: 'Name', Value: `team-${String(i).padStart(4, '0')}` }],
+  }));
+}
+
+function generatedSubnets(count: number, vpcs: readonly Vpc[]): Subnet[] {
+  return Array.from({ length: vpcs.length === 0 ? 0 : count }, (_, j) => {
+    const vpc = vpcs[j % vpcs.length];
+    const index = Math.floor(j / vpcs.length);
+    return {
+      SubnetId: `subnet-${hex(j, 17)}`,
+      VpcId: vpc.VpcId,
+      OwnerId: ACCOUNT_ID,
+      State: 'available',
+      AvailabilityZone: `eu-west-1${'abc'[index % 3]}`,
+      CidrBlock: (vpc.CidrBlock ?? '').replace(/\.0\.0\/16$/, `.${index}.0/24`),
+      DefaultForAz: false,
+      MapPublicIpOnLaunch: false,
+      AvailableIpAddressCount: 251,
+    };
+  });
+}
+
+function generatedImages(count: number): Image[] {
+  const owners = [
+    { OwnerId: ACCOUNT_ID, Public: false },
+    { OwnerId: AMAZON_ID, ImageOwnerAlias: 'amazon', Public: true },
+    { OwnerId: STRANGER_ID, Public: true },
+  ];
+  const start = Date.UTC(2020, 0, 1);
+  return Array.from({ length: count }, (_, k) => ({
+    ImageId: `ami-${hex(k, 17)}`,
+    Name: `build-${String(k % 100).padStart(3, '0')}-${String(k).padStart(5, '0')}`,
+    ...owners[k % owners.length],
+    State: k % 10 === 9 ? 'pending' : 'available',
+    Architecture: k % 2 === 0 ? 'x86_64' : 'arm64',
+    CreationDate: new Date(start + k * 3_600_000).toISOString(),
+    ImageLocation: `${owners[k % owners.length].OwnerId}/build-${k}`,
+    ImageType: 'machine',
+    RootDeviceType: 'ebs',
+    RootDeviceName: '/dev/xvda',
+    VirtualizationType: 'hvm',
+    Hypervisor: 'xen',
+    SriovNetSupport: 'simple',
+  }));
 }
