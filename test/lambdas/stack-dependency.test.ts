@@ -1,0 +1,410 @@
+import { CloudFormationClient, CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { InputError, LookupError } from '../../lambdas/shared/errors';
+import { parseProperties } from '../../lambdas/shared/properties';
+import { definition, schema, type StackProperties } from '../../lambdas/stack-dependency/definition';
+import { lookupStack, renderEnvFile, selectOutputs } from '../../lambdas/stack-dependency/lookup';
+import { fakeCloudFormation, stack, stackId } from '../helpers/account-lookups';
+
+const cloudformationMock = mockClient(CloudFormationClient);
+
+const DATASTORES = stack('shared-datastores', {
+  SessionsEndpoint: 'sessions.abc123.cfg.euw1.cache.amazonaws.com:11211',
+  DatabaseUrl: 'postgres://db.internal:5432/app',
+  QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs',
+});
+
+beforeEach(() => {
+  cloudformationMock.reset();
+});
+
+describe('env-file', () => {
+  it('renders one KEY=value line per output, in output order', () => {
+    // GIVEN
+    const outputs = DATASTORES.Outputs ?? [];
+
+    // WHEN
+    const file = renderEnvFile('shared-datastores', outputs);
+
+    // THEN
+    expect(file).toBe(
+      'SessionsEndpoint=sessions.abc123.cfg.euw1.cache.amazonaws.com:11211\n' +
+        'DatabaseUrl=postgres://db.internal:5432/app\n' +
+        'QueueUrl=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs\n',
+    );
+  });
+
+  it('keeps spaces, equals signs and quotes of a value as they are', () => {
+    expect(renderEnvFile('web', [{ OutputKey: 'Greeting', OutputValue: ' a="b" = c ' }])).toBe(
+      'Greeting= a="b" = c \n',
+    );
+  });
+
+  it('is empty for a stack without outputs', () => {
+    expect(renderEnvFile('empty', [])).toBe('');
+  });
+
+  it.each([
+    ['a line feed', 'line one\nline two'],
+    ['a carriage return and line feed', 'line one\r\nline two'],
+    ['a carriage return', 'line one\rline two'],
+  ])('answers FAILED naming the output when its value holds %s', (_case, value) => {
+    // GIVEN
+    const outputs = [
+      { OutputKey: 'Port', OutputValue: '8080' },
+      { OutputKey: 'Certificate', OutputValue: value },
+    ];
+
+    // WHEN
+    const error = thrownLookupError(() => renderEnvFile('web', outputs));
+
+    // THEN
+    expect(error.message).toBe(
+      'output Certificate of stack "web" holds a line break, which an env-file cannot hold; ' +
+        'add Certificate to Excludes, or add Environment to Excludes to leave out the env-file',
+    );
+  });
+});
+
+describe('output selection', () => {
+  const outputs = DATASTORES.Outputs ?? [];
+
+  const ALL = ['SessionsEndpoint', 'DatabaseUrl', 'QueueUrl'];
+  it.each<[string, string[] | undefined, string[], string[]]>([
+    ['every output when neither is given', undefined, [], ALL],
+    ['the included outputs in stack order', ['QueueUrl', 'SessionsEndpoint'], [], ['SessionsEndpoint', 'QueueUrl']],
+    ['all but the excluded outputs', undefined, ['DatabaseUrl'], ['SessionsEndpoint', 'QueueUrl']],
+    ['the included outputs less the excluded ones', ['QueueUrl', 'DatabaseUrl'], ['DatabaseUrl'], ['QueueUrl']],
+    ['every output when Excludes names only Environment', undefined, ['Environment'], ALL],
+    ['every output when Excludes names a key the stack lacks', undefined, ['Missing'], ALL],
+  ])('gives %s', (_case, includes, excludes, keys) => {
+    expect(selectOutputs('shared-datastores', outputs, includes, excludes).map((o) => o.OutputKey)).toEqual(keys);
+  });
+
+  it.each<[string, string[], readonly { OutputKey: string; OutputValue: string }[], string]>([
+    [
+      'one key the stack lacks',
+      ['QueueURL'],
+      outputs as { OutputKey: string; OutputValue: string }[],
+      'Includes names an output that stack "shared-datastores" does not have: QueueURL; ' +
+        'its outputs are SessionsEndpoint, DatabaseUrl, QueueUrl. Correct Includes',
+    ],
+    [
+      'two keys the stack lacks',
+      ['QueueUrl', 'Redis', 'Bucket'],
+      outputs as { OutputKey: string; OutputValue: string }[],
+      'Includes names outputs that stack "shared-datastores" does not have: Redis, Bucket; ' +
+        'its outputs are SessionsEndpoint, DatabaseUrl, QueueUrl. Correct Includes',
+    ],
+    [
+      'a key of a stack without outputs',
+      ['QueueUrl'],
+      [],
+      'Includes names an output that stack "shared-datastores" does not have: QueueUrl; ' +
+        'it has no outputs. Correct Includes',
+    ],
+    [
+      'a key of a stack with many outputs',
+      ['Missing'],
+      Array.from({ length: 25 }, (_, i) => ({ OutputKey: `Key${i}`, OutputValue: 'v' })),
+      'Includes names an output that stack "shared-datastores" does not have: Missing; its outputs are ' +
+        'Key0, Key1, Key2, Key3, Key4, Key5, Key6, Key7, Key8, Key9, Key10, Key11, Key12, Key13, Key14, ' +
+        'Key15, Key16, Key17, Key18, Key19 and 5 more. Correct Includes',
+    ],
+  ])('answers FAILED naming missing and available keys when Includes names %s', (_c, includes, list, reason) => {
+    expect(thrownLookupError(() => selectOutputs('shared-datastores', list, includes, [])).message).toBe(reason);
+  });
+});
+
+describe('lookup', () => {
+  it('answers with one attribute per output, the env-file, the stack id and status after one call', async () => {
+    // GIVEN
+    const account = fakeCloudFormation({ extraStacks: [DATASTORES] }, cloudformationMock);
+
+    // WHEN
+    const result = await lookup({ StackName: 'shared-datastores' });
+
+    // THEN
+    expect(result).toEqual({
+      id: stackId('shared-datastores'),
+      data: {
+        SessionsEndpoint: 'sessions.abc123.cfg.euw1.cache.amazonaws.com:11211',
+        DatabaseUrl: 'postgres://db.internal:5432/app',
+        QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs',
+        Environment:
+          'SessionsEndpoint=sessions.abc123.cfg.euw1.cache.amazonaws.com:11211\n' +
+          'DatabaseUrl=postgres://db.internal:5432/app\n' +
+          'QueueUrl=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs\n',
+        StackId: stackId('shared-datastores'),
+        StackStatus: 'CREATE_COMPLETE',
+      },
+    });
+    expect(account.calls).toEqual([{ command: 'DescribeStacks', input: { StackName: 'shared-datastores' } }]);
+  });
+
+  it('finds the stack by its id', async () => {
+    // GIVEN
+    const account = fakeCloudFormation({ extraStacks: [DATASTORES] }, cloudformationMock);
+
+    // WHEN
+    const result = await lookup({ StackName: stackId('shared-datastores') });
+
+    // THEN
+    expect(result.id).toBe(stackId('shared-datastores'));
+    expect(account.calls).toEqual([{ command: 'DescribeStacks', input: { StackName: stackId('shared-datastores') } }]);
+  });
+
+  it('passes the abort signal to the call', async () => {
+    // GIVEN
+    fakeCloudFormation({ extraStacks: [DATASTORES] }, cloudformationMock);
+    const abortSignal = new AbortController().signal;
+
+    // WHEN
+    await lookup({ StackName: 'shared-datastores' }, abortSignal);
+
+    // THEN
+    expect(cloudformationMock.calls().map((call) => (call.args as unknown[])[1])).toEqual([{ abortSignal }]);
+  });
+
+  it('leaves the Environment attribute out when Excludes names it, so values may hold line breaks', async () => {
+    // GIVEN
+    const web = stack('web', { Port: '8080', Banner: 'Welcome\nto the service' });
+    fakeCloudFormation({ extraStacks: [web] }, cloudformationMock);
+
+    // WHEN
+    const result = await lookup({ StackName: 'web', Excludes: ['Environment'] });
+
+    // THEN
+    expect(result.data).toEqual({
+      Port: '8080',
+      Banner: 'Welcome\nto the service',
+      StackId: stackId('web'),
+      StackStatus: 'CREATE_COMPLETE',
+    });
+  });
+
+  it('leaves included and excluded outputs out of both the attributes and the env-file', async () => {
+    // GIVEN
+    fakeCloudFormation({ extraStacks: [DATASTORES] }, cloudformationMock);
+
+    // WHEN
+    const result = await lookup({
+      StackName: 'shared-datastores',
+      Includes: ['QueueUrl', 'DatabaseUrl'],
+      Excludes: ['DatabaseUrl'],
+    });
+
+    // THEN
+    expect(result.data).toEqual({
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs',
+      Environment: 'QueueUrl=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs\n',
+      StackId: stackId('shared-datastores'),
+      StackStatus: 'CREATE_COMPLETE',
+    });
+  });
+
+  it('answers FAILED naming the output whose value holds a line break when the env-file is wanted', async () => {
+    // GIVEN
+    const web = stack('web', { Port: '8080', Banner: 'Welcome\nto the service' });
+    fakeCloudFormation({ extraStacks: [web] }, cloudformationMock);
+
+    // WHEN
+    const error = await lookupError(lookup({ StackName: 'web' }));
+
+    // THEN
+    expect(error.message).toBe(
+      'output Banner of stack "web" holds a line break, which an env-file cannot hold; ' +
+        'add Banner to Excludes, or add Environment to Excludes to leave out the env-file',
+    );
+  });
+
+  it('keeps the env-file under Environment, StackId and StackStatus when outputs have those keys too', async () => {
+    // GIVEN
+    fakeCloudFormation(
+      { extraStacks: [stack('web', { Environment: 'production', StackStatus: 'green' })] },
+      cloudformationMock,
+    );
+
+    // WHEN
+    const result = await lookup({ StackName: 'web' });
+
+    // THEN
+    expect(result.data).toEqual({
+      Environment: 'Environment=production\nStackStatus=green\n',
+      StackId: stackId('web'),
+      StackStatus: 'CREATE_COMPLETE',
+    });
+  });
+
+  const STABLE =
+    'CREATE_COMPLETE, UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE, IMPORT_COMPLETE, IMPORT_ROLLBACK_COMPLETE';
+  it.each(STABLE.split(', '))('answers with the outputs of a stack in %s', async (status) => {
+    // GIVEN
+    fakeCloudFormation({ extraStacks: [stack('web', { Port: '8080' }, status)] }, cloudformationMock);
+
+    // WHEN
+    const result = await lookup({ StackName: 'web' });
+
+    // THEN
+    expect(result.data).toEqual({
+      Port: '8080',
+      Environment: 'Port=8080\n',
+      StackId: stackId('web'),
+      StackStatus: status,
+    });
+  });
+
+  it.each([
+    ['CREATE_IN_PROGRESS', 'its outputs may still change. Deploy again when it has finished'],
+    ['UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'its outputs may still change. Deploy again when it has finished'],
+    ['REVIEW_IN_PROGRESS', 'its outputs may still change. Deploy again when it has finished'],
+    ['ROLLBACK_COMPLETE', 'its creation failed, so it has no outputs. Delete it and create it again'],
+    ['CREATE_FAILED', 'its last operation failed. Repair the stack, then deploy again'],
+    ['UPDATE_ROLLBACK_FAILED', 'its last operation failed. Repair the stack, then deploy again'],
+    ['DELETE_FAILED', 'its last operation failed. Repair the stack, then deploy again'],
+  ])('answers FAILED saying why a stack in %s cannot be used', async (status, advice) => {
+    // GIVEN
+    fakeCloudFormation({ extraStacks: [stack('web', { Port: '8080' }, status)] }, cloudformationMock);
+
+    // WHEN
+    const error = await lookupError(lookup({ StackName: 'web' }));
+
+    // THEN
+    expect(error.message).toBe(`stack "web" is ${status}, not one of the stable states ${STABLE}; ${advice}`);
+  });
+
+  it('answers FAILED saying a stack found by id was deleted', async () => {
+    // GIVEN
+    fakeCloudFormation({ extraStacks: [stack('web', {}, 'DELETE_COMPLETE')] }, cloudformationMock);
+
+    // WHEN
+    const error = await lookupError(lookup({ StackName: stackId('web') }));
+
+    // THEN
+    expect(error.message).toBe(
+      `stack "web" is DELETE_COMPLETE, not one of the stable states ${STABLE}; ` +
+        'it was deleted. Create it again, or correct StackName',
+    );
+  });
+
+  it.each([
+    [
+      'no stack has the name',
+      'shared-datastore',
+      'no stack is named "shared-datastore" in this account and region; ' +
+        'check StackName (stacks in other regions or accounts cannot be looked up)',
+    ],
+    [
+      'the stack of that name was deleted',
+      'retired',
+      'no stack is named "retired" in this account and region; ' +
+        'check StackName (stacks in other regions or accounts cannot be looked up)',
+    ],
+    [
+      'no stack has the id',
+      stackId('elsewhere'),
+      `no stack has the id "${stackId('elsewhere')}" in this account and region; ` +
+        'check StackName (stacks in other regions or accounts cannot be looked up)',
+    ],
+  ])('answers FAILED naming what was asked when %s', async (_case, stackName, reason) => {
+    // GIVEN
+    fakeCloudFormation({ extraStacks: [DATASTORES, stack('retired', {}, 'DELETE_COMPLETE')] }, cloudformationMock);
+
+    // WHEN
+    const error = await lookupError(lookup({ StackName: stackName }));
+
+    // THEN
+    expect(error.message).toBe(reason);
+  });
+
+  it('lets other CloudFormation errors through', async () => {
+    // GIVEN
+    const denied = new CloudFormationServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+      message: 'User is not authorized to perform: cloudformation:DescribeStacks',
+    });
+    cloudformationMock.rejects(denied);
+
+    // WHEN
+    const error = await lookup({ StackName: 'shared-datastores' }).catch((e: unknown) => e);
+
+    // THEN
+    expect(error).toBe(denied);
+  });
+});
+
+describe('scale', () => {
+  it('makes one call however many stacks the account has', async () => {
+    // GIVEN an account with 1,000 stacks
+    const account = fakeCloudFormation({ stacks: 1000 }, cloudformationMock);
+
+    // WHEN
+    const result = await lookup({ StackName: 'service-0999' });
+
+    // THEN
+    expect(result.id).toBe(stackId('service-0999'));
+    expect(result.data.TableName).toBe('service-0999-items');
+    expect(account.calls).toEqual([{ command: 'DescribeStacks', input: { StackName: 'service-0999' } }]);
+  });
+});
+
+describe('properties', () => {
+  it.each<[Record<string, unknown>, StackProperties]>([
+    [{ StackName: 'shared-datastores' }, { StackName: 'shared-datastores' }],
+    [{ StackName: stackId('web') }, { StackName: stackId('web') }],
+    [
+      { StackName: 'web', Excludes: 'Environment, Banner', Includes: '["Port","Banner"]' },
+      { StackName: 'web', Excludes: ['Environment', 'Banner'], Includes: ['Port', 'Banner'] },
+    ],
+  ])('accepts %j', (raw, expected) => {
+    expect(parseProperties(schema, raw)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      { StackName: 'shared_datastores' },
+      'StackName "shared_datastores" is not valid: expected a stack name or stack id, such as shared-datastores',
+    ],
+    [
+      { StackName: 'web', Includes: 'Port,Queue-Url' },
+      'Includes item "Queue-Url" is not valid: expected the only output keys to give',
+    ],
+    [
+      { StackName: 'web', Exclude: 'Environment' },
+      'unknown property "Exclude"; valid properties are StackName, Excludes, Includes',
+    ],
+  ])('rejects %j', (raw, message) => {
+    expect(() => parseProperties(schema, raw)).toThrow(new InputError(message));
+  });
+
+  it('creates one CloudFormation client', () => {
+    expect(definition.clients().cloudformation).toBeInstanceOf(CloudFormationClient);
+  });
+});
+
+function lookup(props: StackProperties, abortSignal = new AbortController().signal) {
+  const cloudformation = new CloudFormationClient({ region: 'eu-west-1' });
+  return lookupStack({ cloudformation }, props, { abortSignal });
+}
+
+async function lookupError(promise: Promise<unknown>): Promise<LookupError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LookupError);
+  return error as LookupError;
+}
+
+function thrownLookupError(action: () => unknown): LookupError {
+  let error: unknown;
+  try {
+    action();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(LookupError);
+  return error as LookupError;
+}
