@@ -61,25 +61,17 @@ export function buildResponse(request: Request, answer: Answer, logs: LogLocatio
   return fitted(failed(oversizeSentence(bytes, answer.data ?? {})));
 }
 
-/**
- * Names the attributes to leave out: the largest first, as many as it takes
- * to fit (at most five).
- */
+/** Names the three largest attributes, with their share of the body in bytes. */
 function oversizeSentence(bytes: number, data: Data): string {
-  const sizes = Object.entries(data)
+  const largest = Object.entries(data)
     .map(([name, value]) => ({ name, size: Buffer.byteLength(`${JSON.stringify(name)}:${JSON.stringify(value)},`) }))
-    .sort((a, b) => b.size - a.size);
-  const largest: typeof sizes = [];
-  let excess = bytes - MAX_BODY_BYTES;
-  for (const entry of sizes) {
-    if (excess <= 0 || largest.length === 5) break;
-    largest.push(entry);
-    excess -= entry.size;
-  }
-  const names = largest.map(({ name, size }) => `${name} (${size} bytes)`).join(', ');
+    .sort((a, b) => b.size - a.size)
+    .slice(0, 3)
+    .map(({ name, size }) => `${name} (${size} bytes)`);
   return (
     `the response would be ${bytes} bytes, more than the ${MAX_BODY_BYTES} CloudFormation accepts; ` +
-    `the largest attributes are ${names}. Leave them out with the type's Excludes or Includes properties where it has them, or look up less`
+    `the largest attributes are ${largest.join(', ')}. ` +
+    "Leave them out with the type's Excludes or Includes properties where it has them, or look up less"
   );
 }
 
