@@ -1,0 +1,150 @@
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Dependency, requirePattern, requireText, type DependencyProps } from './dependency';
+import { CERTIFICATE_DEPENDENCY } from './types';
+
+export interface CertificateDependencyProps extends DependencyProps {
+  /**
+   * Regular expression matched against the whole name of an IAM server
+   * certificate. Give this or `domainName`.
+   *
+   * @default - an ACM certificate is looked up by `domainName`
+   */
+  readonly certificateName?: string;
+  /**
+   * An issued ACM certificate for this domain (exact or wildcard). Give this or `certificateName`.
+   *
+   * @default - an IAM server certificate is looked up by `certificateName`
+   */
+  readonly domainName?: string;
+  /**
+   * The ACM region, such as `us-east-1` for CloudFront. Only with `domainName`.
+   *
+   * @default - the stack's region
+   */
+  readonly region?: string;
+}
+
+/**
+ * Looks up a certificate at deploy time: an ACM certificate by domain name,
+ * or an IAM server certificate by a pattern of its name. Among several
+ * matches the one that expires last wins.
+ *
+ * @example
+ * const certificate = new CertificateDependency(this, 'Certificate', { domainName: 'www.example.com' });
+ * listener.addCertificates('Default', [certificate.toCertificate()]);
+ */
+export class CertificateDependency extends Dependency {
+  /** `acm` or `iam`: which kind of certificate the lookup finds. */
+  public readonly kind: 'acm' | 'iam';
+  private certificate?: acm.ICertificate;
+
+  constructor(scope: Construct, id: string, props: CertificateDependencyProps) {
+    const owner = `CertificateDependency ${scope.node.path}/${id}`;
+    if ((props.certificateName === undefined) === (props.domainName === undefined)) {
+      throw new Error(`${owner}: give exactly one of certificateName (an IAM server certificate) and domainName (an ACM certificate)`);
+    }
+    if (props.certificateName !== undefined && !Token.isUnresolved(props.certificateName)) {
+      requireText(owner, 'certificateName', props.certificateName);
+      try {
+        new RegExp(props.certificateName);
+      } catch {
+        throw new Error(`${owner}: certificateName must be a regular expression, got "${props.certificateName}"`);
+      }
+    }
+    requirePattern(owner, 'domainName', props.domainName, /^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'a domain name such as www.example.com');
+    if (props.region !== undefined && props.domainName === undefined) {
+      throw new Error(`${owner}: region applies only to ACM certificates, which are found by domainName`);
+    }
+    requirePattern(owner, 'region', props.region, /^[a-z]{2}(-[a-z]+)+-\d+$/, 'a region such as us-east-1');
+    super(
+      scope,
+      id,
+      CERTIFICATE_DEPENDENCY,
+      { CertificateName: props.certificateName, DomainName: props.domainName, Region: props.region },
+      props,
+    );
+    this.kind = props.domainName === undefined ? 'iam' : 'acm';
+  }
+
+  /** The certificate's ARN. */
+  public get arn(): string {
+    return this.attribute('Arn');
+  }
+
+  /** IAM: the server certificate's path. */
+  public get path(): string {
+    return this.iamAttribute('Path');
+  }
+
+  /** IAM: the server certificate's name. */
+  public get serverCertificateName(): string {
+    return this.iamAttribute('ServerCertificateName');
+  }
+
+  /** IAM: the server certificate's id. */
+  public get serverCertificateId(): string {
+    return this.iamAttribute('ServerCertificateId');
+  }
+
+  /** IAM: when the server certificate was uploaded, ISO 8601. */
+  public get uploadDate(): string {
+    return this.iamAttribute('UploadDate');
+  }
+
+  /** IAM: when the server certificate expires, ISO 8601. */
+  public get expiration(): string {
+    return this.iamAttribute('Expiration');
+  }
+
+  /** ACM: the certificate's domain name. */
+  public get domainName(): string {
+    return this.acmAttribute('DomainName');
+  }
+
+  /** ACM: always `ISSUED`: other certificates do not count. */
+  public get status(): string {
+    return this.acmAttribute('Status');
+  }
+
+  /** ACM: when the certificate expires, ISO 8601. */
+  public get notAfter(): string {
+    return this.acmAttribute('NotAfter');
+  }
+
+  /** ACM: `AMAZON_ISSUED`, `IMPORTED` or `PRIVATE`. */
+  public get type(): string {
+    return this.acmAttribute('Type');
+  }
+
+  /** ACM: such as `RSA_2048` or `EC_prime256v1`. */
+  public get keyAlgorithm(): string {
+    return this.acmAttribute('KeyAlgorithm');
+  }
+
+  /** ACM: the subject alternative names, comma-separated. */
+  public get subjectAlternativeNames(): string {
+    return this.acmAttribute('SubjectAlternativeNames');
+  }
+
+  /** The ACM certificate as an `ICertificate`, for load balancers and CloudFront. */
+  public toCertificate(): acm.ICertificate {
+    this.certificate ??= acm.Certificate.fromCertificateArn(this, 'Certificate', this.acmAttribute('Arn'));
+    return this.certificate;
+  }
+
+  private iamAttribute(name: string): string {
+    if (this.kind !== 'iam') {
+      throw new Error(`CertificateDependency ${this.node.path}: ${name} is an attribute of IAM server certificates, but this lookup finds an ACM certificate by domainName`);
+    }
+    return this.attribute(name);
+  }
+
+  private acmAttribute(name: string): string {
+    if (this.kind !== 'acm') {
+      throw new Error(`CertificateDependency ${this.node.path}: ${name} is an attribute of ACM certificates, but this lookup finds an IAM server certificate by certificateName`);
+    }
+    return this.attribute(name);
+  }
+}

@@ -1,0 +1,152 @@
+import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { Dependency, requirePattern, requireText, type DependencyProps } from './dependency';
+import { IMAGE_DEPENDENCY } from './types';
+
+const OWNER = /^(\d{12}|self|amazon|aws-marketplace|aws-backup-vault)$/;
+const ARCHITECTURE = /^(i386|x86_64|arm64|x86_64_mac|arm64_mac)$/;
+
+export interface ImageDependencyProps extends DependencyProps {
+  /** AMI name; `*` and `?` are wildcards, such as `al2023-ami-2023.*-kernel-*-arm64`. */
+  readonly imageName: string;
+  /**
+   * Account ids, or `self`, `amazon`, `aws-marketplace`, whose images count.
+   *
+   * @default ['self', 'amazon'] - never an image that any stranger could publish under a matching name
+   */
+  readonly owners?: readonly string[];
+  /**
+   * Only images of this architecture, such as `x86_64` or `arm64`.
+   *
+   * @default - any architecture
+   */
+  readonly architecture?: string;
+}
+
+/**
+ * Looks up the newest available AMI whose name matches, at deploy time.
+ *
+ * @example
+ * const image = new ImageDependency(this, 'Image', {
+ *   imageName: 'al2023-ami-2023.*-kernel-*-arm64',
+ *   owners: ['amazon'],
+ * });
+ * new ec2.Instance(this, 'Host', { machineImage: image.toMachineImage(), vpc, instanceType });
+ */
+export class ImageDependency extends Dependency {
+  constructor(scope: Construct, id: string, props: ImageDependencyProps) {
+    const owner = `ImageDependency ${scope.node.path}/${id}`;
+    requireText(owner, 'imageName', props.imageName);
+    if (props.owners !== undefined && !Token.isUnresolved(props.owners)) {
+      if (props.owners.length === 0) throw new Error(`${owner}: owners must name at least one owner, or be left out`);
+      for (const name of props.owners) {
+        requirePattern(owner, 'owners', name, OWNER, 'account ids or self, amazon, aws-marketplace');
+      }
+    }
+    requirePattern(owner, 'architecture', props.architecture, ARCHITECTURE, 'one of i386, x86_64, arm64, x86_64_mac, arm64_mac');
+    super(
+      scope,
+      id,
+      IMAGE_DEPENDENCY,
+      { ImageName: props.imageName, Owners: props.owners, Architecture: props.architecture },
+      props,
+    );
+  }
+
+  /** The AMI id, such as `ami-0abc1234`. */
+  public get imageId(): string {
+    return this.attribute('ImageId');
+  }
+
+  /** The AMI name. */
+  public get imageName(): string {
+    return this.attribute('Name');
+  }
+
+  /** The AMI's description. */
+  public get description(): string {
+    return this.attribute('Description');
+  }
+
+  /** The AMI's location, `<owner>/<name>`. */
+  public get imageLocation(): string {
+    return this.attribute('ImageLocation');
+  }
+
+  /** Always `available`: other images do not count. */
+  public get state(): string {
+    return this.attribute('State');
+  }
+
+  /** The account id of the owner. */
+  public get ownerId(): string {
+    return this.attribute('OwnerId');
+  }
+
+  /** When the AMI was created, ISO 8601. */
+  public get creationDate(): string {
+    return this.attribute('CreationDate');
+  }
+
+  /** `true` for a public image. */
+  public get isPublic(): string {
+    return this.attribute('Public');
+  }
+
+  /** Such as `x86_64` or `arm64`. */
+  public get architecture(): string {
+    return this.attribute('Architecture');
+  }
+
+  /** Such as `machine`. */
+  public get imageType(): string {
+    return this.attribute('ImageType');
+  }
+
+  /** Such as `simple`, when enhanced networking is on. */
+  public get sriovNetSupport(): string {
+    return this.attribute('SriovNetSupport');
+  }
+
+  /** `ebs` or `instance-store`. */
+  public get rootDeviceType(): string {
+    return this.attribute('RootDeviceType');
+  }
+
+  /** Such as `/dev/xvda`. */
+  public get rootDeviceName(): string {
+    return this.attribute('RootDeviceName');
+  }
+
+  /** `hvm` or `paravirtual`. */
+  public get virtualizationType(): string {
+    return this.attribute('VirtualizationType');
+  }
+
+  /** `xen` or `nitro`. */
+  public get hypervisor(): string {
+    return this.attribute('Hypervisor');
+  }
+
+  /** The AMI's tags as `key=value` pairs, comma-separated. */
+  public get tags(): string {
+    return this.attribute('Tags');
+  }
+
+  /** How many available images matched the name. */
+  public get matchCount(): string {
+    return this.attribute('MatchCount');
+  }
+
+  /**
+   * The image as an `IMachineImage` for `ec2.Instance` and launch templates:
+   * a Linux image, with empty Linux user data.
+   */
+  public toMachineImage(): ec2.IMachineImage {
+    const imageId = this.imageId;
+    return {
+      getImage: () => ({ imageId, osType: ec2.OperatingSystemType.LINUX, userData: ec2.UserData.forLinux() }),
+    };
+  }
+}

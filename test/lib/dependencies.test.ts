@@ -1,0 +1,374 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  CertificateDependency,
+  Dependency,
+  DependencyFunction,
+  ElasticacheDependency,
+  ImageDependency,
+  Route53Dependency,
+  StackDependency,
+  VpcDependency,
+} from '../../lib/dependencies';
+
+/** One stack that uses every lookup, synthesized once for the whole file. */
+let app: App;
+let stack: Stack;
+let template: Template;
+let vpc: VpcDependency;
+let zone: Route53Dependency;
+let image: ImageDependency;
+let cache: ElasticacheDependency;
+let datastores: StackDependency;
+let acmCertificate: CertificateDependency;
+let iamCertificate: CertificateDependency;
+let host: ec2.Instance;
+
+beforeAll(() => {
+  app = new App();
+  stack = new Stack(app, 'Lookups');
+  vpc = new VpcDependency(stack, 'Vpc', { vpcName: 'main', onlyDefaultSubnets: true });
+  new VpcDependency(stack, 'OtherVpc', { vpcName: 'default', refresh: '2024-06-01' });
+  zone = new Route53Dependency(stack, 'Zone', { domainName: 'internal.example.com', privateZone: true, vpcId: vpc.vpcId });
+  image = new ImageDependency(stack, 'Image', {
+    imageName: 'al2023-ami-2023.*-kernel-*-arm64',
+    owners: ['amazon', '123456789012'],
+    architecture: 'arm64',
+  });
+  cache = new ElasticacheDependency(stack, 'Cache', { cacheId: 'sessions' });
+  datastores = new StackDependency(stack, 'Datastores', {
+    stackName: 'datastores-dev',
+    excludes: ['AdminPassword'],
+    noEcho: true,
+  });
+  acmCertificate = new CertificateDependency(stack, 'AcmCertificate', { domainName: 'www.example.com', region: 'us-east-1' });
+  iamCertificate = new CertificateDependency(stack, 'IamCertificate', { certificateName: '^www-[0-9]+$' });
+
+  const network = vpc.toVpc({ subnetCount: 2 });
+  const securityGroup = new ec2.SecurityGroup(stack, 'HostSecurityGroup', { vpc: network, allowAllOutbound: false });
+  host = new ec2.Instance(stack, 'Host', {
+    vpc: network,
+    securityGroup,
+    instanceType: new ec2.InstanceType('t4g.nano'),
+    machineImage: image.toMachineImage(),
+  });
+  new route53.ARecord(stack, 'HostRecord', {
+    zone: zone.toHostedZone(),
+    recordName: 'host',
+    target: route53.RecordTarget.fromIpAddresses(host.instancePrivateIp),
+  });
+  template = Template.fromStack(stack);
+});
+
+describe('custom resources', () => {
+  it.each([
+    ['Custom::VpcDependency', { VpcName: 'main', OnlyDefaultSubnets: 'true' }],
+    ['Custom::VpcDependency', { VpcName: 'default', Refresh: '2024-06-01' }],
+    ['Custom::Route53Dependency', { DomainName: 'internal.example.com', PrivateZone: 'true', VpcId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Vpc'), 'VpcId'] } }],
+    [
+      'Custom::ImageDependency',
+      { ImageName: 'al2023-ami-2023.*-kernel-*-arm64', Owners: 'amazon,123456789012', Architecture: 'arm64' },
+    ],
+    ['Custom::ElasticacheDependency', { CacheId: 'sessions' }],
+    ['Custom::StackDependency', { StackName: 'datastores-dev', Excludes: 'AdminPassword', NoEcho: 'true' }],
+    ['Custom::CertificateDependency', { DomainName: 'www.example.com', Region: 'us-east-1' }],
+    ['Custom::CertificateDependency', { CertificateName: '^www-[0-9]+$' }],
+  ])('%s carries the properties in PascalCase, booleans as strings and lists comma-joined: %j', (type, properties) => {
+    // GIVEN the stack above
+    // THEN
+    template.hasResourceProperties(type, Match.objectEquals({ ServiceToken: Match.anyValue(), ServiceTimeout: '180', ...properties }));
+  });
+
+  it('names the function of its own type and stack as ServiceToken', () => {
+    // GIVEN the stack above
+    // THEN
+    template.hasResourceProperties('Custom::ImageDependency', {
+      ServiceToken: { 'Fn::GetAtt': [logicalId('ImageDependencyFunction/Function'), 'Arn'] },
+    });
+  });
+
+  it('leaves out properties that were not given', () => {
+    // GIVEN
+    const lonely = new Stack(new App(), 'Lonely');
+    // WHEN
+    new ImageDependency(lonely, 'Image', { imageName: 'my-image-*' });
+    // THEN
+    Template.fromStack(lonely).hasResourceProperties(
+      'Custom::ImageDependency',
+      Match.objectEquals({ ServiceToken: Match.anyValue(), ServiceTimeout: '180', ImageName: 'my-image-*' }),
+    );
+  });
+});
+
+describe('functions', () => {
+  it('creates one function per type in a stack however many lookups use it', () => {
+    // GIVEN the stack above: two VPC lookups and one of each other type
+    // THEN
+    template.resourceCountIs('Custom::VpcDependency', 2);
+    template.resourceCountIs('AWS::Lambda::Function', 6);
+  });
+
+  it('runs the bundled handler on Node.js 24 on arm64 with a two minute timeout', () => {
+    // GIVEN the stack above
+    // THEN
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 120,
+      MemorySize: 256,
+      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+    });
+  });
+
+  it('logs to its own log group that keeps a month of logs', () => {
+    // GIVEN the stack above
+    // THEN
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogGroup: { Ref: logicalId('VpcDependencyFunction/LogGroup') } },
+      Role: { 'Fn::GetAtt': [logicalId('VpcDependencyFunction/Role'), 'Arn'] },
+    });
+  });
+
+  it.each([
+    ['Route53Dependency', [['route53:ListHostedZonesByName', '*'], ['route53:GetHostedZone', arn('route53:::hostedzone/*')]]],
+    ['VpcDependency', [[['ec2:DescribeVpcs', 'ec2:DescribeSubnets'], '*']]],
+    ['ImageDependency', [['ec2:DescribeImages', '*']]],
+    [
+      'ElasticacheDependency',
+      [
+        ['elasticache:DescribeCacheClusters', arn('elasticache:', 'REGION', ':', 'ACCOUNT', ':cluster:*')],
+        ['elasticache:DescribeReplicationGroups', arn('elasticache:', 'REGION', ':', 'ACCOUNT', ':replicationgroup:*')],
+      ],
+    ],
+    ['StackDependency', [['cloudformation:DescribeStacks', arn('cloudformation:', 'REGION', ':', 'ACCOUNT', ':stack/*')]]],
+    ['CertificateDependency', [[['iam:ListServerCertificates', 'acm:ListCertificates'], '*']]],
+  ])('the %s function may only call its lookup and write its own logs', (type, reads) => {
+    // GIVEN the stack above
+    // THEN
+    const statements = [
+      ...reads.map(([actions, resource]) => ({ Effect: 'Allow', Action: actions, Resource: resource })),
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logicalId(`${type}Function/LogGroup`), 'Arn'] },
+      },
+    ];
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(`${type}Function/Role`) }],
+      PolicyDocument: { Statement: Match.exact(statements) },
+    });
+  });
+
+  it('gives no role a managed policy, so no function gets more than its lookup needs', () => {
+    // GIVEN the stack above
+    // THEN
+    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+
+  it('allows no action with a wildcard', () => {
+    // GIVEN the stack above
+    // WHEN
+    const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) => statement.Action),
+    );
+    // THEN
+    expect(actions.length).toBeGreaterThan(6);
+    expect(actions.filter((action: string) => action.includes('*'))).toEqual([]);
+  });
+
+  it('passes the AWS Solutions checks with every finding acknowledged for a reason', () => {
+    // GIVEN the lookups and functions of the stack above
+    const lookups = stack.node.children.filter((c) => c instanceof Dependency || c instanceof DependencyFunction);
+    // WHEN
+    const violations = lookups.flatMap((scope) => new AwsSolutionsChecks().validateScope(scope).violations);
+    // THEN
+    expect(lookups).toHaveLength(14);
+    expect(violations).toEqual([]);
+    expect(acknowledgements(stack).every(({ reason }) => reason.length > 20)).toBe(true);
+  });
+});
+
+describe('attributes', () => {
+  it.each<[string, () => string, string, string]>([
+    ['vpc.vpcId', () => vpc.vpcId, 'Vpc', 'VpcId'],
+    ['vpc.subnetIds', () => vpc.subnetIds, 'Vpc', 'SubnetIds'],
+    ['vpc.subnetId(2)', () => vpc.subnetId(2), 'Vpc', 'SubnetId2'],
+    ['vpc.availabilityZones', () => vpc.availabilityZones, 'Vpc', 'AvailabilityZones'],
+    ['vpc.cidrBlock', () => vpc.cidrBlock, 'Vpc', 'CidrBlock'],
+    ['vpc.isDefault', () => vpc.isDefault, 'Vpc', 'IsDefault'],
+    ['zone.hostedZoneId', () => zone.hostedZoneId, 'Zone', 'Id'],
+    ['zone.zoneName', () => zone.zoneName, 'Zone', 'Name'],
+    ['zone.nameServers', () => zone.nameServers, 'Zone', 'NameServers'],
+    ['image.imageId', () => image.imageId, 'Image', 'ImageId'],
+    ['image.imageName', () => image.imageName, 'Image', 'Name'],
+    ['image.rootDeviceName', () => image.rootDeviceName, 'Image', 'RootDeviceName'],
+    ['image.isPublic', () => image.isPublic, 'Image', 'Public'],
+    ['cache.nodeEndpoint(0)', () => cache.nodeEndpoint(0), 'Cache', 'CacheNodeEndpoint0'],
+    ['cache.nodeEndpointAddress(1)', () => cache.nodeEndpointAddress(1), 'Cache', 'CacheNodeEndpointAddress1'],
+    ['cache.nodeEndpointPort(1)', () => cache.nodeEndpointPort(1), 'Cache', 'CacheNodeEndpointPort1'],
+    ['cache.configurationEndpoint', () => cache.configurationEndpoint, 'Cache', 'ConfigurationEndpoint'],
+    ['cache.primaryEndpointAddress', () => cache.primaryEndpointAddress, 'Cache', 'PrimaryEndpointAddress'],
+    ['cache.readerEndpointPort', () => cache.readerEndpointPort, 'Cache', 'ReaderEndpointPort'],
+    ['datastores.environment', () => datastores.environment, 'Datastores', 'Environment'],
+    ['datastores.output("DatabaseUrl")', () => datastores.output('DatabaseUrl'), 'Datastores', 'DatabaseUrl'],
+    ['datastores.stackStatus', () => datastores.stackStatus, 'Datastores', 'StackStatus'],
+    ['acmCertificate.arn', () => acmCertificate.arn, 'AcmCertificate', 'Arn'],
+    ['acmCertificate.notAfter', () => acmCertificate.notAfter, 'AcmCertificate', 'NotAfter'],
+    ['iamCertificate.serverCertificateName', () => iamCertificate.serverCertificateName, 'IamCertificate', 'ServerCertificateName'],
+    ['iamCertificate.expiration', () => iamCertificate.expiration, 'IamCertificate', 'Expiration'],
+  ])('%s reads the attribute of the answer', (_name, getter, resource, attribute) => {
+    // GIVEN the stack above
+    // WHEN
+    const value = stack.resolve(getter());
+    // THEN
+    expect(value).toEqual(getAtt(resource, attribute));
+  });
+
+  it('Ref of a lookup is the id of what it found', () => {
+    // GIVEN the stack above
+    // THEN
+    expect(stack.resolve(vpc.physicalId)).toEqual({ Ref: logicalId('Vpc/Resource') });
+  });
+
+  it.each<[string, () => unknown, RegExp]>([
+    ['an attribute the lookup never answers with', () => vpc.attribute('SubnetName'), /Custom::VpcDependency has no attribute "SubnetName"/],
+    ['a negative subnet index', () => vpc.subnetId(-1), /subnet index must be a whole number from 0, got -1/],
+    ['a fractional node index', () => cache.nodeEndpoint(1.5), /node index must be a whole number from 0, got 1.5/],
+    ['an output the lookup excludes', () => datastores.output('AdminPassword'), /output "AdminPassword" is among excludes/],
+    ['an output named like an attribute', () => datastores.output('Environment'), /output key "Environment" is taken by the attribute of that name; use the environment getter/],
+    ['an output key with a hyphen', () => datastores.output('db-url'), /output key must be an output key \(letters and digits\), got "db-url"/],
+    ['an IAM attribute of an ACM lookup', () => acmCertificate.path, /Path is an attribute of IAM server certificates, but this lookup finds an ACM certificate by domainName/],
+    ['an ACM attribute of an IAM lookup', () => iamCertificate.domainName, /DomainName is an attribute of ACM certificates, but this lookup finds an IAM server certificate/],
+    ['no subnets of a VPC', () => vpc.toVpc({ subnetCount: 0 }), /subnetCount must be a whole number from 1, got 0/],
+  ])('refuses %s', (_case, read, message) => {
+    // GIVEN the stack above
+    // THEN
+    expect(read).toThrow(message);
+  });
+});
+
+describe('CDK types made from answers', () => {
+  it('places an instance in the first subnet found, in that subnet\'s zone', () => {
+    // GIVEN the stack above
+    // THEN
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      ImageId: getAtt('Image', 'ImageId'),
+      SubnetId: { 'Fn::Select': [0, { 'Fn::Split': [',', getAtt('Vpc', 'SubnetIds')] }] },
+      AvailabilityZone: { 'Fn::Select': [0, { 'Fn::Split': [',', getAtt('Vpc', 'AvailabilityZones')] }] },
+    });
+  });
+
+  it('makes a security group in the VPC found', () => {
+    // GIVEN the stack above
+    // THEN
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: getAtt('Vpc', 'VpcId') });
+  });
+
+  it('offers as many subnets as asked for, in the order found', () => {
+    // GIVEN
+    const network = vpc.toVpc({ subnetCount: 3 });
+    // WHEN
+    const subnets = network.selectSubnets().subnetIds.map((id) => stack.resolve(id));
+    // THEN
+    expect(subnets).toEqual([0, 1, 2].map((i) => ({ 'Fn::Select': [i, { 'Fn::Split': [',', getAtt('Vpc', 'SubnetIds')] }] })));
+    expect(vpc.toVpc({ subnetCount: 3 })).toBe(network);
+  });
+
+  it('adds a record to the hosted zone found', () => {
+    // GIVEN the stack above
+    // THEN
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      HostedZoneId: getAtt('Zone', 'Id'),
+      Name: { 'Fn::Join': ['', ['host.', getAtt('Zone', 'Name'), '.']] },
+      Type: 'A',
+      ResourceRecords: [{ 'Fn::GetAtt': [logicalId('Host/Resource'), 'PrivateIp'] }],
+    });
+  });
+
+  it('gives the ACM certificate found as an ICertificate', () => {
+    // GIVEN the stack above
+    // WHEN
+    const certificate = acmCertificate.toCertificate();
+    // THEN
+    expect(stack.resolve(certificate.certificateArn)).toEqual(getAtt('AcmCertificate', 'Arn'));
+  });
+});
+
+describe('props', () => {
+  it.each<[string, (scope: Stack) => unknown, RegExp]>([
+    ['an empty VPC name', (s) => new VpcDependency(s, 'X', { vpcName: ' ' }), /VpcDependency Check\/X: vpcName must not be empty/],
+    ['a zone name with a space', (s) => new Route53Dependency(s, 'X', { domainName: 'example .com' }), /domainName must be a zone name such as example.com, got "example .com"/],
+    ['a VPC id that is not one', (s) => new Route53Dependency(s, 'X', { domainName: 'example.com', vpcId: 'main' }), /vpcId must be a VPC id such as vpc-0abc1234, got "main"/],
+    ['a VPC for a public zone', (s) => new Route53Dependency(s, 'X', { domainName: 'example.com', privateZone: false, vpcId: 'vpc-0abc' }), /vpcId applies only to private zones/],
+    ['an empty image name', (s) => new ImageDependency(s, 'X', { imageName: '' }), /imageName must not be empty/],
+    ['an unknown image owner', (s) => new ImageDependency(s, 'X', { imageName: 'a', owners: ['everyone'] }), /owners must be account ids or self, amazon, aws-marketplace, got "everyone"/],
+    ['no image owners', (s) => new ImageDependency(s, 'X', { imageName: 'a', owners: [] }), /owners must name at least one owner, or be left out/],
+    ['an unknown architecture', (s) => new ImageDependency(s, 'X', { imageName: 'a', architecture: 'amd64' }), /architecture must be one of i386, x86_64, arm64, x86_64_mac, arm64_mac, got "amd64"/],
+    ['a cache id with an underscore', (s) => new ElasticacheDependency(s, 'X', { cacheId: 'my_cache' }), /cacheId must be a cache cluster or replication group id/],
+    ['an empty stack name', (s) => new StackDependency(s, 'X', { stackName: '' }), /stackName must not be empty/],
+    ['an include that is no output key', (s) => new StackDependency(s, 'X', { stackName: 'a', includes: ['Db-Url'] }), /includes must be output keys \(letters and digits\), got "Db-Url"/],
+    ['both certificate name and domain', (s) => new CertificateDependency(s, 'X', { certificateName: 'a', domainName: 'a.example.com' }), /give exactly one of certificateName .* and domainName/],
+    ['neither certificate name nor domain', (s) => new CertificateDependency(s, 'X', {}), /give exactly one of certificateName/],
+    ['a certificate name that is no regular expression', (s) => new CertificateDependency(s, 'X', { certificateName: 'www-(' }), /certificateName must be a regular expression, got "www-\("/],
+    ['a region for an IAM certificate', (s) => new CertificateDependency(s, 'X', { certificateName: 'www', region: 'us-east-1' }), /region applies only to ACM certificates/],
+    ['a region that is not one', (s) => new CertificateDependency(s, 'X', { domainName: 'a.example.com', region: 'Ireland' }), /region must be a region such as us-east-1, got "Ireland"/],
+  ])('refuses %s with a message naming the prop', (_case, create, message) => {
+    // GIVEN
+    const scope = new Stack(new App(), 'Check');
+    // THEN
+    expect(() => create(scope)).toThrow(message);
+  });
+
+  it('accepts deploy-time values it cannot check yet', () => {
+    // GIVEN
+    const scope = new Stack(new App(), 'Tokens');
+    const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
+    // WHEN
+    new Route53Dependency(scope, 'Zone', { domainName: 'example.com', vpcId: network.vpcId });
+    new StackDependency(scope, 'Outputs', { stackName: network.attribute('VpcId') });
+    // THEN
+    Template.fromStack(scope).resourceCountIs('Custom::StackDependency', 1);
+  });
+});
+
+function getAtt(constructPath: string, attribute: string) {
+  return { 'Fn::GetAtt': [logicalId(`${constructPath}/Resource`), attribute] };
+}
+
+/** The logical id of the construct at `constructPath` in the shared stack. */
+function logicalId(constructPath: string): string {
+  const construct = stack.node.findChild(constructPath.split('/')[0]);
+  const target = constructPath
+    .split('/')
+    .slice(1)
+    .reduce((node, id) => node.node.findChild(id), construct);
+  const resource = target.node.defaultChild ?? target;
+  return stack.getLogicalId(resource as never);
+}
+
+/** An ARN in the stack's partition, with `REGION` and `ACCOUNT` for the stack's pseudo parameters. */
+function arn(...parts: string[]) {
+  const pseudo: Record<string, object> = { REGION: { Ref: 'AWS::Region' }, ACCOUNT: { Ref: 'AWS::AccountId' } };
+  const joined: Array<string | object> = ['arn:', { Ref: 'AWS::Partition' }, ':'];
+  for (const part of parts) {
+    const value = pseudo[part] ?? part;
+    const last = joined[joined.length - 1];
+    if (typeof value === 'string' && typeof last === 'string') joined[joined.length - 1] = last + value;
+    else joined.push(value);
+  }
+  return { 'Fn::Join': ['', joined] };
+}
+
+/** Every rule acknowledged in the tree under `scope`, with its reason. */
+function acknowledgements(scope: Stack): Array<{ id: string; reason: string }> {
+  return scope.node
+    .findAll()
+    .flatMap((construct) => construct.node.metadata)
+    .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+    .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ id, reason })));
+}
