@@ -1,0 +1,257 @@
+import type { Image } from '@aws-sdk/client-ec2';
+import type { FakeAccount } from './fake-aws/account';
+
+/** The account and region the end-to-end run pretends to deploy to. */
+export const ACCOUNT_ID = '123456789012';
+export const REGION = 'eu-west-1';
+
+/**
+ * The names the example app is given as context, each naming something the
+ * fake account holds; beside each, a near miss the lookups must not take.
+ */
+export const NAMES = {
+  vpcName: 'e2e-main',
+  zoneName: 'e2e.example.com',
+  imageName: 'al2023-ami-2023.*-kernel-6.1-x86_64',
+  datastoresStack: 'e2e-datastores',
+  cacheClusterId: 'e2e-sessions',
+  certificateDomain: 'e2e.example.com',
+  serverCertificateName: 'e2e-www-.*',
+} as const;
+
+/** A value with characters outside ASCII, which must reach the env-file intact. */
+export const NON_ASCII_OUTPUT = 'Grüße aus Zürich — 東京 ✓';
+
+const AMAZON = '137112412989';
+const STRANGER = '999999999999';
+const MAIN_VPC = 'vpc-0e2e0000000000001';
+
+export const ACCOUNT: FakeAccount = {
+  accountId: ACCOUNT_ID,
+  region: REGION,
+  hostedZones: [
+    {
+      zone: zone('Z0E2E00000000000001', 'e2e.example.com.', false, 14, 'public zone of the example'),
+      nameServers: ['ns-101.awsdns-12.com', 'ns-1322.awsdns-37.org', 'ns-555.awsdns-05.net', 'ns-1934.awsdns-49.co.uk'],
+    },
+    {
+      zone: zone('Z0E2E00000000000002', 'internal.e2e.example.com.', true, 3, 'private'),
+      vpcs: [{ VPCRegion: REGION, VPCId: MAIN_VPC }],
+    },
+    { zone: zone('Z0E2E00000000000003', 'e2e.example.net.', false, 2, ''), nameServers: ['ns-1.awsdns-00.com'] },
+    { zone: zone('Z0E2E00000000000004', 'example.org.', false, 2, ''), nameServers: ['ns-2.awsdns-00.com'] },
+  ],
+  vpcs: [
+    vpc(MAIN_VPC, '10.20.0.0/16', false, 'e2e-main'),
+    vpc('vpc-0e2e0000000000002', '10.30.0.0/16', false, 'e2e-main-staging'),
+    vpc('vpc-0e2e0000000000003', '172.31.0.0/16', true, undefined),
+  ],
+  subnets: [
+    subnet('subnet-0e2e00000000000c1', MAIN_VPC, 'eu-west-1c', '10.20.2.0/24'),
+    subnet('subnet-0e2e00000000000a1', MAIN_VPC, 'eu-west-1a', '10.20.0.0/24'),
+    subnet('subnet-0e2e00000000000b1', MAIN_VPC, 'eu-west-1b', '10.20.1.0/24'),
+    subnet('subnet-0e2e00000000000f1', 'vpc-0e2e0000000000002', 'eu-west-1a', '10.30.0.0/24'),
+    subnet('subnet-0e2e00000000000d1', 'vpc-0e2e0000000000003', 'eu-west-1a', '172.31.0.0/20', true),
+  ],
+  images: [
+    al2023('ami-0e2e00000000000a1', '2023.6.20241212.0', 'x86_64', '2024-12-12T21:05:14.000Z'),
+    al2023('ami-0e2e00000000000a2', '2023.6.20250115.0', 'x86_64', '2025-01-15T19:32:42.000Z'),
+    al2023('ami-0e2e00000000000a3', '2023.6.20250115.0', 'arm64', '2025-01-15T19:33:10.000Z'),
+    { ...al2023('ami-0e2e00000000000a4', '2023.6.20250203.0', 'x86_64', '2025-02-03T18:00:00.000Z'), State: 'pending' },
+    {
+      ...al2023('ami-0e2e00000000000f9', '2023.9.20991231.0', 'x86_64', '2025-03-01T00:00:00.000Z'),
+      OwnerId: STRANGER,
+      ImageOwnerAlias: undefined,
+      Description: 'published by a stranger under a matching name',
+    },
+  ],
+  cacheClusters: [
+    {
+      CacheClusterId: 'e2e-sessions',
+      ConfigurationEndpoint: { Address: 'e2e-sessions.abc123.cfg.euw1.cache.amazonaws.com', Port: 11211 },
+      ClientDownloadLandingPage: 'https://console.aws.amazon.com/elasticache/home#client-download:',
+      CacheNodeType: 'cache.t4g.micro',
+      Engine: 'memcached',
+      EngineVersion: '1.6.22',
+      CacheClusterStatus: 'available',
+      NumCacheNodes: 2,
+      PreferredAvailabilityZone: 'Multiple',
+      CacheClusterCreateTime: new Date('2024-11-02T09:14:00.000Z'),
+      PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      CacheSubnetGroupName: 'e2e-cache-subnets',
+      CacheNodes: [1, 2].map((n) => ({
+        CacheNodeId: `000${n}`,
+        CacheNodeStatus: 'available',
+        CacheNodeCreateTime: new Date('2024-11-02T09:14:00.000Z'),
+        Endpoint: { Address: `e2e-sessions.abc123.000${n}.euw1.cache.amazonaws.com`, Port: 11211 },
+        ParameterGroupStatus: 'in-sync',
+        CustomerAvailabilityZone: n === 1 ? 'eu-west-1a' : 'eu-west-1b',
+      })),
+      AutoMinorVersionUpgrade: true,
+      TransitEncryptionEnabled: false,
+      AtRestEncryptionEnabled: false,
+      ARN: `arn:aws:elasticache:${REGION}:${ACCOUNT_ID}:cluster:e2e-sessions`,
+      NetworkType: 'ipv4',
+      IpDiscovery: 'ipv4',
+    },
+  ],
+  replicationGroups: [
+    {
+      ReplicationGroupId: 'e2e-queue',
+      Description: 'queue for the example app',
+      Status: 'available',
+      MemberClusters: ['e2e-queue-001', 'e2e-queue-002'],
+      NodeGroups: [
+        {
+          NodeGroupId: '0001',
+          Status: 'available',
+          PrimaryEndpoint: { Address: 'master.e2e-queue.abc123.euw1.cache.amazonaws.com', Port: 6379 },
+          ReaderEndpoint: { Address: 'replica.e2e-queue.abc123.euw1.cache.amazonaws.com', Port: 6379 },
+          NodeGroupMembers: [],
+        },
+      ],
+      AutomaticFailover: 'enabled',
+      MultiAZ: 'enabled',
+      ClusterEnabled: false,
+      CacheNodeType: 'cache.t4g.small',
+      Engine: 'valkey',
+      ARN: `arn:aws:elasticache:${REGION}:${ACCOUNT_ID}:replicationgroup:e2e-queue`,
+    },
+  ],
+  stacks: [
+    {
+      StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/e2e-datastores/0e2e0000-0000-4000-8000-000000000001`,
+      StackName: 'e2e-datastores',
+      Description: 'datastores of the example app',
+      CreationTime: new Date('2024-10-01T08:00:00.000Z'),
+      LastUpdatedTime: new Date('2025-01-20T10:30:00.000Z'),
+      StackStatus: 'UPDATE_COMPLETE',
+      DisableRollback: false,
+      Outputs: [
+        { OutputKey: 'DatabaseHost', OutputValue: 'e2e-db.cluster-abc123.eu-west-1.rds.amazonaws.com' },
+        { OutputKey: 'DatabasePort', OutputValue: '5432' },
+        { OutputKey: 'BucketName', OutputValue: 'e2e-assets-123456789012' },
+        { OutputKey: 'QueueUrl', OutputValue: 'https://sqs.eu-west-1.amazonaws.com/123456789012/e2e-jobs?x=1&y=a=b' },
+        { OutputKey: 'Greeting', OutputValue: NON_ASCII_OUTPUT, Description: 'shown on the start page' },
+      ],
+      Tags: [{ Key: 'project', Value: 'e2e' }],
+    },
+    {
+      StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/e2e-rolling-back/0e2e0000-0000-4000-8000-000000000002`,
+      StackName: 'e2e-rolling-back',
+      CreationTime: new Date('2025-01-21T10:30:00.000Z'),
+      StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS',
+      Outputs: [{ OutputKey: 'DatabaseHost', OutputValue: 'old.example.com' }],
+    },
+  ],
+  serverCertificates: [
+    serverCertificate('e2e-www-2024', 'ASCA0E2E000000000001', '2024-01-10T00:00:00.000Z', '2025-02-10T00:00:00.000Z'),
+    serverCertificate('e2e-www-2025', 'ASCA0E2E000000000002', '2025-01-10T00:00:00.000Z', '2026-02-10T00:00:00.000Z'),
+    serverCertificate('e2e-www-2025-old-path', 'ASCA0E2E000000000003', '2025-01-11T00:00:00.000Z', '2026-01-10T00:00:00.000Z', '/cloudfront/'),
+  ],
+  acmCertificates: [
+    acm(REGION, 'c0e2e000-0000-4000-8000-00000000000a', 'e2e.example.com', 'RSA_2048', 'ISSUED', '2026-03-01T00:00:00.000Z'),
+    acm(REGION, 'c0e2e000-0000-4000-8000-00000000000b', '*.e2e.example.com', 'EC_prime256v1', 'ISSUED', '2026-06-01T00:00:00.000Z'),
+    acm(REGION, 'c0e2e000-0000-4000-8000-00000000000c', 'e2e.example.com', 'RSA_2048', 'EXPIRED', '2024-06-01T00:00:00.000Z'),
+    acm('us-east-1', 'c0e2e000-0000-4000-8000-00000000000d', 'e2e.example.com', 'RSA_2048', 'ISSUED', '2026-04-01T00:00:00.000Z'),
+  ],
+};
+
+function zone(id: string, name: string, privateZone: boolean, records: number, comment: string) {
+  return {
+    Id: `/hostedzone/${id}`,
+    Name: name,
+    CallerReference: `e2e-${id}`,
+    Config: { Comment: comment, PrivateZone: privateZone },
+    ResourceRecordSetCount: records,
+  };
+}
+
+function vpc(id: string, cidr: string, isDefault: boolean, name: string | undefined) {
+  return {
+    VpcId: id,
+    OwnerId: ACCOUNT_ID,
+    State: 'available' as const,
+    CidrBlock: cidr,
+    DhcpOptionsId: 'dopt-0e2e0000000000001',
+    InstanceTenancy: 'default' as const,
+    IsDefault: isDefault,
+    Tags: name === undefined ? undefined : [{ Key: 'Name', Value: name }, { Key: 'team', Value: 'ops' }],
+  };
+}
+
+function subnet(id: string, vpcId: string, zoneName: string, cidr: string, defaultForAz = false) {
+  return {
+    SubnetId: id,
+    SubnetArn: `arn:aws:ec2:${REGION}:${ACCOUNT_ID}:subnet/${id}`,
+    VpcId: vpcId,
+    OwnerId: ACCOUNT_ID,
+    State: 'available' as const,
+    CidrBlock: cidr,
+    AvailableIpAddressCount: 250,
+    AvailabilityZone: zoneName,
+    AvailabilityZoneId: `euw1-az${zoneName.slice(-1).charCodeAt(0) - 96}`,
+    DefaultForAz: defaultForAz,
+    MapPublicIpOnLaunch: defaultForAz,
+    Tags: [{ Key: 'Name', Value: `${id}-${zoneName}` }],
+  };
+}
+
+function al2023(id: string, version: string, architecture: 'x86_64' | 'arm64', created: string): Image {
+  const name = `al2023-ami-${version}-kernel-6.1-${architecture}`;
+  return {
+    ImageId: id,
+    ImageLocation: `amazon/${name}`,
+    State: 'available',
+    OwnerId: AMAZON,
+    ImageOwnerAlias: 'amazon',
+    CreationDate: created,
+    Public: true,
+    Architecture: architecture,
+    ImageType: 'machine',
+    SriovNetSupport: 'simple',
+    Name: name,
+    Description: `Amazon Linux 2023 AMI ${version} ${architecture} HVM kernel-6.1`,
+    RootDeviceType: 'ebs',
+    RootDeviceName: '/dev/xvda',
+    VirtualizationType: 'hvm',
+    Hypervisor: 'xen',
+    EnaSupport: true,
+    BootMode: 'uefi-preferred',
+    PlatformDetails: 'Linux/UNIX',
+    UsageOperation: 'RunInstances',
+    Tags: [{ Key: 'os', Value: 'al2023' }],
+  };
+}
+
+function serverCertificate(name: string, id: string, uploaded: string, expires: string, path = '/') {
+  return {
+    Path: path,
+    ServerCertificateName: name,
+    ServerCertificateId: id,
+    Arn: `arn:aws:iam::${ACCOUNT_ID}:server-certificate${path}${name}`,
+    UploadDate: new Date(uploaded),
+    Expiration: new Date(expires),
+  };
+}
+
+function acm(region: string, id: string, domain: string, keyAlgorithm: 'RSA_2048' | 'EC_prime256v1', status: 'ISSUED' | 'EXPIRED', notAfter: string) {
+  return {
+    region,
+    certificate: {
+      CertificateArn: `arn:aws:acm:${region}:${ACCOUNT_ID}:certificate/${id}`,
+      DomainName: domain,
+      SubjectAlternativeNameSummaries: [domain, `www.${domain.replace(/^\*\./, '')}`],
+      HasAdditionalSubjectAlternativeNames: false,
+      Status: status,
+      Type: 'AMAZON_ISSUED' as const,
+      KeyAlgorithm: keyAlgorithm,
+      InUse: true,
+      RenewalEligibility: 'ELIGIBLE' as const,
+      NotBefore: new Date('2025-01-01T00:00:00.000Z'),
+      NotAfter: new Date(notAfter),
+      CreatedAt: new Date('2024-12-31T12:00:00.000Z'),
+      IssuedAt: new Date('2025-01-01T00:00:00.000Z'),
+    },
+  };
+}
