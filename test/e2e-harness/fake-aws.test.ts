@@ -3,7 +3,6 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
-  DescribeSubnetsCommand,
   DescribeVpcsCommand,
   EC2Client,
   paginateDescribeSubnets,
