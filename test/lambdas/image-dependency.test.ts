@@ -1,10 +1,14 @@
 import { DescribeImagesCommand, EC2Client, type Image } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { definition } from '../../lambdas/image-dependency/definition';
+import { handler } from '../../lambdas/image-dependency/index';
 import { imageData, lookupImage, newestImage } from '../../lambdas/image-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { ACCOUNT_ID, AMAZON_ID, STRANGER_ID, fakeEc2 } from '../helpers/account';
+import { invoke, LOG_GROUP, LOG_STREAM, STACK_ID } from '../helpers/cfn';
+
+const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: 'eu-west-1' });
@@ -311,6 +315,95 @@ describe('accounts with many images', () => {
     // THEN
     await expect(result).rejects.toThrow(LookupError);
     expect(account.calls).toHaveLength(1);
+  });
+});
+
+describe('Custom::ImageDependency handler', () => {
+  beforeAll(() => {
+    process.env.AWS_REGION = 'eu-west-1';
+  });
+
+  it('answers SUCCESS with the image id as PhysicalResourceId and the image attributes as Data', async () => {
+    // GIVEN
+    fakeEc2(ACCOUNT, ec2Mock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { ImageName: 'docker-host-*', Owners: 'self' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({
+      Status: 'SUCCESS',
+      Reason: LOGS,
+      PhysicalResourceId: 'ami-0own0000000000001',
+      StackId: STACK_ID,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'Dependency',
+      Data: {
+        ImageId: 'ami-0own0000000000001',
+        Name: 'docker-host-2024-12-01',
+        ImageLocation: '123456789012/docker-host-2024-12-01',
+        State: 'available',
+        OwnerId: '123456789012',
+        CreationDate: '2024-12-01T08:00:00.000Z',
+        Public: 'false',
+        Architecture: 'x86_64',
+        ImageType: 'machine',
+        SriovNetSupport: '',
+        RootDeviceType: 'ebs',
+        RootDeviceName: '/dev/xvda',
+        VirtualizationType: 'hvm',
+        Hypervisor: 'xen',
+        Tags: 'Name=Docker host,team=ops',
+        Description: '',
+        MatchCount: '1',
+      },
+    });
+  });
+
+  it('answers FAILED saying what was searched when no image matches', async () => {
+    // GIVEN
+    fakeEc2(ACCOUNT, ec2Mock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { ImageName: 'docker-host-*', Architecture: 'arm64' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason: `no available image named "docker-host-*" owned by self or amazon for arm64 in eu-west-1; check the wildcards (* and ?) in ImageName and the Owners. ${LOGS}`,
+      PhysicalResourceId: `failed-Dependency-${puts[0].body.RequestId}`,
+    });
+  });
+
+  it('answers FAILED naming Owners when an owner is not valid, without calling EC2', async () => {
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { ImageName: 'docker-host-*', Owners: ['self', 'me'] } });
+
+    // THEN
+    expect(puts[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason: `Owners item "me" is not valid: expected account ids of 12 digits, or self, amazon, aws-marketplace. ${LOGS}`,
+    });
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  it('Delete answers SUCCESS with the old id without calling EC2', async () => {
+    // GIVEN
+    fakeEc2(ACCOUNT, ec2Mock);
+
+    // WHEN
+    const { puts } = await invoke(handler, {
+      event: { RequestType: 'Delete', PhysicalResourceId: 'ami-0own0000000000001' },
+      properties: { ImageName: 'docker-host-*' },
+    });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'ami-0own0000000000001' });
+    expect(puts[0].body.Data).toBeUndefined();
+    expect(ec2Mock.calls()).toHaveLength(0);
   });
 });
 

@@ -1,10 +1,14 @@
 import { GetHostedZoneCommand, ListHostedZonesByNameCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { definition } from '../../lambdas/route53-dependency/definition';
+import { handler } from '../../lambdas/route53-dependency/index';
 import { lookupHostedZone, normalizeName, similarZones, zoneData } from '../../lambdas/route53-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { fakeRoute53, type FakeZone } from '../helpers/account';
+import { invoke, LOG_GROUP, LOG_STREAM, STACK_ID } from '../helpers/cfn';
+
+const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
 
 const route53Mock = mockClient(Route53Client);
 const route53 = new Route53Client({ region: 'us-east-1' });
@@ -343,6 +347,74 @@ describe('accounts with many zones', () => {
       '250 private hosted zones are named shared.example.com: ZTWIN0000, ZTWIN0001, ZTWIN0002, ZTWIN0003, ZTWIN0004 and 245 more; give VpcId to choose the one associated with your VPC',
     );
     expect(account.calls).toHaveLength(3);
+  });
+});
+
+describe('Custom::Route53Dependency handler', () => {
+  it('answers SUCCESS with the zone id as PhysicalResourceId and the zone attributes as Data', async () => {
+    // GIVEN
+    fakeRoute53(0, ZONES, route53Mock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { DomainName: 'Corp.Example.' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({
+      Status: 'SUCCESS',
+      Reason: LOGS,
+      PhysicalResourceId: 'ZP',
+      StackId: STACK_ID,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'Dependency',
+      Data: { Id: 'ZP', Name: 'corp.example', ResourceRecordSetCount: '9', PrivateZone: 'true', Comment: 'corporate' },
+    });
+  });
+
+  it('answers FAILED naming the zone and similar ones when no zone has the name', async () => {
+    // GIVEN
+    fakeRoute53(0, ZONES, route53Mock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { DomainName: 'exampel.com' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason: `no hosted zone named exampel.com; zones with similar names: example.com (Z1PUB), example.com (Z2PRIV), example.com (Z3PRIV). ${LOGS}`,
+      PhysicalResourceId: `failed-Dependency-${puts[0].body.RequestId}`,
+    });
+    expect(puts[0].body.Data).toBeUndefined();
+  });
+
+  it('answers FAILED naming the property when a property is misspelt', async () => {
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { DomainNmae: 'example.com' } });
+
+    // THEN
+    expect(puts[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason: `unknown property "DomainNmae"; valid properties are DomainName, PrivateZone, VpcId. ${LOGS}`,
+    });
+    expect(route53Mock.calls()).toHaveLength(0);
+  });
+
+  it('Delete answers SUCCESS with the old id without calling Route 53', async () => {
+    // GIVEN
+    fakeRoute53(0, ZONES, route53Mock);
+
+    // WHEN
+    const { puts } = await invoke(handler, {
+      event: { RequestType: 'Delete', PhysicalResourceId: 'Z1PUB' },
+      properties: { DomainName: 'example.com' },
+    });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'Z1PUB' });
+    expect(puts[0].body.Data).toBeUndefined();
+    expect(route53Mock.calls()).toHaveLength(0);
   });
 });
 

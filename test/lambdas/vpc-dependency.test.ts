@@ -1,10 +1,14 @@
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, type Subnet, type Vpc } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { definition } from '../../lambdas/vpc-dependency/definition';
+import { handler } from '../../lambdas/vpc-dependency/index';
 import { lookupVpc, similarNamePatterns, sortSubnets, vpcData, vpcFilter } from '../../lambdas/vpc-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { fakeEc2 } from '../helpers/account';
+import { invoke, LOG_GROUP, LOG_STREAM, STACK_ID } from '../helpers/cfn';
+
+const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: 'eu-west-1' });
@@ -361,6 +365,91 @@ describe('accounts with many VPCs and subnets', () => {
     await expect(result).rejects.toThrow(LookupError);
     expect(account.calls.map((call) => call.command)).toEqual(['DescribeVpcs', 'DescribeVpcs']);
     expect(ec2Mock).toHaveReceivedCommandTimes(DescribeSubnetsCommand, 0);
+  });
+});
+
+describe('Custom::VpcDependency handler', () => {
+  beforeAll(() => {
+    process.env.AWS_REGION = 'eu-west-1';
+  });
+
+  it('answers SUCCESS with the VPC id as PhysicalResourceId and the VPC and subnet attributes as Data', async () => {
+    // GIVEN
+    fakeEc2(ACCOUNT, ec2Mock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { VpcName: 'default', OnlyDefaultSubnets: 'true' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({
+      Status: 'SUCCESS',
+      Reason: LOGS,
+      PhysicalResourceId: 'vpc-0dddddddddddddddd',
+      StackId: STACK_ID,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'Dependency',
+      Data: {
+        VpcId: 'vpc-0dddddddddddddddd',
+        State: 'available',
+        CidrBlock: '172.31.0.0/16',
+        DhcpOptionsId: 'dopt-0123456789abcdef0',
+        InstanceTenancy: 'default',
+        IsDefault: 'true',
+        SubnetIds: 'subnet-0dflt00000000000a,subnet-0dflt00000000000b,subnet-0dflt00000000000c',
+        SubnetId0: 'subnet-0dflt00000000000a',
+        SubnetId1: 'subnet-0dflt00000000000b',
+        SubnetId2: 'subnet-0dflt00000000000c',
+        Subnets: 'subnet-0dflt00000000000a,subnet-0dflt00000000000b,subnet-0dflt00000000000c',
+        AvailabilityZones: 'eu-west-1a,eu-west-1b,eu-west-1c',
+        SubnetCount: '3',
+      },
+    });
+  });
+
+  it('answers FAILED naming the VPCs found when two have the Name tag', async () => {
+    // GIVEN
+    fakeEc2(ACCOUNT, ec2Mock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { VpcName: 'shared' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason: `2 VPCs have the Name tag "shared" in eu-west-1: vpc-0bbbbbbbbbbbbbbb1 (10.1.0.0/16), vpc-0bbbbbbbbbbbbbbb2 (10.2.0.0/16); give the VPC id instead. ${LOGS}`,
+      PhysicalResourceId: `failed-Dependency-${puts[0].body.RequestId}`,
+    });
+  });
+
+  it('answers FAILED naming the property when a property is misspelt', async () => {
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { VpcNmae: 'main' } });
+
+    // THEN
+    expect(puts[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason: `unknown property "VpcNmae"; valid properties are VpcName, OnlyDefaultSubnets. ${LOGS}`,
+    });
+    expect(ec2Mock.calls()).toHaveLength(0);
+  });
+
+  it('Delete answers SUCCESS with the old id without calling EC2', async () => {
+    // GIVEN
+    fakeEc2(ACCOUNT, ec2Mock);
+
+    // WHEN
+    const { puts } = await invoke(handler, {
+      event: { RequestType: 'Delete', PhysicalResourceId: 'vpc-0aaaaaaaaaaaaaaa1' },
+      properties: { VpcName: 'main' },
+    });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'vpc-0aaaaaaaaaaaaaaa1' });
+    expect(puts[0].body.Data).toBeUndefined();
+    expect(ec2Mock.calls()).toHaveLength(0);
   });
 });
 
