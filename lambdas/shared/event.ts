@@ -32,7 +32,8 @@ export const REQUIRED_FIELDS = ['RequestType', 'ResponseURL', 'StackId', 'Reques
  */
 export function readEvent(event: unknown): Request {
   if (!isRecord(event)) {
-    throw new CannotAnswerError(`the event is not an object but ${event === null ? 'null' : typeof event}`);
+    const kind = event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event;
+    throw new CannotAnswerError(`the event is not an object but ${kind}`);
   }
   const missing = REQUIRED_FIELDS.filter((field) => typeof event[field] !== 'string' || event[field] === '');
   if (missing.length > 0) {

@@ -76,14 +76,22 @@ function oversizeSentence(bytes: number, data: Data): string {
 }
 
 /**
- * Shortens the `Reason` of a `FAILED` body until the body fits: each
- * character cut saves at least one byte, and `…` costs three.
+ * Shortens the `Reason` of a `FAILED` body until the body fits (only ids of
+ * kilobytes and a Reason of multi-byte characters get there): the longest
+ * Reason that fits, found by bisection.
  */
 function fitted(body: ResponseBody): { body: ResponseBody; json: string } {
   const json = JSON.stringify(body);
-  const excess = Buffer.byteLength(json) - MAX_BODY_BYTES;
-  if (excess <= 0) return { body, json };
+  if (Buffer.byteLength(json) <= MAX_BODY_BYTES) return { body, json };
   const reason = body.Reason ?? '';
-  const shorter = { ...body, Reason: shorten(reason, reason.length - excess - 3) };
+  const withReason = (length: number): ResponseBody => ({ ...body, Reason: shorten(reason, length) });
+  let low = 0;
+  let high = reason.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (Buffer.byteLength(JSON.stringify(withReason(mid))) <= MAX_BODY_BYTES) low = mid;
+    else high = mid - 1;
+  }
+  const shorter = withReason(low);
   return { body: shorter, json: JSON.stringify(shorter) };
 }

@@ -3,9 +3,7 @@ import * as https from 'node:https';
 import { makeHandler } from '../../../lambdas/shared/handler';
 import { defineSchema } from '../../../lambdas/shared/properties';
 import type { LookupDefinition, LookupResult } from '../../../lambdas/shared/types';
-import { consoleOutput, invoke, LOG_GROUP, LOG_STREAM, loggedLines, ResponseServer, STACK_ID } from '../../helpers/cfn';
-
-const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
+import { consoleOutput, invoke, loggedLines, ResponseServer, STACK_ID } from '../../helpers/cfn';
 
 describe('delivery of the answer', () => {
   const output: string[] = [];
