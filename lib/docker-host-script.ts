@@ -1,0 +1,94 @@
+import { Token } from 'aws-cdk-lib';
+
+/** Delimiter of the quoted heredoc that writes an env-file; no `KEY=value` line can equal it. */
+export const ENV_FILE_DELIMITER = 'END_OF_ENV_FILE';
+
+/** One `docker run --publish` mapping. */
+export interface ScriptPort {
+  readonly hostPort: number;
+  readonly containerPort: number;
+  readonly protocol: 'tcp' | 'udp';
+}
+
+/** One container as the script starts it. */
+export interface ScriptContainer {
+  readonly name: string;
+  readonly image: string;
+  readonly command: readonly string[];
+  readonly restart: string;
+  readonly memoryMiB?: number;
+  readonly ports: readonly ScriptPort[];
+  /** The env-file's lines, joined with line breaks; values may be deploy-time tokens. */
+  readonly envFile?: string;
+}
+
+export interface ScriptOptions {
+  /** Where the env-files go, an absolute path. */
+  readonly envFileDirectory: string;
+  /** Arguments of `cfn-signal`: the stack, the instance's logical id and the region. */
+  readonly stackName: string;
+  readonly resource: string;
+  readonly region: string;
+  readonly containers: readonly ScriptContainer[];
+}
+
+/**
+ * The Docker host's user data: a bash script that installs Docker, writes
+ * each container's env-file (mode 0600) and starts the containers, and
+ * reports its exit status to CloudFormation with `cfn-signal` whatever
+ * happens, so a host whose containers do not start fails its stack.
+ */
+export function renderDockerHostScript(options: ScriptOptions): string {
+  const lines = [
+    '#!/bin/bash',
+    '# Docker host: installs Docker, writes the env-files and starts the containers.',
+    '# The exit status goes to CloudFormation, so a failed start fails the stack.',
+    'set -euo pipefail',
+    '',
+    'signal_cloudformation() {',
+    '  local status=$?',
+    `  cfn-signal --exit-code "$status" --stack ${quote(options.stackName)} --resource ${quote(options.resource)} --region ${quote(options.region)} \\`,
+    '    || echo "cfn-signal could not report exit status $status" >&2',
+    '}',
+    'trap signal_cloudformation EXIT',
+    'export PATH="$PATH:/opt/aws/bin"',
+    '',
+    'dnf install -y docker aws-cfn-bootstrap',
+    'systemctl enable --now docker',
+    '',
+    `env_dir=${quote(options.envFileDirectory)}`,
+    'install -d -m 0700 "$env_dir"',
+    'umask 077',
+  ];
+  for (const container of options.containers) {
+    lines.push('', `# ${container.name}`);
+    if (container.envFile !== undefined) {
+      const file = `"$env_dir/${container.name}.env"`;
+      lines.push(`cat > ${file} <<'${ENV_FILE_DELIMITER}'`, container.envFile, ENV_FILE_DELIMITER, `chmod 0600 ${file}`);
+    }
+    lines.push(dockerRun(container));
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function dockerRun(container: ScriptContainer): string {
+  const args = ['docker run --detach', `--name ${quote(container.name)}`, `--restart ${quote(container.restart)}`];
+  if (container.memoryMiB !== undefined) args.push(`--memory ${container.memoryMiB}m`);
+  for (const port of container.ports) {
+    args.push(`--publish ${port.hostPort}:${port.containerPort}/${port.protocol}`);
+  }
+  if (container.envFile !== undefined) args.push(`--env-file "$env_dir/${container.name}.env"`);
+  args.push([container.image, ...container.command].map(quote).join(' '));
+  return args.join(' \\\n  ');
+}
+
+/**
+ * One shell word: bare when it holds only characters the shell leaves alone,
+ * else in single quotes. A value known only at deploy time is always put in
+ * single quotes, so it must not contain a single quote itself.
+ */
+export function quote(word: string): string {
+  if (!Token.isUnresolved(word) && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
