@@ -1,10 +1,23 @@
 import {
+  ACMClient,
+  ListCertificatesCommand,
+  type CertificateSummary,
+  type KeyAlgorithm,
+  type ListCertificatesCommandInput,
+} from '@aws-sdk/client-acm';
+import {
   CloudFormationClient,
   CloudFormationServiceException,
   DescribeStacksCommand,
   type DescribeStacksCommandInput,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
+import {
+  IAMClient,
+  ListServerCertificatesCommand,
+  type ListServerCertificatesCommandInput,
+  type ServerCertificateMetadata,
+} from '@aws-sdk/client-iam';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { ACCOUNT_ID, type FakeCall } from './account';
 
@@ -77,9 +90,7 @@ export function stack(name: string, outputs: Record<string, string>, status = 'C
 
 /** The id the fake gives the stack named `name`. */
 export function stackId(name: string): string {
-  let hash = 0;
-  for (const char of name) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  const hex = hash.toString(16).padStart(8, '0');
+  const hex = hashHex(name);
   return `arn:aws:cloudformation:eu-west-1:${ACCOUNT_ID}:stack/${name}/${hex}-0000-11ef-8000-0a1b2c3d4e5f`;
 }
 
@@ -98,4 +109,211 @@ function generatedStacks(count: number): Stack[] {
       i % 3 === 0 ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE',
     );
   });
+}
+
+/** How many items IAM and ACM listings return at most per page. */
+const LISTING_MAX_PAGE = 1000;
+/** How many items IAM and ACM listings return per page when a request gives no `MaxItems`. */
+const LISTING_DEFAULT_PAGE = 100;
+
+export interface FakeIamOptions {
+  /**
+   * Generated server certificates, named `site-0000`, `site-0001`, ..., expiring
+   * from five years ago to four years ahead (`site-<n>` in the current year + n % 10 - 5).
+   */
+  readonly certificates?: number;
+  readonly extraCertificates?: readonly ServerCertificateMetadata[];
+  /** How many items a page holds at most, however large `MaxItems` is (IAM may return fewer). */
+  readonly pageLimit?: number;
+}
+
+export interface FakeIam {
+  readonly mock: AwsClientStub<IAMClient>;
+  readonly certificates: readonly ServerCertificateMetadata[];
+  /** Every request answered so far, in order. */
+  readonly calls: FakeCall[];
+}
+
+/**
+ * An IAM account with generated and extra server certificates. It answers
+ * `ListServerCertificates` as IAM does: pages of `MaxItems` (100 by default, at
+ * most 1,000), `IsTruncated` and an opaque `Marker` to go on from.
+ */
+export function fakeIam(
+  options: FakeIamOptions = {},
+  mock: AwsClientStub<IAMClient> = mockClient(IAMClient),
+): FakeIam {
+  const generated = generatedServerCertificates(options.certificates ?? 0);
+  const certificates = [...generated, ...(options.extraCertificates ?? [])];
+  const calls: FakeCall[] = [];
+
+  mock.on(ListServerCertificatesCommand).callsFake((input: ListServerCertificatesCommandInput) => {
+    calls.push({ command: 'ListServerCertificates', input: structuredClone(input) as Record<string, unknown> });
+    const { items, next } = page(certificates, input.Marker, input.MaxItems, options.pageLimit);
+    return { ServerCertificateMetadataList: items, IsTruncated: next !== undefined, Marker: next };
+  });
+
+  return { mock, certificates, calls };
+}
+
+/** A server certificate of the fake account. */
+export function serverCertificate(name: string, expiration: string, path = '/'): ServerCertificateMetadata {
+  const id = `ASCA${hashHex(name).toUpperCase()}EXAMPLE`;
+  return {
+    Path: path,
+    ServerCertificateName: name,
+    ServerCertificateId: id,
+    Arn: `arn:aws:iam::${ACCOUNT_ID}:server-certificate${path}${name}`,
+    UploadDate: new Date(new Date(expiration).getTime() - 365 * 24 * 3600 * 1000),
+    Expiration: new Date(expiration),
+  };
+}
+
+function generatedServerCertificates(count: number): ServerCertificateMetadata[] {
+  return Array.from({ length: count }, (_, i) => {
+    const year = new Date().getUTCFullYear() - 5 + (i % 10);
+    const month = String(1 + (i % 12)).padStart(2, '0');
+    const path = i % 4 === 0 ? '/cloudfront/' : '/';
+    return serverCertificate(`site-${String(i).padStart(4, '0')}`, `${year}-${month}-15T12:00:00Z`, path);
+  });
+}
+
+/** One request a fake regional account answered, with the region of the client that sent it. */
+export interface FakeRegionalCall extends FakeCall {
+  readonly region: string;
+}
+
+export interface FakeAcmOptions {
+  /**
+   * Generated certificates for `app0000.example.com`, ... (and `www.` each) in
+   * eu-west-1, of every key type; three in five `ISSUED`.
+   */
+  readonly certificates?: number;
+  /** Certificates in the regions their ARNs name. */
+  readonly extraCertificates?: readonly CertificateSummary[];
+  /** How many items a page holds at most, however large `MaxItems` is (ACM may return fewer). */
+  readonly pageLimit?: number;
+}
+
+export interface FakeAcm {
+  readonly mock: AwsClientStub<ACMClient>;
+  readonly certificates: readonly CertificateSummary[];
+  /** Every request answered so far, in order. */
+  readonly calls: FakeRegionalCall[];
+}
+
+/**
+ * An ACM account with generated and extra certificates, each in the region
+ * its ARN names. It answers `ListCertificates` as ACM does: only the client's
+ * region, only `CertificateStatuses` when given, only the key types of
+ * `Includes.keyTypes` (RSA 2048 alone when not given), in pages of `MaxItems`
+ * with a `NextToken` to go on from.
+ */
+export function fakeAcm(
+  options: FakeAcmOptions = {},
+  mock: AwsClientStub<ACMClient> = mockClient(ACMClient),
+): FakeAcm {
+  const certificates = [...generatedAcmCertificates(options.certificates ?? 0), ...(options.extraCertificates ?? [])];
+  const calls: FakeRegionalCall[] = [];
+
+  mock.on(ListCertificatesCommand).callsFake(async (input: ListCertificatesCommandInput, getClient) => {
+    const region = await getClient().config.region();
+    calls.push({ command: 'ListCertificates', input: structuredClone(input) as Record<string, unknown>, region });
+    const statuses = input.CertificateStatuses ?? [];
+    const keyTypes: readonly string[] = input.Includes?.keyTypes ?? ['RSA_2048'];
+    const listed = certificates.filter(
+      (c) =>
+        c.CertificateArn?.split(':')[3] === region &&
+        (statuses.length === 0 || statuses.includes(c.Status ?? 'ISSUED')) &&
+        keyTypes.includes(c.KeyAlgorithm ?? 'RSA_2048'),
+    );
+    const { items, next } = page(listed, input.NextToken, input.MaxItems, options.pageLimit);
+    return { CertificateSummaryList: items, NextToken: next };
+  });
+
+  return { mock, certificates, calls };
+}
+
+export interface AcmCertificateOptions {
+  readonly region?: string;
+  /** Subject alternative names; the domain name alone when not given. */
+  readonly names?: readonly string[];
+  readonly notAfter?: string;
+  readonly keyAlgorithm?: KeyAlgorithm;
+  readonly status?: CertificateSummary['Status'];
+  readonly type?: CertificateSummary['Type'];
+}
+
+/** An ACM certificate summary of the fake account, as `ListCertificates` gives it. */
+export function acmCertificate(domainName: string, options: AcmCertificateOptions = {}): CertificateSummary {
+  const region = options.region ?? 'eu-west-1';
+  const names = options.names ?? [domainName];
+  const notAfter = new Date(options.notAfter ?? '2030-06-30T23:59:59Z');
+  const hex = hashHex(`${region}/${domainName}/${names.join(',')}/${notAfter.toISOString()}/${options.keyAlgorithm}`);
+  return {
+    CertificateArn: `arn:aws:acm:${region}:${ACCOUNT_ID}:certificate/${hex}-1111-4222-8333-${hex}abcd`,
+    DomainName: domainName,
+    SubjectAlternativeNameSummaries: [...names],
+    HasAdditionalSubjectAlternativeNames: false,
+    Status: options.status ?? 'ISSUED',
+    Type: options.type ?? 'AMAZON_ISSUED',
+    KeyAlgorithm: options.keyAlgorithm ?? 'RSA_2048',
+    KeyUsages: ['DIGITAL_SIGNATURE', 'KEY_ENCIPHERMENT'],
+    ExtendedKeyUsages: ['TLS_WEB_SERVER_AUTHENTICATION'],
+    InUse: true,
+    RenewalEligibility: 'ELIGIBLE',
+    NotBefore: new Date(notAfter.getTime() - 395 * 24 * 3600 * 1000),
+    NotAfter: notAfter,
+    CreatedAt: new Date(notAfter.getTime() - 396 * 24 * 3600 * 1000),
+    IssuedAt: new Date(notAfter.getTime() - 395 * 24 * 3600 * 1000),
+  };
+}
+
+const KEY_ALGORITHMS: readonly KeyAlgorithm[] = [
+  'RSA_2048',
+  'EC_prime256v1',
+  'RSA_4096',
+  'EC_secp384r1',
+  'RSA_3072',
+  'EC_secp521r1',
+  'RSA_1024',
+];
+const STATUSES: readonly NonNullable<CertificateSummary['Status']>[] = [
+  'ISSUED',
+  'ISSUED',
+  'ISSUED',
+  'PENDING_VALIDATION',
+  'EXPIRED',
+];
+
+function generatedAcmCertificates(count: number): CertificateSummary[] {
+  return Array.from({ length: count }, (_, i) => {
+    const domain = `app${String(i).padStart(4, '0')}.example.com`;
+    return acmCertificate(domain, {
+      names: [domain, `www.${domain}`],
+      notAfter: `${new Date().getUTCFullYear() + 1 + (i % 4)}-${String(1 + (i % 12)).padStart(2, '0')}-01T00:00:00Z`,
+      keyAlgorithm: KEY_ALGORITHMS[i % KEY_ALGORITHMS.length],
+      status: STATUSES[i % STATUSES.length],
+      type: i % 6 === 0 ? 'IMPORTED' : 'AMAZON_ISSUED',
+    });
+  });
+}
+
+/** One page of `items` from the opaque token, honouring `MaxItems` and the service's own limit. */
+function page<T>(
+  items: readonly T[],
+  token: string | undefined,
+  maxItems: number | undefined,
+  pageLimit = LISTING_MAX_PAGE,
+): { items: T[]; next: string | undefined } {
+  const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8').slice('page:'.length));
+  const end = start + Math.min(maxItems ?? LISTING_DEFAULT_PAGE, LISTING_MAX_PAGE, pageLimit);
+  const next = end < items.length ? Buffer.from(`page:${end}`).toString('base64url') : undefined;
+  return { items: items.slice(start, end), next };
+}
+
+function hashHex(text: string): string {
+  let hash = 0;
+  for (const char of text) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash.toString(16).padStart(8, '0');
 }

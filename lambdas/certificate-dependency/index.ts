@@ -1,0 +1,3 @@
+import { makeHandler } from '../shared/handler';
+import { definition } from './definition';
+export const handler = makeHandler(definition);

@@ -1,0 +1,217 @@
+import {
+  KeyAlgorithm,
+  paginateListCertificates,
+  type ACMClient,
+  type CertificateSummary,
+} from '@aws-sdk/client-acm';
+import { paginateListServerCertificates, type IAMClient, type ServerCertificateMetadata } from '@aws-sdk/client-iam';
+import { toData } from '../shared/data';
+import { InputError, LookupError } from '../shared/errors';
+import type { Data, LookupContext, LookupResult } from '../shared/types';
+import type { CertificateClients, CertificateProperties } from './definition';
+
+/** The largest page both listings allow, so that most accounts need one call. */
+const PAGE_SIZE = 1000;
+
+/** How long a list of names in a message may grow before it says how many more there are. */
+const NAMES_BUDGET = 300;
+
+/**
+ * Finds the IAM server certificate whose whole name matches `CertificateName`,
+ * or the `ISSUED` ACM certificate that covers `DomainName`; of several, the
+ * one that expires last.
+ */
+export async function lookupCertificate(
+  clients: CertificateClients,
+  props: CertificateProperties,
+  { abortSignal }: LookupContext,
+): Promise<LookupResult> {
+  const { CertificateName: name, DomainName: domain, Region: region } = props;
+  if ((name === undefined) === (domain === undefined)) {
+    throw new InputError(
+      'give exactly one of CertificateName (a regular expression for an IAM server certificate name) ' +
+        `and DomainName (a domain an ACM certificate covers); ${name === undefined ? 'neither' : 'both'} was given`,
+    );
+  }
+
+  if (name !== undefined) {
+    if (region !== undefined) {
+      throw new InputError(
+        'Region applies only to ACM certificates (DomainName); IAM server certificates (CertificateName) ' +
+          'belong to no region. Remove Region',
+      );
+    }
+    const matches = nameMatcher(name);
+    const certificates = await listServerCertificates(clients.iam, abortSignal);
+    const chosen = chooseServerCertificate(certificates, name, matches, new Date());
+    return { id: chosen.Arn ?? chosen.ServerCertificateName ?? name, data: serverCertificateData(chosen) };
+  }
+
+  const acm = clients.acm(region);
+  const certificates = await listIssuedCertificates(acm, abortSignal);
+  const chosen = chooseAcmCertificate(certificates, domain ?? '', region ?? (await acm.config.region()));
+  return { id: chosen.CertificateArn ?? domain ?? '', data: acmCertificateData(chosen) };
+}
+
+/**
+ * A test for whole IAM server certificate names: `pattern` must match from the
+ * first character to the last. An invalid pattern is an `InputError`.
+ */
+export function nameMatcher(pattern: string): (name: string) => boolean {
+  let whole: RegExp;
+  try {
+    new RegExp(pattern);
+    whole = new RegExp(`^(?:${pattern})$`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new InputError(
+      `CertificateName ${JSON.stringify(pattern)} is not a valid regular expression: ` +
+        `${message.slice(message.lastIndexOf(': ') + 2)}`,
+    );
+  }
+  return (name) => whole.test(name);
+}
+
+async function listServerCertificates(iam: IAMClient, abortSignal: AbortSignal): Promise<ServerCertificateMetadata[]> {
+  const certificates: ServerCertificateMetadata[] = [];
+  for await (const page of paginateListServerCertificates({ client: iam, pageSize: PAGE_SIZE }, {}, { abortSignal })) {
+    certificates.push(...(page.ServerCertificateMetadataList ?? []));
+  }
+  return certificates;
+}
+
+async function listIssuedCertificates(acm: ACMClient, abortSignal: AbortSignal): Promise<CertificateSummary[]> {
+  const certificates: CertificateSummary[] = [];
+  // Without keyTypes, ACM lists only RSA 2048 certificates.
+  const input = { CertificateStatuses: ['ISSUED' as const], Includes: { keyTypes: Object.values(KeyAlgorithm) } };
+  for await (const page of paginateListCertificates({ client: acm, pageSize: PAGE_SIZE }, input, { abortSignal })) {
+    certificates.push(...(page.CertificateSummaryList ?? []));
+  }
+  return certificates;
+}
+
+/**
+ * Of the server certificates whose name matches, the one that expires last,
+ * provided it has not expired by `now`. Otherwise a `LookupError` that says
+ * what the account holds.
+ */
+export function chooseServerCertificate(
+  certificates: readonly ServerCertificateMetadata[],
+  pattern: string,
+  matches: (name: string) => boolean,
+  now: Date,
+): ServerCertificateMetadata {
+  const found = certificates
+    .filter((c) => matches(c.ServerCertificateName ?? ''))
+    .sort(
+      (a, b) =>
+        time(b.Expiration) - time(a.Expiration) ||
+        (a.ServerCertificateName ?? '').localeCompare(b.ServerCertificateName ?? ''),
+    );
+  const asked = `no IAM server certificate has a whole name matching ${JSON.stringify(pattern)}`;
+  const latest = found[0];
+  if (latest === undefined) {
+    const names = certificates.map((c) => c.ServerCertificateName ?? '').sort();
+    const held = names.length === 0 ? 'this account has none' : `this account has ${listNames(names)}`;
+    throw new LookupError(`${asked}; ${held}. Correct CertificateName, or upload the certificate to IAM`);
+  }
+  if (time(latest.Expiration) <= now.getTime()) {
+    throw new LookupError(
+      `every IAM server certificate whose whole name matches ${JSON.stringify(pattern)} has expired; ` +
+        `the latest, ${latest.ServerCertificateName}, expired at ${latest.Expiration?.toISOString()}. ` +
+        'Upload a renewed certificate to IAM',
+    );
+  }
+  return latest;
+}
+
+/**
+ * Of the certificates that cover `domain` by their domain name or a subject
+ * alternative name, exactly or by a wildcard, the one that expires last.
+ * Otherwise a `LookupError` that names the domains the region's certificates
+ * cover.
+ */
+export function chooseAcmCertificate(
+  certificates: readonly CertificateSummary[],
+  domain: string,
+  region: string,
+): CertificateSummary {
+  const wanted = domain.replace(/\.$/, '');
+  const found = certificates
+    .filter((c) => namesOf(c).some((name) => covers(name, wanted)))
+    .sort(
+      (a, b) => time(b.NotAfter) - time(a.NotAfter) || (a.CertificateArn ?? '').localeCompare(b.CertificateArn ?? ''),
+    );
+  if (found[0] !== undefined) return found[0];
+
+  const domains = [...new Set(certificates.map((c) => c.DomainName ?? ''))].sort();
+  const held =
+    domains.length === 0 ? 'there are no ISSUED certificates there' : `those there are for ${listNames(domains)}`;
+  throw new LookupError(
+    `no ISSUED ACM certificate in ${region} covers ${wanted}, exactly or by a wildcard; ${held}. ` +
+      'Request or import a certificate for it, or set Region to where it is',
+  );
+}
+
+/**
+ * Whether a certificate name covers `domain`, ignoring case: the same name, or
+ * a wildcard `*.example.com` for one more label (`www.example.com`, not
+ * `example.com` nor `a.b.example.com`).
+ */
+export function covers(certificateName: string, domain: string): boolean {
+  const name = certificateName.toLowerCase();
+  const wanted = domain.toLowerCase();
+  if (name === wanted) return true;
+  if (!name.startsWith('*.')) return false;
+  const parent = name.slice(1);
+  const label = wanted.slice(0, -parent.length);
+  return wanted.endsWith(parent) && label.length > 0 && !label.includes('.');
+}
+
+/** `Path`, `ServerCertificateName`, `ServerCertificateId`, `Arn`, `UploadDate`, `Expiration`. */
+export function serverCertificateData(certificate: ServerCertificateMetadata): Data {
+  return toData({
+    Path: certificate.Path,
+    ServerCertificateName: certificate.ServerCertificateName,
+    ServerCertificateId: certificate.ServerCertificateId,
+    Arn: certificate.Arn,
+    UploadDate: certificate.UploadDate,
+    Expiration: certificate.Expiration,
+  });
+}
+
+/** `Arn`, `DomainName`, `Status`, `NotAfter`, `Type`, `KeyAlgorithm`, `SubjectAlternativeNames`. */
+export function acmCertificateData(certificate: CertificateSummary): Data {
+  return toData({
+    Arn: certificate.CertificateArn,
+    DomainName: certificate.DomainName,
+    Status: certificate.Status,
+    NotAfter: certificate.NotAfter,
+    Type: certificate.Type,
+    KeyAlgorithm: certificate.KeyAlgorithm,
+    SubjectAlternativeNames: certificate.SubjectAlternativeNameSummaries,
+  });
+}
+
+function namesOf(certificate: CertificateSummary): string[] {
+  return [certificate.DomainName ?? '', ...(certificate.SubjectAlternativeNameSummaries ?? [])];
+}
+
+function time(date: Date | undefined): number {
+  return date?.getTime() ?? 0;
+}
+
+/**
+ * The names, comma-separated, as many as fit the budget (at least one: names
+ * and domains are shorter than it), then how many more there are.
+ */
+function listNames(names: readonly string[]): string {
+  let shown = 1;
+  let length = names[0].length;
+  while (shown < names.length && length + 2 + names[shown].length <= NAMES_BUDGET) {
+    length += 2 + names[shown].length;
+    shown++;
+  }
+  const list = names.slice(0, shown).join(', ');
+  return shown < names.length ? `${list} and ${names.length - shown} more` : list;
+}
