@@ -1,0 +1,218 @@
+import { ACMClient } from '@aws-sdk/client-acm';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { randomUUID } from 'node:crypto';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { handler as certificateHandler } from '../../lambdas/certificate-dependency';
+import { handler as elasticacheHandler } from '../../lambdas/elasticache-dependency';
+import { handler as imageHandler } from '../../lambdas/image-dependency';
+import { handler as route53Handler } from '../../lambdas/route53-dependency';
+import { definition as route53 } from '../../lambdas/route53-dependency/definition';
+import { definition as vpc } from '../../lambdas/vpc-dependency/definition';
+import { definition as image } from '../../lambdas/image-dependency/definition';
+import { definition as elasticache } from '../../lambdas/elasticache-dependency/definition';
+import { definition as stack } from '../../lambdas/stack-dependency/definition';
+import { definition as certificate } from '../../lambdas/certificate-dependency/definition';
+import { handler as stackHandler } from '../../lambdas/stack-dependency';
+import { handler as vpcHandler } from '../../lambdas/vpc-dependency';
+import { type Handler, lambdaContext, ResponseServer } from '../helpers/cfn';
+
+const RUNS_PER_HANDLER = 200;
+
+const HANDLERS: Array<[string, Handler, readonly string[]]> = [
+  ['Route53Dependency', route53Handler, Object.keys(route53.schema)],
+  ['VpcDependency', vpcHandler, Object.keys(vpc.schema)],
+  ['ImageDependency', imageHandler, Object.keys(image.schema)],
+  ['ElasticacheDependency', elasticacheHandler, Object.keys(elasticache.schema)],
+  ['StackDependency', stackHandler, Object.keys(stack.schema)],
+  ['CertificateDependency', certificateHandler, Object.keys(certificate.schema)],
+];
+
+
+/** What every mocked AWS call does in one run. */
+type AwsBehaviour = 'empty' | 'error' | 'string' | 'odd';
+
+let server: ResponseServer;
+let behaviour: AwsBehaviour = 'empty';
+let awsCalls = 0;
+let answered = 0;
+
+beforeAll(async () => {
+  server = await ResponseServer.start();
+  mockClient(ACMClient).onAnyCommand().callsFake(fakeAwsCall);
+  mockClient(CloudFormationClient).onAnyCommand().callsFake(fakeAwsCall);
+  mockClient(EC2Client).onAnyCommand().callsFake(fakeAwsCall);
+  mockClient(ElastiCacheClient).onAnyCommand().callsFake(fakeAwsCall);
+  mockClient(IAMClient).onAnyCommand().callsFake(fakeAwsCall);
+  mockClient(Route53Client).onAnyCommand().callsFake(fakeAwsCall);
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+describe('fuzzed events and properties', () => {
+  it.each(HANDLERS)(
+    '%s answers every answerable event exactly once with a body CloudFormation can parse, and never answers the others',
+    async (_type, handler, propertyNames) => {
+      await fc.assert(
+        fc.asyncProperty(fuzzCase(propertyNames), async (fuzz) => {
+          // GIVEN
+          behaviour = fuzz.aws;
+          awsCalls = 0;
+          const token = randomUUID();
+          const path = `/cloudformation-custom-resource-response/${token}?`;
+          const event = buildEvent(fuzz, token, server.responseUrl(token));
+          const seen = server.requests.length;
+
+          // WHEN
+          let rejected = false;
+          process.env.RESPONSE_URL_ALLOWED_HOSTS = '127.0.0.1';
+          try {
+            await handler(event as unknown as CloudFormationCustomResourceEvent, lambdaContext(10_000));
+          } catch {
+            rejected = true;
+          } finally {
+            delete process.env.RESPONSE_URL_ALLOWED_HOSTS;
+          }
+
+          // THEN
+          const puts = server.requests.slice(seen).filter((put) => put.path.startsWith(path));
+          if (!answerable(event)) {
+            expect(rejected).toBe(true);
+            expect(puts).toHaveLength(0);
+            return;
+          }
+          answered += 1;
+          expect(rejected).toBe(false);
+          expect(puts).toHaveLength(1);
+          const [put] = puts;
+          expect(put.contentLength).toBe(Buffer.byteLength(put.rawBody));
+          expect(put.contentLength).toBeLessThanOrEqual(4096);
+          expect(['SUCCESS', 'FAILED']).toContain(put.body.Status);
+          expect(put.body.RequestId).toBe(event.RequestId);
+          expect(put.body.PhysicalResourceId).toEqual(expect.any(String));
+          expect(put.body.PhysicalResourceId.length).toBeGreaterThan(0);
+          for (const value of Object.values(put.body.Data ?? {})) expect(typeof value).toBe('string');
+          if (put.body.Status === 'FAILED') {
+            expect(put.body.Reason).toEqual(expect.any(String));
+            expect(put.body.Reason!.length).toBeLessThanOrEqual(1000);
+            expect(put.body.Reason).not.toContain('[object Object]');
+          }
+          if (event.RequestType === 'Delete') {
+            expect(put.body.Status).toBe('SUCCESS');
+            expect(awsCalls).toBe(0);
+          }
+        }),
+        { numRuns: RUNS_PER_HANDLER },
+      );
+    },
+  );
+
+  it('never sends a second answer after a handler has returned', async () => {
+    // GIVEN every fuzzed event above, and time for stray answers to arrive
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // WHEN the answers are counted per ResponseURL
+    const perUrl = new Map<string, number>();
+    for (const put of server.requests) perUrl.set(put.path, (perUrl.get(put.path) ?? 0) + 1);
+
+    // THEN each got one at most
+    expect(answered).toBeGreaterThan(HANDLERS.length * RUNS_PER_HANDLER * 0.5);
+    expect(perUrl.size).toBe(answered);
+    expect([...perUrl.values()].filter((count) => count > 1)).toEqual([]);
+  });
+});
+
+/** Every mocked AWS call answers as `behaviour` says for the run. */
+async function fakeAwsCall(): Promise<unknown> {
+  awsCalls += 1;
+  switch (behaviour) {
+    case 'empty':
+      return {};
+    case 'error':
+      throw Object.assign(new Error('User is not authorized to perform this action'), {
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+      });
+    case 'string':
+      throw 'socket hang up';
+    case 'odd':
+      return { Vpcs: [{}], HostedZones: [null], Images: [{ ImageId: 42 }], Stacks: [{ Outputs: 'x' }] };
+  }
+}
+
+interface FuzzCase {
+  readonly aws: AwsBehaviour;
+  readonly requestType: unknown;
+  readonly url: 'good' | 'http-elsewhere' | 'https-elsewhere' | 'garbage' | 'missing';
+  readonly drop: ReadonlyArray<'StackId' | 'RequestId' | 'LogicalResourceId'>;
+  readonly physicalResourceId: unknown;
+  readonly properties: unknown;
+}
+
+function fuzzCase(propertyNames: readonly string[]): fc.Arbitrary<FuzzCase> {
+  const name = fc.oneof(
+    fc.constantFrom(...propertyNames, 'ServiceTimeout', 'Refresh', 'NoEcho'),
+    fc.constantFrom(...propertyNames.map((n) => n.toLowerCase()), 'Typo'),
+    fc.string({ maxLength: 12 }),
+  );
+  const value = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom('true', 'FALSE', 'yes', '', '*', '[', '["a","b"]', 'a,b,,c', 'vpc-0abc', 'default', '(', 'x'.repeat(5000)),
+    fc.anything({ maxDepth: 2 }),
+  );
+  return fc.record({
+    aws: fc.constantFrom<AwsBehaviour>('empty', 'error', 'string', 'odd'),
+    requestType: fc.oneof(
+      { arbitrary: fc.constantFrom('Create', 'Update', 'Delete'), weight: 8 },
+      { arbitrary: fc.anything({ maxDepth: 1 }), weight: 1 },
+    ),
+    url: fc.oneof(
+      { arbitrary: fc.constant('good' as const), weight: 8 },
+      { arbitrary: fc.constantFrom('http-elsewhere' as const, 'https-elsewhere' as const, 'garbage' as const, 'missing' as const), weight: 1 },
+    ),
+    drop: fc.oneof(
+      { arbitrary: fc.constant([]), weight: 8 },
+      { arbitrary: fc.subarray(['StackId', 'RequestId', 'LogicalResourceId'] as const, { minLength: 1 }), weight: 1 },
+    ),
+    physicalResourceId: fc.oneof(fc.string({ maxLength: 60 }), fc.constant(undefined), fc.anything({ maxDepth: 1 })),
+    properties: fc.oneof(fc.dictionary(name, value, { maxKeys: 5 }), fc.anything({ maxDepth: 2 })),
+  });
+}
+
+function buildEvent(fuzz: FuzzCase, requestId: string, goodUrl: string): Record<string, unknown> {
+  const urls: Record<FuzzCase['url'], unknown> = {
+    good: goodUrl,
+    'http-elsewhere': goodUrl.replace('127.0.0.1', '192.0.2.10'),
+    'https-elsewhere': goodUrl.replace('http://127.0.0.1', 'https://example.com'),
+    garbage: 'not a url',
+    missing: undefined,
+  };
+  const event: Record<string, unknown> = {
+    RequestType: fuzz.requestType,
+    ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:fuzz',
+    ResponseURL: urls[fuzz.url],
+    StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/fuzz/1',
+    RequestId: requestId,
+    LogicalResourceId: 'Fuzzed',
+    ResourceType: 'Custom::Fuzzed',
+    PhysicalResourceId: fuzz.physicalResourceId,
+    ResourceProperties: fuzz.properties,
+  };
+  for (const field of fuzz.drop) delete event[field];
+  return event;
+}
+
+/** An event the contract says must be answered: every required field a non-empty string, an allowed URL. */
+function answerable(event: Record<string, unknown>): boolean {
+  const fields = ['RequestType', 'ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId'];
+  if (!fields.every((field) => typeof event[field] === 'string' && event[field] !== '')) return false;
+  return String(event.ResponseURL).startsWith('http://127.0.0.1:');
+}
