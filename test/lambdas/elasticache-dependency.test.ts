@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { mockClient } from 'aws-sdk-client-mock';
 import { definition, schema } from '../../lambdas/elasticache-dependency/definition';
+import { handler } from '../../lambdas/elasticache-dependency/index';
 import {
   cacheClusterData,
   lookupCache,
@@ -17,8 +18,10 @@ import {
 } from '../../lambdas/elasticache-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
+import { invoke, LOG_GROUP, LOG_STREAM, STACK_ID } from '../helpers/cfn';
 
 const elasticacheMock = mockClient(ElastiCacheClient);
+const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
 
 beforeEach(() => {
   elasticacheMock.reset();
@@ -209,16 +212,13 @@ describe('lookup', () => {
     );
 
     // WHEN
-    const error = await lookup('sesions').catch((e: unknown) => e);
+    const error = await lookupError(lookup('sesions'));
 
     // THEN
-    expect(error).toEqual(
-      new LookupError(
-        'no cache cluster and no replication group has the id "sesions" in this account and region; ' +
-          'check CacheId, and that the stack is in the region of the cache',
-      ),
+    expect(error.message).toBe(
+      'no cache cluster and no replication group has the id "sesions" in this account and region; ' +
+        'check CacheId, and that the stack is in the region of the cache',
     );
-    expect(error).toBeInstanceOf(LookupError);
   });
 
   it.each<[string, CacheCluster, string]>([
@@ -246,10 +246,10 @@ describe('lookup', () => {
     elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [cluster] });
 
     // WHEN
-    const error = await lookup('sessions').catch((e: unknown) => e);
+    const error = await lookupError(lookup('sessions'));
 
     // THEN
-    expect(error).toEqual(new LookupError(reason));
+    expect(error.message).toBe(reason);
   });
 
   it.each<[string, ReplicationGroup, string]>([
@@ -269,10 +269,10 @@ describe('lookup', () => {
     elasticacheMock.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [group] });
 
     // WHEN
-    const error = await lookup('orders').catch((e: unknown) => e);
+    const error = await lookupError(lookup('orders'));
 
     // THEN
-    expect(error).toEqual(new LookupError(reason));
+    expect(error.message).toBe(reason);
   });
 
   it('lets other ElastiCache errors through without asking for a replication group', async () => {
@@ -324,9 +324,145 @@ describe('properties', () => {
   });
 });
 
+describe('Custom::ElasticacheDependency handler', () => {
+  it('answers SUCCESS with the cluster id as PhysicalResourceId and its fields and endpoints as Data', async () => {
+    // GIVEN
+    elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [redisMemberCluster()] });
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { CacheId: 'orders-001' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({
+      Status: 'SUCCESS',
+      Reason: LOGS,
+      PhysicalResourceId: 'orders-001',
+      StackId: STACK_ID,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'Dependency',
+      Data: {
+        CacheClusterId: 'orders-001',
+        CacheNodeType: 'cache.r7g.large',
+        Engine: 'redis',
+        EngineVersion: '7.1.0',
+        CacheClusterStatus: 'available',
+        NumCacheNodes: '1',
+        PreferredAvailabilityZone: 'eu-west-1a',
+        CacheClusterCreateTime: '2023-11-20T08:30:00.000Z',
+        ReplicationGroupId: 'orders',
+        SnapshotRetentionLimit: '1',
+        CacheNodeEndpoint0: 'orders-001.abc123.0001.euw1.cache.amazonaws.com:6379',
+        CacheNodeEndpointAddress0: 'orders-001.abc123.0001.euw1.cache.amazonaws.com',
+        CacheNodeEndpointPort0: '6379',
+        CacheNodeEndpoints: 'orders-001.abc123.0001.euw1.cache.amazonaws.com:6379',
+      },
+    });
+  });
+
+  it('answers SUCCESS with the replication group id as PhysicalResourceId', async () => {
+    // GIVEN
+    elasticacheMock.on(DescribeCacheClustersCommand).rejects(clusterNotFound('orders'));
+    elasticacheMock.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [redisGroup()] });
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { CacheId: 'orders' } });
+
+    // THEN
+    expect(puts[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'orders' });
+    expect(puts[0].body.Data).toEqual(replicationGroupData(redisGroup()));
+  });
+
+  it('answers FAILED naming the id when nothing has it', async () => {
+    // GIVEN
+    elasticacheMock.on(DescribeCacheClustersCommand).rejects(clusterNotFound('sesions'));
+    elasticacheMock.on(DescribeReplicationGroupsCommand).rejects(
+      new ReplicationGroupNotFoundFault({ message: 'ReplicationGroup sesions not found.', $metadata: {} }),
+    );
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { CacheId: 'sesions' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({
+      Status: 'FAILED',
+      Reason:
+        'no cache cluster and no replication group has the id "sesions" in this account and region; ' +
+        `check CacheId, and that the stack is in the region of the cache. ${LOGS}`,
+      PhysicalResourceId: `failed-Dependency-${puts[0].body.RequestId}`,
+      StackId: STACK_ID,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'Dependency',
+    });
+  });
+
+  it('answers a failed Update with the old id while the cluster is being created', async () => {
+    // GIVEN
+    const creating = { ...memcachedCluster(), CacheClusterStatus: 'creating', CacheNodes: [] };
+    elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [creating] });
+
+    // WHEN
+    const { puts } = await invoke(handler, {
+      event: { RequestType: 'Update', PhysicalResourceId: 'sessions-old', OldResourceProperties: { CacheId: 'x' } },
+      properties: { CacheId: 'sessions' },
+    });
+
+    // THEN
+    expect(puts[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason:
+        'cache cluster "sessions" is creating; its endpoints are not known yet. ' +
+        `Deploy again when its status is available. ${LOGS}`,
+      PhysicalResourceId: 'sessions-old',
+    });
+  });
+
+  it('answers FAILED naming the property when a property is misspelt, without calling ElastiCache', async () => {
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { CacheID: 'sessions' } });
+
+    // THEN
+    expect(puts[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason: `unknown property "CacheID"; valid properties are CacheId. ${LOGS}`,
+    });
+    expect(elasticacheMock.calls()).toHaveLength(0);
+  });
+
+  it('Delete answers SUCCESS with the old id without calling ElastiCache', async () => {
+    // WHEN
+    const { puts } = await invoke(handler, {
+      event: { RequestType: 'Delete', PhysicalResourceId: 'sessions' },
+      properties: { CacheId: 'sessions' },
+    });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({
+      Status: 'SUCCESS',
+      Reason: LOGS,
+      PhysicalResourceId: 'sessions',
+      StackId: STACK_ID,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'Dependency',
+    });
+    expect(elasticacheMock.calls()).toHaveLength(0);
+  });
+});
+
 function lookup(cacheId: string, abortSignal = new AbortController().signal) {
   const elasticache = new ElastiCacheClient({ region: 'eu-west-1' });
   return lookupCache({ elasticache }, { CacheId: cacheId }, { abortSignal });
+}
+
+async function lookupError(promise: Promise<unknown>): Promise<LookupError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LookupError);
+  return error as LookupError;
 }
 
 function inputsOf(command: typeof DescribeCacheClustersCommand | typeof DescribeReplicationGroupsCommand): unknown[] {
