@@ -3,10 +3,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { definition, schema, type StackProperties } from '../../lambdas/stack-dependency/definition';
+import { handler } from '../../lambdas/stack-dependency/index';
 import { lookupStack, renderEnvFile, selectOutputs } from '../../lambdas/stack-dependency/lookup';
 import { fakeCloudFormation, stack, stackId } from '../helpers/account-lookups';
+import { invoke, LOG_GROUP, LOG_STREAM, STACK_ID } from '../helpers/cfn';
 
 const cloudformationMock = mockClient(CloudFormationClient);
+const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
 
 const DATASTORES = stack('shared-datastores', {
   SessionsEndpoint: 'sessions.abc123.cfg.euw1.cache.amazonaws.com:11211',
@@ -381,6 +384,112 @@ describe('properties', () => {
 
   it('creates one CloudFormation client', () => {
     expect(definition.clients().cloudformation).toBeInstanceOf(CloudFormationClient);
+  });
+});
+
+describe('Custom::StackDependency handler', () => {
+  it('answers SUCCESS with the stack id as PhysicalResourceId and the outputs and env-file as Data', async () => {
+    // GIVEN
+    fakeCloudFormation({ extraStacks: [DATASTORES] }, cloudformationMock);
+
+    // WHEN
+    const { puts } = await invoke(handler, {
+      properties: { StackName: 'shared-datastores', Excludes: 'DatabaseUrl' },
+    });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({
+      Status: 'SUCCESS',
+      Reason: LOGS,
+      PhysicalResourceId: stackId('shared-datastores'),
+      StackId: STACK_ID,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'Dependency',
+      Data: {
+        SessionsEndpoint: 'sessions.abc123.cfg.euw1.cache.amazonaws.com:11211',
+        QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs',
+        Environment:
+          'SessionsEndpoint=sessions.abc123.cfg.euw1.cache.amazonaws.com:11211\n' +
+          'QueueUrl=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs\n',
+        StackId: stackId('shared-datastores'),
+        StackStatus: 'CREATE_COMPLETE',
+      },
+    });
+  });
+
+  it('answers FAILED naming the output whose value an env-file cannot hold', async () => {
+    // GIVEN
+    fakeCloudFormation({ extraStacks: [stack('web', { Banner: 'Welcome\nto the service' })] }, cloudformationMock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { StackName: 'web' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({
+      Status: 'FAILED',
+      Reason:
+        'output Banner of stack "web" holds a line break, which an env-file cannot hold; ' +
+        `add Banner to Excludes, or add Environment to Excludes to leave out the env-file. ${LOGS}`,
+      PhysicalResourceId: `failed-Dependency-${puts[0].body.RequestId}`,
+      StackId: STACK_ID,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'Dependency',
+    });
+  });
+
+  it('answers a failed Update with the old id when the stack is being updated', async () => {
+    // GIVEN
+    fakeCloudFormation({ extraStacks: [stack('web', { Port: '8080' }, 'UPDATE_IN_PROGRESS')] }, cloudformationMock);
+
+    // WHEN
+    const { puts } = await invoke(handler, {
+      event: { RequestType: 'Update', PhysicalResourceId: stackId('web'), OldResourceProperties: { StackName: 'web' } },
+      properties: { StackName: 'web' },
+    });
+
+    // THEN
+    expect(puts[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason:
+        'stack "web" is UPDATE_IN_PROGRESS, not one of the stable states CREATE_COMPLETE, UPDATE_COMPLETE, ' +
+        'UPDATE_ROLLBACK_COMPLETE, IMPORT_COMPLETE, IMPORT_ROLLBACK_COMPLETE; ' +
+        `its outputs may still change. Deploy again when it has finished. ${LOGS}`,
+      PhysicalResourceId: stackId('web'),
+    });
+  });
+
+  it('answers FAILED naming the property when a property is misspelt, without calling CloudFormation', async () => {
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { StackName: 'web', Include: 'Port' } });
+
+    // THEN
+    expect(puts[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason: `unknown property "Include"; valid properties are StackName, Excludes, Includes. ${LOGS}`,
+    });
+    expect(cloudformationMock.calls()).toHaveLength(0);
+  });
+
+  it('Delete answers SUCCESS with the old id without calling CloudFormation', async () => {
+    // WHEN
+    const { puts } = await invoke(handler, {
+      event: { RequestType: 'Delete', PhysicalResourceId: stackId('web') },
+      properties: { StackName: 'web' },
+    });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({
+      Status: 'SUCCESS',
+      Reason: LOGS,
+      PhysicalResourceId: stackId('web'),
+      StackId: STACK_ID,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'Dependency',
+    });
+    expect(cloudformationMock.calls()).toHaveLength(0);
   });
 });
 
