@@ -30,7 +30,7 @@ export async function lookupCertificate(
   if ((name === undefined) === (domain === undefined)) {
     throw new InputError(
       'give exactly one of CertificateName (a regular expression for an IAM server certificate name) ' +
-        `and DomainName (a domain an ACM certificate covers); ${name === undefined ? 'neither' : 'both'} was given`,
+        `and DomainName (a domain an ACM certificate covers); ${name === undefined ? 'neither was' : 'both were'} given`,
     );
   }
 

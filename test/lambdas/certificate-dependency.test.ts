@@ -2,6 +2,7 @@ import { ACMClient } from '@aws-sdk/client-acm';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { definition, schema, type CertificateProperties } from '../../lambdas/certificate-dependency/definition';
+import { handler } from '../../lambdas/certificate-dependency/index';
 import {
   acmCertificateData,
   chooseAcmCertificate,
@@ -14,9 +15,11 @@ import {
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { acmCertificate, fakeAcm, fakeIam, serverCertificate } from '../helpers/account-lookups';
+import { invoke, LOG_GROUP, LOG_STREAM, STACK_ID } from '../helpers/cfn';
 
 const iamMock = mockClient(IAMClient);
 const acmMock = mockClient(ACMClient);
+const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
 
 const EVERY_KEY_TYPE = [
   'EC_prime256v1',
@@ -389,7 +392,7 @@ describe('properties', () => {
       'both CertificateName and DomainName are given',
       { CertificateName: 'web', DomainName: 'www.example.com' },
       'give exactly one of CertificateName (a regular expression for an IAM server certificate name) ' +
-        'and DomainName (a domain an ACM certificate covers); both was given',
+        'and DomainName (a domain an ACM certificate covers); both were given',
     ],
   ])('answers FAILED without calling AWS when %s', async (_case, raw, message) => {
     // WHEN
@@ -483,6 +486,127 @@ describe('scale', () => {
     expect(account.calls.map((call) => call.input.NextToken !== undefined)).toEqual(
       Array.from({ length: calls }, (_, i) => i > 0),
     );
+  });
+});
+
+describe('Custom::CertificateDependency handler', () => {
+  it('answers SUCCESS with the ACM certificate ARN as PhysicalResourceId, looking in the Region given', async () => {
+    // GIVEN
+    const certificate = acmCertificate('*.example.com', {
+      region: 'us-east-1',
+      names: ['*.example.com', 'example.com'],
+      notAfter: '2027-10-31T23:59:59Z',
+    });
+    const account = fakeAcm({ extraCertificates: [certificate] }, acmMock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { DomainName: 'www.example.com', Region: 'us-east-1' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({
+      Status: 'SUCCESS',
+      Reason: LOGS,
+      PhysicalResourceId: certificate.CertificateArn,
+      StackId: STACK_ID,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'Dependency',
+      Data: {
+        Arn: certificate.CertificateArn,
+        DomainName: '*.example.com',
+        Status: 'ISSUED',
+        NotAfter: '2027-10-31T23:59:59.000Z',
+        Type: 'AMAZON_ISSUED',
+        KeyAlgorithm: 'RSA_2048',
+        SubjectAlternativeNames: '*.example.com,example.com',
+      },
+    });
+    expect(account.calls.map((call) => call.region)).toEqual(['us-east-1']);
+  });
+
+  it('answers SUCCESS with the IAM server certificate ARN as PhysicalResourceId', async () => {
+    // GIVEN
+    fakeIam({ extraCertificates: [serverCertificate('web-2030', '2031-01-01T00:00:00Z')] }, iamMock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { CertificateName: 'web-.*' } });
+
+    // THEN
+    expect(puts[0].body).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'arn:aws:iam::123456789012:server-certificate/web-2030',
+      Data: {
+        Path: '/',
+        ServerCertificateName: 'web-2030',
+        ServerCertificateId: serverCertificate('web-2030', '2031-01-01T00:00:00Z').ServerCertificateId,
+        Arn: 'arn:aws:iam::123456789012:server-certificate/web-2030',
+        UploadDate: '2030-01-01T00:00:00.000Z',
+        Expiration: '2031-01-01T00:00:00.000Z',
+      },
+    });
+  });
+
+  it('answers FAILED without calling AWS when both CertificateName and DomainName are given', async () => {
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { CertificateName: 'web', DomainName: 'www.example.com' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({
+      Status: 'FAILED',
+      Reason:
+        'give exactly one of CertificateName (a regular expression for an IAM server certificate name) ' +
+        `and DomainName (a domain an ACM certificate covers); both were given. ${LOGS}`,
+      PhysicalResourceId: `failed-Dependency-${puts[0].body.RequestId}`,
+      StackId: STACK_ID,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'Dependency',
+    });
+    expect(iamMock.calls()).toHaveLength(0);
+    expect(acmMock.calls()).toHaveLength(0);
+  });
+
+  it('answers a failed Update with the old id when no certificate covers the domain any more', async () => {
+    // GIVEN
+    fakeAcm({ extraCertificates: [acmCertificate('www.example.com', { region: 'us-east-1' })] }, acmMock);
+    const oldArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-4222-8333-0f0e0d0cabcd';
+
+    // WHEN
+    const { puts } = await invoke(handler, {
+      event: { RequestType: 'Update', PhysicalResourceId: oldArn, OldResourceProperties: { DomainName: 'x.com' } },
+      properties: { DomainName: 'shop.example.com', Region: 'us-east-1' },
+    });
+
+    // THEN
+    expect(puts[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason:
+        'no ISSUED ACM certificate in us-east-1 covers shop.example.com, exactly or by a wildcard; ' +
+        'those there are for www.example.com. Request or import a certificate for it, or set Region to where it is. ' +
+        LOGS,
+      PhysicalResourceId: oldArn,
+    });
+  });
+
+  it('Delete answers SUCCESS with the old id without calling IAM or ACM', async () => {
+    // WHEN
+    const { puts } = await invoke(handler, {
+      event: { RequestType: 'Delete', PhysicalResourceId: 'arn:aws:iam::123456789012:server-certificate/web-2030' },
+      properties: { CertificateName: 'web-.*' },
+    });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({
+      Status: 'SUCCESS',
+      Reason: LOGS,
+      PhysicalResourceId: 'arn:aws:iam::123456789012:server-certificate/web-2030',
+      StackId: STACK_ID,
+      RequestId: expect.any(String),
+      LogicalResourceId: 'Dependency',
+    });
+    expect(iamMock.calls()).toHaveLength(0);
+    expect(acmMock.calls()).toHaveLength(0);
   });
 });
 
