@@ -28,9 +28,10 @@ export async function lookupCertificate(
 ): Promise<LookupResult> {
   const { CertificateName: name, DomainName: domain, Region: region } = props;
   if ((name === undefined) === (domain === undefined)) {
+    const given = name === undefined ? 'neither was given' : 'both were given';
     throw new InputError(
       'give exactly one of CertificateName (a regular expression for an IAM server certificate name) ' +
-        `and DomainName (a domain an ACM certificate covers); ${name === undefined ? 'neither was' : 'both were'} given`,
+        `and DomainName (a domain an ACM certificate covers); ${given}`,
     );
   }
 
