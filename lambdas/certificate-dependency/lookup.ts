@@ -45,7 +45,7 @@ export async function lookupCertificate(
     const matches = nameMatcher(name);
     const certificates = await listServerCertificates(clients.iam, abortSignal);
     const chosen = chooseServerCertificate(certificates, name, matches, new Date());
-    return { id: chosen.Arn ?? chosen.ServerCertificateName ?? name, data: serverCertificateData(chosen) };
+    return { id: chosen.Arn ?? name, data: serverCertificateData(chosen) };
   }
 
   const acm = clients.acm(region);
