@@ -67,16 +67,26 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Median wall time of `require(file)` in a fresh Node process, in milliseconds. */
-function coldRequireMs(file) {
+/** Wall time of one `require(file)` in a fresh Node process, in milliseconds. */
+function requireMs(file) {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  const times = [];
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } });
+  if (result.status !== 0) throw new Error(`require(${file}) failed: ${result.stderr}`);
+  return Number(result.stdout);
+}
+
+/**
+ * Median cold `require` times of two files, taken in alternation so that
+ * whatever else the machine does weighs on both alike.
+ */
+function coldRequireMs(file, baseline) {
+  const own = [];
+  const base = [];
   for (let i = 0; i < runs; i++) {
-    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } });
-    if (result.status !== 0) throw new Error(`require(${file}) failed: ${result.stderr}`);
-    times.push(Number(result.stdout));
+    own.push(requireMs(file));
+    base.push(requireMs(baseline));
   }
-  return median(times);
+  return [median(own), median(base)];
 }
 
 async function sizes(file) {
@@ -108,7 +118,7 @@ async function benchBundles() {
       const bundle = path.join(root, 'dist', 'lambdas', name, 'index.js');
       const baseline = path.join(tmp, 'out', `${name}.js`);
       const [own, base] = [await sizes(bundle), await sizes(baseline)];
-      const [ownMs, baseMs] = [coldRequireMs(bundle), coldRequireMs(baseline)];
+      const [ownMs, baseMs] = coldRequireMs(bundle, baseline);
       rows.push([
         name,
         kib(own.raw),
@@ -128,4 +138,16 @@ async function benchBundles() {
   }
 }
 
+/** Runs a TypeScript part of the benchmark with ts-node and swc, printing what it prints. */
+function runTypeScript(script) {
+  const result = spawnSync('npx', ['ts-node', '--swc', script], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  if (result.status !== 0) throw new Error(`${script} failed`);
+}
+
 await benchBundles();
+console.log();
+runTypeScript('scripts/bench-calls.ts');
