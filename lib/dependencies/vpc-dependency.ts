@@ -1,4 +1,4 @@
-import { Fn } from 'aws-cdk-lib';
+import { Fn, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { Dependency, requireText, type DependencyProps } from './dependency';
@@ -116,6 +116,10 @@ export class VpcDependency extends Dependency {
         vpcCidrBlock: this.cidrBlock,
         availabilityZones: Fn.split(',', this.availabilityZones, count),
         privateSubnetIds: Fn.split(',', this.subnetIds, count),
+      });
+      Validations.of(vpc).acknowledge({
+        id: 'Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId',
+        reason: 'The lookup does not answer route tables, so constructs that need them cannot use this VPC.',
       });
       this.imported.set(count, vpc);
     }

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { AppStack } from '../lib/app-stack';
+import { readConfig } from '../lib/config';
+import { CustomResourcesStack } from '../lib/custom-resources-stack';
+import { MemcachedServiceStack } from '../lib/memcached-service-stack';
+
+/**
+ * The CDK app: the CustomResources stack for plain templates, and the
+ * memcached-as-a-service example for the environment picked with `-c env=NAME`.
+ */
+export function buildApp(app: App): App {
+  const { environment: config, legacyFunctionNames } = readConfig(app.node);
+  const env = config.account || config.region ? { account: config.account, region: config.region } : undefined;
+
+  new CustomResourcesStack(app, 'CustomResources', { env, legacyFunctionNames });
+  const service = new MemcachedServiceStack(app, `MemcachedService-${config.name}`, { env, config });
+  if (config.app) {
+    const appStack = new AppStack(app, `MemcachedApp-${config.name}`, {
+      env,
+      config,
+      app: config.app,
+      datastoresStackName: config.datastoresStackName ?? service.stackName,
+    });
+    if (config.datastoresStackName === undefined) appStack.addStackDependency(service);
+  }
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return app;
+}
+
+if (require.main === module) {
+  buildApp(new App()).synth();
+}

@@ -1,0 +1,49 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import type { AppContainerConfig, EnvironmentConfig } from './config';
+import { StackDependency, VpcDependency } from './dependencies';
+import { DockerHost } from './docker-host';
+
+export interface AppStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+  readonly app: AppContainerConfig;
+  /** The stack whose outputs the app container gets in its env-file. */
+  readonly datastoresStackName: string;
+}
+
+/**
+ * An app on its own Docker host that finds its datastores at deploy time:
+ * the outputs of the datastores stack (by default the memcached service
+ * stack, whose outputs are the tenants' endpoints) become the app
+ * container's env-file.
+ */
+export class AppStack extends Stack {
+  public readonly host: DockerHost;
+
+  constructor(scope: Construct, id: string, props: AppStackProps) {
+    super(scope, id, props);
+    const { config, app } = props;
+
+    const vpc = new VpcDependency(this, 'Vpc', { vpcName: config.vpcName });
+    const datastores = new StackDependency(this, 'Datastores', { stackName: props.datastoresStackName });
+
+    this.host = new DockerHost(this, 'Host', {
+      vpc: vpc.toVpc({ subnetCount: config.subnetCount }),
+      instanceType: new ec2.InstanceType(config.instanceType),
+      volumeSize: config.volumeSize,
+      terminationProtection: config.terminationProtection,
+      containers: [
+        {
+          name: 'app',
+          image: config.appImage,
+          memoryMiB: app.memoryMiB,
+          restart: 'always',
+          environmentFile: datastores.environment,
+          environment: app.environment,
+          ports: [{ hostPort: app.port, containerPort: app.containerPort, allowFrom: app.allowFrom }],
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,237 @@
+import type { Node } from 'constructs';
+
+/** One memcached tenant: its own container, port, memory and callers. */
+export interface Tenant {
+  /** DNS label: the tenant's record is `<name>.<hostedZoneName>`. */
+  readonly name: string;
+  /** Port on the host. */
+  readonly port: number;
+  /** Memory for items (`memcached -m`), in MiB. */
+  readonly memoryMiB: number;
+  /** CIDR ranges that may connect. */
+  readonly allowFrom: readonly string[];
+}
+
+/** The app container that finds its datastores through an env-file. */
+export interface AppContainerConfig {
+  /** Port on the host. */
+  readonly port: number;
+  /** Port inside the container. */
+  readonly containerPort: number;
+  /** CIDR ranges that may connect. */
+  readonly allowFrom: readonly string[];
+  /** Memory limit in MiB, if any. */
+  readonly memoryMiB?: number;
+  /** Variables besides the datastores' outputs. */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** One block of `environments` in `cdk.json`, with defaults filled in. */
+export interface EnvironmentConfig {
+  /** The key of the block, such as `dev`. */
+  readonly name: string;
+  readonly account?: string;
+  readonly region?: string;
+  /** `Name` tag of the VPC, or `default`. */
+  readonly vpcName: string;
+  /** How many of the VPC's subnets the hosts may use; the first one is used. */
+  readonly subnetCount: number;
+  /** Zone that gets a record per tenant. */
+  readonly hostedZoneName: string;
+  /** Whether that zone is a private zone of the VPC. */
+  readonly privateZone: boolean;
+  readonly instanceType: string;
+  readonly volumeSize: number;
+  readonly terminationProtection: boolean;
+  readonly memcachedImage: string;
+  readonly appImage: string;
+  /** The stack whose outputs the app container gets; by default the memcached service stack. */
+  readonly datastoresStackName?: string;
+  readonly tenants: readonly Tenant[];
+  /** The app container, if any. */
+  readonly app?: AppContainerConfig;
+}
+
+export interface AppConfig {
+  readonly environment: EnvironmentConfig;
+  /** Whether the CustomResources stack names its functions like the Sony Mobile originals. */
+  readonly legacyFunctionNames: boolean;
+}
+
+export const DEFAULT_IMAGES = {
+  memcachedImage: 'memcached:1.6-alpine',
+  appImage: 'public.ecr.aws/nginx/nginx:1.27-alpine',
+} as const;
+
+type Json = Record<string, unknown>;
+
+/**
+ * Reads the app's settings from context (`cdk.json` or `-c key=value`):
+ * `env` picks a block of `environments`; `images` gives default images that
+ * an environment's own `images`, then `-c memcachedImage=...` and
+ * `-c appImage=...`, override. Throws a message naming the context key when
+ * a value is missing or of the wrong shape.
+ */
+export function readConfig(node: Node): AppConfig {
+  const envName = text(node.tryGetContext('env') ?? 'dev', 'env');
+  const environments = object(node.tryGetContext('environments') ?? {}, 'environments');
+  const block = environments[envName];
+  if (block === undefined) {
+    const known = Object.keys(environments);
+    throw new Error(
+      `context env is "${envName}", but environments has ${known.length > 0 ? `only ${known.join(', ')}` : 'no blocks'}; ` +
+        'add that block to cdk.json or pick another with -c env=NAME',
+    );
+  }
+  const env = object(block, `environments.${envName}`);
+  const at = (key: string) => `environments.${envName}.${key}`;
+
+  const images = {
+    ...DEFAULT_IMAGES,
+    ...imageSet(node.tryGetContext('images'), 'images'),
+    ...imageSet(env.images, at('images')),
+    ...imageSet(
+      { memcachedImage: node.tryGetContext('memcachedImage'), appImage: node.tryGetContext('appImage') },
+      'context',
+    ),
+  };
+
+  const tenantList = list(required(env.tenants, at('tenants')), at('tenants'));
+  if (tenantList.length === 0) throw new Error(`context ${at('tenants')} must list at least one tenant`);
+  const tenants = tenantList.map((tenant, i) => readTenant(tenant, at(`tenants[${i}]`)));
+  unique(tenants.map((t) => t.name), at('tenants'), 'name');
+  unique(tenants.map((t) => String(t.port)), at('tenants'), 'port');
+
+  const app = env.app === undefined ? undefined : readApp(env.app, at('app'));
+  if (app && tenants.some((t) => t.port === app.port)) {
+    throw new Error(`context ${at('app.port')} ${app.port} is already the port of a tenant`);
+  }
+
+  return {
+    legacyFunctionNames: boolean(node.tryGetContext('legacyFunctionNames') ?? false, 'legacyFunctionNames'),
+    environment: {
+      name: envName,
+      account: optional(env.account, at('account'), (v, k) => matching(v, k, /^\d{12}$/, 'a 12-digit account id')),
+      region: optional(env.region, at('region'), (v, k) => matching(v, k, /^[a-z]{2}(-[a-z]+)+-\d+$/, 'a region such as eu-west-1')),
+      vpcName: text(required(env.vpcName, at('vpcName')), at('vpcName')),
+      subnetCount: optional(env.subnetCount, at('subnetCount'), (v, k) => whole(v, k, 1, 16)) ?? 1,
+      hostedZoneName: matching(
+        required(env.hostedZoneName, at('hostedZoneName')),
+        at('hostedZoneName'),
+        /^[a-z0-9-]+(\.[a-z0-9-]+)+$/,
+        'a zone name such as cache.example.internal',
+      ),
+      privateZone: optional(env.privateZone, at('privateZone'), boolean) ?? true,
+      instanceType: optional(env.instanceType, at('instanceType'), (v, k) => matching(v, k, /^[a-z0-9-]+\.[a-z0-9]+$/, 'an instance type such as t4g.small')) ?? 't4g.small',
+      volumeSize: optional(env.volumeSize, at('volumeSize'), (v, k) => whole(v, k, 8, 16384)) ?? 20,
+      terminationProtection: optional(env.terminationProtection, at('terminationProtection'), boolean) ?? false,
+      memcachedImage: images.memcachedImage,
+      appImage: images.appImage,
+      datastoresStackName: optional(env.datastoresStackName, at('datastoresStackName'), (v, k) =>
+        matching(v, k, /^[A-Za-z][A-Za-z0-9-]*$/, 'a stack name'),
+      ),
+      tenants,
+      app,
+    },
+  };
+}
+
+function readTenant(value: unknown, key: string): Tenant {
+  const tenant = object(value, key);
+  return {
+    name: matching(required(tenant.name, `${key}.name`), `${key}.name`, /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a DNS label (lower-case letters, digits, "-")'),
+    port: whole(required(tenant.port, `${key}.port`), `${key}.port`, 1024, 65535),
+    memoryMiB: whole(required(tenant.memoryMiB, `${key}.memoryMiB`), `${key}.memoryMiB`, 8, 1048576),
+    allowFrom: cidrs(required(tenant.allowFrom, `${key}.allowFrom`), `${key}.allowFrom`),
+  };
+}
+
+function readApp(value: unknown, key: string): AppContainerConfig {
+  const app = object(value, key);
+  const port = whole(required(app.port, `${key}.port`), `${key}.port`, 1024, 65535);
+  const environment = object(app.environment ?? {}, `${key}.environment`);
+  return {
+    port,
+    containerPort: optional(app.containerPort, `${key}.containerPort`, (v, k) => whole(v, k, 1, 65535)) ?? port,
+    allowFrom: cidrs(required(app.allowFrom, `${key}.allowFrom`), `${key}.allowFrom`),
+    memoryMiB: optional(app.memoryMiB, `${key}.memoryMiB`, (v, k) => whole(v, k, 6, 1048576)),
+    environment: Object.fromEntries(Object.entries(environment).map(([name, v]) => [name, text(v, `${key}.environment.${name}`)])),
+  };
+}
+
+function imageSet(value: unknown, key: string): Partial<Record<keyof typeof DEFAULT_IMAGES, string>> {
+  if (value === undefined) return {};
+  const images = object(value, key);
+  const result: Partial<Record<keyof typeof DEFAULT_IMAGES, string>> = {};
+  for (const name of Object.keys(DEFAULT_IMAGES) as Array<keyof typeof DEFAULT_IMAGES>) {
+    const image = images[name];
+    if (image !== undefined) result[name] = matching(image, key === 'context' ? name : `${key}.${name}`, /^\S+$/, 'an image name without spaces');
+  }
+  return result;
+}
+
+function required(value: unknown, key: string): unknown {
+  if (value === undefined || value === null) throw new Error(`context ${key} is missing`);
+  return value;
+}
+
+function optional<T>(value: unknown, key: string, read: (value: unknown, key: string) => T): T | undefined {
+  return value === undefined || value === null ? undefined : read(value, key);
+}
+
+function object(value: unknown, key: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`context ${key} must be an object, got ${JSON.stringify(value)}`);
+  }
+  return value as Json;
+}
+
+function list(value: unknown, key: string): unknown[] {
+  if (!Array.isArray(value)) throw new Error(`context ${key} must be a list, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function text(value: unknown, key: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new Error(`context ${key} must be a non-empty string, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function matching(value: unknown, key: string, pattern: RegExp, what: string): string {
+  const string = text(value, key);
+  if (!pattern.test(string)) throw new Error(`context ${key} must be ${what}, got "${string}"`);
+  return string;
+}
+
+/** A whole number, also given as a string (`-c` values are strings). */
+function whole(value: unknown, key: string, min: number, max: number): number {
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
+    throw new Error(`context ${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+/** `true` or `false`, also as strings in any case (`-c` values are strings). */
+function boolean(value: unknown, key: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  throw new Error(`context ${key} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+function cidrs(value: unknown, key: string): string[] {
+  const ranges = list(value, key);
+  if (ranges.length === 0) throw new Error(`context ${key} must list at least one CIDR range`);
+  return ranges.map((range, i) =>
+    matching(range, `${key}[${i}]`, /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'a CIDR range such as 10.0.1.0/24'),
+  );
+}
+
+function unique(values: readonly string[], key: string, field: string): void {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) throw new Error(`context ${key}: two tenants have the ${field} ${value}`);
+    seen.add(value);
+  }
+}

@@ -1,0 +1,236 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../bin/app';
+import { readConfig } from '../../lib/config';
+import { renderUserData, runWithStubs, shellcheck } from './user-data';
+
+/** The context of the project's cdk.json, as `cdk synth` passes it. */
+const CONTEXT = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
+
+const SAMPLES = {
+  'AWS::StackName': 'MemcachedService-dev',
+  'AWS::Region': 'eu-west-1',
+  Environment: 'AlphaEndpoint=alpha.cache.dev.example.internal:11211\nBetaEndpoint=beta.cache.dev.example.internal:11212',
+};
+
+let app: App;
+let service: Template;
+let appStack: Template;
+
+beforeAll(() => {
+  app = buildApp(new App({ context: CONTEXT }));
+  service = Template.fromStack(stack('MemcachedService-dev'));
+  appStack = Template.fromStack(stack('MemcachedApp-dev'));
+});
+
+describe('the app', () => {
+  it('has the CustomResources stack, the memcached service and its app for the default environment', () => {
+    // GIVEN the app built from cdk.json
+    // THEN
+    expect(app.node.children.filter(Stack.isStack).map((s) => s.stackName)).toEqual([
+      'CustomResources',
+      'MemcachedService-dev',
+      'MemcachedApp-dev',
+    ]);
+  });
+
+  it('synthesizes with the AWS Solutions checks and without any synth-time lookup', () => {
+    // GIVEN the app built from cdk.json
+    // WHEN
+    const assembly = app.synth();
+    // THEN
+    expect(assembly.manifest.missing).toBeUndefined();
+    expect(assembly.stacks.map((s) => s.environment.account)).toEqual(['unknown-account', 'unknown-account', 'unknown-account']);
+  });
+
+  it('fails synthesis when a tenant is open to the whole internet', () => {
+    // GIVEN
+    const context = structuredClone(CONTEXT);
+    context.environments.dev.tenants[1].allowFrom = ['0.0.0.0/0'];
+    // WHEN
+    const synth = () => buildApp(new App({ context })).synth();
+    // THEN
+    expect(synth).toThrow(/The Security Group allows for 0.0.0.0\/0 .*\n.*MemcachedService-dev\/Host\/SecurityGroup/);
+  });
+
+  it('deploys the app after the service whose outputs it reads', () => {
+    // GIVEN the app built from cdk.json
+    // THEN
+    expect(stack('MemcachedApp-dev').dependencies.map((s) => s.stackName)).toEqual(['MemcachedService-dev']);
+  });
+});
+
+describe('the memcached service', () => {
+  it('runs in the VPC found by name, and names its tenants in the private zone of that VPC', () => {
+    // GIVEN the service stack of the default environment
+    // THEN
+    service.hasResourceProperties('Custom::VpcDependency', { VpcName: 'default' });
+    service.hasResourceProperties('Custom::Route53Dependency', {
+      DomainName: 'cache.dev.example.internal',
+      PrivateZone: 'true',
+      VpcId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Vpc'), 'VpcId'] },
+    });
+  });
+
+  it.each([
+    ['alpha', 11211],
+    ['beta', 11212],
+  ])('gives tenant %s a DNS record pointing at the host and an endpoint output', (tenant, port) => {
+    // GIVEN the service stack of the default environment
+    // THEN
+    const zone = service.getResourceId('Custom::Route53Dependency');
+    const host = service.getResourceId('AWS::EC2::Instance');
+    service.hasResourceProperties('AWS::Route53::RecordSet', {
+      HostedZoneId: { 'Fn::GetAtt': [zone, 'Id'] },
+      Name: { 'Fn::Join': ['', [`${tenant}.`, { 'Fn::GetAtt': [zone, 'Name'] }, '.']] },
+      Type: 'A',
+      TTL: '60',
+      ResourceRecords: [{ 'Fn::GetAtt': [host, 'PrivateIp'] }],
+    });
+    service.hasOutput(`${tenant.charAt(0).toUpperCase()}${tenant.slice(1)}Endpoint`, {
+      Value: { 'Fn::Join': ['', [`${tenant}.`, { 'Fn::GetAtt': [zone, 'Name'] }, `:${port}`]] },
+    });
+  });
+
+  it('opens each tenant\'s port only to that tenant\'s range', () => {
+    // GIVEN the service stack of the default environment
+    // THEN
+    service.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [
+        Match.objectLike({ IpProtocol: 'tcp', FromPort: 11211, ToPort: 11211, CidrIp: '172.31.0.0/20' }),
+        Match.objectLike({ IpProtocol: 'tcp', FromPort: 11212, ToPort: 11212, CidrIp: '172.31.16.0/20' }),
+      ],
+    });
+  });
+
+  it('starts one memcached per tenant with its memory for items and a container limit above it', () => {
+    // GIVEN the service's user data with sample deploy-time values
+    const script = renderUserData(service.toJSON(), SAMPLES);
+    // WHEN
+    const { status, calls } = runWithStubs(redirectEnvFiles(script, tmpEnvDir()));
+    // THEN
+    expect(status).toBe(0);
+    expect(calls.filter((call) => call[0] === 'docker')).toEqual([
+      dockerRun('memcached-alpha', '96m', '11211:11211/tcp', 'memcached', '-m', '64'),
+      dockerRun('memcached-beta', '160m', '11212:11211/tcp', 'memcached', '-m', '128'),
+    ]);
+    expect(shellcheck(script).output).toBe('');
+  });
+});
+
+describe('the app stack', () => {
+  it('reads the service stack\'s outputs and gives them to the app container as its env-file', () => {
+    // GIVEN the app stack of the default environment
+    appStack.hasResourceProperties('Custom::StackDependency', { StackName: 'MemcachedService-dev' });
+    const envDir = tmpEnvDir();
+    const script = renderUserData(appStack.toJSON(), { ...SAMPLES, 'AWS::StackName': 'MemcachedApp-dev' });
+    // WHEN
+    const { calls } = runWithStubs(redirectEnvFiles(script, envDir));
+    // THEN
+    expect(readFileSync(path.join(envDir, 'app.env'), 'utf8')).toBe(`${SAMPLES.Environment}\nAPP_ENV=dev\n`);
+    expect(calls.filter((call) => call[0] === 'docker')).toEqual([
+      [
+        'docker', 'run', '--detach', '--name', 'app', '--restart', 'always', '--memory', '256m',
+        '--publish', '8080:80/tcp', '--env-file', path.join(envDir, 'app.env'), 'public.ecr.aws/nginx/nginx:1.27-alpine',
+      ],
+    ]);
+  });
+});
+
+describe('environments', () => {
+  it('builds the environment picked with -c env=prod, in its region, with its own images', () => {
+    // GIVEN
+    const prod = buildApp(new App({ context: { ...CONTEXT, env: 'prod' } }));
+    // WHEN
+    const serviceStack = prod.node.findChild('MemcachedService-prod') as Stack;
+    const template = Template.fromStack(serviceStack);
+    // THEN
+    expect(serviceStack.region).toBe('eu-west-1');
+    template.hasResourceProperties('Custom::VpcDependency', { VpcName: 'main' });
+    template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 'm7g.large', DisableApiTermination: true });
+    expect(JSON.stringify(template.toJSON())).toContain('memcached:1.6.38-alpine');
+  });
+
+  it('lets -c memcachedImage and -c appImage point the containers at other images', () => {
+    // GIVEN
+    const local = buildApp(
+      new App({ context: { ...CONTEXT, memcachedImage: 'localhost/memcached:test', appImage: 'localhost/app:test' } }),
+    );
+    // WHEN
+    const [serviceJson, appJson] = ['MemcachedService-dev', 'MemcachedApp-dev'].map((id) =>
+      JSON.stringify(Template.fromStack(local.node.findChild(id) as Stack).toJSON()),
+    );
+    // THEN
+    expect(serviceJson).toContain('localhost/memcached:test memcached -m 64');
+    expect(serviceJson).not.toContain('memcached:1.6-alpine');
+    expect(appJson).toContain('localhost/app:test');
+  });
+
+  it('names the functions like the Sony Mobile originals with -c legacyFunctionNames=true', () => {
+    // GIVEN
+    const legacy = buildApp(new App({ context: { ...CONTEXT, legacyFunctionNames: 'true' } }));
+    // THEN
+    Template.fromStack(legacy.node.findChild('CustomResources') as Stack).hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'route53Dependency',
+    });
+  });
+
+  it('reads numbers and booleans given as strings on the command line', () => {
+    // GIVEN
+    const context = structuredClone(CONTEXT);
+    Object.assign(context.environments.dev, { volumeSize: '30', terminationProtection: 'TRUE', subnetCount: '2' });
+    // WHEN
+    const config = readConfig(new App({ context }).node).environment;
+    // THEN
+    expect(config).toMatchObject({ volumeSize: 30, terminationProtection: true, subnetCount: 2 });
+  });
+
+  it.each<[string, (context: any) => void, RegExp]>([
+    ['an environment that is not there', (c) => (c.env = 'stage'), /context env is "stage", but environments has only dev, prod; add that block to cdk.json or pick another with -c env=NAME/],
+    ['no VPC name', (c) => delete c.environments.dev.vpcName, /context environments.dev.vpcName is missing/],
+    ['no tenants', (c) => (c.environments.dev.tenants = []), /context environments.dev.tenants must list at least one tenant/],
+    ['a tenant name that is no DNS label', (c) => (c.environments.dev.tenants[0].name = 'Alpha_1'), /context environments.dev.tenants\[0\].name must be a DNS label/],
+    ['two tenants of one name', (c) => (c.environments.dev.tenants[1].name = 'alpha'), /context environments.dev.tenants: two tenants have the name alpha/],
+    ['two tenants on one port', (c) => (c.environments.dev.tenants[1].port = 11211), /two tenants have the port 11211/],
+    ['a privileged tenant port', (c) => (c.environments.dev.tenants[0].port = 80), /context environments.dev.tenants\[0\].port must be a whole number from 1024 to 65535, got 80/],
+    ['memory as words', (c) => (c.environments.dev.tenants[0].memoryMiB = 'lots'), /tenants\[0\].memoryMiB must be a whole number from 8 to 1048576, got "lots"/],
+    ['a tenant open to nobody', (c) => (c.environments.dev.tenants[0].allowFrom = []), /tenants\[0\].allowFrom must list at least one CIDR range/],
+    ['a range that is no CIDR', (c) => (c.environments.dev.tenants[0].allowFrom = ['office']), /tenants\[0\].allowFrom\[0\] must be a CIDR range such as 10.0.1.0\/24, got "office"/],
+    ['the app on a tenant\'s port', (c) => (c.environments.dev.app.port = 11212), /context environments.dev.app.port 11212 is already the port of a tenant/],
+    ['an account id that is not one', (c) => (c.environments.dev.account = 'dev-account'), /environments.dev.account must be a 12-digit account id, got "dev-account"/],
+    ['a boolean as a word', (c) => (c.legacyFunctionNames = 'yes'), /context legacyFunctionNames must be true or false, got "yes"/],
+    ['an image with a space', (c) => (c.memcachedImage = 'memcached latest'), /context memcachedImage must be an image name without spaces, got "memcached latest"/],
+    ['tenants that are no list', (c) => (c.environments.dev.tenants = 'alpha'), /context environments.dev.tenants must be a list, got "alpha"/],
+  ])('refuses %s with a message naming the context key', (_case, change, message) => {
+    // GIVEN
+    const context = structuredClone(CONTEXT);
+    change(context);
+    // THEN
+    expect(() => readConfig(new App({ context }).node)).toThrow(message);
+  });
+});
+
+function stack(id: string): Stack {
+  return app.node.findChild(id) as Stack;
+}
+
+function dockerRun(name: string, memory: string, publish: string, ...command: string[]): string[] {
+  return [
+    'docker', 'run', '--detach', '--name', name, '--restart', 'always', '--memory', memory,
+    '--publish', publish, 'memcached:1.6-alpine', ...command,
+  ];
+}
+
+function tmpEnvDir(): string {
+  return path.join(mkdtempSync(path.join(tmpdir(), 'memcached-app-')), 'env');
+}
+
+/** The script with its env-files in `dir` instead of /etc/docker-host, so it runs without root. */
+function redirectEnvFiles(script: string, dir: string): string {
+  const line = 'env_dir=/etc/docker-host';
+  expect(script.split('\n')).toContain(line);
+  return script.replace(line, `env_dir=${dir}`);
+}
