@@ -212,7 +212,7 @@ const ACM_CERTIFICATE = {
   Status: 'ISSUED' as const,
   NotAfter: DATE,
   Type: 'AMAZON_ISSUED' as const,
-  KeyAlgorithm: 'RSA-2048' as const,
+  KeyAlgorithm: 'RSA_2048' as const,
   SubjectAlternativeNameSummaries: ['*.example.com', 'example.com'],
 };
 
