@@ -1,0 +1,222 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { schema as certificateSchema } from '../../lambdas/certificate-dependency/definition';
+import { schema as elasticacheSchema } from '../../lambdas/elasticache-dependency/definition';
+import { schema as imageSchema } from '../../lambdas/image-dependency/definition';
+import { schema as route53Schema } from '../../lambdas/route53-dependency/definition';
+import { parseProperties, type Schema } from '../../lambdas/shared/properties';
+import { schema as stackSchema } from '../../lambdas/stack-dependency/definition';
+import { schema as vpcSchema } from '../../lambdas/vpc-dependency/definition';
+import { CustomResourcesStack } from '../../lib/custom-resources-stack';
+import { DEPENDENCY_TYPES, isAttribute } from '../../lib/dependencies';
+import { parseTemplate } from './cloudformation-yaml';
+import { runWithStubs, shellcheck } from './user-data';
+
+const DIR = path.join(__dirname, '..', '..', 'templates');
+const FILES = readdirSync(DIR).filter((file) => file.endsWith('.yaml')).sort();
+
+const SCHEMAS: Record<string, Schema> = {
+  'Custom::Route53Dependency': route53Schema,
+  'Custom::VpcDependency': vpcSchema,
+  'Custom::ImageDependency': imageSchema,
+  'Custom::ElasticacheDependency': elasticacheSchema,
+  'Custom::StackDependency': stackSchema,
+  'Custom::CertificateDependency': certificateSchema,
+};
+
+/** Values for parameters without a default (or an empty one) and for attributes, as a deployment would have them. */
+const SAMPLES: Record<string, string> = {
+  'AWS::StackName': 'docker-host',
+  'AWS::Region': 'eu-west-1',
+  'AWS::AccountId': '123456789012',
+  'AWS::Partition': 'aws',
+  CacheId: 'sessions',
+  DatastoresStackName: 'datastores-dev',
+  CertificateDomainName: 'www.example.com',
+  PrivateDomainName: 'internal.example.com',
+  'Vpc.VpcId': 'vpc-0abc1234',
+  'Datastores.Environment': 'DbHost=db.internal\nDbPort=5432\nGreeting=it\'s "$HOME" `id`\n',
+};
+
+const PSEUDO_PARAMETERS = ['AWS::StackName', 'AWS::StackId', 'AWS::Region', 'AWS::AccountId', 'AWS::Partition', 'AWS::NoValue', 'AWS::URLSuffix'];
+
+interface Resource {
+  Type: string;
+  Condition?: string;
+  Properties?: Record<string, unknown>;
+}
+
+const templates = Object.fromEntries(FILES.map((file) => [file, parseTemplate(readFileSync(path.join(DIR, file), 'utf8'))]));
+
+it('has example templates', () => {
+  // GIVEN the templates folder
+  // THEN
+  expect(FILES).toEqual(['docker-host.yaml', 'legacy-route53.yaml', 'lookups.yaml']);
+});
+
+describe.each(FILES)('%s', (file) => {
+  const template = templates[file];
+  const resources: Record<string, Resource> = template.Resources;
+  const lookups = Object.entries(resources).filter(([, resource]) => resource.Type.startsWith('Custom::'));
+
+  it('uses only the six lookup types, each through its exported function or its original function name', () => {
+    // GIVEN the template's custom resources
+    // THEN
+    expect(lookups.length).toBeGreaterThan(0);
+    for (const [, resource] of lookups) {
+      const type = DEPENDENCY_TYPES.find((t) => t.resourceType === resource.Type);
+      expect(type).toBeDefined();
+      expect([
+        { 'Fn::ImportValue': `CustomResources-${type?.id}ServiceToken` },
+        { 'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${type?.legacyName}` },
+      ]).toContainEqual(resource.Properties?.ServiceToken);
+    }
+  });
+
+  it('gives each lookup properties its handler accepts', () => {
+    // GIVEN the template's custom resources, with parameters and attributes filled in
+    // WHEN
+    const parse = () =>
+      lookups.map(([, resource]) => parseProperties(SCHEMAS[resource.Type], resolve(resource.Properties, template)));
+    // THEN
+    expect(parse).not.toThrow();
+  });
+
+  it('reads only attributes the lookups answer with', () => {
+    // GIVEN every Fn::GetAtt, also those inside Fn::Sub
+    const reads = attributeReads(template);
+    // WHEN
+    const unknown = reads.filter(([name, attribute]) => {
+      const type = resources[name]?.Type ?? '';
+      return type.startsWith('Custom::') && !isAttribute(type, attribute);
+    });
+    // THEN
+    expect(reads.length).toBeGreaterThan(0);
+    expect(unknown).toEqual([]);
+  });
+
+  it('refers only to parameters, resources and conditions it declares', () => {
+    // GIVEN
+    const declared = [...Object.keys(template.Parameters ?? {}), ...Object.keys(resources), ...PSEUDO_PARAMETERS];
+    const conditions = Object.keys(template.Conditions ?? {});
+    // WHEN
+    const refs = [...references(template)];
+    const used = Object.values<Resource>(resources).flatMap((r) => (r.Condition ? [r.Condition] : []));
+    // THEN
+    expect(refs.filter((name) => !declared.includes(name))).toEqual([]);
+    expect(used.filter((name) => !conditions.includes(name))).toEqual([]);
+  });
+});
+
+it('the templates use every lookup type through the CustomResources exports', () => {
+  // GIVEN the exports of the CustomResources stack
+  const exports = Object.values(Template.fromStack(new CustomResourcesStack(new App(), 'CustomResources')).findOutputs('*')).map(
+    (output) => output.Export.Name,
+  );
+  // WHEN
+  const imported = new Set(FILES.flatMap((file) => [...imports(templates[file])]));
+  // THEN
+  expect([...imported].sort()).toEqual([...exports].sort());
+});
+
+describe('docker-host.yaml user data', () => {
+  let script: string;
+  beforeAll(() => {
+    const userData = templates['docker-host.yaml'].Resources.Host.Properties.UserData['Fn::Base64'];
+    script = resolve(userData, templates['docker-host.yaml']) as string;
+  });
+
+  it('passes shellcheck without a finding', () => {
+    // GIVEN the user data with sample deploy-time values
+    // WHEN
+    const result = shellcheck(script);
+    // THEN
+    expect(result.output).toBe('');
+  });
+
+  it('writes the datastores stack\'s outputs to a root-only env-file and runs the app with it', () => {
+    // GIVEN the user data with its env-files redirected to a temporary folder
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'docker-host-yaml-')), 'env');
+    const line = 'env_dir=/etc/docker-host';
+    expect(script.split('\n')).toContain(line);
+    // WHEN
+    const { status, calls } = runWithStubs(script.replace(line, `env_dir=${dir}`));
+    // THEN
+    const file = path.join(dir, 'app.env');
+    expect(status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(`${SAMPLES['Datastores.Environment']}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(calls).toEqual([
+      ['dnf', 'install', '-y', 'docker', 'aws-cfn-bootstrap'],
+      ['systemctl', 'enable', '--now', 'docker'],
+      [
+        'docker', 'run', '--detach', '--name', 'app', '--restart', 'always', '--publish', '8080:80/tcp',
+        '--env-file', file, 'public.ecr.aws/nginx/nginx:1.27-alpine',
+      ],
+      ['cfn-signal', '--exit-code', '0', '--stack', 'docker-host', '--resource', 'Host', '--region', 'eu-west-1'],
+    ]);
+  });
+});
+
+/**
+ * A value as CloudFormation would see it at deploy time: parameters take
+ * their default (or a sample when the default is empty), attributes and
+ * pseudo parameters a sample.
+ */
+function resolve(value: unknown, template: Record<string, any>): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => resolve(item, template));
+  const object = value as Record<string, unknown>;
+  if ('Ref' in object) return sample(String(object.Ref), template);
+  if ('Fn::GetAtt' in object) return sample((object['Fn::GetAtt'] as string[]).join('.'), template);
+  if ('Fn::Sub' in object) {
+    return String(object['Fn::Sub']).replace(/\$\{([^}!]+)\}/g, (_match, name: string) => sample(name, template));
+  }
+  if ('Fn::ImportValue' in object) return `arn:aws:lambda:eu-west-1:123456789012:function:${String(object['Fn::ImportValue'])}`;
+  return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, resolve(item, template)]));
+}
+
+function sample(name: string, template: Record<string, any>): string {
+  const fallback = template.Parameters?.[name]?.Default;
+  const value = fallback !== undefined && fallback !== '' ? String(fallback) : SAMPLES[name];
+  if (value === undefined) throw new Error(`no sample value for ${name}`);
+  return value;
+}
+
+/** Every `[resource, attribute]` read with Fn::GetAtt or `${resource.attribute}` in Fn::Sub. */
+function attributeReads(value: unknown): Array<[string, string]> {
+  return walk(value).flatMap((node) => {
+    if ('Fn::GetAtt' in node) return [node['Fn::GetAtt'] as [string, string]];
+    if ('Fn::Sub' in node) {
+      const text = Array.isArray(node['Fn::Sub']) ? node['Fn::Sub'][0] : node['Fn::Sub'];
+      return [...String(text).matchAll(/\$\{([A-Za-z0-9]+)\.([A-Za-z0-9.]+)\}/g)].map(([, r, a]) => [r, a] as [string, string]);
+    }
+    return [];
+  });
+}
+
+/** Every name used with Ref, Fn::GetAtt or `${...}` in Fn::Sub. */
+function references(value: unknown): Set<string> {
+  const names = new Set<string>();
+  for (const node of walk(value)) {
+    if ('Ref' in node) names.add(String(node.Ref));
+    if ('Fn::GetAtt' in node) names.add((node['Fn::GetAtt'] as string[])[0]);
+    if ('Fn::Sub' in node) {
+      for (const [, name] of String(node['Fn::Sub']).matchAll(/\$\{([^}.!]+)(?:\.[^}]*)?\}/g)) names.add(name);
+    }
+  }
+  return names;
+}
+
+function imports(value: unknown): Set<string> {
+  return new Set(walk(value).filter((node) => 'Fn::ImportValue' in node).map((node) => String(node['Fn::ImportValue'])));
+}
+
+function walk(value: unknown): Array<Record<string, any>> {
+  if (typeof value !== 'object' || value === null) return [];
+  if (Array.isArray(value)) return value.flatMap(walk);
+  return [value as Record<string, any>, ...Object.values(value).flatMap(walk)];
+}
