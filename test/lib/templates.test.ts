@@ -80,7 +80,7 @@ describe.each(FILES)('%s', (file) => {
     // GIVEN the template's custom resources, with parameters and attributes filled in
     // WHEN
     const parse = () =>
-      lookups.map(([, resource]) => parseProperties(SCHEMAS[resource.Type], resolve(resource.Properties, template)));
+      lookups.map(([, resource]) => parseProperties(SCHEMAS[resource.Type], resolve(resource.Properties, template) as Record<string, unknown>));
     // THEN
     expect(parse).not.toThrow();
   });
