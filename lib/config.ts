@@ -66,7 +66,8 @@ export const DEFAULT_IMAGES = {
 type Json = Record<string, unknown>;
 
 /**
- * Reads the app's settings from context (`cdk.json` or `-c key=value`):
+ * Reads the app's settings from context (`cdk.json` or `-c key=value`, where
+ * `environments` and `images` may be JSON text):
  * `env` picks a block of `environments`; `images` gives default images that
  * an environment's own `images`, then `-c memcachedImage=...` and
  * `-c appImage=...`, override. Throws a message naming the context key when
@@ -74,7 +75,7 @@ type Json = Record<string, unknown>;
  */
 export function readConfig(node: Node): AppConfig {
   const envName = text(node.tryGetContext('env') ?? 'dev', 'env');
-  const environments = object(node.tryGetContext('environments') ?? {}, 'environments');
+  const environments = object(fromJson(node.tryGetContext('environments') ?? {}, 'environments'), 'environments');
   const block = environments[envName];
   if (block === undefined) {
     const known = Object.keys(environments);
@@ -88,7 +89,7 @@ export function readConfig(node: Node): AppConfig {
 
   const images = {
     ...DEFAULT_IMAGES,
-    ...imageSet(node.tryGetContext('images'), 'images'),
+    ...imageSet(fromJson(node.tryGetContext('images'), 'images'), 'images'),
     ...imageSet(env.images, at('images')),
     ...imageSet(
       { memcachedImage: node.tryGetContext('memcachedImage'), appImage: node.tryGetContext('appImage') },
@@ -168,6 +169,16 @@ function imageSet(value: unknown, key: string): Partial<Record<keyof typeof DEFA
     if (image !== undefined) result[name] = matching(image, key === 'context' ? name : `${key}.${name}`, /^\S+$/, 'an image name without spaces');
   }
   return result;
+}
+
+/** An object given on the command line arrives as JSON text: `-c environments='{"dev":{...}}'`. */
+function fromJson(value: unknown, key: string): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new Error(`context ${key} must be a JSON object, got ${JSON.stringify(value)}`);
+  }
 }
 
 function required(value: unknown, key: string): unknown {

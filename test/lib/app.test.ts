@@ -188,7 +188,17 @@ describe('environments', () => {
     expect(config).toMatchObject({ volumeSize: 30, terminationProtection: true, subnetCount: 2 });
   });
 
+  it('reads environments given as JSON text on the command line', () => {
+    // GIVEN
+    const environments = JSON.stringify({ ci: { ...CONTEXT.environments.dev, vpcName: 'ci-vpc' } });
+    // WHEN
+    const config = readConfig(new App({ context: { ...CONTEXT, env: 'ci', environments } }).node).environment;
+    // THEN
+    expect(config).toMatchObject({ name: 'ci', vpcName: 'ci-vpc', memcachedImage: 'memcached:1.6-alpine' });
+  });
+
   it.each<[string, (context: any) => void, RegExp]>([
+    ['environments that are no JSON', (c) => (c.environments = '{dev:'), /context environments must be a JSON object, got "\{dev:"/],
     ['an environment that is not there', (c) => (c.env = 'stage'), /context env is "stage", but environments has only dev, prod; add that block to cdk.json or pick another with -c env=NAME/],
     ['no VPC name', (c) => delete c.environments.dev.vpcName, /context environments.dev.vpcName is missing/],
     ['no tenants', (c) => (c.environments.dev.tenants = []), /context environments.dev.tenants must list at least one tenant/],
