@@ -29,7 +29,7 @@ export class AppStack extends Stack {
     const datastores = new StackDependency(this, 'Datastores', { stackName: props.datastoresStackName });
 
     this.host = new DockerHost(this, 'Host', {
-      vpc: vpc.toVpc({ subnetCount: config.subnetCount }),
+      ...vpc.placement(config.subnetIndex),
       instanceType: new ec2.InstanceType(config.instanceType),
       volumeSize: config.volumeSize,
       terminationProtection: config.terminationProtection,

@@ -34,8 +34,8 @@ export interface EnvironmentConfig {
   readonly region?: string;
   /** `Name` tag of the VPC, or `default`. */
   readonly vpcName: string;
-  /** How many of the VPC's subnets the hosts may use; the first one is used. */
-  readonly subnetCount: number;
+  /** Which of the VPC's subnets, in the lookup's order (by zone, then id), the hosts go into. */
+  readonly subnetIndex: number;
   /** Zone that gets a record per tenant. */
   readonly hostedZoneName: string;
   /** Whether that zone is a private zone of the VPC. */
@@ -115,7 +115,7 @@ export function readConfig(node: Node): AppConfig {
       account: optional(env.account, at('account'), (v, k) => matching(v, k, /^\d{12}$/, 'a 12-digit account id')),
       region: optional(env.region, at('region'), (v, k) => matching(v, k, /^[a-z]{2}(-[a-z]+)+-\d+$/, 'a region such as eu-west-1')),
       vpcName: text(required(env.vpcName, at('vpcName')), at('vpcName')),
-      subnetCount: optional(env.subnetCount, at('subnetCount'), (v, k) => whole(v, k, 1, 16)) ?? 1,
+      subnetIndex: optional(env.subnetIndex, at('subnetIndex'), (v, k) => whole(v, k, 0, 199)) ?? 0,
       hostedZoneName: matching(
         required(env.hostedZoneName, at('hostedZoneName')),
         at('hostedZoneName'),

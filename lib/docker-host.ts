@@ -131,7 +131,7 @@ export interface DockerHostProps {
 
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const PATH = /^\/[A-Za-z0-9._/-]*$/;
+const ABSOLUTE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 
 /**
  * An EC2 instance that runs Docker containers: Amazon Linux 2023, IMDSv2
@@ -142,7 +142,7 @@ const PATH = /^\/[A-Za-z0-9._/-]*$/;
  *
  * @example
  * new DockerHost(this, 'Host', {
- *   vpc: network.toVpc({ subnetCount: 1 }),
+ *   ...network.placement(),
  *   containers: [{
  *     name: 'cache',
  *     image: 'memcached:1.6-alpine',
@@ -166,7 +166,7 @@ export class DockerHost extends Construct {
       throw new Error(`DockerHost ${this.node.path}: volumeSize must be a whole number of GiB from 8 to 16384, got ${volumeSize}`);
     }
     const envFileDirectory = props.envFileDirectory ?? '/etc/docker-host';
-    if (!PATH.test(envFileDirectory)) {
+    if (!ABSOLUTE_PATH.test(envFileDirectory)) {
       throw new Error(`DockerHost ${this.node.path}: envFileDirectory must be an absolute path of letters, digits, ".", "_", "-" and "/", got "${envFileDirectory}"`);
     }
     const instanceType = props.instanceType ?? new ec2.InstanceType('t4g.small');

@@ -38,7 +38,7 @@ export class MemcachedServiceStack extends Stack {
     });
 
     this.host = new DockerHost(this, 'Host', {
-      vpc: vpc.toVpc({ subnetCount: config.subnetCount }),
+      ...vpc.placement(config.subnetIndex),
       instanceType: new ec2.InstanceType(config.instanceType),
       volumeSize: config.volumeSize,
       terminationProtection: config.terminationProtection,

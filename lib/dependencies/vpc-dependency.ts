@@ -25,6 +25,12 @@ export interface ToVpcOptions {
   readonly subnetCount: number;
 }
 
+/** Where an instance goes: a VPC and one of its subnets. */
+export interface VpcPlacement {
+  readonly vpc: ec2.IVpc;
+  readonly vpcSubnets: ec2.SubnetSelection;
+}
+
 /**
  * Looks up a VPC and its subnets by the VPC's `Name` tag at deploy time.
  *
@@ -124,5 +130,17 @@ export class VpcDependency extends Dependency {
       this.imported.set(count, vpc);
     }
     return vpc;
+  }
+
+  /**
+   * `vpc` and `vpcSubnets` that put an instance into the subnet at `index` in
+   * `subnetIds`, to spread into the props of `ec2.Instance` or `DockerHost`.
+   */
+  public placement(index = 0): VpcPlacement {
+    if (!Number.isInteger(index) || index < 0) {
+      throw new Error(`VpcDependency ${this.node.path}: subnet index must be a whole number from 0, got ${index}`);
+    }
+    const vpc = this.toVpc({ subnetCount: index + 1 });
+    return { vpc, vpcSubnets: { subnets: [vpc.privateSubnets[index]] } };
   }
 }

@@ -150,7 +150,11 @@ describe('environments', () => {
     // THEN
     expect(serviceStack.region).toBe('eu-west-1');
     template.hasResourceProperties('Custom::VpcDependency', { VpcName: 'main' });
-    template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 'm7g.large', DisableApiTermination: true });
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      InstanceType: 'm7g.large',
+      DisableApiTermination: true,
+      SubnetId: { 'Fn::Select': [1, { 'Fn::Split': [',', { 'Fn::GetAtt': [template.getResourceId('Custom::VpcDependency'), 'SubnetIds'] }] }] },
+    });
     expect(JSON.stringify(template.toJSON())).toContain('memcached:1.6.38-alpine');
   });
 
@@ -181,11 +185,11 @@ describe('environments', () => {
   it('reads numbers and booleans given as strings on the command line', () => {
     // GIVEN
     const context = structuredClone(CONTEXT);
-    Object.assign(context.environments.dev, { volumeSize: '30', terminationProtection: 'TRUE', subnetCount: '2' });
+    Object.assign(context.environments.dev, { volumeSize: '30', terminationProtection: 'TRUE', subnetIndex: '2' });
     // WHEN
     const config = readConfig(new App({ context }).node).environment;
     // THEN
-    expect(config).toMatchObject({ volumeSize: 30, terminationProtection: true, subnetCount: 2 });
+    expect(config).toMatchObject({ volumeSize: 30, terminationProtection: true, subnetIndex: 2 });
   });
 
   it('reads environments given as JSON text on the command line', () => {

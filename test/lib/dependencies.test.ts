@@ -245,6 +245,7 @@ describe('attributes', () => {
     ['an IAM attribute of an ACM lookup', () => acmCertificate.path, /Path is an attribute of IAM server certificates, but this lookup finds an ACM certificate by domainName/],
     ['an ACM attribute of an IAM lookup', () => iamCertificate.domainName, /DomainName is an attribute of ACM certificates, but this lookup finds an IAM server certificate/],
     ['no subnets of a VPC', () => vpc.toVpc({ subnetCount: 0 }), /subnetCount must be a whole number from 1, got 0/],
+    ['a negative placement', () => vpc.placement(-1), /subnet index must be a whole number from 0, got -1/],
   ])('refuses %s', (_case, read, message) => {
     // GIVEN the stack above
     // THEN
@@ -277,6 +278,21 @@ describe('CDK types made from answers', () => {
     // THEN
     expect(subnets).toEqual([0, 1, 2].map((i) => ({ 'Fn::Select': [i, { 'Fn::Split': [',', getAtt('Vpc', 'SubnetIds')] }] })));
     expect(vpc.toVpc({ subnetCount: 3 })).toBe(network);
+  });
+
+  it('places an instance in the subnet at the index asked for', () => {
+    // GIVEN
+    const scope = new Stack(new App(), 'Placement');
+    const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
+    // WHEN
+    new ec2.Instance(scope, 'Host', {
+      ...network.placement(2),
+      instanceType: new ec2.InstanceType('t4g.nano'),
+      machineImage: ec2.MachineImage.genericLinux({ 'eu-west-1': 'ami-0123456789abcdef0' }),
+    });
+    // THEN
+    const subnets = { 'Fn::Split': [',', { 'Fn::GetAtt': [scope.getLogicalId(network.resource.node.defaultChild as never), 'SubnetIds'] }] };
+    Template.fromStack(scope).hasResourceProperties('AWS::EC2::Instance', { SubnetId: { 'Fn::Select': [2, subnets] } });
   });
 
   it('adds a record to the hosted zone found', () => {
