@@ -19,6 +19,8 @@ export interface PortMapping {
    */
   readonly containerPort?: number;
   /**
+   * `tcp` or `udp`.
+   *
    * @default 'tcp'
    */
   readonly protocol?: 'tcp' | 'udp';
@@ -51,6 +53,8 @@ export interface ContainerDefinition {
    */
   readonly memoryMiB?: number;
   /**
+   * What Docker does when the container exits, also after the host reboots.
+   *
    * @default 'always'
    */
   readonly restart?: RestartPolicy;
@@ -81,6 +85,8 @@ export interface DockerHostProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
+   * Instance type; its architecture picks the default image's.
+   *
    * @default t4g.small
    */
   readonly instanceType?: ec2.InstanceType;
@@ -124,6 +130,8 @@ export interface DockerHostProps {
    */
   readonly terminationProtection?: boolean;
   /**
+   * The instance's `Name` tag.
+   *
    * @default - the construct path
    */
   readonly instanceName?: string;
