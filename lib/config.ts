@@ -58,7 +58,7 @@ export interface AppConfig {
   readonly legacyFunctionNames: boolean;
 }
 
-export const DEFAULT_IMAGES = {
+const DEFAULT_IMAGES = {
   memcachedImage: 'memcached:1.6-alpine',
   appImage: 'public.ecr.aws/nginx/nginx:1.27-alpine',
 } as const;

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 
 /** Delimiter of the quoted heredoc that writes an env-file; no `KEY=value` line can equal it. */
-export const ENV_FILE_DELIMITER = 'END_OF_ENV_FILE';
+const ENV_FILE_DELIMITER = 'END_OF_ENV_FILE';
 
 /** One `docker run --publish` mapping. */
 export interface ScriptPort {
@@ -88,7 +88,7 @@ function dockerRun(container: ScriptContainer): string {
  * else in single quotes. A value known only at deploy time is always put in
  * single quotes, so it must not contain a single quote itself.
  */
-export function quote(word: string): string {
+function quote(word: string): string {
   if (!Token.isUnresolved(word) && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -7,7 +7,7 @@ import { Route53Dependency, VpcDependency } from './dependencies';
 import { DockerHost, type ContainerDefinition } from './docker-host';
 
 /** Memory a memcached container needs besides its items: connections, hash table, the process. */
-export const MEMCACHED_OVERHEAD_MIB = 32;
+const MEMCACHED_OVERHEAD_MIB = 32;
 
 /** The port memcached listens on inside its container. */
 const MEMCACHED_PORT = 11211;
@@ -64,7 +64,7 @@ export class MemcachedServiceStack extends Stack {
 }
 
 /** A tenant's memcached: `-m` caps the items, the container limit adds room for the process. */
-export function memcachedContainer(tenant: Tenant, image: string): ContainerDefinition {
+function memcachedContainer(tenant: Tenant, image: string): ContainerDefinition {
   return {
     name: `memcached-${tenant.name}`,
     image,
@@ -76,7 +76,7 @@ export function memcachedContainer(tenant: Tenant, image: string): ContainerDefi
 }
 
 /** `team-a` -> `TeamA`: for construct ids and output keys, which are alphanumeric. */
-export function pascalCase(name: string): string {
+function pascalCase(name: string): string {
   return name
     .split('-')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
