@@ -12,6 +12,7 @@ export const REGION = 'eu-west-1';
 export const NAMES = {
   vpcName: 'e2e-main',
   zoneName: 'e2e.example.com',
+  privateZoneName: 'internal.e2e.example.com',
   imageName: 'al2023-ami-2023.*-kernel-6.1-x86_64',
   datastoresStack: 'e2e-datastores',
   cacheClusterId: 'e2e-sessions',
@@ -22,9 +23,30 @@ export const NAMES = {
 /** A value with characters outside ASCII, which must reach the env-file intact. */
 export const NON_ASCII_OUTPUT = 'Grüße aus Zürich — 東京 ✓';
 
+/** The outputs of the datastores stack, which the app container must find in its environment. */
+export function datastoresOutputs(): Record<string, string> {
+  const stack = ACCOUNT.stacks.find((candidate) => candidate.StackName === NAMES.datastoresStack);
+  return Object.fromEntries((stack?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
+}
+
 const AMAZON = '137112412989';
 const STRANGER = '999999999999';
 const MAIN_VPC = 'vpc-0e2e0000000000001';
+const DATASTORES_STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/e2e-datastores/0e2e0000-0000-4000-8000-000000000001`;
+
+/**
+ * What each lookup of the example app must find in the fake account, and
+ * why: the id its answer must carry.
+ */
+export const EXPECTED_IDS: Readonly<Record<string, { readonly id: string; readonly why: string }>> = {
+  'Custom::VpcDependency': { id: MAIN_VPC, why: `the only VPC whose Name tag is ${NAMES.vpcName}` },
+  'Custom::Route53Dependency': { id: 'Z0E2E00000000000002', why: `the private zone ${NAMES.privateZoneName} associated with ${MAIN_VPC}` },
+  'Custom::ImageDependency': {
+    id: 'ami-0e2e00000000000a2',
+    why: "the newest available x86_64 Amazon Linux 2023 image owned by Amazon (a newer one is pending, a stranger's is newer still)",
+  },
+  'Custom::StackDependency': { id: DATASTORES_STACK_ID, why: `the id of stack ${NAMES.datastoresStack}` },
+};
 
 export const ACCOUNT: FakeAccount = {
   accountId: ACCOUNT_ID,
@@ -120,7 +142,7 @@ export const ACCOUNT: FakeAccount = {
   ],
   stacks: [
     {
-      StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/e2e-datastores/0e2e0000-0000-4000-8000-000000000001`,
+      StackId: DATASTORES_STACK_ID,
       StackName: 'e2e-datastores',
       Description: 'datastores of the example app',
       CreationTime: new Date('2024-10-01T08:00:00.000Z'),

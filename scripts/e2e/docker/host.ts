@@ -1,0 +1,136 @@
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { run } from '../exec';
+import type { ContainerInspect, StubCall } from './checks';
+import { DockerEngine } from './engine';
+import { planScript, type ScriptPlan } from './script';
+
+/** Commands of Amazon Linux the user data calls that the run replaces with recording stubs. */
+const STUBBED = ['dnf', 'systemctl', 'cfn-signal'];
+/** Folders `overlay-run.sh` puts behind overlays; what the user data writes there stays in the run's folder. */
+const OVERLAID = ['/etc', '/opt', '/root', '/srv', '/usr/local', '/var/lib', '/var/log', '/home'];
+
+export interface UserDataResult {
+  readonly exitCode: number | null;
+  readonly output: string;
+  readonly durationMs: number;
+}
+
+/**
+ * One Docker host of the app, played on this machine: its own Docker engine
+ * in its own network namespace, and its user data run as root against that
+ * engine, with `dnf`, `systemctl` and `cfn-signal` replaced by stubs that
+ * record their calls and the system folders behind overlays.
+ */
+export class HostMachine {
+  readonly engine: DockerEngine;
+  readonly plan: ScriptPlan;
+  private readonly work: string;
+  private readonly harnessDir: string;
+
+  constructor(
+    readonly label: string,
+    readonly script: string,
+    options: { readonly workDir: string; readonly netns: string; readonly harnessDir: string },
+  ) {
+    this.work = options.workDir;
+    this.engine = new DockerEngine({ root: path.join(this.work, 'engine'), netns: options.netns });
+    this.plan = planScript(script);
+    this.harnessDir = options.harnessDir;
+  }
+
+  private get stubLog(): string {
+    return path.join(this.work, 'stub-calls');
+  }
+
+  private get upperRoot(): string {
+    return path.join(this.work, 'overlays');
+  }
+
+  async runUserData(): Promise<UserDataResult> {
+    const bin = path.join(this.work, 'bin');
+    mkdirSync(bin, { recursive: true });
+    for (const command of STUBBED) {
+      copyFileSync(path.join(this.harnessDir, 'docker', 'stub.sh'), path.join(bin, command));
+      chmodSync(path.join(bin, command), 0o755);
+    }
+    const scriptFile = path.join(this.work, 'user-data.sh');
+    writeFileSync(scriptFile, this.script, { mode: 0o700 });
+    writeFileSync(this.stubLog, '');
+    const started = Date.now();
+    const command = this.engine.inNetnsCommand([
+      'unshare',
+      '--mount',
+      '--propagation',
+      'private',
+      'bash',
+      path.join(this.harnessDir, 'docker', 'overlay-run.sh'),
+      this.upperRoot,
+      scriptFile,
+    ]);
+    const result = await run(command[0], command.slice(1), {
+      env: {
+        PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`,
+        HOME: '/root',
+        LANG: 'C.UTF-8',
+        DOCKER_HOST: this.engine.dockerHost,
+        E2E_STUB_LOG: this.stubLog,
+      },
+      allowFailure: true,
+      timeoutMs: 300_000,
+    });
+    const output = `${result.stdout}${result.stderr}`;
+    writeFileSync(path.join(this.work, 'user-data.log'), output);
+    return { exitCode: result.code, output, durationMs: Date.now() - started };
+  }
+
+  /** The calls of the stubbed commands, in order. */
+  stubCalls(): StubCall[] {
+    if (!existsSync(this.stubLog)) return [];
+    return readFileSync(this.stubLog, 'utf8')
+      .split('\x1e')
+      .filter((record) => record !== '')
+      .map((record) => {
+        const [command, ...args] = record.split('\x1f');
+        return { command, args };
+      });
+  }
+
+  /** A file the user data wrote under an overlaid folder: its mode and content, or `undefined` when it did not write it. */
+  writtenFile(file: string): { mode: number; content: string } | undefined {
+    const dir = OVERLAID.find((candidate) => file.startsWith(`${candidate}/`));
+    if (!dir) return undefined;
+    const inUpper = path.join(this.upperRoot, dir, 'upper', path.relative(dir, file));
+    if (!existsSync(inUpper)) return undefined;
+    return { mode: statSync(inUpper).mode, content: readFileSync(inUpper, 'utf8') };
+  }
+
+  async inspectAll(): Promise<ContainerInspect[]> {
+    const ids = (await this.engine.docker(['ps', '--all', '--quiet'])).stdout.split('\n').filter(Boolean);
+    if (ids.length === 0) return [];
+    return JSON.parse((await this.engine.docker(['inspect', ...ids])).stdout) as ContainerInspect[];
+  }
+
+  /** A memcached set/get round trip to a port of the host, from inside the host's network namespace. */
+  async memcachedRoundTrip(port: number, key: string, value: string): Promise<string | undefined> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const command = this.engine.inNetnsCommand([process.execPath, path.join(this.harnessDir, 'memcached-probe.cjs'), '127.0.0.1', String(port), key, value]);
+      const result = await run(command[0], command.slice(1), { allowFailure: true, timeoutMs: 15_000 });
+      if (result.code === 0) return undefined;
+      if (Date.now() > deadline) return `${result.stdout}${result.stderr}`.trim();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /** Stops the engine and removes everything of the host; reports what could not be undone. */
+  async stop(): Promise<string[]> {
+    const problems = await this.engine.stop();
+    try {
+      rmSync(this.work, { recursive: true, force: true });
+    } catch (error) {
+      problems.push(`removing ${this.work}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return problems;
+  }
+}

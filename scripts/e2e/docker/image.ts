@@ -1,0 +1,118 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { run } from '../exec';
+import type { DockerEngine } from './engine';
+
+/** The image the example app's containers run in the end-to-end run: memcached from Debian, built here. */
+export const LOCAL_IMAGE = 'e2e/memcached:local';
+
+/** Like the official memcached image's: options alone run memcached with them, anything else runs as given. */
+const ENTRYPOINT = `#!/bin/sh
+set -e
+if [ "\${1#-}" != "$1" ]; then
+  set -- memcached "$@"
+fi
+exec "$@"
+`;
+
+/** What a minimal Debian needs no folder of in a container image. */
+const STRIPPED = ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale', 'var/cache/apt/archives', 'var/lib/apt/lists'];
+
+export interface DebianSource {
+  readonly mirror: string;
+  readonly suite: string;
+}
+
+/**
+ * Loads `LOCAL_IMAGE` into the engine from no registry: a Debian root file
+ * system with memcached, made by debootstrap from the machine's Debian mirror
+ * and kept as a tarball in `cacheDir`, so later runs only import it.
+ */
+export async function loadMemcachedImage(engine: DockerEngine, cacheDir: string, log: (line: string) => void): Promise<{ built: boolean }> {
+  const source = debianSource();
+  const tarball = path.join(cacheDir, `memcached-rootfs-${source.suite}.tar`);
+  const built = !existsSync(tarball);
+  if (built) {
+    log(`building a ${source.suite} root file system with memcached from ${source.mirror} (cached in ${tarball})`);
+    await buildRootfsTarball(source, tarball);
+  }
+  await run(
+    'docker',
+    [
+      'import',
+      '--change', 'USER memcache',
+      '--change', 'ENTRYPOINT ["docker-entrypoint.sh"]',
+      '--change', 'CMD ["memcached"]',
+      '--change', 'EXPOSE 11211',
+      '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      tarball,
+      LOCAL_IMAGE,
+    ],
+    { env: { ...process.env, DOCKER_HOST: engine.dockerHost }, timeoutMs: 120_000 },
+  );
+  return { built };
+}
+
+async function buildRootfsTarball(source: DebianSource, tarball: string): Promise<void> {
+  mkdirSync(path.dirname(tarball), { recursive: true });
+  const work = mkdtempSync(path.join(path.dirname(tarball), 'rootfs-'));
+  const rootfs = path.join(work, 'rootfs');
+  try {
+    await run('debootstrap', ['--variant=minbase', '--include=memcached', source.suite, rootfs, source.mirror], { timeoutMs: 600_000 });
+    for (const dir of STRIPPED) {
+      const full = path.join(rootfs, dir);
+      if (existsSync(full)) for (const entry of readdirSync(full)) rmSync(path.join(full, entry), { recursive: true, force: true });
+    }
+    const entrypoint = path.join(rootfs, 'usr/local/bin/docker-entrypoint.sh');
+    writeFileSync(entrypoint, ENTRYPOINT);
+    chmodSync(entrypoint, 0o755);
+    const partial = path.join(work, 'rootfs.tar');
+    await run('tar', ['--numeric-owner', '-C', rootfs, '-cf', partial, '.']);
+    renameSync(partial, tarball);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The Debian mirror and suite this machine's apt uses (`E2E_DEBIAN_MIRROR`
+ * overrides the mirror), from /etc/apt/sources.list and sources.list.d.
+ */
+export function debianSource(): DebianSource {
+  const suite = /^VERSION_CODENAME=(.+)$/m.exec(readText('/etc/os-release'))?.[1]?.trim() ?? 'bookworm';
+  const override = process.env.E2E_DEBIAN_MIRROR;
+  if (override) return { mirror: override, suite };
+  const files = ['/etc/apt/sources.list', ...listDir('/etc/apt/sources.list.d').map((name) => path.join('/etc/apt/sources.list.d', name))];
+  for (const file of files) {
+    const mirror = findMirror(readText(file), suite, file.endsWith('.sources'));
+    if (mirror) return { mirror, suite };
+  }
+  throw new Error(`no Debian mirror for ${suite} in /etc/apt/sources.list*; set E2E_DEBIAN_MIRROR`);
+}
+
+/** The first URI that serves `suite` with `main`, in one-line (`deb URI suite main`) or deb822 format. */
+export function findMirror(text: string, suite: string, deb822: boolean): string | undefined {
+  if (!deb822) {
+    for (const line of text.split('\n')) {
+      const match = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s+(.*)$/.exec(line.trim());
+      if (match && match[2] === suite && match[3].split(/\s+/).includes('main')) return match[1];
+    }
+    return undefined;
+  }
+  for (const stanza of text.split(/\n\s*\n/)) {
+    const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'mi').exec(stanza)?.[1]?.trim().split(/\s+/) ?? [];
+    if (!field('Types').includes('deb') || !field('Suites').includes(suite) || !field('Components').includes('main')) continue;
+    if (/^Enabled:\s*no/mi.test(stanza)) continue;
+    const [uri] = field('URIs');
+    if (uri) return uri;
+  }
+  return undefined;
+}
+
+function readText(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+function listDir(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.list') || name.endsWith('.sources')).sort() : [];
+}

@@ -1,0 +1,334 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { APP_ENVIRONMENT, APP_STACK, appContext, SERVICE_STACK, TENANTS } from './app-context';
+import { loadAssembly } from './cloudformation/assembly';
+import { CustomResources, describeNode, type CreatedResource } from './cloudformation/custom-resources';
+import { Resolver } from './cloudformation/intrinsics';
+import { creationOrder, type ResourceNode } from './cloudformation/order';
+import type { StackModel } from './cloudformation/template';
+import {
+  checkContainer,
+  checkDockerInstalled,
+  checkEnvFile,
+  checkEnvironment,
+  checkOutputsInEnvironment,
+  checkSignal,
+  checkTenants,
+  envLines,
+} from './docker/checks';
+import { HostMachine } from './docker/host';
+import { LOCAL_IMAGE, loadMemcachedImage } from './docker/image';
+import { run } from './exec';
+import { FakeAws } from './fake-aws/server';
+import { ACCOUNT, ACCOUNT_ID, datastoresOutputs, EXPECTED_IDS, NON_ASCII_OUTPUT, REGION } from './fixture';
+import { captureHostState, compareHostState, removeCreatedPaths } from './host-state';
+import { refusedAccesses } from './lambda/invoke';
+import { ResponseServer } from './lambda/response-server';
+import { Phases } from './phases';
+import { synthesize } from './synth';
+
+export interface RunOptions {
+  /** The repository: its CDK app, `dist/lambdas` and `.e2e/` cache. */
+  readonly repo: string;
+  /** Where the harness's plain files (`no-network.cjs`, shell scripts) are. */
+  readonly harnessDir: string;
+}
+
+/** A check that failed; the message says where. */
+class Failure extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'Failure';
+  }
+}
+
+const TOOLS = ['dockerd', 'docker', 'debootstrap', 'ip', 'iptables', 'nsenter', 'unshare', 'mount', 'tar'];
+
+/**
+ * The end-to-end run: synthesizes the example app, answers its custom
+ * resources with the built handlers against a fake AWS account, runs each
+ * Docker host's user data against a Docker engine of its own, checks what a
+ * user would check, deletes the custom resources, and leaves the machine as
+ * it found it. Returns the exit status.
+ */
+export async function main(options: RunOptions): Promise<number> {
+  const phases = new Phases();
+  const problems: string[] = [];
+  const cleanups: Array<() => Promise<string[]>> = [];
+  const cacheDir = path.join(options.repo, '.e2e', 'cache');
+  mkdirSync(cacheDir, { recursive: true });
+  const work = mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = true;
+    console.error(`\n${signal}: cleaning up before exit`);
+    void cleanUp().then(() => process.exit(130));
+  };
+  let cleaning: Promise<string[]> | undefined;
+  const cleanUp = () => {
+    cleaning ??= (async () => {
+      const left: string[] = [];
+      for (const cleanup of cleanups.reverse()) left.push(...(await cleanup()));
+      return left;
+    })();
+    return cleaning;
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let imageBuilt = false;
+  try {
+    await phases.time('install', () => ensureTools(options.harnessDir));
+    const before = await captureHostState();
+    cleanups.push(async () => {
+      rmSync(work, { recursive: true, force: true });
+      const left = removeCreatedPaths(before);
+      const differences = compareHostState(before, await captureHostState());
+      return [...left, ...differences.map((difference) => `the machine changed: ${difference}`)];
+    });
+
+    const stacks = await phases.time('synth', async () => {
+      const assembly = await synthesizeApp(options, work);
+      return loadAssembly(assembly);
+    });
+    log('synth', `stacks: ${stacks.map((stack) => stack.stackName).join(', ')}`);
+
+    const fakeAws = new FakeAws(ACCOUNT);
+    const responses = new ResponseServer();
+    const endpoint = await fakeAws.start();
+    await responses.start();
+    cleanups.push(async () => {
+      await fakeAws.stop();
+      await responses.stop();
+      return [];
+    });
+    const refusedLog = path.join(work, 'refused-network');
+    const resolver = new Resolver(stacks, { accountId: ACCOUNT_ID, region: REGION, partition: 'aws', urlSuffix: 'amazonaws.com' });
+    const customResources = new CustomResources(resolver, responses, fakeAws, {
+      accountId: ACCOUNT_ID,
+      region: REGION,
+      awsEndpoint: endpoint,
+      allowedHosts: '127.0.0.1',
+      refusedLog,
+      harnessDir: options.harnessDir,
+    });
+    const order = creationOrder(stacks);
+
+    let created: CreatedResource[] = [];
+    try {
+      created = await phases.time('create', () =>
+        customResources.createAll(order, (resource) =>
+          log('create', `${describeNode(resource.node)}: SUCCESS ${resource.physicalId} (${resource.awsCalls} AWS calls, ${resource.durationMs} ms)`),
+        ),
+      );
+      check(checkAnswers(created, stacks));
+      check(resolveEverything(resolver, order, stacks));
+
+      const hosts = hostsOf(order, resolver, work, options.harnessDir);
+      cleanups.push(async () => (await Promise.all(hosts.map((host) => host.machine.stop()))).flat());
+      if (hosts.length === 0) throw new Failure(['the app synthesized no EC2 instance with user data']);
+      for (const host of hosts) {
+        await phases.time('docker engine', () => host.machine.engine.start());
+        const { built } = await phases.time('image', () => loadMemcachedImage(host.machine.engine, cacheDir, (line) => log('image', line)));
+        imageBuilt ||= built;
+        const result = await phases.time('user data', () => host.machine.runUserData());
+        log('user data', `${host.label}: exit ${result.exitCode} after ${result.durationMs} ms`);
+        if (result.exitCode !== 0) problems.push(`${host.label}: the user data exited with ${result.exitCode}; its output:\n${result.output.trim().split('\n').slice(-20).join('\n')}`);
+      }
+      await phases.time('checks', async () => {
+        for (const host of hosts) problems.push(...(await checkHost(host, created)));
+      });
+    } catch (error) {
+      problems.push(describeError(error));
+    } finally {
+      if (created.length > 0 && !interrupted) {
+        try {
+          await phases.time('delete', () => customResources.deleteAll(created));
+          log('delete', `${created.length} custom resources answered Delete with SUCCESS, without AWS calls`);
+        } catch (error) {
+          problems.push(describeError(error));
+        }
+      }
+    }
+    problems.push(...fakeAws.problems(), ...refusedAccesses(refusedLog), ...refusedAccesses(path.join(work, 'synth', 'refused-network')));
+    for (const response of responses.received) {
+      if (!/^(::ffff:)?127\.0\.0\.1$/.test(response.remoteAddress)) problems.push(`an answer came from ${response.remoteAddress}, not loopback`);
+    }
+    log('aws', `the fake AWS endpoint answered ${fakeAws.calls.length} calls: ${summarizeCalls(fakeAws)}`);
+  } catch (error) {
+    problems.push(describeError(error));
+  } finally {
+    const left = await phases.time('cleanup', cleanUp);
+    problems.push(...left);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+
+  console.log(`\n${phases.report(imageBuilt ? 'cold run (image built)' : 'warm run (image from cache)')}`);
+  if (problems.length > 0) {
+    console.error(`\nend-to-end run FAILED:\n${problems.map((problem) => `- ${problem}`).join('\n')}`);
+    console.log(`0 passed, 1 failed`);
+    return 1;
+  }
+  console.log('\nend-to-end run passed');
+  console.log('1 passed, 0 failed');
+  return 0;
+}
+
+/** A Docker host of the app: its instance and the machine that plays it. */
+interface Host {
+  readonly label: string;
+  readonly node: ResourceNode;
+  readonly machine: HostMachine;
+}
+
+async function ensureTools(harnessDir: string): Promise<void> {
+  const missing: string[] = [];
+  for (const tool of TOOLS) {
+    if ((await run('sh', ['-c', 'command -v "$1"', 'sh', tool], { allowFailure: true })).code !== 0) missing.push(tool);
+  }
+  if (missing.length === 0) return;
+  log('install', `missing ${missing.join(', ')}: installing with scripts/e2e/install.sh`);
+  await run('bash', [path.join(harnessDir, 'install.sh')], { timeoutMs: 600_000 });
+}
+
+async function synthesizeApp(options: RunOptions, work: string): Promise<string> {
+  return synthesize(options.repo, path.join(work, 'synth'), appContext(LOCAL_IMAGE), path.join(options.harnessDir, 'no-network.cjs'));
+}
+
+/** Each lookup must have found what the fake account says it should. */
+function checkAnswers(created: readonly CreatedResource[], stacks: readonly StackModel[]): string[] {
+  const problems: string[] = [];
+  for (const resource of created) {
+    const expected = EXPECTED_IDS[resource.node.resource.Type];
+    if (expected && resource.physicalId !== expected.id) {
+      problems.push(`${describeNode(resource.node)} found ${resource.physicalId}, but should find ${expected.id}: ${expected.why}`);
+    }
+    if (resource.node.resource.Type === 'Custom::StackDependency') {
+      problems.push(...checkOutputsInEnvironment(describeNode(resource.node), resource.data.Environment ?? '', datastoresOutputs()));
+    }
+  }
+  for (const name of [SERVICE_STACK, APP_STACK]) {
+    if (!stacks.some((stack) => stack.stackName === name)) problems.push(`the app synthesized no stack ${name}`);
+  }
+  return problems;
+}
+
+/**
+ * Resolves every property and output of every stack, as CloudFormation
+ * would on deploy: a reference to an attribute a handler did not return
+ * fails here, naming the resource, the property and the attribute.
+ */
+function resolveEverything(resolver: Resolver, order: readonly ResourceNode[], stacks: readonly StackModel[]): string[] {
+  const problems: string[] = [];
+  for (const node of order) {
+    try {
+      if (!resolver.condition(node.stack, node.resource.Condition, `${node.logicalId}.Condition`)) continue;
+      resolver.resolve(node.stack, node.resource.Properties ?? {}, `${node.logicalId}.Properties`);
+    } catch (error) {
+      problems.push(describeError(error));
+    }
+  }
+  for (const stack of stacks) {
+    for (const [id, output] of Object.entries(stack.template.Outputs ?? {})) {
+      try {
+        if (resolver.condition(stack, output.Condition, `Outputs.${id}.Condition`)) resolver.resolve(stack, output.Value, `Outputs.${id}.Value`);
+      } catch (error) {
+        problems.push(describeError(error));
+      }
+    }
+  }
+  return problems;
+}
+
+/** The instances with user data, each with its script rendered from the answers. */
+function hostsOf(order: readonly ResourceNode[], resolver: Resolver, work: string, harnessDir: string): Host[] {
+  return order
+    .filter((node) => node.resource.Type === 'AWS::EC2::Instance' && node.resource.Properties?.UserData !== undefined)
+    .map((node, i) => {
+      const encoded = resolver.resolveString(node.stack, node.resource.Properties?.UserData, `${node.logicalId}.Properties.UserData`);
+      const script = Buffer.from(encoded, 'base64').toString('utf8');
+      if (Buffer.from(script, 'utf8').toString('base64') !== encoded) {
+        throw new Failure([`${node.stack.stackName}/${node.logicalId}: UserData is not Fn::Base64 of a script`]);
+      }
+      const label = `${node.stack.stackName}/${node.logicalId}`;
+      const machine = new HostMachine(label, script, {
+        workDir: path.join(work, `host-${i}`),
+        netns: `e2e-${process.pid}-${i}`,
+        harnessDir,
+      });
+      return { label, node, machine };
+    });
+}
+
+async function checkHost(host: Host, created: readonly CreatedResource[]): Promise<string[]> {
+  const { machine, node } = host;
+  const at = (problem: string) => `${host.label}: ${problem}`;
+  const problems: string[] = [];
+  const calls = machine.stubCalls();
+  problems.push(...checkSignal(calls, { stack: node.stack.stackName, resource: node.logicalId, region: REGION }).map(at));
+  problems.push(...checkDockerInstalled(calls).map(at));
+
+  const containers = await machine.inspectAll();
+  const byName = new Map(containers.map((container) => [container.Name.replace(/^\//, ''), container]));
+  for (const dockerRun of machine.plan.dockerRuns) problems.push(...checkContainer(dockerRun, byName.get(dockerRun.name)).map(at));
+  for (const file of machine.plan.files) {
+    const written = machine.writtenFile(file.path);
+    problems.push(...checkEnvFile(file.path, written?.mode, written?.content, file.content).map(at));
+  }
+  for (const dockerRun of machine.plan.dockerRuns) {
+    for (const envFile of dockerRun.envFiles) {
+      const file = machine.plan.files.find((candidate) => candidate.path === envFile);
+      if (!file) {
+        problems.push(at(`container ${dockerRun.name} reads env-file ${envFile}, which the user data does not write`));
+        continue;
+      }
+      problems.push(...checkEnvironment(`container ${dockerRun.name}`, byName.get(dockerRun.name)?.Config.Env, envLines(file.content)).map(at));
+    }
+  }
+
+  if (node.stack.stackName === SERVICE_STACK) {
+    problems.push(...checkTenants(TENANTS, containers).map(at));
+    for (const tenant of TENANTS) {
+      const value = `${tenant.name}:${NON_ASCII_OUTPUT}`;
+      const failure = await machine.memcachedRoundTrip(tenant.port, `e2e-${tenant.name}`, value);
+      if (failure) problems.push(at(`tenant ${tenant.name}: memcached set/get through port ${tenant.port} failed: ${failure}`));
+      else log('checks', `${host.label}: tenant ${tenant.name}: memcached set/get through port ${tenant.port} ok`);
+    }
+  }
+  if (node.stack.stackName === APP_STACK) {
+    const app = containers.find((container) => machine.plan.dockerRuns.some((run) => run.name === container.Name.replace(/^\//, '') && run.envFiles.length > 0));
+    if (!app) problems.push(at('no container of the app host got an env-file'));
+    else {
+      const expected = { ...datastoresOutputs(), ...APP_ENVIRONMENT };
+      const lines = Object.entries(expected).map(([key, value]) => `${key}=${value}`);
+      problems.push(...checkEnvironment(`app container ${app.Name.replace(/^\//, '')}`, app.Config.Env, lines).map(at));
+      const stackAnswer = created.find((resource) => resource.node.stack === node.stack && resource.node.resource.Type === 'Custom::StackDependency');
+      if (stackAnswer) problems.push(...checkEnvironment(`app container ${app.Name.replace(/^\//, '')}`, app.Config.Env, envLines(stackAnswer.data.Environment ?? '')).map(at));
+    }
+  }
+  log('checks', `${host.label}: ${containers.length} containers checked, ${problems.length} problems`);
+  return problems;
+}
+
+function summarizeCalls(fakeAws: FakeAws): string {
+  const counts = new Map<string, number>();
+  for (const call of fakeAws.calls) counts.set(`${call.service}.${call.action}`, (counts.get(`${call.service}.${call.action}`) ?? 0) + 1);
+  return [...counts].map(([name, count]) => `${name} x${count}`).join(', ');
+}
+
+function check(problems: readonly string[]): void {
+  if (problems.length > 0) throw new Failure(problems);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Failure) return error.problems.join('\n- ');
+  if (error instanceof Error) return error.name === 'Error' ? (error.stack ?? error.message) : error.message;
+  return String(error);
+}
+
+function log(phase: string, line: string): void {
+  console.log(`[${phase}] ${line}`);
+}
+
