@@ -64,7 +64,7 @@ export class MemcachedServiceStack extends Stack {
 }
 
 /** A tenant's memcached: `-m` caps the items, the container limit adds room for the process. */
-function memcachedContainer(tenant: Tenant, image: string): ContainerDefinition {
+export function memcachedContainer(tenant: Tenant, image: string): ContainerDefinition {
   return {
     name: `memcached-${tenant.name}`,
     image,
@@ -76,7 +76,7 @@ function memcachedContainer(tenant: Tenant, image: string): ContainerDefinition 
 }
 
 /** `team-a` -> `TeamA`: for construct ids and output keys, which are alphanumeric. */
-function pascalCase(name: string): string {
+export function pascalCase(name: string): string {
   return name
     .split('-')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))

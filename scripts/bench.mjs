@@ -148,6 +148,53 @@ function runTypeScript(script) {
   if (result.status !== 0) throw new Error(`${script} failed`);
 }
 
+/** Wall time of one `cdk synth` of `appCommand` into a fresh folder, in seconds. */
+async function synthSeconds(appCommand) {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'bench-synth-'));
+  try {
+    const started = process.hrtime.bigint();
+    const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--app', appCommand, '--output', out], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    if (result.status !== 0) throw new Error(`cdk synth --app "${appCommand}" failed: ${result.stderr}`);
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `cdk synth` of the example app beside the same stacks with no custom
+ * resources (scripts/bench-synth-baseline.ts), alternating, median of 3 each.
+ * Both run the app with ts-node and swc after the handler build, as cdk.json
+ * does; cdk-nag runs in both.
+ */
+async function benchSynth() {
+  const example = 'npx ts-node --swc --prefer-ts-exts bin/app.ts';
+  const baseline = 'npx ts-node --swc --prefer-ts-exts scripts/bench-synth-baseline.ts';
+  const own = [];
+  const base = [];
+  for (let i = 0; i < 3; i++) {
+    own.push(await synthSeconds(example));
+    base.push(await synthSeconds(baseline));
+  }
+  const [ownS, baseS] = [median(own), median(base)];
+  console.log('cdk synth (median of 3)');
+  console.log(
+    table([
+      ['app', 'seconds', 'ratio'],
+      ['example app, lookups as custom resources', ownS.toFixed(2), ratio(ownS, baseS)],
+      ['same stacks, no custom resources', baseS.toFixed(2), '1.00x'],
+    ]),
+  );
+}
+
 await benchBundles();
 console.log();
 runTypeScript('scripts/bench-calls.ts');
+if (!args.includes('--skip-synth')) {
+  console.log();
+  await benchSynth();
+}
