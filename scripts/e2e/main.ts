@@ -142,10 +142,10 @@ export async function main(options: RunOptions): Promise<number> {
     } catch (error) {
       problems.push(describeError(error));
     } finally {
-      if (created.length > 0 && !interrupted) {
+      if (customResources.toDelete.length > 0 && !interrupted) {
         try {
-          await phases.time('delete', () => customResources.deleteAll(created));
-          log('delete', `${created.length} custom resources answered Delete with SUCCESS, without AWS calls`);
+          const deleted = await phases.time('delete', () => customResources.deleteAll());
+          log('delete', `${deleted} custom resources answered Delete with SUCCESS, without AWS calls`);
         } catch (error) {
           problems.push(describeError(error));
         }
@@ -278,13 +278,15 @@ async function checkHost(host: Host, created: readonly CreatedResource[]): Promi
     problems.push(...checkEnvFile(file.path, written?.mode, written?.content, file.content).map(at));
   }
   for (const dockerRun of machine.plan.dockerRuns) {
+    const container = byName.get(dockerRun.name);
+    if (!container) continue;
     for (const envFile of dockerRun.envFiles) {
       const file = machine.plan.files.find((candidate) => candidate.path === envFile);
       if (!file) {
         problems.push(at(`container ${dockerRun.name} reads env-file ${envFile}, which the user data does not write`));
         continue;
       }
-      problems.push(...checkEnvironment(`container ${dockerRun.name}`, byName.get(dockerRun.name)?.Config.Env, envLines(file.content)).map(at));
+      problems.push(...checkEnvironment(`container ${dockerRun.name}`, container.Config.Env, envLines(file.content)).map(at));
     }
   }
 
@@ -299,7 +301,7 @@ async function checkHost(host: Host, created: readonly CreatedResource[]): Promi
   }
   if (node.stack.stackName === APP_STACK) {
     const app = containers.find((container) => machine.plan.dockerRuns.some((run) => run.name === container.Name.replace(/^\//, '') && run.envFiles.length > 0));
-    if (!app) problems.push(at('no container of the app host got an env-file'));
+    if (!app) problems.push(at('no running container of the app host has an env-file'));
     else {
       const expected = { ...datastoresOutputs(), ...APP_ENVIRONMENT };
       const lines = Object.entries(expected).map(([key, value]) => `${key}=${value}`);

@@ -7,13 +7,17 @@ import { stackId, type Resolver } from './intrinsics';
 import type { ResourceNode } from './order';
 import { isCustomResource, type CfnResource, type StackModel } from './template';
 
-/** A custom resource CloudFormation created: what it sent, and what the handler answered. */
-export interface CreatedResource {
+/** A custom resource CloudFormation sent a Create for: what it sent, and the id the handler answered. */
+export interface SentResource {
   readonly node: ResourceNode;
   readonly fn: LambdaFunction;
   readonly serviceToken: string;
   readonly properties: Readonly<Record<string, unknown>>;
   readonly physicalId: string;
+}
+
+/** A custom resource created with SUCCESS, with the attributes the handler answered. */
+export interface CreatedResource extends SentResource {
   readonly data: Readonly<Record<string, string>>;
   readonly awsCalls: number;
   readonly durationMs: number;
@@ -45,6 +49,13 @@ export class CustomResourceError extends Error {
  * names, and reads the one answer the handler PUT to the ResponseURL.
  */
 export class CustomResources {
+  /**
+   * What a Delete must go to, as CloudFormation deletes on rollback or stack
+   * deletion: each resource answered SUCCESS, and one answered FAILED with
+   * an id, in the order they were created.
+   */
+  readonly toDelete: SentResource[] = [];
+
   constructor(
     private readonly resolver: Resolver,
     private readonly responses: ResponseServer,
@@ -66,9 +77,10 @@ export class CustomResources {
     return created;
   }
 
-  /** Deletes the resources in reverse order; each answer must be SUCCESS with the id echoed and no AWS call made. */
-  async deleteAll(created: readonly CreatedResource[]): Promise<void> {
-    for (const resource of [...created].reverse()) {
+  /** Deletes what was created, in reverse order; each answer must be SUCCESS with the id echoed and no AWS call made. */
+  async deleteAll(): Promise<number> {
+    const resources = this.toDelete.splice(0).reverse();
+    for (const resource of resources) {
       const callsBefore = this.fakeAws.calls.length;
       const { body } = await this.send('Delete', resource.node, resource.fn, resource.serviceToken, resource.properties, resource.physicalId);
       const label = describeNode(resource.node);
@@ -81,6 +93,7 @@ export class CustomResources {
         throw new CustomResourceError(`${label} called AWS while deleting: ${calls.map((call) => `${call.service} ${call.action}`).join(', ')}`);
       }
     }
+    return resources.length;
   }
 
   private async create(node: ResourceNode): Promise<CreatedResource> {
@@ -93,16 +106,16 @@ export class CustomResources {
     const callsBefore = this.fakeAws.calls.length;
     const started = Date.now();
     const { body } = await this.send('Create', node, fn, serviceToken, properties, undefined);
-    if (body.Status !== 'SUCCESS') throw new CustomResourceError(`${label} answered ${String(body.Status)}: ${String(body.Reason)}`);
-    if (typeof body.PhysicalResourceId !== 'string' || body.PhysicalResourceId === '') {
-      throw new CustomResourceError(`${label} answered SUCCESS without a PhysicalResourceId`);
+    const physicalId = typeof body.PhysicalResourceId === 'string' && body.PhysicalResourceId !== '' ? body.PhysicalResourceId : undefined;
+    const sent = { node, fn, serviceToken, properties, physicalId: physicalId ?? '' };
+    if (physicalId) this.toDelete.push(sent);
+    if (body.Status !== 'SUCCESS') {
+      const noId = physicalId ? '' : ' (and no PhysicalResourceId)';
+      throw new CustomResourceError(`${label} answered ${String(body.Status)}${noId}: ${String(body.Reason)}`);
     }
+    if (!physicalId) throw new CustomResourceError(`${label} answered SUCCESS without a PhysicalResourceId`);
     return {
-      node,
-      fn,
-      serviceToken,
-      properties,
-      physicalId: body.PhysicalResourceId,
+      ...sent,
       data: stringData(label, body.Data),
       awsCalls: this.fakeAws.calls.length - callsBefore,
       durationMs: Date.now() - started,
