@@ -28,7 +28,8 @@ function target(args) {
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function connectLoopbackOnly(...args) {
   const { host, port, path } = target(args);
-  if (path === undefined && !LOOPBACK.test(host ?? 'localhost')) throw refuse(`a connection to ${host}:${port}`);
+  // A path (a Unix socket) is local; http passes `path: null` for TCP.
+  if ((path === undefined || path === null) && !LOOPBACK.test(host ?? 'localhost')) throw refuse(`a connection to ${host}:${port}`);
   return connect.apply(this, args);
 };
 
