@@ -63,7 +63,10 @@ export async function main(options: RunOptions): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = true;
     console.error(`\n${signal}: cleaning up before exit`);
-    void cleanUp().then(() => process.exit(130));
+    void cleanUp().then((left) => {
+      if (left.length > 0) console.error(`cleaning up left problems:\n${left.map((problem) => `- ${problem}`).join('\n')}`);
+      process.exit(130);
+    });
   };
   let cleaning: Promise<string[]> | undefined;
   const cleanUp = () => {
