@@ -18,7 +18,7 @@ import {
   envLines,
 } from './docker/checks';
 import { HostMachine } from './docker/host';
-import { LOCAL_IMAGE, loadMemcachedImage } from './docker/image';
+import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from './docker/image';
 import { run } from './exec';
 import { FakeAws } from './fake-aws/server';
 import { ACCOUNT, ACCOUNT_ID, datastoresOutputs, EXPECTED_IDS, NON_ASCII_OUTPUT, REGION } from './fixture';
@@ -131,10 +131,18 @@ export async function main(options: RunOptions): Promise<number> {
       const hosts = hostsOf(order, resolver, work, options.harnessDir);
       cleanups.push(async () => (await Promise.all(hosts.map((host) => host.machine.stop()))).flat());
       if (hosts.length === 0) throw new Failure(['the app synthesized no EC2 instance with user data']);
+      const rootfs = await phases.time('image', () => memcachedRootfs(cacheDir, (line) => log('image', line)));
+      imageBuilt = rootfs.built;
+      // Each host is a machine of its own: its engines start and load the image side by side.
+      await phases.time('docker engines', () =>
+        Promise.all(
+          hosts.map(async (host) => {
+            await host.machine.engine.start();
+            await importMemcachedImage(host.machine.engine, rootfs.tarball);
+          }),
+        ),
+      );
       for (const host of hosts) {
-        await phases.time('docker engine', () => host.machine.engine.start());
-        const { built } = await phases.time('image', () => loadMemcachedImage(host.machine.engine, cacheDir, (line) => log('image', line)));
-        imageBuilt ||= built;
         const result = await phases.time('user data', () => host.machine.runUserData());
         log('user data', `${host.label}: exit ${result.exitCode} after ${result.durationMs} ms`);
         if (result.exitCode !== 0) problems.push(`${host.label}: the user data exited with ${result.exitCode}; its output:\n${result.output.trim().split('\n').slice(-20).join('\n')}`);

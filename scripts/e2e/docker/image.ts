@@ -24,11 +24,11 @@ export interface DebianSource {
 }
 
 /**
- * Loads `LOCAL_IMAGE` into the engine from no registry: a Debian root file
- * system with memcached, made by debootstrap from the machine's Debian mirror
- * and kept as a tarball in `cacheDir`, so later runs only import it.
+ * The root file system of `LOCAL_IMAGE`, from no registry: a Debian with
+ * memcached made by debootstrap from the machine's Debian mirror, kept as a
+ * tarball in `cacheDir`, so later runs only import it.
  */
-export async function loadMemcachedImage(engine: DockerEngine, cacheDir: string, log: (line: string) => void): Promise<{ built: boolean }> {
+export async function memcachedRootfs(cacheDir: string, log: (line: string) => void): Promise<{ tarball: string; built: boolean }> {
   const source = debianSource();
   const tarball = path.join(cacheDir, `memcached-rootfs-${source.suite}.tar`);
   const built = !existsSync(tarball);
@@ -36,6 +36,11 @@ export async function loadMemcachedImage(engine: DockerEngine, cacheDir: string,
     log(`building a ${source.suite} root file system with memcached from ${source.mirror} (cached in ${tarball})`);
     await buildRootfsTarball(source, tarball);
   }
+  return { tarball, built };
+}
+
+/** Imports the root file system into an engine as `LOCAL_IMAGE`, set up like the official memcached image. */
+export async function importMemcachedImage(engine: DockerEngine, tarball: string): Promise<void> {
   await run(
     'docker',
     [
@@ -50,7 +55,6 @@ export async function loadMemcachedImage(engine: DockerEngine, cacheDir: string,
     ],
     { env: { ...process.env, DOCKER_HOST: engine.dockerHost }, timeoutMs: 120_000 },
   );
-  return { built };
 }
 
 async function buildRootfsTarball(source: DebianSource, tarball: string): Promise<void> {
