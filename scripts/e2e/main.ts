@@ -19,7 +19,7 @@ import {
 } from './docker/checks';
 import { HostMachine } from './docker/host';
 import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from './docker/image';
-import { run } from './exec';
+import { available, run } from './exec';
 import { FakeAws } from './fake-aws/server';
 import { ACCOUNT, ACCOUNT_ID, datastoresOutputs, EXPECTED_IDS, NON_ASCII_OUTPUT, REGION } from './fixture';
 import { captureHostState, compareHostState, removeCreatedPaths } from './host-state';
@@ -59,6 +59,9 @@ export async function main(options: RunOptions): Promise<number> {
   const cacheDir = path.join(options.repo, '.e2e', 'cache');
   mkdirSync(cacheDir, { recursive: true });
   const work = mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
+  const logDir = path.join(options.repo, '.e2e', 'logs');
+  rmSync(logDir, { recursive: true, force: true });
+  mkdirSync(logDir, { recursive: true });
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = true;
@@ -115,7 +118,7 @@ export async function main(options: RunOptions): Promise<number> {
       allowedHosts: '127.0.0.1',
       refusedLog,
       harnessDir: options.harnessDir,
-    });
+    }, path.join(logDir, 'handlers.log'));
     const order = creationOrder(stacks);
 
     let created: CreatedResource[] = [];
@@ -128,7 +131,7 @@ export async function main(options: RunOptions): Promise<number> {
       check(checkAnswers(created, stacks));
       check(resolveEverything(resolver, order, stacks));
 
-      const hosts = hostsOf(order, resolver, work, options.harnessDir);
+      const hosts = hostsOf(order, resolver, work, logDir, options.harnessDir);
       cleanups.push(async () => (await Promise.all(hosts.map((host) => host.machine.stop()))).flat());
       if (hosts.length === 0) throw new Failure(['the app synthesized no EC2 instance with user data']);
       const rootfs = await phases.time('image', () => memcachedRootfs(cacheDir, (line) => log('image', line)));
@@ -179,11 +182,10 @@ export async function main(options: RunOptions): Promise<number> {
   console.log(`\n${phases.report(imageBuilt ? 'cold run (image built)' : 'warm run (image from cache)')}`);
   if (problems.length > 0) {
     console.error(`\nend-to-end run FAILED:\n${problems.map((problem) => `- ${problem}`).join('\n')}`);
-    console.log(`0 passed, 1 failed`);
+    console.error(`\nthe handlers' logs, the user data's output and dockerd's logs are in ${path.relative(process.cwd(), logDir) || logDir}`);
     return 1;
   }
   console.log('\nend-to-end run passed');
-  console.log('1 passed, 0 failed');
   return 0;
 }
 
@@ -196,9 +198,7 @@ interface Host {
 
 async function ensureTools(harnessDir: string): Promise<void> {
   const missing: string[] = [];
-  for (const tool of TOOLS) {
-    if ((await run('sh', ['-c', 'command -v "$1"', 'sh', tool], { allowFailure: true })).code !== 0) missing.push(tool);
-  }
+  for (const tool of TOOLS) if (!(await available(tool))) missing.push(tool);
   if (missing.length === 0) return;
   log('install', `missing ${missing.join(', ')}: installing with scripts/e2e/install.sh`);
   await run('bash', [path.join(harnessDir, 'install.sh')], { timeoutMs: 600_000 });
@@ -254,7 +254,7 @@ function resolveEverything(resolver: Resolver, order: readonly ResourceNode[], s
 }
 
 /** The instances with user data, each with its script rendered from the answers. */
-function hostsOf(order: readonly ResourceNode[], resolver: Resolver, work: string, harnessDir: string): Host[] {
+function hostsOf(order: readonly ResourceNode[], resolver: Resolver, work: string, logDir: string, harnessDir: string): Host[] {
   return order
     .filter((node) => node.resource.Type === 'AWS::EC2::Instance' && node.resource.Properties?.UserData !== undefined)
     .map((node, i) => {
@@ -267,6 +267,7 @@ function hostsOf(order: readonly ResourceNode[], resolver: Resolver, work: strin
       const machine = new HostMachine(label, script, {
         workDir: path.join(work, `host-${i}`),
         netns: `e2e-${process.pid}-${i}`,
+        logDir,
         harnessDir,
       });
       return { label, node, machine };

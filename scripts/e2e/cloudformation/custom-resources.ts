@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FakeAws } from '../fake-aws/server';
 import { invokeFunction, type InvokeOptions, type LambdaFunction } from '../lambda/invoke';
@@ -61,6 +62,8 @@ export class CustomResources {
     private readonly responses: ResponseServer,
     private readonly fakeAws: FakeAws,
     private readonly invokeOptions: InvokeOptions,
+    /** Where each invocation's output (the handler's log lines) is appended, if anywhere. */
+    private readonly logFile?: string,
   ) {}
 
   /** Creates the custom resources among `nodes`, in order, and records each answer for later `Ref`/`Fn::GetAtt`. */
@@ -146,6 +149,9 @@ export class CustomResources {
       ResourceProperties: properties,
     };
     const invocation = await invokeFunction(fn, event, this.invokeOptions);
+    if (this.logFile) {
+      appendFileSync(this.logFile, `== ${requestType} ${label}: exit ${invocation.exitCode} after ${invocation.durationMs} ms\n${invocation.output}\n`);
+    }
     const answers = this.responses.to(responsePath);
     const output = invocation.output.trim();
     if (output.includes(signature)) throw new CustomResourceError(`${label}: the handler logged the ResponseURL's signature while answering ${requestType}`);

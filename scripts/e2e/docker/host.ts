@@ -27,13 +27,15 @@ export class HostMachine {
   readonly plan: ScriptPlan;
   private readonly work: string;
   private readonly harnessDir: string;
+  private readonly logPrefix: string;
 
   constructor(
     readonly label: string,
     readonly script: string,
-    options: { readonly workDir: string; readonly netns: string; readonly harnessDir: string },
+    options: { readonly workDir: string; readonly netns: string; readonly logDir: string; readonly harnessDir: string },
   ) {
     this.work = options.workDir;
+    this.logPrefix = path.join(options.logDir, label.replace(/[^A-Za-z0-9.-]+/g, '_'));
     this.engine = new DockerEngine({ root: path.join(this.work, 'engine'), netns: options.netns });
     this.plan = planScript(script);
     this.harnessDir = options.harnessDir;
@@ -80,7 +82,8 @@ export class HostMachine {
       timeoutMs: 300_000,
     });
     const output = `${result.stdout}${result.stderr}`;
-    writeFileSync(path.join(this.work, 'user-data.log'), output);
+    writeFileSync(`${this.logPrefix}.user-data.sh`, this.script);
+    writeFileSync(`${this.logPrefix}.user-data.log`, output);
     return { exitCode: result.code, output, durationMs: Date.now() - started };
   }
 
@@ -125,6 +128,7 @@ export class HostMachine {
 
   /** Stops the engine and removes everything of the host; reports what could not be undone. */
   async stop(): Promise<string[]> {
+    if (existsSync(this.engine.logFile)) copyFileSync(this.engine.logFile, `${this.logPrefix}.dockerd.log`);
     const problems = await this.engine.stop();
     try {
       rmSync(this.work, { recursive: true, force: true });
