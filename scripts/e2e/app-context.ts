@@ -1,5 +1,6 @@
 import type { TenantExpectation } from './docker/checks';
 import { NAMES } from './fixture';
+import { LOCAL_IMAGE } from './docker/image';
 
 /** The environment block the example app is synthesized with: names the fake account holds. */
 export const ENVIRONMENT_NAME = 'e2e';
@@ -18,12 +19,40 @@ export const SERVICE_STACK = `MemcachedService-${ENVIRONMENT_NAME}`;
 export const APP_STACK = `MemcachedApp-${ENVIRONMENT_NAME}`;
 
 /**
+ * The plain templates of `templates/`, deployed after the CustomResources
+ * stack as their users would, with parameters naming what the fake account
+ * holds.
+ */
+export const TEMPLATES: ReadonlyArray<{ readonly file: string; readonly stackName: string; readonly parameters: Readonly<Record<string, string>> }> = [
+  {
+    file: 'lookups.yaml',
+    stackName: 'e2e-lookups',
+    parameters: {
+      DomainName: NAMES.zoneName,
+      PrivateDomainName: NAMES.privateZoneName,
+      VpcName: NAMES.vpcName,
+      CacheId: NAMES.cacheClusterId,
+      DatastoresStackName: NAMES.datastoresStack,
+      CertificateDomainName: NAMES.certificateDomain,
+    },
+  },
+  {
+    file: 'docker-host.yaml',
+    stackName: 'e2e-docker-host',
+    parameters: { VpcName: NAMES.vpcName, DatastoresStackName: NAMES.datastoresStack, AppImage: LOCAL_IMAGE },
+  },
+  { file: 'legacy-route53.yaml', stackName: 'e2e-legacy-route53', parameters: { DomainName: NAMES.zoneName } },
+];
+
+/**
  * The context `cdk synth` gets: the e2e environment, both images pointed at
- * the locally built one, and the CLI's telemetry off.
+ * the locally built one, the functions of the CustomResources stack under
+ * their original names (for legacy-route53.yaml), and the CLI's telemetry off.
  */
 export function appContext(image: string): Record<string, unknown> {
   return {
     env: ENVIRONMENT_NAME,
+    legacyFunctionNames: true,
     'cli-telemetry': false,
     images: { memcachedImage: image, appImage: image },
     environments: {

@@ -34,18 +34,39 @@ const STRANGER = '999999999999';
 const MAIN_VPC = 'vpc-0e2e0000000000001';
 const DATASTORES_STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/e2e-datastores/0e2e0000-0000-4000-8000-000000000001`;
 
+/** What a lookup must find in the fake account: the id its answer carries, and why. */
+export interface ExpectedLookup {
+  readonly id: string;
+  readonly why: string;
+}
+
 /**
- * What each lookup of the example app must find in the fake account, and
- * why: the id its answer must carry.
+ * What a lookup with these properties must find in the fake account, or
+ * `undefined` for a lookup the fixture has no answer for.
  */
-export const EXPECTED_IDS: Readonly<Record<string, { readonly id: string; readonly why: string }>> = {
-  'Custom::VpcDependency': { id: MAIN_VPC, why: `the only VPC whose Name tag is ${NAMES.vpcName}` },
-  'Custom::Route53Dependency': { id: 'Z0E2E00000000000002', why: `the private zone ${NAMES.privateZoneName} associated with ${MAIN_VPC}` },
-  'Custom::ImageDependency': {
+export function expectedLookup(type: string, properties: Readonly<Record<string, unknown>>): ExpectedLookup | undefined {
+  const key = `${type} ${String(properties.VpcName ?? properties.DomainName ?? properties.ImageName ?? properties.CacheId ?? properties.StackName ?? '')}`;
+  return EXPECTED_LOOKUPS[key];
+}
+
+const EXPECTED_LOOKUPS: Readonly<Record<string, ExpectedLookup>> = {
+  [`Custom::VpcDependency ${NAMES.vpcName}`]: { id: MAIN_VPC, why: `the only VPC whose Name tag is ${NAMES.vpcName}` },
+  'Custom::VpcDependency default': { id: 'vpc-0e2e0000000000003', why: "the account's default VPC" },
+  [`Custom::Route53Dependency ${NAMES.privateZoneName}`]: {
+    id: 'Z0E2E00000000000002',
+    why: `the private zone ${NAMES.privateZoneName} associated with ${MAIN_VPC}`,
+  },
+  [`Custom::Route53Dependency ${NAMES.zoneName}`]: { id: 'Z0E2E00000000000001', why: `the public zone ${NAMES.zoneName}` },
+  'Custom::ImageDependency al2023-ami-2023.*-kernel-*-x86_64': {
     id: 'ami-0e2e00000000000a2',
     why: "the newest available x86_64 Amazon Linux 2023 image owned by Amazon (a newer one is pending, a stranger's is newer still)",
   },
-  'Custom::StackDependency': { id: DATASTORES_STACK_ID, why: `the id of stack ${NAMES.datastoresStack}` },
+  [`Custom::ElasticacheDependency ${NAMES.cacheClusterId}`]: { id: NAMES.cacheClusterId, why: `the memcached cluster ${NAMES.cacheClusterId}` },
+  [`Custom::StackDependency ${NAMES.datastoresStack}`]: { id: DATASTORES_STACK_ID, why: `the id of stack ${NAMES.datastoresStack}` },
+  [`Custom::CertificateDependency ${NAMES.certificateDomain}`]: {
+    id: `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/c0e2e000-0000-4000-8000-00000000000d`,
+    why: `the issued certificate for ${NAMES.certificateDomain} in us-east-1, the region asked for`,
+  },
 };
 
 export const ACCOUNT: FakeAccount = {
@@ -155,6 +176,7 @@ export const ACCOUNT: FakeAccount = {
         { OutputKey: 'BucketName', OutputValue: 'e2e-assets-123456789012' },
         { OutputKey: 'QueueUrl', OutputValue: 'https://sqs.eu-west-1.amazonaws.com/123456789012/e2e-jobs?x=1&y=a=b' },
         { OutputKey: 'Greeting', OutputValue: NON_ASCII_OUTPUT, Description: 'shown on the start page' },
+        { OutputKey: 'AdminPassword', OutputValue: 'not-for-every-app', Description: 'left out with Excludes' },
       ],
       Tags: [{ Key: 'project', Value: 'e2e' }],
     },

@@ -1,12 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { APP_ENVIRONMENT, APP_STACK, appContext, SERVICE_STACK, TENANTS } from './app-context';
+import { APP_ENVIRONMENT, APP_STACK, appContext, SERVICE_STACK, TEMPLATES, TENANTS } from './app-context';
 import { loadAssembly } from './cloudformation/assembly';
 import { CustomResources, describeNode, type CreatedResource } from './cloudformation/custom-resources';
 import { Resolver } from './cloudformation/intrinsics';
 import { creationOrder, type ResourceNode } from './cloudformation/order';
 import type { StackModel } from './cloudformation/template';
+import { readYamlTemplate } from './cloudformation/yaml';
 import {
   checkContainer,
   checkDockerInstalled,
@@ -21,7 +22,7 @@ import { HostMachine } from './docker/host';
 import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from './docker/image';
 import { available, run } from './exec';
 import { FakeAws } from './fake-aws/server';
-import { ACCOUNT, ACCOUNT_ID, datastoresOutputs, EXPECTED_IDS, NON_ASCII_OUTPUT, REGION } from './fixture';
+import { ACCOUNT, ACCOUNT_ID, datastoresOutputs, expectedLookup, NON_ASCII_OUTPUT, REGION } from './fixture';
 import { captureHostState, compareHostState, removeCreatedPaths } from './host-state';
 import { refusedAccesses } from './lambda/invoke';
 import { ResponseServer } from './lambda/response-server';
@@ -96,7 +97,7 @@ export async function main(options: RunOptions): Promise<number> {
 
     const stacks = await phases.time('synth', async () => {
       const assembly = await synthesizeApp(options, work);
-      return loadAssembly(assembly);
+      return [...loadAssembly(assembly), ...plainTemplates(options.repo)];
     });
     log('synth', `stacks: ${stacks.map((stack) => stack.stackName).join(', ')}`);
 
@@ -208,16 +209,26 @@ async function synthesizeApp(options: RunOptions, work: string): Promise<string>
   return synthesize(options.repo, path.join(work, 'synth'), appContext(LOCAL_IMAGE), path.join(options.harnessDir, 'no-network.cjs'));
 }
 
+/** The plain templates, as stacks deployed after the CustomResources stack whose exports they import. */
+function plainTemplates(repo: string): StackModel[] {
+  return TEMPLATES.map((template) => ({
+    stackName: template.stackName,
+    template: readYamlTemplate(path.join(repo, 'templates', template.file)),
+    parameters: template.parameters,
+    dependsOn: ['CustomResources'],
+  }));
+}
+
 /** Each lookup must have found what the fake account says it should. */
 function checkAnswers(created: readonly CreatedResource[], stacks: readonly StackModel[]): string[] {
   const problems: string[] = [];
   for (const resource of created) {
-    const expected = EXPECTED_IDS[resource.node.resource.Type];
-    if (expected && resource.physicalId !== expected.id) {
-      problems.push(`${describeNode(resource.node)} found ${resource.physicalId}, but should find ${expected.id}: ${expected.why}`);
-    }
+    const label = describeNode(resource.node);
+    const expected = expectedLookup(resource.node.resource.Type, resource.properties);
+    if (!expected) problems.push(`${label} looked up ${JSON.stringify(resource.properties)}, which the fixture has no answer for`);
+    else if (resource.physicalId !== expected.id) problems.push(`${label} found ${resource.physicalId}, but should find ${expected.id}: ${expected.why}`);
     if (resource.node.resource.Type === 'Custom::StackDependency') {
-      problems.push(...checkOutputsInEnvironment(describeNode(resource.node), resource.data.Environment ?? '', datastoresOutputs()));
+      problems.push(...checkOutputsInEnvironment(label, resource.data.Environment ?? '', outputsAsked(resource.properties)));
     }
   }
   for (const name of [SERVICE_STACK, APP_STACK]) {
@@ -311,19 +322,30 @@ async function checkHost(host: Host, created: readonly CreatedResource[]): Promi
       else log('checks', `${host.label}: tenant ${tenant.name}: memcached set/get through port ${tenant.port} ok`);
     }
   }
-  if (node.stack.stackName === APP_STACK) {
+  const stackAnswer = created.find((resource) => resource.node.stack === node.stack && resource.node.resource.Type === 'Custom::StackDependency');
+  if (stackAnswer) {
+    // An app host: its container with an env-file sees every output of the datastores stack.
     const app = containers.find((container) => machine.plan.dockerRuns.some((run) => run.name === container.Name.replace(/^\//, '') && run.envFiles.length > 0));
     if (!app) problems.push(at('no running container of the app host has an env-file'));
     else {
-      const expected = { ...datastoresOutputs(), ...APP_ENVIRONMENT };
-      const lines = Object.entries(expected).map(([key, value]) => `${key}=${value}`);
-      problems.push(...checkEnvironment(`app container ${app.Name.replace(/^\//, '')}`, app.Config.Env, lines).map(at));
-      const stackAnswer = created.find((resource) => resource.node.stack === node.stack && resource.node.resource.Type === 'Custom::StackDependency');
-      if (stackAnswer) problems.push(...checkEnvironment(`app container ${app.Name.replace(/^\//, '')}`, app.Config.Env, envLines(stackAnswer.data.Environment ?? '')).map(at));
+      const label = `app container ${app.Name.replace(/^\//, '')}`;
+      const expected = { ...outputsAsked(stackAnswer.properties), ...(node.stack.stackName === APP_STACK ? APP_ENVIRONMENT : {}) };
+      problems.push(...checkEnvironment(label, app.Config.Env, Object.entries(expected).map(([key, value]) => `${key}=${value}`)).map(at));
+      problems.push(...checkEnvironment(label, app.Config.Env, envLines(stackAnswer.data.Environment ?? '')).map(at));
     }
   }
   log('checks', `${host.label}: ${containers.length} containers checked, ${problems.length} problems`);
   return problems;
+}
+
+/** The datastores stack's outputs a StackDependency asks for: all, or its `Includes`, less its `Excludes`. */
+function outputsAsked(properties: Readonly<Record<string, unknown>>): Record<string, string> {
+  const names = (value: unknown) => (typeof value === 'string' && value !== '' ? value.split(',').map((name) => name.trim()) : undefined);
+  const includes = names(properties.Includes);
+  const excludes = names(properties.Excludes) ?? [];
+  return Object.fromEntries(
+    Object.entries(datastoresOutputs()).filter(([key]) => (includes === undefined || includes.includes(key)) && !excludes.includes(key)),
+  );
 }
 
 function summarizeCalls(fakeAws: FakeAws): string {

@@ -41,7 +41,14 @@ export class Resolver {
   constructor(
     readonly stacks: readonly StackModel[],
     readonly target: DeployTarget,
-  ) {}
+  ) {
+    // A ServiceToken may also be an ARN a template builds from a function's name.
+    for (const stack of stacks) {
+      for (const [logicalId, resource] of Object.entries(stack.template.Resources)) {
+        if (resource.Type === 'AWS::Lambda::Function') this.fakeArn(stack, logicalId, resource);
+      }
+    }
+  }
 
   /** Records a custom resource's answer, so that later `Ref` and `Fn::GetAtt` see it. */
   answer(stack: StackModel, logicalId: string, answer: CustomAnswer): void {
