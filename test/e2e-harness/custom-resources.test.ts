@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CustomResources, cloudFormationStrings, wireProblems } from '../../scripts/e2e/cloudformation/custom-resources';
+import { CustomResources, cloudFormationStrings, noEchoProblems, wireProblems } from '../../scripts/e2e/cloudformation/custom-resources';
 import { Resolver } from '../../scripts/e2e/cloudformation/intrinsics';
 import { creationOrder } from '../../scripts/e2e/cloudformation/order';
 import type { CfnResource, StackModel } from '../../scripts/e2e/cloudformation/template';
@@ -112,6 +112,22 @@ describe('what CloudFormation sends and receives', () => {
 
     // THEN
     expect(properties).toEqual({ ServiceTimeout: '180', NoEcho: 'true', Names: ['a', '2'], Nested: { Flag: 'false' } });
+  });
+
+  it('finds nothing wrong with a NoEcho answer whose values stay out of the logs', () => {
+    // WHEN
+    const problems = noEchoProblems({ DatabaseHost: 'db.example.com', Port: '5432' }, 'stack-id', true, '{"message":"answered","physicalResourceId":"stack-id"}');
+
+    // THEN
+    expect(problems).toEqual([]);
+  });
+
+  it('reports a NoEcho answer without NoEcho set, or with a value in the logs', () => {
+    // WHEN
+    const problems = noEchoProblems({ DatabaseHost: 'db.example.com' }, 'stack-id', undefined, '{"data":{"DatabaseHost":"db.example.com"}}');
+
+    // THEN
+    expect(problems).toEqual(['the answer has NoEcho undefined, not true', 'the handler logged the value of attribute DatabaseHost']);
   });
 
   it.each([

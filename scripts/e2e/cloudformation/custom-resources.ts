@@ -108,7 +108,7 @@ export class CustomResources {
     const fn = this.functionFor(node, serviceToken);
     const callsBefore = this.fakeAws.calls.length;
     const started = Date.now();
-    const { body } = await this.send('Create', node, fn, serviceToken, properties, undefined);
+    const { body, output } = await this.send('Create', node, fn, serviceToken, properties, undefined);
     const physicalId = typeof body.PhysicalResourceId === 'string' && body.PhysicalResourceId !== '' ? body.PhysicalResourceId : undefined;
     const sent = { node, fn, serviceToken, properties, physicalId: physicalId ?? '' };
     if (physicalId) this.toDelete.push(sent);
@@ -117,9 +117,14 @@ export class CustomResources {
       throw new CustomResourceError(`${label} answered ${String(body.Status)}${noId}: ${String(body.Reason)}`);
     }
     if (!physicalId) throw new CustomResourceError(`${label} answered SUCCESS without a PhysicalResourceId`);
+    const data = stringData(label, body.Data);
+    if (String(properties.NoEcho).toLowerCase() === 'true') {
+      const problems = noEchoProblems(data, physicalId, body.NoEcho, output);
+      if (problems.length > 0) throw new CustomResourceError(`${label} asked for NoEcho, but ${problems.join('; ')}`);
+    }
     return {
       ...sent,
-      data: stringData(label, body.Data),
+      data,
       awsCalls: this.fakeAws.calls.length - callsBefore,
       durationMs: Date.now() - started,
     };
@@ -132,7 +137,7 @@ export class CustomResources {
     serviceToken: string,
     properties: Readonly<Record<string, unknown>>,
     physicalId: string | undefined,
-  ): Promise<{ body: ResponseBody; response: ReceivedResponse }> {
+  ): Promise<{ body: ResponseBody; response: ReceivedResponse; output: string }> {
     const label = describeNode(node);
     const requestId = randomUUID();
     const signature = randomBytes(32).toString('hex');
@@ -172,7 +177,7 @@ export class CustomResources {
     ] as const) {
       if (body[field] !== expected) throw new CustomResourceError(`${label}: the answer to ${requestType} has ${field} ${String(body[field])}, not ${expected}`);
     }
-    return { body, response };
+    return { body, response, output };
   }
 
   /** The function a ServiceToken names: a Lambda function of one of the app's stacks, with its code folder. */
@@ -226,6 +231,21 @@ export function wireProblems(response: ReceivedResponse): string[] {
     JSON.parse(response.rawBody);
   } catch {
     problems.push('is not JSON');
+  }
+  return problems;
+}
+
+/**
+ * What breaks a NoEcho answer's secrecy: `NoEcho` not set in the response,
+ * or an attribute value (other than the id, which CloudFormation shows
+ * anyway) in the handler's logs. Values under six characters are not
+ * looked for, as they turn up in logs by chance.
+ */
+export function noEchoProblems(data: Readonly<Record<string, string>>, physicalId: string, noEcho: unknown, output: string): string[] {
+  const problems: string[] = [];
+  if (noEcho !== true) problems.push(`the answer has NoEcho ${JSON.stringify(noEcho)}, not true`);
+  for (const [name, value] of Object.entries(data)) {
+    if (value.length >= 6 && value !== physicalId && output.includes(value)) problems.push(`the handler logged the value of attribute ${name}`);
   }
   return problems;
 }
