@@ -9,6 +9,7 @@ import { toData } from '../shared/data';
 import { InputError, LookupError } from '../shared/errors';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { CertificateClients, CertificateProperties } from './definition';
+import { listWithin } from '../shared/text';
 
 /** The largest page both listings allow, so that most accounts need one call. */
 const PAGE_SIZE = 1000;
@@ -113,7 +114,7 @@ export function chooseServerCertificate(
   const latest = found[0];
   if (latest === undefined) {
     const names = certificates.map((c) => c.ServerCertificateName ?? '').sort();
-    const held = names.length === 0 ? 'this account has none' : `this account has ${listNames(names)}`;
+    const held = names.length === 0 ? 'this account has none' : `this account has ${listWithin(names, NAMES_BUDGET)}`;
     throw new LookupError(`${asked}; ${held}. Correct CertificateName, or upload the certificate to IAM`);
   }
   if (time(latest.Expiration) <= now.getTime()) {
@@ -147,7 +148,7 @@ export function chooseAcmCertificate(
 
   const domains = [...new Set(certificates.map((c) => c.DomainName ?? ''))].sort();
   const held =
-    domains.length === 0 ? 'there are no ISSUED certificates there' : `those there are for ${listNames(domains)}`;
+    domains.length === 0 ? 'there are no ISSUED certificates there' : `those there are for ${listWithin(domains, NAMES_BUDGET)}`;
   throw new LookupError(
     `no ISSUED ACM certificate in ${region} covers ${wanted}, exactly or by a wildcard; ${held}. ` +
       'Request or import a certificate for it, or set Region to where it is',
@@ -200,19 +201,4 @@ function namesOf(certificate: CertificateSummary): string[] {
 
 function time(date: Date | undefined): number {
   return date?.getTime() ?? 0;
-}
-
-/**
- * The names, comma-separated, as many as fit the budget (at least one: names
- * and domains are shorter than it), then how many more there are.
- */
-function listNames(names: readonly string[]): string {
-  let shown = 1;
-  let length = names[0].length;
-  while (shown < names.length && length + 2 + names[shown].length <= NAMES_BUDGET) {
-    length += 2 + names[shown].length;
-    shown++;
-  }
-  const list = names.slice(0, shown).join(', ');
-  return shown < names.length ? `${list} and ${names.length - shown} more` : list;
 }

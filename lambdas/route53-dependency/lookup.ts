@@ -10,6 +10,7 @@ import { toData } from '../shared/data';
 import { InputError, LookupError } from '../shared/errors';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { Route53Clients, Route53Properties } from './definition';
+import { listSome } from '../shared/text';
 
 /** How many zones, or VPCs of a zone, a message names before saying how many more there are. */
 const LISTED = 5;
@@ -142,7 +143,7 @@ function ambiguous(name: string, zones: HostedZone[]): LookupError {
       `${zones.length} private hosted zones are named ${shown}: ${ids(zones)}; give VpcId to choose the one associated with your VPC`,
     );
   }
-  const list = listSome(zones.map((zone) => `${zoneId(zone.Id)} (${zone.ResourceRecordSetCount ?? 0} records)`));
+  const list = listSome(zones.map((zone) => `${zoneId(zone.Id)} (${zone.ResourceRecordSetCount ?? 0} records)`), LISTED);
   return new LookupError(
     `${zones.length} public hosted zones are named ${shown}: ${list}; delete the one not in use, as the lookup cannot tell which one the domain is delegated to`,
   );
@@ -171,18 +172,14 @@ async function findZoneOfVpc(
     return `${id} (${vpcs.length === 0 ? 'no VPC' : listSome(vpcs, 3)})`;
   });
   throw new LookupError(
-    `no private hosted zone named ${displayName(name)} is associated with ${vpcId}; the zones of that name are associated with: ${listSome(associations)}`,
+    `no private hosted zone named ${displayName(name)} is associated with ${vpcId}; the zones of that name are associated with: ${listSome(associations, LISTED)}`,
   );
 }
 
 function ids(zones: HostedZone[]): string {
-  return listSome(zones.map((zone) => zoneId(zone.Id)));
+  return listSome(zones.map((zone) => zoneId(zone.Id)), LISTED);
 }
 
-function listSome(items: string[], limit = LISTED): string {
-  const more = items.length - limit;
-  return more > 0 ? `${items.slice(0, limit).join(', ')} and ${more} more` : items.join(', ');
-}
 
 function zoneId(id: string | undefined): string {
   return (id ?? '').replace(/^\/hostedzone\//, '');

@@ -8,6 +8,7 @@ import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { StackClients, StackProperties } from './definition';
+import { listSome } from '../shared/text';
 
 /** The attribute that holds the outputs as an env-file; `Excludes` may name it to leave it out. */
 export const ENVIRONMENT = 'Environment';
@@ -95,10 +96,10 @@ export function selectOutputs(
   if (includes) {
     const missing = includes.filter((key) => !keys.includes(key));
     if (missing.length > 0) {
-      const has = keys.length === 0 ? 'it has no outputs' : `its outputs are ${listNames(keys)}`;
+      const has = keys.length === 0 ? 'it has no outputs' : `its outputs are ${listSome(keys, NAMES_SHOWN)}`;
       throw new LookupError(
         `Includes names ${missing.length === 1 ? 'an output' : 'outputs'} that stack "${stackName}" does not have: ` +
-          `${listNames(missing)}; ${has}. Correct Includes`,
+          `${listSome(missing, NAMES_SHOWN)}; ${has}. Correct Includes`,
       );
     }
   }
@@ -137,7 +138,3 @@ export function stackData(stack: Stack, outputs: readonly Output[], environment:
   });
 }
 
-function listNames(names: readonly string[]): string {
-  const shown = names.slice(0, NAMES_SHOWN).join(', ');
-  return names.length > NAMES_SHOWN ? `${shown} and ${names.length - NAMES_SHOWN} more` : shown;
-}

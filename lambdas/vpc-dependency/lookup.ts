@@ -12,6 +12,7 @@ import { LookupError } from '../shared/errors';
 import { show } from '../shared/properties';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { VpcClients, VpcProperties } from './definition';
+import { listSome } from '../shared/text';
 
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 
@@ -94,7 +95,7 @@ async function findVpc(ec2: EC2Client, vpcName: string, abortSignal: AbortSignal
 
   const region = await ec2.config.region();
   if (vpcs.length > 1) {
-    const list = listSome(vpcs.map((vpc) => `${vpc.VpcId} (${vpc.CidrBlock})`));
+    const list = listSome(vpcs.map((vpc) => `${vpc.VpcId} (${vpc.CidrBlock})`), LISTED);
     throw new LookupError(`${vpcs.length} VPCs have the Name tag ${show(vpcName)} in ${region}: ${list}; give the VPC id instead`);
   }
   if (filter.Name === 'is-default') {
@@ -116,7 +117,7 @@ async function findVpc(ec2: EC2Client, vpcName: string, abortSignal: AbortSignal
       `no VPC has the Name tag ${show(vpcName)} in ${region}; give the Name tag exactly (it is case-sensitive), default, or a VPC id`,
     );
   }
-  const list = listSome(named.map((vpc) => `${vpc.name} (${vpc.id})`));
+  const list = listSome(named.map((vpc) => `${vpc.name} (${vpc.id})`), LISTED);
   throw new LookupError(`no VPC has the Name tag ${show(vpcName)} in ${region}; VPCs with similar names: ${list}`);
 }
 
@@ -137,11 +138,6 @@ function escapeFilterValue(value: string): string {
 
 function nameTag(vpc: Vpc): string {
   return vpc.Tags?.find((tag) => tag.Key === 'Name')?.Value ?? '';
-}
-
-function listSome(items: string[]): string {
-  const more = items.length - LISTED;
-  return more > 0 ? `${items.slice(0, LISTED).join(', ')} and ${more} more` : items.join(', ');
 }
 
 function compareText(a: string | undefined, b: string | undefined): number {

@@ -1,0 +1,19 @@
+/** The first `limit` items, comma-separated, then how many more there are: `a, b and 3 more`. */
+export function listSome(items: readonly string[], limit: number): string {
+  const more = items.length - limit;
+  return more > 0 ? `${items.slice(0, limit).join(', ')} and ${more} more` : items.join(', ');
+}
+
+/**
+ * As many items as fit `budget` characters, comma-separated (at least one),
+ * then how many more there are.
+ */
+export function listWithin(items: readonly string[], budget: number): string {
+  let shown = Math.min(1, items.length);
+  let length = items[0]?.length ?? 0;
+  while (shown < items.length && length + 2 + items[shown].length <= budget) {
+    length += 2 + items[shown].length;
+    shown++;
+  }
+  return listSome(items, shown);
+}

@@ -1,0 +1,21 @@
+import { listSome, listWithin } from '../../../lambdas/shared/text';
+
+describe('lists in messages', () => {
+  it.each([
+    [[], 3, ''],
+    [['a'], 3, 'a'],
+    [['a', 'b', 'c'], 3, 'a, b, c'],
+    [['a', 'b', 'c', 'd', 'e'], 3, 'a, b, c and 2 more'],
+  ])('listSome(%j, %i) says %j', (items, limit, expected) => {
+    expect(listSome(items, limit)).toBe(expected);
+  });
+
+  it.each([
+    [[], 10, ''],
+    [['a-very-long-name'], 5, 'a-very-long-name'],
+    [['aaaa', 'bbbb', 'cccc'], 10, 'aaaa, bbbb and 1 more'],
+    [['aaaa', 'bbbb', 'cccc'], 16, 'aaaa, bbbb, cccc'],
+  ])('listWithin(%j, %i) says %j', (items, budget, expected) => {
+    expect(listWithin(items, budget)).toBe(expected);
+  });
+});
