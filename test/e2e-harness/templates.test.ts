@@ -12,7 +12,7 @@ describe('readYamlTemplate', () => {
     const template = readYamlTemplate(path.join(TEMPLATES, 'docker-host.yaml'));
 
     // THEN
-    expect(template.Resources.Host.Properties?.ImageId).toEqual({ 'Fn::GetAtt': 'Image.ImageId' });
+    expect(template.Resources.Host.Properties?.ImageId).toEqual({ 'Fn::GetAtt': ['Image', 'ImageId'] });
     expect(template.Resources.Vpc.Properties?.ServiceToken).toEqual({ 'Fn::ImportValue': 'CustomResources-VpcDependencyServiceToken' });
     expect(template.Resources.Host.Properties?.UserData).toEqual({ 'Fn::Base64': { 'Fn::Sub': expect.stringContaining('${Datastores.Environment}') } });
   });

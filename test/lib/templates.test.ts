@@ -12,7 +12,7 @@ import { schema as stackSchema } from '../../lambdas/stack-dependency/definition
 import { schema as vpcSchema } from '../../lambdas/vpc-dependency/definition';
 import { CustomResourcesStack } from '../../lib/custom-resources-stack';
 import { DEPENDENCY_TYPES, isAttribute } from '../../lib/dependencies';
-import { parseTemplate } from './cloudformation-yaml';
+import { parseYamlTemplate } from '../../scripts/e2e/cloudformation/yaml';
 import { runWithStubs, shellcheck } from './user-data';
 
 const DIR = path.join(__dirname, '..', '..', 'templates');
@@ -49,7 +49,7 @@ interface Resource {
   Properties?: Record<string, unknown>;
 }
 
-const templates = Object.fromEntries(FILES.map((file) => [file, parseTemplate(readFileSync(path.join(DIR, file), 'utf8'))]));
+const templates = Object.fromEntries(FILES.map((file) => [file, parseYamlTemplate(readFileSync(path.join(DIR, file), 'utf8'))]));
 
 it('has example templates', () => {
   // GIVEN the templates folder
@@ -125,7 +125,7 @@ it('the templates use every lookup type through the CustomResources exports', ()
 describe('docker-host.yaml user data', () => {
   let script: string;
   beforeAll(() => {
-    const userData = templates['docker-host.yaml'].Resources.Host.Properties.UserData['Fn::Base64'];
+    const userData = (templates['docker-host.yaml'].Resources.Host.Properties?.UserData as Record<string, unknown>)['Fn::Base64'];
     script = resolve(userData, templates['docker-host.yaml']) as string;
   });
 
