@@ -9,17 +9,17 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { handler as certificateHandler } from '../../lambdas/certificate-dependency';
+import { definition as certificate } from '../../lambdas/certificate-dependency/definition';
 import { handler as elasticacheHandler } from '../../lambdas/elasticache-dependency';
+import { definition as elasticache } from '../../lambdas/elasticache-dependency/definition';
 import { handler as imageHandler } from '../../lambdas/image-dependency';
+import { definition as image } from '../../lambdas/image-dependency/definition';
 import { handler as route53Handler } from '../../lambdas/route53-dependency';
 import { definition as route53 } from '../../lambdas/route53-dependency/definition';
-import { definition as vpc } from '../../lambdas/vpc-dependency/definition';
-import { definition as image } from '../../lambdas/image-dependency/definition';
-import { definition as elasticache } from '../../lambdas/elasticache-dependency/definition';
-import { definition as stack } from '../../lambdas/stack-dependency/definition';
-import { definition as certificate } from '../../lambdas/certificate-dependency/definition';
 import { handler as stackHandler } from '../../lambdas/stack-dependency';
+import { definition as stack } from '../../lambdas/stack-dependency/definition';
 import { handler as vpcHandler } from '../../lambdas/vpc-dependency';
+import { definition as vpc } from '../../lambdas/vpc-dependency/definition';
 import { type Handler, lambdaContext, ResponseServer } from '../helpers/cfn';
 
 const RUNS_PER_HANDLER = 200;
@@ -32,7 +32,6 @@ const HANDLERS: Array<[string, Handler, readonly string[]]> = [
   ['StackDependency', stackHandler, Object.keys(stack.schema)],
   ['CertificateDependency', certificateHandler, Object.keys(certificate.schema)],
 ];
-
 
 /** What every mocked AWS call does in one run. */
 type AwsBehaviour = 'empty' | 'error' | 'string' | 'odd';
