@@ -149,7 +149,6 @@ export class DependencyFunction extends Construct {
       memorySize: 256,
       role: this.role,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
     });
   }
 

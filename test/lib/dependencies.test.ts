@@ -120,7 +120,7 @@ describe('functions', () => {
       Handler: 'index.handler',
       Timeout: 120,
       MemorySize: 256,
-      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+      Environment: Match.absent(),
     });
   });
 
