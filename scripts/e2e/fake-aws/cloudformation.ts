@@ -1,7 +1,9 @@
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import type { FakeAccount } from './account';
-import { answerQuery, AwsError, page, type AwsAnswer, type AwsRequest, type QueryService } from './protocol';
+import { answerQuery, AwsError, pagedList, type AwsAnswer, type AwsRequest, type Paging, type QueryService } from './protocol';
 import { el, list, type Xml } from './xml';
+
+const PAGING: Paging = { size: 'MaxResults', token: 'NextToken', defaultSize: 100, nextTag: 'NextToken' };
 
 const CLOUDFORMATION: QueryService<FakeAccount> = {
   version: '2010-05-15',
@@ -13,8 +15,7 @@ const CLOUDFORMATION: QueryService<FakeAccount> = {
         (stack) => name === null || stack.StackName === name || stack.StackId === name,
       );
       if (name !== null && found.length === 0) throw new AwsError('ValidationError', `Stack with id ${name} does not exist`);
-      const { items, next } = page(found, params, { size: 'MaxResults', token: 'NextToken' }, 100);
-      return [list('Stacks', 'member', items, stackXml), el('NextToken', next)];
+      return pagedList(params, PAGING, 'Stacks', 'member', found, stackXml);
     },
   },
 };

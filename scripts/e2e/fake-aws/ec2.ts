@@ -6,16 +6,17 @@ import {
   ec2Tags,
   filters,
   indexed,
-  page,
+  pagedList,
   passesFilters,
   tagFilterValues,
   type AwsAnswer,
   type AwsRequest,
+  type Paging,
   type QueryService,
 } from './protocol';
-import { el, list, type Xml } from './xml';
+import { el, type Xml } from './xml';
 
-const PAGING = { size: 'MaxResults', token: 'NextToken' } as const;
+const PAGING: Paging = { size: 'MaxResults', token: 'NextToken', defaultSize: 1000, nextTag: 'nextToken' };
 
 const EC2: QueryService<FakeAccount> = {
   version: '2016-11-15',
@@ -25,18 +26,12 @@ const EC2: QueryService<FakeAccount> = {
     DescribeVpcs: (params, account) => {
       const ids = indexed(params, 'VpcId');
       const found = byIds(account.vpcs, ids, (vpc) => vpc.VpcId, 'InvalidVpcID.NotFound', 'vpc');
-      const { items, next } = page(found.filter((vpc) => passesFilters(filters(params), (name) => vpcValues(vpc, name))), params, PAGING);
-      return [list('vpcSet', 'item', items, vpcXml), el('nextToken', next)];
+      return filteredPage(params, found, vpcValues, 'vpcSet', vpcXml);
     },
     DescribeSubnets: (params, account) => {
       const ids = indexed(params, 'SubnetId');
       const found = byIds(account.subnets, ids, (subnet) => subnet.SubnetId, 'InvalidSubnetID.NotFound', 'subnet');
-      const { items, next } = page(
-        found.filter((subnet) => passesFilters(filters(params), (name) => subnetValues(subnet, name))),
-        params,
-        PAGING,
-      );
-      return [list('subnetSet', 'item', items, subnetXml), el('nextToken', next)];
+      return filteredPage(params, found, subnetValues, 'subnetSet', subnetXml);
     },
     DescribeImages: (params, account) => {
       const ids = indexed(params, 'ImageId');
@@ -45,11 +40,9 @@ const EC2: QueryService<FakeAccount> = {
       const visible = found.filter(
         (image) =>
           (image.Public || image.OwnerId === account.accountId || ids.length > 0) &&
-          (owners.length === 0 || owners.some((owner) => ownedBy(image, owner, account.accountId))) &&
-          passesFilters(filters(params), (name) => imageValues(image, name)),
+          (owners.length === 0 || owners.some((owner) => ownedBy(image, owner, account.accountId))),
       );
-      const { items, next } = page(visible, params, PAGING);
-      return [list('imagesSet', 'item', items, imageXml), el('nextToken', next)];
+      return filteredPage(params, visible, imageValues, 'imagesSet', imageXml);
     },
   },
 };
@@ -64,6 +57,19 @@ function byIds<T>(items: readonly T[], ids: readonly string[], idOf: (item: T) =
   const missing = ids.filter((id) => !items.some((item) => idOf(item) === id));
   if (missing.length > 0) throw new AwsError(code, `The ${kind} ID '${missing.join("', '")}' does not exist`);
   return items.filter((item) => ids.includes(idOf(item) ?? ''));
+}
+
+/** One page of the `items` that pass the request's filters, as `<setTag><item>...</item></setTag>` and `<nextToken>`. */
+function filteredPage<T>(
+  params: URLSearchParams,
+  items: readonly T[],
+  valuesOf: (item: T, name: string) => readonly string[] | undefined,
+  setTag: string,
+  render: (item: T) => Xml,
+): Xml {
+  const requested = filters(params);
+  const passing = items.filter((item) => passesFilters(requested, (name) => valuesOf(item, name)));
+  return pagedList(params, PAGING, setTag, 'item', passing, render);
 }
 
 function ownedBy(image: Image, owner: string, accountId: string): boolean {

@@ -1,9 +1,9 @@
 import type { CacheCluster, CacheNode, Endpoint, NodeGroup, ReplicationGroup } from '@aws-sdk/client-elasticache';
 import type { FakeAccount } from './account';
-import { answerQuery, AwsError, page, type AwsAnswer, type AwsRequest, type QueryService } from './protocol';
+import { answerQuery, AwsError, pagedList, type AwsAnswer, type AwsRequest, type Paging, type QueryService } from './protocol';
 import { el, list, type Xml } from './xml';
 
-const PAGING = { size: 'MaxRecords', token: 'Marker' } as const;
+const PAGING: Paging = { size: 'MaxRecords', token: 'Marker', defaultSize: 100, nextTag: 'Marker' };
 
 const ELASTICACHE: QueryService<FakeAccount> = {
   version: '2015-02-02',
@@ -14,8 +14,7 @@ const ELASTICACHE: QueryService<FakeAccount> = {
       const found = account.cacheClusters.filter((cluster) => id === null || cluster.CacheClusterId === id);
       if (id !== null && found.length === 0) throw new AwsError('CacheClusterNotFound', `CacheCluster not found: ${id}`, 404);
       const showNodes = params.get('ShowCacheNodeInfo') === 'true';
-      const { items, next } = page(found, params, PAGING, 100);
-      return [list('CacheClusters', 'CacheCluster', items, (cluster) => cacheClusterXml(cluster, showNodes)), el('Marker', next)];
+      return pagedList(params, PAGING, 'CacheClusters', 'CacheCluster', found, (cluster) => cacheClusterXml(cluster, showNodes));
     },
     DescribeReplicationGroups: (params, account) => {
       const id = params.get('ReplicationGroupId');
@@ -23,8 +22,7 @@ const ELASTICACHE: QueryService<FakeAccount> = {
       if (id !== null && found.length === 0) {
         throw new AwsError('ReplicationGroupNotFoundFault', `ReplicationGroup not found: ${id}`, 404);
       }
-      const { items, next } = page(found, params, PAGING, 100);
-      return [list('ReplicationGroups', 'ReplicationGroup', items, replicationGroupXml), el('Marker', next)];
+      return pagedList(params, PAGING, 'ReplicationGroups', 'ReplicationGroup', found, replicationGroupXml);
     },
   },
 };

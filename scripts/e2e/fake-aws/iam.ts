@@ -1,6 +1,8 @@
 import type { FakeAccount } from './account';
-import { answerQuery, page, type AwsAnswer, type AwsRequest, type QueryService } from './protocol';
-import { el, list } from './xml';
+import { answerQuery, pagedList, type AwsAnswer, type AwsRequest, type Paging, type QueryService } from './protocol';
+import { el } from './xml';
+
+const PAGING: Paging = { size: 'MaxItems', token: 'Marker', defaultSize: 100, nextTag: 'Marker', truncatedTag: 'IsTruncated' };
 
 const IAM: QueryService<FakeAccount> = {
   version: '2010-05-08',
@@ -9,19 +11,14 @@ const IAM: QueryService<FakeAccount> = {
     ListServerCertificates: (params, account) => {
       const prefix = params.get('PathPrefix') ?? '/';
       const found = account.serverCertificates.filter((certificate) => (certificate.Path ?? '/').startsWith(prefix));
-      const { items, next } = page(found, params, { size: 'MaxItems', token: 'Marker' }, 100);
-      return [
-        list('ServerCertificateMetadataList', 'member', items, (certificate) => [
-          el('Path', certificate.Path),
-          el('ServerCertificateName', certificate.ServerCertificateName),
-          el('ServerCertificateId', certificate.ServerCertificateId),
-          el('Arn', certificate.Arn),
-          el('UploadDate', certificate.UploadDate),
-          el('Expiration', certificate.Expiration),
-        ]),
-        el('IsTruncated', next !== undefined),
-        el('Marker', next),
-      ];
+      return pagedList(params, PAGING, 'ServerCertificateMetadataList', 'member', found, (certificate) => [
+        el('Path', certificate.Path),
+        el('ServerCertificateName', certificate.ServerCertificateName),
+        el('ServerCertificateId', certificate.ServerCertificateId),
+        el('Arn', certificate.Arn),
+        el('UploadDate', certificate.UploadDate),
+        el('Expiration', certificate.Expiration),
+      ]);
     },
   },
 };

@@ -171,22 +171,42 @@ export function tagFilterValues(
 }
 
 /**
- * One page of `items`, as services page with a page-size parameter and an
- * opaque token; the token is checked so that a client that sends back a
- * token of its own making gets an error.
+ * How a query-protocol service pages: the request's page-size and token
+ * parameters, the page size when the request asks for none, and the
+ * answer's elements for the next page's token and (IAM) whether there is one.
  */
-export function page<T>(
-  items: readonly T[],
+export interface Paging {
+  readonly size: string;
+  readonly token: string;
+  readonly defaultSize: number;
+  readonly nextTag: string;
+  readonly truncatedTag?: string;
+}
+
+/**
+ * One page of `items` as `list` writes it, then the next page's token. The
+ * token is opaque and checked, so that a client that sends back a token of
+ * its own making gets an error.
+ */
+export function pagedList<T>(
   params: URLSearchParams,
-  names: { readonly size: string; readonly token: string },
-  defaultSize = 1000,
-): { items: T[]; next?: string } {
-  const size = params.has(names.size) ? Number(params.get(names.size)) : defaultSize;
-  if (!Number.isInteger(size) || size < 1) throw new AwsError('InvalidParameterValue', `${names.size} must be a positive whole number`);
-  const token = params.get(names.token);
+  paging: Paging,
+  tag: string,
+  itemTag: string,
+  items: readonly T[],
+  render: (item: T) => Xml,
+): Xml {
+  const size = params.has(paging.size) ? Number(params.get(paging.size)) : paging.defaultSize;
+  if (!Number.isInteger(size) || size < 1) throw new AwsError('InvalidParameterValue', `${paging.size} must be a positive whole number`);
+  const token = params.get(paging.token);
   const start = token === null ? 0 : tokenOffset(token);
   const end = start + size;
-  return { items: items.slice(start, end), next: end < items.length ? offsetToken(end) : undefined };
+  const next = end < items.length ? offsetToken(end) : undefined;
+  return [
+    list(tag, itemTag, items.slice(start, end), render),
+    paging.truncatedTag === undefined ? undefined : el(paging.truncatedTag, next !== undefined),
+    el(paging.nextTag, next),
+  ];
 }
 
 function offsetToken(offset: number): string {
