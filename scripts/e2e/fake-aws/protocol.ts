@@ -99,11 +99,16 @@ function queryError<A>(service: QueryService<A>, error: AwsError): string {
       ]),
     );
   }
+  return errorResponse(error, service.xmlns);
+}
+
+/** The `<ErrorResponse>` the XML services other than EC2 answer an error with. */
+export function errorResponse(error: AwsError, xmlns: string): string {
   return xmlDocument(
     el(
       'ErrorResponse',
       [el('Error', [el('Type', 'Sender'), el('Code', error.code), el('Message', error.message)]), el('RequestId', REQUEST_ID)],
-      service.xmlns,
+      xmlns,
     ),
   );
 }

@@ -1,6 +1,6 @@
 import type { HostedZone } from '@aws-sdk/client-route-53';
 import type { FakeAccount, FakeHostedZone } from './account';
-import { AwsError, REQUEST_ID, type AwsAnswer, type AwsRequest } from './protocol';
+import { AwsError, errorResponse, type AwsAnswer, type AwsRequest } from './protocol';
 import { el, list, xmlDocument, type Xml, type XmlElement } from './xml';
 
 const XMLNS = 'https://route53.amazonaws.com/doc/2013-04-01/';
@@ -108,12 +108,5 @@ function ok(action: string, input: unknown, root: XmlElement): AwsAnswer {
 }
 
 function failure(action: string, input: unknown, error: AwsError, known: boolean): AwsAnswer {
-  const body = xmlDocument(
-    el(
-      'ErrorResponse',
-      [el('Error', [el('Type', 'Sender'), el('Code', error.code), el('Message', error.message)]), el('RequestId', REQUEST_ID)],
-      XMLNS,
-    ),
-  );
-  return { action, input, status: error.status, contentType: 'text/xml', body, known };
+  return { action, input, status: error.status, contentType: 'text/xml', body: errorResponse(error, XMLNS), known };
 }
