@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
+import { closeServer, listenOnLoopback } from '../loopback';
 import { answerAcm } from './acm';
 import type { FakeAccount } from './account';
 import { answerCloudFormation } from './cloudformation';
@@ -51,19 +52,14 @@ export class FakeAws {
   async start(): Promise<string> {
     const server = createServer((req, res) => void this.handle(req, res));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return listenOnLoopback(server);
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   /** Calls the fake account does not serve, or that reached it other than on loopback, as sentences. */
@@ -78,8 +74,7 @@ export class FakeAws {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = await buffer(req);
     const url = new URL(req.url ?? '/', 'http://fake-aws');
     const scope = credentialScope(req.headers.authorization);
     const request: AwsRequest = {
@@ -89,7 +84,7 @@ export class FakeAws {
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
-      body: Buffer.concat(chunks).toString('utf8'),
+      body: body.toString('utf8'),
     };
     const answer = this.answer(request);
     this.calls.push({

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
+import { closeServer, listenOnLoopback } from '../loopback';
 
 /** One answer a handler PUT to its ResponseURL. */
 export interface ReceivedResponse {
@@ -23,9 +24,7 @@ export class ResponseServer {
 
   async start(): Promise<void> {
     const server = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = Buffer.concat(chunks);
+      const body = await buffer(req);
       this.received.push({
         path: new URL(req.url ?? '/', 'http://response').pathname,
         method: req.method ?? '',
@@ -38,11 +37,7 @@ export class ResponseServer {
       res.end();
     });
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.base = await listenOnLoopback(server);
   }
 
   /** A ResponseURL for one event, signed like S3's with a query string that must never reach a log. */
@@ -67,7 +62,6 @@ export class ResponseServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 }
