@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /** Settings every SDK client of the handlers shares: adaptive retries for throttling. */
 export const CLIENT_CONFIG = { retryMode: 'adaptive', maxAttempts: 5 } as const;
 
@@ -8,17 +10,18 @@ interface MiddlewareStackLike {
   ): void;
 }
 
-const calls: string[] = [];
+/** The record of the event whose work is running; a lookup abandoned at its deadline keeps writing to its own. */
+const currentCalls = new AsyncLocalStorage<string[]>();
 
 /**
- * Records every command the client sends (`EC2.DescribeVpcs`), so the handler
- * can log the AWS calls an event made. Returns the client.
+ * Records every command the client sends (`EC2.DescribeVpcs`) in the record
+ * of the event it is sent for (see `recordingCalls`). Returns the client.
  */
 export function recordCalls<T extends { middlewareStack: unknown }>(client: T): T {
   (client.middlewareStack as MiddlewareStackLike).add(
     (next, context) => async (args) => {
       const service = (context.clientName ?? 'AWS').replace(/Client$/, '');
-      calls.push(`${service}.${(context.commandName ?? 'Command').replace(/Command$/, '')}`);
+      currentCalls.getStore()?.push(`${service}.${(context.commandName ?? 'Command').replace(/Command$/, '')}`);
       return next(args);
     },
     { step: 'initialize', name: 'recordCalls' },
@@ -26,7 +29,7 @@ export function recordCalls<T extends { middlewareStack: unknown }>(client: T): 
   return client;
 }
 
-/** The calls recorded since the last `takeCalls`, in order; clears the record. */
-export function takeCalls(): string[] {
-  return calls.splice(0, calls.length);
+/** Runs `work`, recording the AWS calls made for it, in order, in `calls`. */
+export function recordingCalls<T>(calls: string[], work: () => T): T {
+  return currentCalls.run(calls, work);
 }

@@ -1,5 +1,5 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { takeCalls } from './clients';
+import { recordingCalls } from './clients';
 import { Deadline, within } from './deadline';
 import { eventFields, readEvent, type Request, resourceProperties } from './event';
 import { log } from './log';
@@ -8,7 +8,7 @@ import { putResponse } from './put';
 import { describeError, describeSetupError, describeTimeout } from './reason';
 import { type Answer, buildResponse, keptId } from './response';
 import type { LookupDefinition } from './types';
-import { ALLOWED_HOSTS_VARIABLE, checkResponseUrl } from './url';
+import { ALLOWED_HOSTS_VARIABLE, checkResponseUrl, loggableUrl } from './url';
 
 type Setup<C> = { readonly ok: true; readonly clients: C } | { readonly ok: false; readonly error: unknown };
 
@@ -28,7 +28,7 @@ export function makeHandler<S extends Schema, C>(
 
   return async (event, context) => {
     const deadline = new Deadline(() => context.getRemainingTimeInMillis());
-    takeCalls();
+    const calls: string[] = [];
 
     let request: Request;
     let url: URL;
@@ -37,7 +37,7 @@ export function makeHandler<S extends Schema, C>(
       log('INFO', 'received', {
         ...eventFields(event),
         resourceType: request.ResourceType ?? definition.resourceType,
-        responseUrl: request.ResponseURL,
+        responseUrl: loggableUrl(request.ResponseURL),
       });
       url = checkResponseUrl(request.ResponseURL, process.env[ALLOWED_HOSTS_VARIABLE]);
     } catch (error) {
@@ -45,10 +45,9 @@ export function makeHandler<S extends Schema, C>(
       throw error;
     }
 
-    const answer = await decide(definition, setup, request, deadline);
+    const answer = await recordingCalls(calls, () => decide(definition, setup, request, deadline));
     const { body, json } = buildResponse(request, answer, context);
     const delivery = await putResponse(url, json, () => deadline.answerMs());
-    const calls = takeCalls();
 
     log(body.Status === 'SUCCESS' && delivery.delivered ? 'INFO' : 'ERROR', 'answered', {
       ...eventFields(event),

@@ -34,20 +34,30 @@ type Attempt = { readonly httpStatus: number } | { readonly error: string };
  */
 export async function putResponse(url: URL, json: string, timeLeftMs: () => number): Promise<Delivery> {
   for (let attempts = 1; ; attempts += 1) {
-    const attempt = await putOnce(url, json, Math.min(Math.max(timeLeftMs(), MIN_ATTEMPT_MS), MAX_ATTEMPT_MS));
+    const attempt = await putOnce(url, json, attemptTimeoutMs(timeLeftMs()));
     const httpStatus = 'httpStatus' in attempt ? attempt.httpStatus : undefined;
     if (httpStatus !== undefined && httpStatus >= 200 && httpStatus < 300) return { delivered: true, attempts, httpStatus };
 
     const problem = 'error' in attempt ? attempt.error : `the server answered HTTP ${attempt.httpStatus}`;
     if (httpStatus !== undefined && httpStatus < 500) return { delivered: false, attempts, httpStatus, problem };
 
-    const delay = Math.min(FIRST_RETRY_DELAY_MS * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS);
+    const delay = retryDelayMs(attempts);
     if (timeLeftMs() - delay < MIN_ATTEMPT_MS) {
       return { delivered: false, attempts, httpStatus, problem: `${problem}; no time left to try again` };
     }
-    log('WARN', 'answer not accepted, trying again', { url: url.href, attempt: attempts, problem, retryInMs: delay });
+    log('WARN', 'answer not accepted, trying again', { url: `${url.origin}${url.pathname}`, attempt: attempts, problem, retryInMs: delay });
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+/** How long to wait after failed attempt number `attempt` (from 1): 0.2 s, doubling, at most 3.2 s. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
+}
+
+/** How long one attempt may take with `timeLeftMs` to go: the time left, at least 0.1 s, at most 10 s. */
+export function attemptTimeoutMs(timeLeftMs: number): number {
+  return Math.min(Math.max(timeLeftMs, MIN_ATTEMPT_MS), MAX_ATTEMPT_MS);
 }
 
 function putOnce(url: URL, json: string, timeoutMs: number): Promise<Attempt> {

@@ -1,5 +1,4 @@
 import { UserError } from './errors';
-import { show } from './properties';
 
 /** The longest `Reason` the handlers send, in characters. */
 export const MAX_REASON_CHARS = 1000;
@@ -34,9 +33,9 @@ export function describeTimeout(resourceType: string, elapsedMs: number, leftMs:
   );
 }
 
-/** Where the logs are, as the sentence that ends every `Reason`. */
+/** Where the logs are, as the sentence that ends every `Reason`, in at most `MAX_REASON_CHARS` characters. */
 export function logLocation(logs: LogLocation): string {
-  return `See logs: log group ${logs.logGroupName}, stream ${logs.logStreamName}.`;
+  return shorten(`See logs: log group ${logs.logGroupName}, stream ${logs.logStreamName}.`, MAX_REASON_CHARS);
 }
 
 /**
@@ -68,7 +67,15 @@ function render(error: unknown): string {
     if (name === '' || name === message) return message || 'an error without a message';
     return message === '' ? name : `${name}: ${message}`;
   }
-  return `it threw ${show(error)}`;
+  return `it threw ${kindOf(error)} instead of an Error`;
+}
+
+/** A thrown value that is not an Error: a plain value as it is, an object or array by its kind alone. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  if (typeof value === 'function' || typeof value === 'symbol') return `a ${typeof value}`;
+  return String(value);
 }
 
 function oneLine(text: string): string {

@@ -51,3 +51,16 @@ function namedHosts(allowedHosts: string | undefined): string[] {
 function bareHost(hostname: string): string {
   return hostname.replace(/^\[(.*)\]$/, '$1');
 }
+
+/**
+ * A ResponseURL as it may be logged: scheme, host and path, never the query
+ * string that carries its signature.
+ */
+export function loggableUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return 'not a valid URL';
+  }
+}

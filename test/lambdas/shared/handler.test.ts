@@ -308,9 +308,9 @@ describe('failures', () => {
   it.each([
     ['an Error', new TypeError("Cannot read properties of undefined (reading 'VpcId')"), "the lookup failed: TypeError: Cannot read properties of undefined (reading 'VpcId')."],
     ['a string', 'no luck\ntoday', 'the lookup failed: no luck today.'],
-    ['a plain object', { code: 'E42', detail: { deep: true } }, 'the lookup failed: it threw {"code":"E42","detail":{"deep":true}}.'],
+    ['a plain object', { code: 'E42', detail: { deep: true } }, 'the lookup failed: it threw an object instead of an Error.'],
     ['an object with a message', { name: 'Throttling', message: 'Rate exceeded' }, 'the lookup failed: Throttling: Rate exceeded.'],
-    ['nothing', undefined, 'the lookup failed: it threw nothing.'],
+    ['nothing', undefined, 'the lookup failed: it threw undefined instead of an Error.'],
   ])('answers FAILED with a readable Reason when the lookup throws %s', async (_, thrown, sentence) => {
     // GIVEN
     const handler = makeHandler(testDefinition({ lookup: () => Promise.reject(thrown) }));
@@ -468,6 +468,30 @@ describe('logs', () => {
       status: 'FAILED',
       reason: `no thing is named "main"; things with similar names: main-old. ${LOGS}`,
     });
+  });
+
+  it('does not log the calls of a lookup abandoned at its deadline against the next event', async () => {
+    // GIVEN a lookup that, for "slow", makes its call only after its deadline, and for "fast" makes none
+    const definition = ec2Definition(200, EC2_ONE_VPC);
+    const handler = makeHandler({
+      ...definition,
+      lookup: async (ec2, props) => {
+        await new Promise((resolve) => setTimeout(resolve, props.Name === 'slow' ? 1500 : 800));
+        if (props.Name === 'slow') await ec2.send(new DescribeVpcsCommand({}));
+        return found('vpc-0123456789abcdef0', {});
+      },
+    });
+
+    // WHEN the slow event times out and the fast one runs while the abandoned call is made
+    await invoke(handler, { properties: { Name: 'slow' }, remainingMs: 1500 });
+    await invoke(handler, { properties: { Name: 'fast' } });
+
+    // THEN
+    const answered = loggedLines().filter((line) => line.message === 'answered');
+    expect(answered.map((line) => [line.status, line.awsCalls, line.calls])).toEqual([
+      ['FAILED', 0, []],
+      ['SUCCESS', 0, []],
+    ]);
   });
 
   it('counts and names the AWS calls the lookup made', async () => {

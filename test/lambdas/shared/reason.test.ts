@@ -36,10 +36,10 @@ describe('describeError', () => {
     ['a string', 'nothing to see', 'the lookup failed: nothing to see'],
     ['an empty string', '', 'the lookup failed: an empty message'],
     ['an object with name and message', { name: 'Oops', message: 'it broke' }, 'the lookup failed: Oops: it broke'],
-    ['an object without a message, as short JSON', { code: 42 }, 'the lookup failed: it threw {"code":42}'],
-    ['a number', 42, 'the lookup failed: it threw 42'],
-    ['null', null, 'the lookup failed: it threw null'],
-    ['undefined', undefined, 'the lookup failed: it threw nothing'],
+    ['an object without a message, by its kind alone', { code: 42 }, 'the lookup failed: it threw an object instead of an Error'],
+    ['a number', 42, 'the lookup failed: it threw 42 instead of an Error'],
+    ['null', null, 'the lookup failed: it threw null instead of an Error'],
+    ['undefined', undefined, 'the lookup failed: it threw undefined instead of an Error'],
   ])('renders %s', (_, error, expected) => {
     expect(describeError(error)).toBe(expected);
   });

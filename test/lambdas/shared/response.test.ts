@@ -26,6 +26,18 @@ describe('buildResponse', () => {
     expect(JSON.parse(json)).toEqual(body);
   });
 
+  it('keeps a SUCCESS Reason within 1,000 characters however long the log names are', () => {
+    // GIVEN log group and stream names of 512 characters each, the most Lambda allows
+    const logs = { logGroupName: `/aws/lambda/${'g'.repeat(500)}`, logStreamName: 's'.repeat(512) };
+
+    // WHEN
+    const { body } = buildResponse(REQUEST, { status: 'SUCCESS', id: 'vpc-1', data: {} }, logs);
+
+    // THEN
+    expect(body.Reason).toHaveLength(1000);
+    expect(body.Reason).toMatch(/^See logs: log group \/aws\/lambda\/g+, stream s+…$/);
+  });
+
   it('sets NoEcho only when asked', () => {
     expect(buildResponse(REQUEST, { status: 'SUCCESS', id: 'x', data: {}, noEcho: true }, LOGS).body.NoEcho).toBe(true);
     expect(buildResponse(REQUEST, { status: 'SUCCESS', id: 'x', data: {}, noEcho: false }, LOGS).body).not.toHaveProperty('NoEcho');

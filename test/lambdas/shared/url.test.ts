@@ -1,4 +1,4 @@
-import { checkResponseUrl } from '../../../lambdas/shared/url';
+import { checkResponseUrl, loggableUrl } from '../../../lambdas/shared/url';
 
 const QUERY = '?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=5d672d79';
 
@@ -39,5 +39,19 @@ describe('checkResponseUrl', () => {
     expect(() => checkResponseUrl('https://example.com/x' + QUERY, undefined)).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('X-Amz') }),
     );
+  });
+});
+
+describe('loggableUrl', () => {
+  it.each([
+    [
+      'https://cloudformation-custom-resource-response-euwest1.s3.eu-west-1.amazonaws.com/arn%3Aaws/req?X-Amz-Signature=abc&X-Amz-Credential=AKIA',
+      'https://cloudformation-custom-resource-response-euwest1.s3.eu-west-1.amazonaws.com/arn%3Aaws/req',
+    ],
+    ['https://bucket.s3.amazonaws.com/a b?Signature=zzz&AWSAccessKeyId=AKIA', 'https://bucket.s3.amazonaws.com/a%20b'],
+    ['http://127.0.0.1:8080/path#fragment?Signature=x', 'http://127.0.0.1:8080/path'],
+    ['not a url?Signature=abc&X-Amz-Credential=cc', 'not a valid URL'],
+  ])('logs %s as %s, without its query string', (raw, expected) => {
+    expect(loggableUrl(raw)).toBe(expected);
   });
 });
