@@ -108,7 +108,7 @@ async function decide<S extends Schema, C>(
     if (!outcome.value.id) {
       return { status: 'FAILED', sentence: `the ${definition.resourceType} lookup found no id to answer` };
     }
-    return { status: 'SUCCESS', id: outcome.value.id, data: outcome.value.data, noEcho };
+    return { status: 'SUCCESS', id: outcome.value.id, data: outcome.value.data, noEcho, tooLarge: definition.tooLarge };
   } catch (error) {
     return { status: 'FAILED', sentence: describeError(error) };
   }

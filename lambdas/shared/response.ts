@@ -19,7 +19,14 @@ export interface ResponseBody {
 
 /** What the handler decided to answer, before it becomes a body. */
 export type Answer =
-  | { readonly status: 'SUCCESS'; readonly id: string; readonly data?: Data; readonly noEcho?: boolean }
+  | {
+      readonly status: 'SUCCESS';
+      readonly id: string;
+      readonly data?: Data;
+      readonly noEcho?: boolean;
+      /** What to do when the body is too large, a sentence. */
+      readonly tooLarge?: string;
+    }
   | { readonly status: 'FAILED'; readonly sentence: string };
 
 /**
@@ -58,11 +65,14 @@ export function buildResponse(request: Request, answer: Answer, logs: LogLocatio
   const json = JSON.stringify(body);
   const bytes = Buffer.byteLength(json);
   if (bytes <= MAX_BODY_BYTES) return { body, json };
-  return fitted(failed(oversizeSentence(bytes, answer.data ?? {})));
+  return fitted(failed(oversizeSentence(bytes, answer.data ?? {}, answer.tooLarge ?? NO_WAY_TO_LEAVE_OUT)));
 }
 
-/** Names the three largest attributes, with their share of the body in bytes. */
-function oversizeSentence(bytes: number, data: Data): string {
+/** The advice of a type that has no property to leave attributes out. */
+export const NO_WAY_TO_LEAVE_OUT = 'This type has no property that leaves attributes out, so this resource cannot be looked up whole';
+
+/** Names the three largest attributes, with their share of the body in bytes, then what to do. */
+function oversizeSentence(bytes: number, data: Data, advice: string): string {
   const largest = Object.entries(data)
     .map(([name, value]) => ({ name, size: Buffer.byteLength(`${JSON.stringify(name)}:${JSON.stringify(value)},`) }))
     .sort((a, b) => b.size - a.size)
@@ -70,8 +80,7 @@ function oversizeSentence(bytes: number, data: Data): string {
     .map(({ name, size }) => `${name} (${size} bytes)`);
   return (
     `the response would be ${bytes} bytes, more than the ${MAX_BODY_BYTES} CloudFormation accepts; ` +
-    `the largest attributes are ${largest.join(', ')}. ` +
-    "Leave them out with the type's Excludes or Includes properties where it has them, or look up less"
+    `the largest attributes are ${largest.join(', ')}. ${advice}`
   );
 }
 

@@ -23,4 +23,10 @@ export interface LookupDefinition<S extends Schema, C> {
   /** Creates the SDK clients once per container. */
   readonly clients: () => C;
   readonly lookup: (clients: C, props: Parsed<S>, context: LookupContext) => Promise<LookupResult>;
+  /**
+   * What a user can do when the answer is over CloudFormation's 4,096 bytes,
+   * as a sentence for the Reason.
+   * @default - the type has no property that leaves attributes out
+   */
+  readonly tooLarge?: string;
 }

@@ -38,4 +38,5 @@ export const definition: LookupDefinition<typeof schema, StackClients> = {
   schema,
   clients: () => ({ cloudformation: recordCalls(new CloudFormationClient(CLIENT_CONFIG)) }),
   lookup: lookupStack,
+  tooLarge: 'Leave outputs out with Excludes (Environment repeats every output), or name only the ones you need in Includes',
 };

@@ -24,4 +24,6 @@ export const definition: LookupDefinition<typeof schema, VpcClients> = {
   schema,
   clients: () => ({ ec2: recordCalls(new EC2Client(CLIENT_CONFIG)) }),
   lookup: lookupVpc,
+  tooLarge:
+    'Set OnlyDefaultSubnets to true to get only the default subnet of each availability zone; a VPC without default subnets that has this many subnets cannot be looked up whole',
 };

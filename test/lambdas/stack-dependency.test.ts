@@ -418,6 +418,22 @@ describe('Custom::StackDependency handler', () => {
     });
   });
 
+  it('answers FAILED saying how to leave outputs out when they would pass 4096 bytes', async () => {
+    // GIVEN a stack whose outputs, with the env-file that repeats them, pass the limit
+    const certificate = 'MII' + 'A'.repeat(2100);
+    fakeCloudFormation({ extraStacks: [stack('web', { CaBundle: certificate, Port: '8080' })] }, cloudformationMock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { StackName: 'web' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body.Status).toBe('FAILED');
+    expect(puts[0].body.Reason).toMatch(
+      /the largest attributes are Environment \(\d+ bytes\), CaBundle \(\d+ bytes\), StackId \(\d+ bytes\)\. Leave outputs out with Excludes \(Environment repeats every output\), or name only the ones you need in Includes\. See logs: /,
+    );
+  });
+
   it('answers FAILED naming the output whose value an env-file cannot hold', async () => {
     // GIVEN
     fakeCloudFormation({ extraStacks: [stack('web', { Banner: 'Welcome\nto the service' })] }, cloudformationMock);

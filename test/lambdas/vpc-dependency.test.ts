@@ -354,6 +354,18 @@ describe('accounts with many VPCs and subnets', () => {
     ]);
   });
 
+  it('reads every page of VPCs before deciding, so a second VPC with the name on a later page is found', async () => {
+    // GIVEN an account that answers one VPC a page
+    const account = fakeEc2({ extraVpcs: [SHARED_1, SHARED_2], pageSize: 1 }, ec2Mock);
+
+    // WHEN
+    const result = lookup({ VpcName: 'shared' });
+
+    // THEN
+    await expect(result).rejects.toThrow('2 VPCs have the Name tag "shared" in eu-west-1');
+    expect(account.calls.map((call) => call.input.NextToken)).toEqual([undefined, expect.any(String)]);
+  });
+
   it('makes exactly two calls to say a VPC is missing from 1,000', async () => {
     // GIVEN
     const account = fakeEc2({ vpcs: 1_000, subnets: 5_000 }, ec2Mock);
@@ -405,6 +417,25 @@ describe('Custom::VpcDependency handler', () => {
         SubnetCount: '3',
       },
     });
+  });
+
+  it('answers FAILED with what to do when a VPC has more subnets than 4096 bytes hold', async () => {
+    // GIVEN a VPC with 40 subnets
+    const many = Array.from({ length: 40 }, (_, i) =>
+      subnet(`subnet-0many${String(i).padStart(12, '0')}`, MAIN, `eu-west-1${'abc'[i % 3]}`),
+    );
+    fakeEc2({ extraVpcs: [MAIN], extraSubnets: many }, ec2Mock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { VpcName: 'main' } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].contentLength).toBeLessThanOrEqual(4096);
+    expect(puts[0].body.Status).toBe('FAILED');
+    expect(puts[0].body.Reason).toMatch(
+      /^the response would be \d{4} bytes, more than the 4096 CloudFormation accepts; the largest attributes are SubnetIds \(\d+ bytes\), Subnets \(\d+ bytes\), AvailabilityZones \(\d+ bytes\)\. Set OnlyDefaultSubnets to true to get only the default subnet of each availability zone; /,
+    );
   });
 
   it('answers FAILED naming the VPCs found when two have the Name tag', async () => {

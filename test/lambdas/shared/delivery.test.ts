@@ -171,7 +171,7 @@ describe('delivery of the answer', () => {
       expect(puts[0].body).toEqual({
         Status: 'FAILED',
         Reason: expect.stringMatching(
-          /^the response would be \d{4} bytes, more than the 4096 CloudFormation accepts; the largest attributes are Environment \(2017 bytes\), Output1 \(1513 bytes\), Output2 \(713 bytes\)\. Leave them out with the type's Excludes or Includes properties where it has them, or look up less\. See logs: /,
+          /^the response would be \d{4} bytes, more than the 4096 CloudFormation accepts; the largest attributes are Environment \(2017 bytes\), Output1 \(1513 bytes\), Output2 \(713 bytes\)\. This type has no property that leaves attributes out, so this resource cannot be looked up whole\. See logs: /,
         ),
         PhysicalResourceId: expect.stringMatching(/^failed-Dependency-/),
         StackId: STACK_ID,

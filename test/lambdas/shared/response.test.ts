@@ -71,10 +71,16 @@ describe('buildResponse', () => {
     expect(body.Reason).toBe(
       `the response would be 4097 bytes, more than the 4096 CloudFormation accepts; the largest attributes are Big (${
         Buffer.byteLength(JSON.stringify(data.Big)) + 7
-      } bytes). Leave them out with the type's Excludes or Includes properties where it has them, or look up less. ${SEE_LOGS}`,
+      } bytes). This type has no property that leaves attributes out, so this resource cannot be looked up whole. ${SEE_LOGS}`,
     );
     expect(body).not.toHaveProperty('Data');
     expect(body.PhysicalResourceId).toBe('failed-Vpc-r-1');
+  });
+
+  it("gives the type's own advice when the body would exceed 4096 bytes", () => {
+    const data = { Big: 'x'.repeat(4000) };
+    const { body } = buildResponse(REQUEST, { status: 'SUCCESS', id: 'x', data, tooLarge: 'Leave outputs out with Excludes' }, LOGS);
+    expect(body.Reason).toMatch(/the largest attributes are Big \(\d+ bytes\)\. Leave outputs out with Excludes\. See logs: /);
   });
 
   it('names the three largest attributes, largest first', () => {
