@@ -7,9 +7,9 @@ import {
 import { paginateListServerCertificates, type IAMClient, type ServerCertificateMetadata } from '@aws-sdk/client-iam';
 import { toData } from '../shared/data';
 import { InputError, LookupError } from '../shared/errors';
+import { listWithin } from '../shared/text';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { CertificateClients, CertificateProperties } from './definition';
-import { listWithin } from '../shared/text';
 
 /** The largest page both listings allow, so that most accounts need one call. */
 const PAGE_SIZE = 1000;

@@ -2,6 +2,7 @@ import { paginateDescribeImages, type Filter, type Image } from '@aws-sdk/client
 import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
 import { show } from '../shared/properties';
+import { compareText } from '../shared/text';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { ImageClients, ImageProperties } from './definition';
 
@@ -84,10 +85,4 @@ function created(image: Image): number {
 
 function joinOr(items: readonly string[]): string {
   return items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
-}
-
-function compareText(a: string | undefined, b: string | undefined): number {
-  const [x, y] = [a ?? '', b ?? ''];
-  if (x === y) return 0;
-  return x < y ? -1 : 1;
 }

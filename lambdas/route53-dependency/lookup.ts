@@ -8,9 +8,9 @@ import {
 } from '@aws-sdk/client-route-53';
 import { toData } from '../shared/data';
 import { InputError, LookupError } from '../shared/errors';
+import { listSome } from '../shared/text';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { Route53Clients, Route53Properties } from './definition';
-import { listSome } from '../shared/text';
 
 /** How many zones, or VPCs of a zone, a message names before saying how many more there are. */
 const LISTED = 5;
@@ -179,7 +179,6 @@ async function findZoneOfVpc(
 function ids(zones: HostedZone[]): string {
   return listSome(zones.map((zone) => zoneId(zone.Id)), LISTED);
 }
-
 
 function zoneId(id: string | undefined): string {
   return (id ?? '').replace(/^\/hostedzone\//, '');

@@ -17,3 +17,13 @@ export function listWithin(items: readonly string[], budget: number): string {
   }
   return listSome(items, shown);
 }
+
+/**
+ * Orders text by UTF-16 code units, whatever the locale, a missing value as
+ * the empty text; for `Array.prototype.sort`.
+ */
+export function compareText(a: string | undefined, b: string | undefined): number {
+  const [x, y] = [a ?? '', b ?? ''];
+  if (x === y) return 0;
+  return x < y ? -1 : 1;
+}

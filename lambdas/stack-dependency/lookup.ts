@@ -6,9 +6,9 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
+import { listSome } from '../shared/text';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { StackClients, StackProperties } from './definition';
-import { listSome } from '../shared/text';
 
 /** The attribute that holds the outputs as an env-file; `Excludes` may name it to leave it out. */
 export const ENVIRONMENT = 'Environment';

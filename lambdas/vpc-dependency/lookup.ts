@@ -10,9 +10,9 @@ import {
 import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
 import { show } from '../shared/properties';
+import { compareText, listSome } from '../shared/text';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { VpcClients, VpcProperties } from './definition';
-import { listSome } from '../shared/text';
 
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 
@@ -138,10 +138,4 @@ function escapeFilterValue(value: string): string {
 
 function nameTag(vpc: Vpc): string {
   return vpc.Tags?.find((tag) => tag.Key === 'Name')?.Value ?? '';
-}
-
-function compareText(a: string | undefined, b: string | undefined): number {
-  const [x, y] = [a ?? '', b ?? ''];
-  if (x === y) return 0;
-  return x < y ? -1 : 1;
 }

@@ -1,4 +1,4 @@
-import { listSome, listWithin } from '../../../lambdas/shared/text';
+import { compareText, listSome, listWithin } from '../../../lambdas/shared/text';
 
 describe('lists in messages', () => {
   it.each([
@@ -17,5 +17,18 @@ describe('lists in messages', () => {
     [['aaaa', 'bbbb', 'cccc'], 16, 'aaaa, bbbb, cccc'],
   ])('listWithin(%j, %i) says %j', (items, budget, expected) => {
     expect(listWithin(items, budget)).toBe(expected);
+  });
+});
+
+describe('ordering text', () => {
+  it.each([
+    ['eu-west-1a', 'eu-west-1b', -1],
+    ['subnet-b', 'subnet-a', 1],
+    ['same', 'same', 0],
+    [undefined, 'a', -1],
+    [undefined, '', 0],
+    ['Z', 'a', -1],
+  ])('compareText(%j, %j) is %i', (a, b, expected) => {
+    expect(compareText(a, b)).toBe(expected);
   });
 });
