@@ -7,6 +7,7 @@ import {
 import { paginateListServerCertificates, type IAMClient, type ServerCertificateMetadata } from '@aws-sdk/client-iam';
 import { toData } from '../shared/data';
 import { InputError, LookupError } from '../shared/errors';
+import { allItems } from '../shared/pages';
 import { listWithin } from '../shared/text';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { CertificateClients, CertificateProperties } from './definition';
@@ -74,22 +75,20 @@ export function nameMatcher(pattern: string): (name: string) => boolean {
   return (name) => whole.test(name);
 }
 
-async function listServerCertificates(iam: IAMClient, abortSignal: AbortSignal): Promise<ServerCertificateMetadata[]> {
-  const certificates: ServerCertificateMetadata[] = [];
-  for await (const page of paginateListServerCertificates({ client: iam, pageSize: PAGE_SIZE }, {}, { abortSignal })) {
-    certificates.push(...(page.ServerCertificateMetadataList ?? []));
-  }
-  return certificates;
+function listServerCertificates(iam: IAMClient, abortSignal: AbortSignal): Promise<ServerCertificateMetadata[]> {
+  return allItems(
+    paginateListServerCertificates({ client: iam, pageSize: PAGE_SIZE }, {}, { abortSignal }),
+    (page) => page.ServerCertificateMetadataList,
+  );
 }
 
-async function listIssuedCertificates(acm: ACMClient, abortSignal: AbortSignal): Promise<CertificateSummary[]> {
-  const certificates: CertificateSummary[] = [];
+function listIssuedCertificates(acm: ACMClient, abortSignal: AbortSignal): Promise<CertificateSummary[]> {
   // Without keyTypes, ACM lists only RSA 2048 certificates.
   const input = { CertificateStatuses: ['ISSUED' as const], Includes: { keyTypes: Object.values(KeyAlgorithm) } };
-  for await (const page of paginateListCertificates({ client: acm, pageSize: PAGE_SIZE }, input, { abortSignal })) {
-    certificates.push(...(page.CertificateSummaryList ?? []));
-  }
-  return certificates;
+  return allItems(
+    paginateListCertificates({ client: acm, pageSize: PAGE_SIZE }, input, { abortSignal }),
+    (page) => page.CertificateSummaryList,
+  );
 }
 
 /**

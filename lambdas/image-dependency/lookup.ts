@@ -1,6 +1,7 @@
 import { paginateDescribeImages, type Filter, type Image } from '@aws-sdk/client-ec2';
 import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
+import { allItems } from '../shared/pages';
 import { show } from '../shared/properties';
 import { compareText } from '../shared/text';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
@@ -26,10 +27,10 @@ export async function lookupImage(
   ];
   if (props.Architecture !== undefined) filters.push({ Name: 'architecture', Values: [props.Architecture] });
 
-  const images: Image[] = [];
-  for await (const page of paginateDescribeImages({ client: ec2 }, { Owners: owners, Filters: filters }, { abortSignal })) {
-    images.push(...(page.Images ?? []));
-  }
+  const images = await allItems(
+    paginateDescribeImages({ client: ec2 }, { Owners: owners, Filters: filters }, { abortSignal }),
+    (page) => page.Images,
+  );
   const newest = newestImage(images);
   if (newest === undefined) {
     const region = await ec2.config.region();

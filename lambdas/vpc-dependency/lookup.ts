@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
+import { allItems } from '../shared/pages';
 import { show } from '../shared/properties';
 import { compareText, listSome } from '../shared/text';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
@@ -87,10 +88,7 @@ export function similarNamePatterns(name: string): string[] {
 
 async function findVpc(ec2: EC2Client, vpcName: string, abortSignal: AbortSignal): Promise<Vpc> {
   const filter = vpcFilter(vpcName);
-  const vpcs: Vpc[] = [];
-  for await (const page of paginateDescribeVpcs({ client: ec2 }, { Filters: [filter] }, { abortSignal })) {
-    vpcs.push(...(page.Vpcs ?? []));
-  }
+  const vpcs = await allItems(paginateDescribeVpcs({ client: ec2 }, { Filters: [filter] }, { abortSignal }), (page) => page.Vpcs);
   if (vpcs.length === 1) return vpcs[0];
 
   const region = await ec2.config.region();
@@ -124,11 +122,7 @@ async function findVpc(ec2: EC2Client, vpcName: string, abortSignal: AbortSignal
 async function listSubnets(ec2: EC2Client, vpcId: string, onlyDefault: boolean, abortSignal: AbortSignal): Promise<Subnet[]> {
   const filters: Filter[] = [{ Name: 'vpc-id', Values: [vpcId] }];
   if (onlyDefault) filters.push({ Name: 'default-for-az', Values: ['true'] });
-  const subnets: Subnet[] = [];
-  for await (const page of paginateDescribeSubnets({ client: ec2 }, { Filters: filters }, { abortSignal })) {
-    subnets.push(...(page.Subnets ?? []));
-  }
-  return subnets;
+  return allItems(paginateDescribeSubnets({ client: ec2 }, { Filters: filters }, { abortSignal }), (page) => page.Subnets);
 }
 
 /** EC2 filter values treat `*`, `?` and `\` as wildcards and escape; a backslash makes them literal. */
