@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Fn, Token } from 'aws-cdk-lib';
 
 /** Delimiter of the quoted heredoc that writes an env-file; no `KEY=value` line can equal it. */
 const ENV_FILE_DELIMITER = 'END_OF_ENV_FILE';
@@ -79,16 +79,27 @@ function dockerRun(container: ScriptContainer): string {
     args.push(`--publish ${port.hostPort}:${port.containerPort}/${port.protocol}`);
   }
   if (container.envFile !== undefined) args.push(`--env-file "$env_dir/${container.name}.env"`);
-  args.push([container.image, ...container.command].map(quote).join(' '));
+  args.push([container.image, ...container.command].map(word).join(' '));
   return args.join(' \\\n  ');
 }
 
 /**
  * One shell word: bare when it holds only characters the shell leaves alone,
- * else in single quotes. A value known only at deploy time is always put in
- * single quotes, so it must not contain a single quote itself.
+ * else in single quotes. Deploy-time values are quoted here only for
+ * `cfn-signal` (the stack name, the logical id and the region), which
+ * CloudFormation restricts to letters, digits and hyphens.
  */
 function quote(word: string): string {
   if (!Token.isUnresolved(word) && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
   return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * One shell word of a container's image or command. A value known only at
+ * deploy time may hold any character, so CloudFormation writes it in base64
+ * (`Fn::Base64`), which the script decodes: no quote, `$` or backtick in it
+ * reaches the shell.
+ */
+function word(value: string): string {
+  return Token.isUnresolved(value) ? `"$(base64 --decode <<< ${Fn.base64(value)})"` : quote(value);
 }

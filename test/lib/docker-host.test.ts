@@ -270,6 +270,28 @@ describe('user data', () => {
     expect(calls[3]).toEqual(['cfn-signal', '--exit-code', '1', '--stack', 'memcached-dev', '--resource', instanceLogicalId(), '--region', 'eu-west-1']);
   });
 
+  it('passes an image and command known only at deploy time to docker as they are, quotes and $ included', () => {
+    // GIVEN a host whose container's image and command come from another stack's outputs
+    const deployTime = hostStack((scope, network) => {
+      const settings = new StackDependency(scope, 'Settings', { stackName: 'settings-dev' });
+      return {
+        vpc: network.toVpc({ subnetCount: 1 }),
+        containers: [{ ...CACHE, image: settings.output('Image'), command: ['sh', '-c', settings.output('Start')] }],
+      };
+    });
+    const values = { ...SAMPLES, Image: "registry.internal/it's:$TAG", Start: "echo '$HOME' `id`; exit 3" };
+    const deployTimeScript = renderUserData(Template.fromStack(deployTime.stack).toJSON(), values);
+    // WHEN
+    const { status, calls } = runWithStubs(deployTimeScript);
+    // THEN
+    expect(shellcheck(deployTimeScript).output).toBe('');
+    expect(status).toBe(0);
+    expect(calls[2]).toEqual([
+      'docker', 'run', '--detach', '--name', 'alpha', '--restart', 'unless-stopped', '--memory', '96m',
+      '--publish', '11211:11211/tcp', "registry.internal/it's:$TAG", 'sh', '-c', "echo '$HOME' `id`; exit 3",
+    ]);
+  });
+
   it('exposes the script it renders', () => {
     // GIVEN the host above
     // THEN

@@ -8,8 +8,8 @@ export type SampleValues = Readonly<Record<string, string>>;
 
 /**
  * The user data of an `AWS::EC2::Instance` in a synthesized template, with
- * every `Ref` and `Fn::GetAtt` replaced by a sample value as CloudFormation
- * would at deploy time. An intrinsic without a sample value fails the test.
+ * every `Ref` and `Fn::GetAtt` replaced by a sample value and every
+ * `Fn::Base64` encoded, as CloudFormation would at deploy time. An intrinsic without a sample value fails the test.
  */
 export function renderUserData(template: Record<string, any>, values: SampleValues): string {
   const instances = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::EC2::Instance');
@@ -24,6 +24,7 @@ function renderIntrinsic(value: unknown, values: SampleValues): string {
     const [separator, parts] = object['Fn::Join'];
     return parts.map((part: unknown) => renderIntrinsic(part, values)).join(separator);
   }
+  if ('Fn::Base64' in object) return Buffer.from(renderIntrinsic(object['Fn::Base64'], values), 'utf8').toString('base64');
   const name = 'Ref' in object ? object.Ref : 'Fn::GetAtt' in object ? object['Fn::GetAtt'][1] : undefined;
   if (name === undefined || !(name in values)) throw new Error(`no sample value for ${JSON.stringify(value)}`);
   return values[name];
