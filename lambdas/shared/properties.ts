@@ -114,25 +114,8 @@ function parseString(name: string, spec: StringSpec, value: unknown): string {
 }
 
 function parseList(name: string, spec: ListSpec, value: unknown): string[] {
-  let items: unknown[];
-  if (Array.isArray(value)) {
-    items = value;
-  } else if (typeof value === 'string' && value.trim().startsWith('[')) {
-    try {
-      const parsed: unknown = JSON.parse(value);
-      if (!Array.isArray(parsed)) throw new Error('not an array');
-      items = parsed;
-    } catch {
-      throw new InputError(`${name} must be a JSON array of strings or a comma-separated list, got ${show(value)}`);
-    }
-  } else if (typeof value === 'string') {
-    items = value.split(',');
-  } else {
-    throw new InputError(`${name} must be a JSON array of strings or a comma-separated list, got ${show(value)}`);
-  }
-
   const result: string[] = [];
-  for (const item of items) {
+  for (const item of listItems(name, value)) {
     if (typeof item !== 'string' && typeof item !== 'number') {
       throw new InputError(`${name} must hold only strings (${spec.description}), got an item ${show(item)}`);
     }
@@ -144,6 +127,21 @@ function parseList(name: string, spec: ListSpec, value: unknown): string[] {
     result.push(text);
   }
   return result;
+}
+
+/** The items of a list given as an array, a JSON array in a string, or a comma-separated string. */
+function listItems(name: string, value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string') {
+    if (!value.trim().startsWith('[')) return value.split(',');
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (Array.isArray(parsed)) return parsed;
+    } catch {
+      // Not JSON: rejected below with every other value that is not a list.
+    }
+  }
+  throw new InputError(`${name} must be a JSON array of strings or a comma-separated list, got ${show(value)}`);
 }
 
 /** A short, printable rendering of a value for an error message. */
