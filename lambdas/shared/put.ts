@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { log } from './log';
+import { loggableUrl } from './url';
 
 /**
  * Retry schedule of the PUT: network errors and 5xx answers are tried again
@@ -45,7 +46,7 @@ export async function putResponse(url: URL, json: string, timeLeftMs: () => numb
     if (timeLeftMs() - delay < MIN_ATTEMPT_MS) {
       return { delivered: false, attempts, httpStatus, problem: `${problem}; no time left to try again` };
     }
-    log('WARN', 'answer not accepted, trying again', { url: `${url.origin}${url.pathname}`, attempt: attempts, problem, retryInMs: delay });
+    log('WARN', 'answer not accepted, trying again', { url: loggableUrl(url.href), attempt: attempts, problem, retryInMs: delay });
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
