@@ -88,3 +88,9 @@ export function requirePattern(owner: string, prop: string, value: string | unde
   if (value === undefined || Token.isUnresolved(value)) return;
   if (!pattern.test(value)) throw new Error(`${owner}: ${prop} must be ${what}, got "${value}"`);
 }
+
+/** Throws a message naming what `index` counts when it is not a whole number from 0. */
+export function requireIndex(owner: string, what: string, index: number): number {
+  if (!Number.isInteger(index) || index < 0) throw new Error(`${owner}: ${what} must be a whole number from 0, got ${index}`);
+  return index;
+}

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Dependency, requirePattern, type DependencyProps } from './dependency';
+import { Dependency, requireIndex, requirePattern, type DependencyProps } from './dependency';
 import { ELASTICACHE_DEPENDENCY } from './types';
 
 export interface ElasticacheDependencyProps extends DependencyProps {
@@ -59,17 +59,17 @@ export class ElasticacheDependency extends Dependency {
 
   /** Node `index` of a cache cluster as `host:port`, nodes in node id order. */
   public nodeEndpoint(index: number): string {
-    return this.attribute(`CacheNodeEndpoint${nodeIndex(this, index)}`);
+    return this.attribute(`CacheNodeEndpoint${this.nodeIndex(index)}`);
   }
 
   /** The host name of node `index` of a cache cluster. */
   public nodeEndpointAddress(index: number): string {
-    return this.attribute(`CacheNodeEndpointAddress${nodeIndex(this, index)}`);
+    return this.attribute(`CacheNodeEndpointAddress${this.nodeIndex(index)}`);
   }
 
   /** The port of node `index` of a cache cluster. */
   public nodeEndpointPort(index: number): string {
-    return this.attribute(`CacheNodeEndpointPort${nodeIndex(this, index)}`);
+    return this.attribute(`CacheNodeEndpointPort${this.nodeIndex(index)}`);
   }
 
   /** Every node of a cache cluster as `host:port`, comma-separated. */
@@ -136,11 +136,8 @@ export class ElasticacheDependency extends Dependency {
   public get memberClusters(): string {
     return this.attribute('MemberClusters');
   }
-}
 
-function nodeIndex(dependency: ElasticacheDependency, index: number): number {
-  if (!Number.isInteger(index) || index < 0) {
-    throw new Error(`ElasticacheDependency ${dependency.node.path}: node index must be a whole number from 0, got ${index}`);
+  private nodeIndex(index: number): number {
+    return requireIndex(`ElasticacheDependency ${this.node.path}`, 'node index', index);
   }
-  return index;
 }

@@ -15,13 +15,13 @@ import {
 } from './types';
 
 /** How long one lookup may run; the handler answers FAILED before this runs out. */
-export const FUNCTION_TIMEOUT = Duration.minutes(2);
+const FUNCTION_TIMEOUT = Duration.minutes(2);
 
 /**
  * How long CloudFormation waits for an answer before it fails the resource:
  * the function's timeout plus a minute for the invocation to start.
  */
-export const SERVICE_TIMEOUT = Duration.minutes(3);
+export const SERVICE_TIMEOUT = FUNCTION_TIMEOUT.plus(Duration.minutes(1));
 
 /** Where `npm run build` puts the bundled handlers. */
 const BUNDLES = path.join(__dirname, '..', '..', 'dist', 'lambdas');

@@ -1,10 +1,12 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ATTRIBUTES } from './attributes';
 import { Dependency, requirePattern, requireText, type DependencyProps } from './dependency';
 import { STACK_DEPENDENCY } from './types';
 
 const OUTPUT_KEY = /^[A-Za-z0-9]+$/;
-const RESERVED = ['Environment', 'StackId', 'StackStatus'];
+/** The lookup's own attributes, which no output key can be read as. */
+const RESERVED = ATTRIBUTES[STACK_DEPENDENCY.resourceType].names;
 
 export interface StackDependencyProps extends DependencyProps {
   /** Name or id of the stack whose outputs are wanted. */

@@ -1,7 +1,7 @@
 import { Fn, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { Dependency, requireText, type DependencyProps } from './dependency';
+import { Dependency, requireIndex, requireText, type DependencyProps } from './dependency';
 import { VPC_DEPENDENCY } from './types';
 
 export interface VpcDependencyProps extends DependencyProps {
@@ -99,10 +99,7 @@ export class VpcDependency extends Dependency {
 
   /** The id of the subnet at `index` in `subnetIds`. */
   public subnetId(index: number): string {
-    if (!Number.isInteger(index) || index < 0) {
-      throw new Error(`VpcDependency ${this.node.path}: subnet index must be a whole number from 0, got ${index}`);
-    }
-    return this.attribute(`SubnetId${index}`);
+    return this.attribute(`SubnetId${this.subnetIndex(index)}`);
   }
 
   /**
@@ -137,10 +134,11 @@ export class VpcDependency extends Dependency {
    * `subnetIds`, to spread into the props of `ec2.Instance` or `DockerHost`.
    */
   public placement(index = 0): VpcPlacement {
-    if (!Number.isInteger(index) || index < 0) {
-      throw new Error(`VpcDependency ${this.node.path}: subnet index must be a whole number from 0, got ${index}`);
-    }
-    const vpc = this.toVpc({ subnetCount: index + 1 });
+    const vpc = this.toVpc({ subnetCount: this.subnetIndex(index) + 1 });
     return { vpc, vpcSubnets: { subnets: [vpc.privateSubnets[index]] } };
+  }
+
+  private subnetIndex(index: number): number {
+    return requireIndex(`VpcDependency ${this.node.path}`, 'subnet index', index);
   }
 }
