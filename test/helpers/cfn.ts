@@ -106,8 +106,10 @@ export interface Invocation {
   readonly elapsedMs: number;
 }
 
-export const LOG_GROUP = '/aws/lambda/custom-resources-Dependency';
-export const LOG_STREAM = '2026/01/01/[$LATEST]0123456789abcdef0123456789abcdef';
+const LOG_GROUP = '/aws/lambda/custom-resources-Dependency';
+const LOG_STREAM = '2026/01/01/[$LATEST]0123456789abcdef0123456789abcdef';
+/** The sentence that ends every `Reason` a handler sends during `invoke`. */
+export const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
 export const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/my-stack/1f3a5c70-0000-11f0-8000-0a1b2c3d4e5f';
 
 /**

@@ -15,11 +15,10 @@ import {
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { acmCertificate, fakeAcm, fakeIam, serverCertificate } from '../helpers/account-lookups';
-import { invoke, LOG_GROUP, LOG_STREAM, STACK_ID } from '../helpers/cfn';
+import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 
 const iamMock = mockClient(IAMClient);
 const acmMock = mockClient(ACMClient);
-const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
 
 const EVERY_KEY_TYPE = [
   'EC_prime256v1',

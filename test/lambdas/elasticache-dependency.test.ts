@@ -18,10 +18,9 @@ import {
 } from '../../lambdas/elasticache-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
-import { invoke, LOG_GROUP, LOG_STREAM, STACK_ID } from '../helpers/cfn';
+import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 
 const elasticacheMock = mockClient(ElastiCacheClient);
-const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
 
 beforeEach(() => {
   elasticacheMock.reset();

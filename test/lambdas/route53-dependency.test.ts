@@ -6,9 +6,7 @@ import { lookupHostedZone, normalizeName, similarZones, zoneData } from '../../l
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { fakeRoute53, type FakeZone } from '../helpers/account';
-import { invoke, LOG_GROUP, LOG_STREAM, STACK_ID } from '../helpers/cfn';
-
-const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
+import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 
 const route53Mock = mockClient(Route53Client);
 const route53 = new Route53Client({ region: 'us-east-1' });

@@ -6,10 +6,9 @@ import { definition, schema, type StackProperties } from '../../lambdas/stack-de
 import { handler } from '../../lambdas/stack-dependency/index';
 import { lookupStack, renderEnvFile, selectOutputs } from '../../lambdas/stack-dependency/lookup';
 import { fakeCloudFormation, stack, stackId } from '../helpers/account-lookups';
-import { invoke, LOG_GROUP, LOG_STREAM, STACK_ID } from '../helpers/cfn';
+import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 
 const cloudformationMock = mockClient(CloudFormationClient);
-const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
 
 const DATASTORES = stack('shared-datastores', {
   SessionsEndpoint: 'sessions.abc123.cfg.euw1.cache.amazonaws.com:11211',

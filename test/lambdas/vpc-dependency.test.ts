@@ -6,9 +6,7 @@ import { lookupVpc, similarNamePatterns, sortSubnets, vpcData, vpcFilter } from 
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { fakeEc2 } from '../helpers/account';
-import { invoke, LOG_GROUP, LOG_STREAM, STACK_ID } from '../helpers/cfn';
-
-const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
+import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: 'eu-west-1' });

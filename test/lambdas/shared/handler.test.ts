@@ -9,14 +9,11 @@ import {
   consoleOutput,
   invoke,
   lambdaContext,
-  LOG_GROUP,
-  LOG_STREAM,
   loggedLines,
+  LOGS,
   ResponseServer,
   STACK_ID,
 } from '../../helpers/cfn';
-
-const LOGS = `See logs: log group ${LOG_GROUP}, stream ${LOG_STREAM}.`;
 
 describe('Create and Update', () => {
   it('answers SUCCESS with the id and data the lookup found', async () => {
