@@ -159,6 +159,26 @@ describe('docker-host.yaml user data', () => {
       ['cfn-signal', '--exit-code', '0', '--stack', 'docker-host', '--resource', 'Host', '--region', 'eu-west-1'],
     ]);
   });
+
+  it.each(['public.ecr.aws/nginx/nginx:1.27-alpine', 'registry.internal:5000/team/app@sha256:0123abcd', 'e2e/memcached:local'])(
+    'accepts the image name %s as AppImage',
+    (image) => {
+      // GIVEN the parameter's pattern, which CloudFormation matches against the whole value
+      const pattern = new RegExp(templates['docker-host.yaml'].Parameters.AppImage.AllowedPattern);
+      // THEN
+      expect(pattern.test(image)).toBe(true);
+    },
+  );
+
+  it.each(["nginx'; reboot; echo '", 'nginx:$(id)', 'nginx latest'])(
+    'refuses %s as AppImage, which the user data\'s shell would read more into',
+    (image) => {
+      // GIVEN the parameter's pattern, which CloudFormation matches against the whole value
+      const pattern = new RegExp(templates['docker-host.yaml'].Parameters.AppImage.AllowedPattern);
+      // THEN
+      expect(pattern.test(image)).toBe(false);
+    },
+  );
 });
 
 /**
