@@ -164,7 +164,7 @@ describe('docker-host.yaml user data', () => {
     'accepts the image name %s as AppImage',
     (image) => {
       // GIVEN the parameter's pattern, which CloudFormation matches against the whole value
-      const pattern = new RegExp(templates['docker-host.yaml'].Parameters.AppImage.AllowedPattern);
+      const pattern = appImagePattern();
       // THEN
       expect(pattern.test(image)).toBe(true);
     },
@@ -174,7 +174,7 @@ describe('docker-host.yaml user data', () => {
     'refuses %s as AppImage, which the user data\'s shell would read more into',
     (image) => {
       // GIVEN the parameter's pattern, which CloudFormation matches against the whole value
-      const pattern = new RegExp(templates['docker-host.yaml'].Parameters.AppImage.AllowedPattern);
+      const pattern = appImagePattern();
       // THEN
       expect(pattern.test(image)).toBe(false);
     },
@@ -204,6 +204,12 @@ function sample(name: string, template: Record<string, any>): string {
   const value = fallback !== undefined && fallback !== '' ? String(fallback) : SAMPLES[name];
   if (value === undefined) throw new Error(`no sample value for ${name}`);
   return value;
+}
+
+/** The `AllowedPattern` of docker-host.yaml's AppImage parameter. */
+function appImagePattern(): RegExp {
+  const parameter = templates['docker-host.yaml'].Parameters?.AppImage as { AllowedPattern?: string } | undefined;
+  return new RegExp(parameter?.AllowedPattern ?? '');
 }
 
 /** Every `[resource, attribute]` read with Fn::GetAtt or `${resource.attribute}` in Fn::Sub. */
