@@ -16,6 +16,7 @@ import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { acmCertificate, fakeAcm, fakeIam, serverCertificate } from '../helpers/account-lookups';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
+import { rejectionBy, thrownBy } from '../helpers/thrown';
 
 const iamMock = mockClient(IAMClient);
 const acmMock = mockClient(ACMClient);
@@ -78,11 +79,10 @@ describe('IAM server certificate names', () => {
     ['*web', 'CertificateName "*web" is not a valid regular expression: Nothing to repeat'],
   ])('answers FAILED explaining why %j is not a regular expression', (pattern, message) => {
     // WHEN
-    const error = thrown(() => nameMatcher(pattern));
+    const error = thrownBy(InputError, () => nameMatcher(pattern));
 
     // THEN
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).message).toBe(message);
+    expect(error.message).toBe(message);
   });
 });
 
@@ -135,11 +135,10 @@ describe('choosing an IAM server certificate', () => {
     ],
   ])('answers FAILED saying what the account holds when %s', (_case, pattern, list, reason) => {
     // WHEN
-    const error = thrown(() => chooseServerCertificate(list, pattern, nameMatcher(pattern), NOW));
+    const error = thrownBy(LookupError, () => chooseServerCertificate(list, pattern, nameMatcher(pattern), NOW));
 
     // THEN
-    expect(error).toBeInstanceOf(LookupError);
-    expect((error as LookupError).message).toBe(reason);
+    expect(error.message).toBe(reason);
   });
 
   it('lists as many names as fit in a message and counts the others', () => {
@@ -149,10 +148,10 @@ describe('choosing an IAM server certificate', () => {
     );
 
     // WHEN
-    const error = thrown(() => chooseServerCertificate(many, 'web', nameMatcher('web'), NOW));
+    const error = thrownBy(LookupError, () => chooseServerCertificate(many, 'web', nameMatcher('web'), NOW));
 
     // THEN ten names and their separators fit in 300 characters
-    expect((error as LookupError).message).toBe(
+    expect(error.message).toBe(
       'no IAM server certificate has a whole name matching "web"; this account has ' +
         Array.from({ length: 10 }, (_, i) => `legacy-site-certificate-0${i}`).join(', ') +
         ' and 90 more. Correct CertificateName, or upload the certificate to IAM',
@@ -208,11 +207,10 @@ describe('choosing an ACM certificate', () => {
     ],
   ])('answers FAILED naming the region and what it holds when %s', (_case, domain, list, reason) => {
     // WHEN
-    const error = thrown(() => chooseAcmCertificate(list, domain, 'us-east-1'));
+    const error = thrownBy(LookupError, () => chooseAcmCertificate(list, domain, 'us-east-1'));
 
     // THEN
-    expect(error).toBeInstanceOf(LookupError);
-    expect((error as LookupError).message).toBe(reason);
+    expect(error.message).toBe(reason);
   });
 });
 
@@ -353,14 +351,12 @@ describe('lookup in ACM', () => {
     const clients = lookupClients();
 
     // WHEN
-    const error = await lookupCertificate(clients, { DomainName: 'www.example.com' }, signal()).catch(
-      (e: unknown) => e,
-    );
+    const error = await rejectionBy(LookupError, lookupCertificate(clients, { DomainName: 'www.example.com' }, signal()));
 
     // THEN
     expect(clients.acm).toHaveBeenCalledWith(undefined);
     expect(account.calls.map((call) => call.region)).toEqual(['eu-west-1']);
-    expect((error as LookupError).message).toBe(
+    expect(error.message).toBe(
       'no ISSUED ACM certificate in eu-west-1 covers www.example.com, exactly or by a wildcard; ' +
         'there are no ISSUED certificates there. Request or import a certificate for it, or set Region to where it is',
     );
@@ -622,13 +618,4 @@ function signal() {
 
 function lookup(props: CertificateProperties, abortSignal = new AbortController().signal) {
   return lookupCertificate(lookupClients(), props, { abortSignal });
-}
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }

@@ -19,6 +19,7 @@ import {
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
+import { rejectionBy } from '../helpers/thrown';
 
 const elasticacheMock = mockClient(ElastiCacheClient);
 
@@ -211,7 +212,7 @@ describe('lookup', () => {
     );
 
     // WHEN
-    const error = await lookupError(lookup('sesions'));
+    const error = await rejectionBy(LookupError, lookup('sesions'));
 
     // THEN
     expect(error.message).toBe(
@@ -245,7 +246,7 @@ describe('lookup', () => {
     elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [cluster] });
 
     // WHEN
-    const error = await lookupError(lookup('sessions'));
+    const error = await rejectionBy(LookupError, lookup('sessions'));
 
     // THEN
     expect(error.message).toBe(reason);
@@ -268,7 +269,7 @@ describe('lookup', () => {
     elasticacheMock.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [group] });
 
     // WHEN
-    const error = await lookupError(lookup('orders'));
+    const error = await rejectionBy(LookupError, lookup('orders'));
 
     // THEN
     expect(error.message).toBe(reason);
@@ -453,15 +454,6 @@ describe('Custom::ElasticacheDependency handler', () => {
 function lookup(cacheId: string, abortSignal = new AbortController().signal) {
   const elasticache = new ElastiCacheClient({ region: 'eu-west-1' });
   return lookupCache({ elasticache }, { CacheId: cacheId }, { abortSignal });
-}
-
-async function lookupError(promise: Promise<unknown>): Promise<LookupError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LookupError);
-  return error as LookupError;
 }
 
 function inputsOf(command: typeof DescribeCacheClustersCommand | typeof DescribeReplicationGroupsCommand): unknown[] {

@@ -7,6 +7,7 @@ import { handler } from '../../lambdas/stack-dependency/index';
 import { lookupStack, renderEnvFile, selectOutputs } from '../../lambdas/stack-dependency/lookup';
 import { fakeCloudFormation, stack, stackId } from '../helpers/account-lookups';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
+import { rejectionBy, thrownBy } from '../helpers/thrown';
 
 const cloudformationMock = mockClient(CloudFormationClient);
 
@@ -58,7 +59,7 @@ describe('env-file', () => {
     ];
 
     // WHEN
-    const error = thrownLookupError(() => renderEnvFile('web', outputs));
+    const error = thrownBy(LookupError, () => renderEnvFile('web', outputs));
 
     // THEN
     expect(error.message).toBe(
@@ -114,7 +115,7 @@ describe('output selection', () => {
         'Key15, Key16, Key17, Key18, Key19 and 5 more. Correct Includes',
     ],
   ])('answers FAILED naming missing and available keys when Includes names %s', (_c, includes, list, reason) => {
-    expect(thrownLookupError(() => selectOutputs('shared-datastores', list, includes, [])).message).toBe(reason);
+    expect(thrownBy(LookupError, () => selectOutputs('shared-datastores', list, includes, [])).message).toBe(reason);
   });
 });
 
@@ -211,7 +212,7 @@ describe('lookup', () => {
     fakeCloudFormation({ extraStacks: [web] }, cloudformationMock);
 
     // WHEN
-    const error = await lookupError(lookup({ StackName: 'web' }));
+    const error = await rejectionBy(LookupError, lookup({ StackName: 'web' }));
 
     // THEN
     expect(error.message).toBe(
@@ -269,7 +270,7 @@ describe('lookup', () => {
     fakeCloudFormation({ extraStacks: [stack('web', { Port: '8080' }, status)] }, cloudformationMock);
 
     // WHEN
-    const error = await lookupError(lookup({ StackName: 'web' }));
+    const error = await rejectionBy(LookupError, lookup({ StackName: 'web' }));
 
     // THEN
     expect(error.message).toBe(`stack "web" is ${status}, not one of the stable states ${STABLE}; ${advice}`);
@@ -280,7 +281,7 @@ describe('lookup', () => {
     fakeCloudFormation({ extraStacks: [stack('web', {}, 'DELETE_COMPLETE')] }, cloudformationMock);
 
     // WHEN
-    const error = await lookupError(lookup({ StackName: stackId('web') }));
+    const error = await rejectionBy(LookupError, lookup({ StackName: stackId('web') }));
 
     // THEN
     expect(error.message).toBe(
@@ -313,7 +314,7 @@ describe('lookup', () => {
     fakeCloudFormation({ extraStacks: [DATASTORES, stack('retired', {}, 'DELETE_COMPLETE')] }, cloudformationMock);
 
     // WHEN
-    const error = await lookupError(lookup({ StackName: stackName }));
+    const error = await rejectionBy(LookupError, lookup({ StackName: stackName }));
 
     // THEN
     expect(error.message).toBe(reason);
@@ -511,24 +512,4 @@ describe('Custom::StackDependency handler', () => {
 function lookup(props: StackProperties, abortSignal = new AbortController().signal) {
   const cloudformation = new CloudFormationClient({ region: 'eu-west-1' });
   return lookupStack({ cloudformation }, props, { abortSignal });
-}
-
-async function lookupError(promise: Promise<unknown>): Promise<LookupError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LookupError);
-  return error as LookupError;
-}
-
-function thrownLookupError(action: () => unknown): LookupError {
-  let error: unknown;
-  try {
-    action();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(LookupError);
-  return error as LookupError;
 }
