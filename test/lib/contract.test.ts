@@ -3,18 +3,12 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { acmCertificateData, serverCertificateData } from '../../lambdas/certificate-dependency/lookup';
-import { schema as certificateSchema } from '../../lambdas/certificate-dependency/definition';
 import { cacheClusterData, replicationGroupData } from '../../lambdas/elasticache-dependency/lookup';
-import { schema as elasticacheSchema } from '../../lambdas/elasticache-dependency/definition';
 import { imageData } from '../../lambdas/image-dependency/lookup';
-import { schema as imageSchema } from '../../lambdas/image-dependency/definition';
 import { zoneData } from '../../lambdas/route53-dependency/lookup';
-import { schema as route53Schema } from '../../lambdas/route53-dependency/definition';
-import { parseProperties, type Schema } from '../../lambdas/shared/properties';
+import { parseProperties } from '../../lambdas/shared/properties';
 import { stackData } from '../../lambdas/stack-dependency/lookup';
-import { schema as stackSchema } from '../../lambdas/stack-dependency/definition';
 import { vpcData } from '../../lambdas/vpc-dependency/lookup';
-import { schema as vpcSchema } from '../../lambdas/vpc-dependency/definition';
 import {
   ATTRIBUTES,
   CertificateDependency,
@@ -26,6 +20,7 @@ import {
   StackDependency,
   VpcDependency,
 } from '../../lib/dependencies';
+import { SCHEMAS } from './schemas';
 
 /**
  * The two halves of the project meet here: what the constructs send must be
@@ -35,15 +30,6 @@ import {
  */
 
 const ROOT = path.join(__dirname, '..', '..');
-
-const SCHEMAS: Record<string, Schema> = {
-  'Custom::Route53Dependency': route53Schema,
-  'Custom::VpcDependency': vpcSchema,
-  'Custom::ImageDependency': imageSchema,
-  'Custom::ElasticacheDependency': elasticacheSchema,
-  'Custom::StackDependency': stackSchema,
-  'Custom::CertificateDependency': certificateSchema,
-};
 
 /** IAM service prefix of each SDK client package. */
 const SERVICE_PREFIXES: Record<string, string> = {

@@ -3,29 +3,15 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { schema as certificateSchema } from '../../lambdas/certificate-dependency/definition';
-import { schema as elasticacheSchema } from '../../lambdas/elasticache-dependency/definition';
-import { schema as imageSchema } from '../../lambdas/image-dependency/definition';
-import { schema as route53Schema } from '../../lambdas/route53-dependency/definition';
-import { parseProperties, type Schema } from '../../lambdas/shared/properties';
-import { schema as stackSchema } from '../../lambdas/stack-dependency/definition';
-import { schema as vpcSchema } from '../../lambdas/vpc-dependency/definition';
+import { parseProperties } from '../../lambdas/shared/properties';
 import { CustomResourcesStack } from '../../lib/custom-resources-stack';
 import { DEPENDENCY_TYPES, isAttribute } from '../../lib/dependencies';
 import { parseYamlTemplate } from '../../scripts/e2e/cloudformation/yaml';
+import { SCHEMAS } from './schemas';
 import { runWithStubs, shellcheck } from './user-data';
 
 const DIR = path.join(__dirname, '..', '..', 'templates');
 const FILES = readdirSync(DIR).filter((file) => file.endsWith('.yaml')).sort();
-
-const SCHEMAS: Record<string, Schema> = {
-  'Custom::Route53Dependency': route53Schema,
-  'Custom::VpcDependency': vpcSchema,
-  'Custom::ImageDependency': imageSchema,
-  'Custom::ElasticacheDependency': elasticacheSchema,
-  'Custom::StackDependency': stackSchema,
-  'Custom::CertificateDependency': certificateSchema,
-};
 
 /** Values for parameters without a default (or an empty one) and for attributes, as a deployment would have them. */
 const SAMPLES: Record<string, string> = {
