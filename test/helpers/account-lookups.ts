@@ -19,7 +19,7 @@ import {
   type ServerCertificateMetadata,
 } from '@aws-sdk/client-iam';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { ACCOUNT_ID, type FakeCall } from './account';
+import { ACCOUNT_ID, fakeCall, type FakeCall } from './account';
 
 /** How many stacks `DescribeStacks` returns at most without a `StackName`, as in CloudFormation. */
 const CLOUDFORMATION_PAGE = 100;
@@ -51,7 +51,7 @@ export function fakeCloudFormation(
   const calls: FakeCall[] = [];
 
   mock.on(DescribeStacksCommand).callsFake((input: DescribeStacksCommandInput) => {
-    calls.push({ command: 'DescribeStacks', input: structuredClone(input) as Record<string, unknown> });
+    calls.push(fakeCall('DescribeStacks', input));
     const name = input.StackName;
     if (name === undefined) {
       const start = Number(input.NextToken ?? 0);
@@ -148,7 +148,7 @@ export function fakeIam(
   const calls: FakeCall[] = [];
 
   mock.on(ListServerCertificatesCommand).callsFake((input: ListServerCertificatesCommandInput) => {
-    calls.push({ command: 'ListServerCertificates', input: structuredClone(input) as Record<string, unknown> });
+    calls.push(fakeCall('ListServerCertificates', input));
     const { items, next } = page(certificates, input.Marker, input.MaxItems, options.pageLimit);
     return { ServerCertificateMetadataList: items, IsTruncated: next !== undefined, Marker: next };
   });
@@ -218,7 +218,7 @@ export function fakeAcm(
 
   mock.on(ListCertificatesCommand).callsFake(async (input: ListCertificatesCommandInput, getClient) => {
     const region = await getClient().config.region();
-    calls.push({ command: 'ListCertificates', input: structuredClone(input) as Record<string, unknown>, region });
+    calls.push({ ...fakeCall('ListCertificates', input), region });
     const statuses = input.CertificateStatuses ?? [];
     const keyTypes: readonly string[] = input.Includes?.keyTypes ?? ['RSA_2048'];
     const listed = certificates.filter(

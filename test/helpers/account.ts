@@ -18,11 +18,17 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { globMatches } from '../../scripts/e2e/fake-aws/protocol';
 
 /** One request a fake account answered, with its input as it was when sent. */
 export interface FakeCall {
   readonly command: string;
   readonly input: Record<string, unknown>;
+}
+
+/** The record of a request to a fake account, its input copied as it is now. */
+export function fakeCall(command: string, input: object): FakeCall {
+  return { command, input: structuredClone(input) as Record<string, unknown> };
 }
 
 /** A hosted zone of a fake account. */
@@ -67,7 +73,7 @@ export function fakeRoute53(
   const calls: FakeCall[] = [];
 
   mock.on(ListHostedZonesByNameCommand).callsFake((input: ListHostedZonesByNameCommandInput) => {
-    calls.push({ command: 'ListHostedZonesByName', input: structuredClone(input) as Record<string, unknown> });
+    calls.push(fakeCall('ListHostedZonesByName', input));
     const max = Math.min(input.MaxItems ?? ROUTE53_PAGE, ROUTE53_PAGE);
     let start = 0;
     if (input.DNSName !== undefined) {
@@ -94,7 +100,7 @@ export function fakeRoute53(
   });
 
   mock.on(GetHostedZoneCommand).callsFake((input: { Id: string }) => {
-    calls.push({ command: 'GetHostedZone', input: structuredClone(input) as Record<string, unknown> });
+    calls.push(fakeCall('GetHostedZone', input));
     const zone = zones.find((z) => z.id === input.Id.replace(/^\/hostedzone\//, ''));
     if (!zone) throw Object.assign(new Error(`No hosted zone found with ID: ${input.Id}`), { name: 'NoSuchHostedZone' });
     return {
@@ -222,23 +228,21 @@ export function fakeEc2(options: FakeEc2Options = {}, mock: AwsClientStub<EC2Cli
   const images = [...generatedImages(options.images ?? 0), ...(options.extraImages ?? [])];
   const pageSize = options.pageSize ?? 1000;
   const calls: FakeCall[] = [];
-  const record = (command: string, input: object) =>
-    calls.push({ command, input: structuredClone(input) as Record<string, unknown> });
 
   mock.on(DescribeVpcsCommand).callsFake((input: PageInput) => {
-    record('DescribeVpcs', input);
+    calls.push(fakeCall('DescribeVpcs', input));
     const { items, NextToken } = page(filterItems(vpcs, input.Filters, VPC_FIELDS), input, pageSize);
     return { Vpcs: items, NextToken };
   });
 
   mock.on(DescribeSubnetsCommand).callsFake((input: PageInput) => {
-    record('DescribeSubnets', input);
+    calls.push(fakeCall('DescribeSubnets', input));
     const { items, NextToken } = page(filterItems(subnets, input.Filters, SUBNET_FIELDS), input, pageSize);
     return { Subnets: items, NextToken };
   });
 
   mock.on(DescribeImagesCommand).callsFake((input: PageInput & { Owners?: string[]; IncludeDeprecated?: boolean }) => {
-    record('DescribeImages', input);
+    calls.push(fakeCall('DescribeImages', input));
     const now = new Date().toISOString();
     const visible = images.filter(
       (image) =>
@@ -268,27 +272,10 @@ function filterItems<T extends { Tags?: Tag[] }>(items: readonly T[], filters: F
       ? (item: T) => (item.Tags ?? []).filter((tag) => tag.Key === name.slice(4)).map((tag) => tag.Value)
       : fields[name];
     if (!field) throw ec2Error('InvalidParameterValue', `The filter '${name}' is invalid`);
-    const patterns = (filter.Values ?? []).map(wildcard);
-    return (item: T) => field(item).some((value) => value !== undefined && patterns.some((p) => p.test(value)));
+    const patterns = filter.Values ?? [];
+    return (item: T) => field(item).some((value) => value !== undefined && patterns.some((p) => globMatches(p, value)));
   });
   return items.filter((item) => tests.every((test) => test(item)));
-}
-
-/** EC2 filter values: `*` is any text, `?` any one character, `\` makes the next character literal. */
-function wildcard(value: string): RegExp {
-  let source = '';
-  for (let i = 0; i < value.length; i++) {
-    const char = value[i];
-    if (char === '\\' && i + 1 < value.length) source += escapeRegExp(value[++i]);
-    else if (char === '*') source += '.*';
-    else if (char === '?') source += '.';
-    else source += escapeRegExp(char);
-  }
-  return new RegExp(`^${source}$`, 's');
-}
-
-function escapeRegExp(char: string): string {
-  return char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function page<T>(items: T[], input: PageInput, pageSize: number): { items: T[]; NextToken?: string } {
