@@ -20,7 +20,11 @@ export interface AppContainerConfig {
   readonly containerPort: number;
   /** CIDR ranges that may connect. */
   readonly allowFrom: readonly string[];
-  /** Memory limit in MiB, if any. */
+  /**
+   * Memory limit in MiB.
+   *
+   * @default - no limit
+   */
   readonly memoryMiB?: number;
   /** Variables besides the datastores' outputs. */
   readonly environment: Readonly<Record<string, string>>;
@@ -30,7 +34,17 @@ export interface AppContainerConfig {
 export interface EnvironmentConfig {
   /** The key of the block, such as `dev`. */
   readonly name: string;
+  /**
+   * Account to deploy to.
+   *
+   * @default - the account of the CLI's credentials
+   */
   readonly account?: string;
+  /**
+   * Region to deploy to.
+   *
+   * @default - the region of the CLI's configuration
+   */
   readonly region?: string;
   /** `Name` tag of the VPC, or `default`. */
   readonly vpcName: string;
@@ -40,15 +54,28 @@ export interface EnvironmentConfig {
   readonly hostedZoneName: string;
   /** Whether that zone is a private zone of the VPC. */
   readonly privateZone: boolean;
+  /** Instance type of the Docker hosts, `t4g.small` unless given. */
   readonly instanceType: string;
+  /** Root volume size of the Docker hosts in GiB, 20 unless given. */
   readonly volumeSize: number;
+  /** Termination protection of the Docker hosts, off unless given. */
   readonly terminationProtection: boolean;
+  /** Image of the tenants' memcached containers. */
   readonly memcachedImage: string;
+  /** Image of the app container. */
   readonly appImage: string;
-  /** The stack whose outputs the app container gets; by default the memcached service stack. */
+  /**
+   * The stack whose outputs the app container gets.
+   *
+   * @default - the memcached service stack
+   */
   readonly datastoresStackName?: string;
   readonly tenants: readonly Tenant[];
-  /** The app container, if any. */
+  /**
+   * The app container.
+   *
+   * @default - no app stack
+   */
   readonly app?: AppContainerConfig;
 }
 

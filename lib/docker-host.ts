@@ -5,8 +5,10 @@ import { Construct } from 'constructs';
 import { ImageDependency } from './dependencies';
 import { renderDockerHostScript, type ScriptContainer } from './docker-host-script';
 
+const RESTART_POLICIES = ['always', 'unless-stopped', 'on-failure'] as const;
+
 /** What Docker does when a container exits (`docker run --restart`). */
-export type RestartPolicy = 'always' | 'unless-stopped' | 'on-failure';
+export type RestartPolicy = (typeof RESTART_POLICIES)[number];
 
 /** A container port published on the host. */
 export interface PortMapping {
@@ -168,7 +170,8 @@ export class DockerHost extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerHostProps) {
     super(scope, id);
-    const containers = validateContainers(this, props.containers);
+    validateContainers(this, props.containers);
+    const { containers } = props;
     const volumeSize = props.volumeSize ?? 20;
     if (!Number.isInteger(volumeSize) || volumeSize < 8 || volumeSize > 16384) {
       throw new Error(`DockerHost ${this.node.path}: volumeSize must be a whole number of GiB from 8 to 16384, got ${volumeSize}`);
@@ -283,7 +286,7 @@ function toScriptContainer(container: ContainerDefinition): ScriptContainer {
   };
 }
 
-function validateContainers(host: Construct, containers: readonly ContainerDefinition[]): readonly ContainerDefinition[] {
+function validateContainers(host: Construct, containers: readonly ContainerDefinition[]): void {
   const owner = `DockerHost ${host.node.path}`;
   if (containers.length === 0) throw new Error(`${owner}: containers must list at least one container`);
   const names = new Set<string>();
@@ -301,8 +304,7 @@ function validateContainers(host: Construct, containers: readonly ContainerDefin
     if (container.memoryMiB !== undefined && (!Number.isInteger(container.memoryMiB) || container.memoryMiB < 6)) {
       throw new Error(`${at}.memoryMiB must be a whole number of MiB from 6 (Docker's least), got ${container.memoryMiB}`);
     }
-    const restart: readonly string[] = ['always', 'unless-stopped', 'on-failure'];
-    if (container.restart !== undefined && !restart.includes(container.restart)) {
+    if (container.restart !== undefined && !RESTART_POLICIES.includes(container.restart)) {
       throw new Error(`${at}.restart must be always, unless-stopped or on-failure, got "${container.restart}"`);
     }
     (container.ports ?? []).forEach((port, j) => {
@@ -337,7 +339,6 @@ function validateContainers(host: Construct, containers: readonly ContainerDefin
       }
     }
   });
-  return containers;
 }
 
 function isCidr(value: string): boolean {
