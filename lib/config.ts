@@ -37,13 +37,13 @@ export interface EnvironmentConfig {
   /**
    * Account to deploy to.
    *
-   * @default - the account of the CLI's credentials
+   * @default - none: the stack deploys to the account the CLI deploys with
    */
   readonly account?: string;
   /**
    * Region to deploy to.
    *
-   * @default - the region of the CLI's configuration
+   * @default - none: the stack deploys to the region the CLI deploys to
    */
   readonly region?: string;
   /** `Name` tag of the VPC, or `default`. */
