@@ -84,14 +84,14 @@ function notAvailableYet(kind: string, id: string, status: string | undefined): 
 }
 
 /** Whether every node of the cluster, and a memcached cluster's configuration endpoint, has an address. */
-export function clusterEndpointsKnown(cluster: CacheCluster): boolean {
+function clusterEndpointsKnown(cluster: CacheCluster): boolean {
   const nodes = cluster.CacheNodes ?? [];
   if (nodes.length === 0 || !nodes.every((node) => isKnown(node.Endpoint))) return false;
   return cluster.Engine !== 'memcached' || isKnown(cluster.ConfigurationEndpoint);
 }
 
 /** Whether the group has its primary endpoint, or in cluster mode its configuration endpoint. */
-export function groupEndpointsKnown(group: ReplicationGroup): boolean {
+function groupEndpointsKnown(group: ReplicationGroup): boolean {
   return group.ClusterEnabled
     ? isKnown(group.ConfigurationEndpoint)
     : isKnown(group.NodeGroups?.[0]?.PrimaryEndpoint);

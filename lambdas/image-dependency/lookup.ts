@@ -8,7 +8,7 @@ import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { ImageClients, ImageProperties } from './definition';
 
 /** Images of this account and of Amazon: never one that a stranger published under a matching name. */
-export const DEFAULT_OWNERS = ['self', 'amazon'];
+const DEFAULT_OWNERS = ['self', 'amazon'];
 
 /**
  * Finds the newest available image whose name matches `ImageName`, asking EC2

@@ -24,7 +24,7 @@ export interface Request {
 }
 
 /** The fields without which no answer can be sent. */
-export const REQUIRED_FIELDS = ['RequestType', 'ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId'] as const;
+const REQUIRED_FIELDS = ['RequestType', 'ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId'] as const;
 
 /**
  * Reads an event, or throws a `CannotAnswerError` naming the fields that are

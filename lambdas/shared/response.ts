@@ -69,7 +69,7 @@ export function buildResponse(request: Request, answer: Answer, logs: LogLocatio
 }
 
 /** The advice of a type that has no property to leave attributes out. */
-export const NO_WAY_TO_LEAVE_OUT = 'This type has no property that leaves attributes out, so this resource cannot be looked up whole';
+const NO_WAY_TO_LEAVE_OUT = 'This type has no property that leaves attributes out, so this resource cannot be looked up whole';
 
 /** Names the three largest attributes, with their share of the body in bytes, then what to do. */
 function oversizeSentence(bytes: number, data: Data, advice: string): string {

@@ -11,10 +11,10 @@ import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { StackClients, StackProperties } from './definition';
 
 /** The attribute that holds the outputs as an env-file; `Excludes` may name it to leave it out. */
-export const ENVIRONMENT = 'Environment';
+const ENVIRONMENT = 'Environment';
 
 /** The states in which a stack's outputs are settled and usable. */
-export const STABLE_STATUSES: readonly string[] = [
+const STABLE_STATUSES: readonly string[] = [
   'CREATE_COMPLETE',
   'UPDATE_COMPLETE',
   'UPDATE_ROLLBACK_COMPLETE',
@@ -67,7 +67,7 @@ async function describeStack(
 }
 
 /** Why a stack in `status` cannot be used, and what to do about it. */
-export function unstableReason(name: string, status: string): string {
+function unstableReason(name: string, status: string): string {
   let advice: string;
   if (status.endsWith('_IN_PROGRESS')) {
     advice = 'its outputs may still change. Deploy again when it has finished';
