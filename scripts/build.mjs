@@ -29,7 +29,7 @@ export const BUNDLE_OPTIONS = {
   logLevel: 'warning',
 };
 
-export async function buildLambdas() {
+async function buildLambdas() {
   const entryPoints = {};
   for (const { name } of LAMBDAS) {
     const entry = path.join(root, 'lambdas', name, 'index.ts');
@@ -39,7 +39,6 @@ export async function buildLambdas() {
   await mkdir(outdir, { recursive: true });
   const result = await build({ ...BUNDLE_OPTIONS, entryPoints, outdir, metafile: true });
   await writeFile(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
-  return result;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -3,7 +3,7 @@ import { NAMES } from './fixture';
 import { LOCAL_IMAGE } from './docker/image';
 
 /** The environment block the example app is synthesized with: names the fake account holds. */
-export const ENVIRONMENT_NAME = 'e2e';
+const ENVIRONMENT_NAME = 'e2e';
 
 /** Tenants of the memcached service; each must get its own container and port. */
 export const TENANTS: readonly (TenantExpectation & { readonly allowFrom: readonly string[] })[] = [

@@ -17,7 +17,7 @@ export interface RunResult {
 }
 
 /** A command that failed; the message has the command line, its status and what it printed on stderr. */
-export class CommandError extends Error {
+class CommandError extends Error {
   constructor(
     readonly command: string,
     readonly result: RunResult,

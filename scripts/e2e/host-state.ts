@@ -9,7 +9,7 @@ export interface HostState {
 }
 
 /** Written by dockerd whatever its flags: its trust key and plugin folder. */
-export const DOCKERD_PATHS = ['/etc/docker/key.json', '/etc/docker', '/run/docker'];
+const DOCKERD_PATHS = ['/etc/docker/key.json', '/etc/docker', '/run/docker'];
 
 const COMMANDS: ReadonlyArray<readonly [string, string, readonly string[]]> = [
   ['ip link', 'ip', ['-o', 'link', 'show']],

@@ -26,6 +26,7 @@ import { ACCOUNT, ACCOUNT_ID, datastoresOutputs, expectedLookup, NON_ASCII_OUTPU
 import { captureHostState, compareHostState, removeCreatedPaths } from './host-state';
 import { refusedAccesses } from './lambda/invoke';
 import { ResponseServer } from './lambda/response-server';
+import { isLoopback } from './loopback';
 import { Phases } from './phases';
 import { synthesize } from './synth';
 
@@ -60,6 +61,10 @@ export async function main(options: RunOptions): Promise<number> {
   const cacheDir = path.join(options.repo, '.e2e', 'cache');
   mkdirSync(cacheDir, { recursive: true });
   const work = mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
+  cleanups.push(async () => {
+    rmSync(work, { recursive: true, force: true });
+    return [];
+  });
   const logDir = path.join(options.repo, '.e2e', 'logs');
   rmSync(logDir, { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true });
@@ -69,7 +74,7 @@ export async function main(options: RunOptions): Promise<number> {
     console.error(`\n${signal}: cleaning up before exit`);
     void cleanUp().then((left) => {
       if (left.length > 0) console.error(`cleaning up left problems:\n${left.map((problem) => `- ${problem}`).join('\n')}`);
-      process.exit(130);
+      process.exit(128 + os.constants.signals[signal]);
     });
   };
   let cleaning: Promise<string[]> | undefined;
@@ -89,7 +94,6 @@ export async function main(options: RunOptions): Promise<number> {
     await phases.time('install', () => ensureTools(options.harnessDir));
     const before = await captureHostState();
     cleanups.push(async () => {
-      rmSync(work, { recursive: true, force: true });
       const left = removeCreatedPaths(before);
       const differences = compareHostState(before, await captureHostState());
       return [...left, ...differences.map((difference) => `the machine changed: ${difference}`)];
@@ -168,7 +172,7 @@ export async function main(options: RunOptions): Promise<number> {
     }
     problems.push(...fakeAws.problems(), ...refusedAccesses(refusedLog), ...refusedAccesses(path.join(work, 'synth', 'refused-network')));
     for (const response of responses.received) {
-      if (!/^(::ffff:)?127\.0\.0\.1$/.test(response.remoteAddress)) problems.push(`an answer came from ${response.remoteAddress}, not loopback`);
+      if (!isLoopback(response.remoteAddress)) problems.push(`an answer came from ${response.remoteAddress}, not loopback`);
     }
     log('aws', `the fake AWS endpoint answered ${fakeAws.calls.length} calls: ${summarizeCalls(fakeAws)}`);
   } catch (error) {

@@ -37,7 +37,7 @@ interface ResponseBody {
 }
 
 /** A step of the run that went wrong; the message says which resource and what. */
-export class CustomResourceError extends Error {
+class CustomResourceError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'CustomResourceError';

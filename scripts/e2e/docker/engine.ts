@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { run } from '../exec';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { run, type RunOptions, type RunResult } from '../exec';
 
 /** Where a private Docker engine keeps its files, and what it is called. */
 export interface EngineLayout {
@@ -77,17 +78,12 @@ export class DockerEngine {
   }
 
   /** Runs a command inside the engine's network namespace (for the user data and the checks). */
-  inNetnsCommand(command: readonly string[]): string[] {
-    return ['nsenter', `--net=/run/netns/${this.layout.netns}`, ...command];
-  }
-
-  async inNetns(command: readonly string[]): Promise<string> {
-    const [program, ...args] = this.inNetnsCommand(command);
-    return (await run(program, args)).stdout;
+  async inNetns(command: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    return run('nsenter', [`--net=/run/netns/${this.layout.netns}`, ...command], options);
   }
 
   /** Runs the docker client against this engine. */
-  async docker(args: readonly string[], allowFailure = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  async docker(args: readonly string[], allowFailure = false): Promise<RunResult> {
     return run('docker', args, { env: { ...process.env, DOCKER_HOST: this.dockerHost }, allowFailure, timeoutMs: 120_000 });
   }
 
@@ -130,7 +126,7 @@ export class DockerEngine {
       }
       if (existsSync(this.socket) && (await this.docker(['version', '--format', '{{.Server.Version}}'], true)).code === 0) return;
       if (Date.now() > deadline) throw new Error(`dockerd did not answer on ${this.socket} within 60 s; its log:\n${tail(this.logFile)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     }
   }
 

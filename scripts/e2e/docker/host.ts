@@ -1,13 +1,13 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { run } from '../exec';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerInspect, StubCall } from './checks';
 import { DockerEngine } from './engine';
 import { planScript, type ScriptPlan } from './script';
 
 /** Commands of Amazon Linux the user data calls that the run replaces with recording stubs. */
 const STUBBED = ['dnf', 'systemctl', 'cfn-signal'];
-/** Folders `overlay-run.sh` puts behind overlays; what the user data writes there stays in the run's folder. */
+/** System folders the user data runs with behind overlays (`overlay-run.sh`); what it writes there stays in the run's folder. */
 const OVERLAID = ['/etc', '/opt', '/root', '/srv', '/usr/local', '/var/lib', '/var/log', '/home'];
 
 export interface UserDataResult {
@@ -60,27 +60,20 @@ export class HostMachine {
     writeFileSync(scriptFile, this.script, { mode: 0o700 });
     writeFileSync(this.stubLog, '');
     const started = Date.now();
-    const command = this.engine.inNetnsCommand([
-      'unshare',
-      '--mount',
-      '--propagation',
-      'private',
-      'bash',
-      path.join(this.harnessDir, 'docker', 'overlay-run.sh'),
-      this.upperRoot,
-      scriptFile,
-    ]);
-    const result = await run(command[0], command.slice(1), {
-      env: {
-        PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`,
-        HOME: '/root',
-        LANG: 'C.UTF-8',
-        DOCKER_HOST: this.engine.dockerHost,
-        E2E_STUB_LOG: this.stubLog,
+    const result = await this.engine.inNetns(
+      ['unshare', '--mount', '--propagation', 'private', 'bash', path.join(this.harnessDir, 'docker', 'overlay-run.sh'), this.upperRoot, scriptFile, ...OVERLAID],
+      {
+        env: {
+          PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`,
+          HOME: '/root',
+          LANG: 'C.UTF-8',
+          DOCKER_HOST: this.engine.dockerHost,
+          E2E_STUB_LOG: this.stubLog,
+        },
+        allowFailure: true,
+        timeoutMs: 300_000,
       },
-      allowFailure: true,
-      timeoutMs: 300_000,
-    });
+    );
     const output = `${result.stdout}${result.stderr}`;
     writeFileSync(`${this.logPrefix}.user-data.sh`, this.script);
     writeFileSync(`${this.logPrefix}.user-data.log`, output);
@@ -118,11 +111,11 @@ export class HostMachine {
   async memcachedRoundTrip(port: number, key: string, value: string): Promise<string | undefined> {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const command = this.engine.inNetnsCommand([process.execPath, path.join(this.harnessDir, 'memcached-probe.cjs'), '127.0.0.1', String(port), key, value]);
-      const result = await run(command[0], command.slice(1), { allowFailure: true, timeoutMs: 15_000 });
+      const probe = [process.execPath, path.join(this.harnessDir, 'memcached-probe.cjs'), '127.0.0.1', String(port), key, value];
+      const result = await this.engine.inNetns(probe, { allowFailure: true, timeoutMs: 15_000 });
       if (result.code === 0) return undefined;
       if (Date.now() > deadline) return `${result.stdout}${result.stderr}`.trim();
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     }
   }
 

@@ -41,20 +41,16 @@ export async function memcachedRootfs(cacheDir: string, log: (line: string) => v
 
 /** Imports the root file system into an engine as `LOCAL_IMAGE`, set up like the official memcached image. */
 export async function importMemcachedImage(engine: DockerEngine, tarball: string): Promise<void> {
-  await run(
-    'docker',
-    [
-      'import',
-      '--change', 'USER memcache',
-      '--change', 'ENTRYPOINT ["docker-entrypoint.sh"]',
-      '--change', 'CMD ["memcached"]',
-      '--change', 'EXPOSE 11211',
-      '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-      tarball,
-      LOCAL_IMAGE,
-    ],
-    { env: { ...process.env, DOCKER_HOST: engine.dockerHost }, timeoutMs: 120_000 },
-  );
+  await engine.docker([
+    'import',
+    '--change', 'USER memcache',
+    '--change', 'ENTRYPOINT ["docker-entrypoint.sh"]',
+    '--change', 'CMD ["memcached"]',
+    '--change', 'EXPOSE 11211',
+    '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    tarball,
+    LOCAL_IMAGE,
+  ]);
 }
 
 async function buildRootfsTarball(source: DebianSource, tarball: string): Promise<void> {
@@ -82,7 +78,7 @@ async function buildRootfsTarball(source: DebianSource, tarball: string): Promis
  * The Debian mirror and suite this machine's apt uses (`E2E_DEBIAN_MIRROR`
  * overrides the mirror), from /etc/apt/sources.list and sources.list.d.
  */
-export function debianSource(): DebianSource {
+function debianSource(): DebianSource {
   const suite = /^VERSION_CODENAME=(.+)$/m.exec(readText('/etc/os-release'))?.[1]?.trim() ?? 'bookworm';
   const override = process.env.E2E_DEBIAN_MIRROR;
   if (override) return { mirror: override, suite };

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { buffer } from 'node:stream/consumers';
-import { closeServer, listenOnLoopback } from '../loopback';
+import { closeServer, isLoopback, listenOnLoopback } from '../loopback';
 import { answerAcm } from './acm';
 import type { FakeAccount } from './account';
 import { answerCloudFormation } from './cloudformation';
@@ -120,11 +120,7 @@ export class FakeAws {
 }
 
 /** `AWS4-HMAC-SHA256 Credential=AKID/20250101/eu-west-1/ec2/aws4_request, ...` -> region and service. */
-export function credentialScope(authorization: string | undefined): { region: string; service: string } | undefined {
+function credentialScope(authorization: string | undefined): { region: string; service: string } | undefined {
   const match = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
   return match ? { region: match[1], service: match[2] } : undefined;
-}
-
-function isLoopback(address: string): boolean {
-  return /^(::ffff:)?127\./.test(address) || address === '::1';
 }

@@ -22,7 +22,7 @@ export function xmlDocument(root: XmlElement): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${renderXml(root)}`;
 }
 
-export function renderXml(value: Xml): string {
+function renderXml(value: Xml): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.map(renderXml).join('');
   if (value instanceof Date) return value.toISOString();
@@ -35,7 +35,7 @@ export function renderXml(value: Xml): string {
   return escapeXml(String(value));
 }
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => XML_ENTITIES[c]);
 }
 
