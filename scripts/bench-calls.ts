@@ -70,10 +70,12 @@ const cases: Case[] = [
 
 async function main(): Promise<void> {
   console.log('AWS calls per lookup in a large mocked account');
+  const lookupWidth = Math.max(...cases.map((c) => c.lookup.length));
+  const accountWidth = Math.max(...cases.map((c) => c.account.length));
   for (const c of cases) {
     const calls = await c.run();
     const names = calls.map((call) => call.command).join(', ');
-    console.log(`  ${c.lookup.padEnd(58)} ${c.account.padEnd(26)} ${String(calls.length).padStart(2)} calls: ${names}`);
+    console.log(`  ${c.lookup.padEnd(lookupWidth)}  ${c.account.padEnd(accountWidth)}  ${String(calls.length).padStart(2)} ${calls.length === 1 ? 'call: ' : 'calls:'} ${names}`);
   }
 }
 

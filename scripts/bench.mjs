@@ -15,13 +15,15 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { BUNDLE_OPTIONS } from './build.mjs';
 import { LAMBDAS } from './lambdas.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf('--runs') + 1]) || 21;
+const { values: options } = parseArgs({ options: { runs: { type: 'string', default: '21' }, 'skip-synth': { type: 'boolean', default: false } } });
+const runs = Number(options.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive whole number, not ${options.runs}`);
 
 /** The names a handler's sources import from each `@aws-sdk/client-*` package. */
 async function sdkImports(name) {
@@ -67,26 +69,26 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/**
+ * Medians of `count` measurements of each of two things, taken in
+ * alternation so that whatever else the machine does weighs on both alike.
+ */
+async function alternatingMedians(count, measureOwn, measureBase) {
+  const own = [];
+  const base = [];
+  for (let i = 0; i < count; i++) {
+    own.push(await measureOwn());
+    base.push(await measureBase());
+  }
+  return [median(own), median(base)];
+}
+
 /** Wall time of one `require(file)` in a fresh Node process, in milliseconds. */
 function requireMs(file) {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
   const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } });
   if (result.status !== 0) throw new Error(`require(${file}) failed: ${result.stderr}`);
   return Number(result.stdout);
-}
-
-/**
- * Median cold `require` times of two files, taken in alternation so that
- * whatever else the machine does weighs on both alike.
- */
-function coldRequireMs(file, baseline) {
-  const own = [];
-  const base = [];
-  for (let i = 0; i < runs; i++) {
-    own.push(requireMs(file));
-    base.push(requireMs(baseline));
-  }
-  return [median(own), median(base)];
 }
 
 async function sizes(file) {
@@ -118,7 +120,7 @@ async function benchBundles() {
       const bundle = path.join(root, 'dist', 'lambdas', name, 'index.js');
       const baseline = path.join(tmp, 'out', `${name}.js`);
       const [own, base] = [await sizes(bundle), await sizes(baseline)];
-      const [ownMs, baseMs] = coldRequireMs(bundle, baseline);
+      const [ownMs, baseMs] = await alternatingMedians(runs, () => requireMs(bundle), () => requireMs(baseline));
       rows.push([
         name,
         kib(own.raw),
@@ -138,12 +140,15 @@ async function benchBundles() {
   }
 }
 
+/** The environment of the TypeScript parts and `cdk synth`: no SDK version warning, no CDK CLI telemetry. */
+const QUIET_ENV = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+
 /** Runs a TypeScript part of the benchmark with ts-node and swc, printing what it prints. */
 function runTypeScript(script) {
   const result = spawnSync('npx', ['ts-node', '--swc', script], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: QUIET_ENV,
   });
   if (result.status !== 0) throw new Error(`${script} failed`);
 }
@@ -153,10 +158,10 @@ async function synthSeconds(appCommand) {
   const out = await mkdtemp(path.join(os.tmpdir(), 'bench-synth-'));
   try {
     const started = process.hrtime.bigint();
-    const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--app', appCommand, '--output', out], {
+    const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--app', appCommand, '--output', out], {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: QUIET_ENV,
     });
     if (result.status !== 0) throw new Error(`cdk synth --app "${appCommand}" failed: ${result.stderr}`);
     return Number(process.hrtime.bigint() - started) / 1e9;
@@ -174,13 +179,7 @@ async function synthSeconds(appCommand) {
 async function benchSynth() {
   const example = 'npx ts-node --swc --prefer-ts-exts bin/app.ts';
   const baseline = 'npx ts-node --swc --prefer-ts-exts scripts/bench-synth-baseline.ts';
-  const own = [];
-  const base = [];
-  for (let i = 0; i < 3; i++) {
-    own.push(await synthSeconds(example));
-    base.push(await synthSeconds(baseline));
-  }
-  const [ownS, baseS] = [median(own), median(base)];
+  const [ownS, baseS] = await alternatingMedians(3, () => synthSeconds(example), () => synthSeconds(baseline));
   console.log('cdk synth (median of 3)');
   console.log(
     table([
@@ -194,7 +193,7 @@ async function benchSynth() {
 await benchBundles();
 console.log();
 runTypeScript('scripts/bench-calls.ts');
-if (!args.includes('--skip-synth')) {
+if (!options['skip-synth']) {
   console.log();
   await benchSynth();
 }
