@@ -18,7 +18,7 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { globMatches } from '../../scripts/e2e/fake-aws/protocol';
+import { globMatches } from '../../e2e/fake-aws/protocol';
 
 /** One request a fake account answered, with its input as it was when sent. */
 export interface FakeCall {

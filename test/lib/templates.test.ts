@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { CustomResourcesStack } from '../../lib/custom-resources-stack';
 import { DEPENDENCY_TYPES, isAttribute } from '../../lib/dependencies';
-import { parseYamlTemplate } from '../../scripts/e2e/cloudformation/yaml';
+import { parseYamlTemplate } from '../../e2e/cloudformation/yaml';
 import { SCHEMAS } from './schemas';
 import { runWithStubs, shellcheck } from './user-data';
 

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { FakeAws } from '../../scripts/e2e/fake-aws/server';
-import { ACCOUNT, NAMES, NON_ASCII_OUTPUT, REGION } from '../../scripts/e2e/fixture';
+import { FakeAws } from '../../e2e/fake-aws/server';
+import { ACCOUNT, NAMES, NON_ASCII_OUTPUT, REGION } from '../../e2e/fixture';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..', '..');

@@ -15,8 +15,8 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { IAMClient, ListServerCertificatesCommand } from '@aws-sdk/client-iam';
 import { GetHostedZoneCommand, ListHostedZonesByNameCommand, NoSuchHostedZone, Route53Client } from '@aws-sdk/client-route-53';
-import { FakeAws } from '../../scripts/e2e/fake-aws/server';
-import { ACCOUNT, NON_ASCII_OUTPUT, REGION } from '../../scripts/e2e/fixture';
+import { FakeAws } from '../fake-aws/server';
+import { ACCOUNT, NON_ASCII_OUTPUT, REGION } from '../fixture';
 
 let fake: FakeAws;
 let endpoint: string;

@@ -9,8 +9,8 @@ import {
   memoryBytes,
   parsePublish,
   type ContainerInspect,
-} from '../../scripts/e2e/docker/checks';
-import type { DockerRun } from '../../scripts/e2e/docker/script';
+} from '../docker/checks';
+import type { DockerRun } from '../docker/script';
 
 const MEMCACHED: DockerRun = {
   name: 'memcached-alpha',

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const HOOK = path.resolve(__dirname, '..', '..', 'scripts', 'e2e', 'no-network.cjs');
+const HOOK = path.resolve(__dirname, '..', 'no-network.cjs');
 
 /**
  * Loaded before the hook: stands in for the real socket and DNS functions,

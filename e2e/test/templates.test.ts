@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { Resolver } from '../../scripts/e2e/cloudformation/intrinsics';
-import { creationOrder } from '../../scripts/e2e/cloudformation/order';
-import { readYamlTemplate } from '../../scripts/e2e/cloudformation/yaml';
-import { expectedLookup } from '../../scripts/e2e/fixture';
+import { Resolver } from '../cloudformation/intrinsics';
+import { creationOrder } from '../cloudformation/order';
+import { readYamlTemplate } from '../cloudformation/yaml';
+import { expectedLookup } from '../fixture';
 
 const TEMPLATES = path.resolve(__dirname, '..', '..', 'templates');
 

@@ -1,6 +1,6 @@
-import { Resolver, ResolveError, stackId } from '../../scripts/e2e/cloudformation/intrinsics';
-import { creationOrder, dependenciesOf } from '../../scripts/e2e/cloudformation/order';
-import type { CfnTemplate, StackModel } from '../../scripts/e2e/cloudformation/template';
+import { Resolver, ResolveError, stackId } from '../cloudformation/intrinsics';
+import { creationOrder, dependenciesOf } from '../cloudformation/order';
+import type { CfnTemplate, StackModel } from '../cloudformation/template';
 
 const TARGET = { accountId: '123456789012', region: 'eu-west-1', partition: 'aws', urlSuffix: 'amazonaws.com' };
 

@@ -205,7 +205,7 @@ async function ensureTools(harnessDir: string): Promise<void> {
   const missing: string[] = [];
   for (const tool of TOOLS) if (!(await available(tool))) missing.push(tool);
   if (missing.length === 0) return;
-  log('install', `missing ${missing.join(', ')}: installing with scripts/e2e/install.sh`);
+  log('install', `missing ${missing.join(', ')}: installing with e2e/install.sh`);
   await run('bash', [path.join(harnessDir, 'install.sh')], { timeoutMs: 600_000 });
 }
 

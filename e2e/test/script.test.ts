@@ -1,5 +1,5 @@
 import { renderDockerHostScript } from '../../lib/docker-host-script';
-import { planScript, shellWords } from '../../scripts/e2e/docker/script';
+import { planScript, shellWords } from '../docker/script';
 
 describe('planScript', () => {
   it("reads the docker run commands and env-files of the Docker host's user data", () => {

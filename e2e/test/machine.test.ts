@@ -1,5 +1,5 @@
-import { findMirror } from '../../scripts/e2e/docker/image';
-import { compareHostState, type HostState } from '../../scripts/e2e/host-state';
+import { findMirror } from '../docker/image';
+import { compareHostState, type HostState } from '../host-state';
 
 describe('compareHostState', () => {
   it('names each line of network configuration the run added or removed, and paths left behind', () => {

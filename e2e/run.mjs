@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const harnessDir = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(harnessDir, '..', '..');
+const repo = path.resolve(harnessDir, '..');
 
 const uid = typeof process.getuid === 'function' ? process.getuid() : -1;
 if (process.platform !== 'linux' || uid !== 0) {

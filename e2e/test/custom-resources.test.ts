@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CustomResources, cloudFormationStrings, noEchoProblems, wireProblems } from '../../scripts/e2e/cloudformation/custom-resources';
-import { Resolver } from '../../scripts/e2e/cloudformation/intrinsics';
-import { creationOrder } from '../../scripts/e2e/cloudformation/order';
-import type { CfnResource, StackModel } from '../../scripts/e2e/cloudformation/template';
-import { FakeAws } from '../../scripts/e2e/fake-aws/server';
-import { ACCOUNT, ACCOUNT_ID, REGION } from '../../scripts/e2e/fixture';
-import { refusedAccesses } from '../../scripts/e2e/lambda/invoke';
-import { ResponseServer } from '../../scripts/e2e/lambda/response-server';
+import { CustomResources, cloudFormationStrings, noEchoProblems, wireProblems } from '../cloudformation/custom-resources';
+import { Resolver } from '../cloudformation/intrinsics';
+import { creationOrder } from '../cloudformation/order';
+import type { CfnResource, StackModel } from '../cloudformation/template';
+import { FakeAws } from '../fake-aws/server';
+import { ACCOUNT, ACCOUNT_ID, REGION } from '../fixture';
+import { refusedAccesses } from '../lambda/invoke';
+import { ResponseServer } from '../lambda/response-server';
 
 // Runs the bundles `npm run build` made, each in a child process, as the end-to-end run does.
 jest.setTimeout(30_000);
@@ -169,7 +169,7 @@ function setUp(vpcName: string): { stack: StackModel; resolver: Resolver; custom
     awsEndpoint: endpoint,
     allowedHosts: '127.0.0.1',
     refusedLog: path.join(work, 'refused'),
-    harnessDir: path.join(REPO, 'scripts', 'e2e'),
+    harnessDir: path.join(REPO, 'e2e'),
   });
   return { stack, resolver, customResources };
 }
