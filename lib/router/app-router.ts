@@ -1,0 +1,201 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
+import { Construct } from 'constructs';
+import { renderNginxConfig, type RouteTarget } from './nginx-config';
+
+/** The router's ports on its nodes, and how often it asks Docker's DNS again. */
+export const ROUTER_DEFAULTS = { httpsPort: 8443, redirectPort: 8080, resolverValidSeconds: 5 } as const;
+
+export interface AppRouterProps {
+  /** The VPC of the load balancer and the router nodes. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets of the load balancer, one per availability zone.
+   *
+   * @default - every subnet of `vpc` (the subnets a `VpcDependency` found)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** The zone that gets the wildcard record, such as `Route53Dependency.toHostedZone()`. */
+  readonly zone: route53.IHostedZone;
+  /**
+   * The apps' domain inside `zone`, known at synth time, such as
+   * `apps.example.com`: each app answers on `<hostName>.<domainName>`.
+   */
+  readonly domainName: string;
+  /**
+   * The certificate of the TLS listener, valid for `*.<domainName>`, such as
+   * `CertificateDependency.toCertificate()` of an ACM wildcard certificate.
+   */
+  readonly certificate: acm.ICertificate;
+  /** The apps: each one's name, where the router finds it, and its port. */
+  readonly apps: readonly RouteTarget[];
+  /**
+   * Port of the router on its nodes for requests that came over https.
+   *
+   * @default 8443
+   */
+  readonly httpsPort?: number;
+  /**
+   * Port of the router on its nodes for plain HTTP, which it redirects to https.
+   *
+   * @default 8080
+   */
+  readonly redirectPort?: number;
+  /**
+   * How long the router uses an app's resolved addresses before asking Docker's DNS again.
+   *
+   * @default Duration.seconds(5)
+   */
+  readonly resolverValid?: Duration;
+  /**
+   * Whether the load balancer has public addresses.
+   *
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+}
+
+/**
+ * Apps on a wildcard domain: a Network Load Balancer that ends TLS with the
+ * given certificate and sends the requests to nginx on the router nodes, a
+ * wildcard record `*.<domainName>` aliased to it, and the router's nginx
+ * configuration, rendered from the apps (`nginxConfig`), which routes by
+ * `Host` through Docker's embedded DNS, so no container needs the Docker
+ * socket. Plain HTTP on port 80 reaches the router's redirect port, which
+ * answers 301 to https. The router nodes' ports are open to the load
+ * balancer's security group only; the apps publish no port at all.
+ *
+ * @example
+ * const router = new AppRouter(this, 'Router', {
+ *   vpc, zone: zone.toHostedZone(), domainName: 'apps.example.com',
+ *   certificate: certificate.toCertificate(),
+ *   apps: [{ hostName: 'counter', upstream: 'counter', port: 8000 }],
+ * });
+ * router.addInstance(host.instance);
+ */
+export class AppRouter extends Construct {
+  /** The router's nginx configuration, a `conf.d` file. */
+  public readonly nginxConfig: string;
+  public readonly httpsPort: number;
+  public readonly redirectPort: number;
+  public readonly domainName: string;
+  public readonly loadBalancer: elbv2.NetworkLoadBalancer;
+  /** The load balancer's security group: https and http from anywhere (or the VPC when not internet-facing). */
+  public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
+  public readonly httpsTargetGroup: elbv2.NetworkTargetGroup;
+  public readonly redirectTargetGroup: elbv2.NetworkTargetGroup;
+  /** The wildcard record `*.<domainName>`. */
+  public readonly record: route53.ARecord;
+
+  constructor(scope: Construct, id: string, props: AppRouterProps) {
+    super(scope, id);
+    this.httpsPort = props.httpsPort ?? ROUTER_DEFAULTS.httpsPort;
+    this.redirectPort = props.redirectPort ?? ROUTER_DEFAULTS.redirectPort;
+    this.domainName = props.domainName;
+    const resolverValidSeconds = props.resolverValid?.toSeconds() ?? ROUTER_DEFAULTS.resolverValidSeconds;
+    try {
+      this.nginxConfig = renderNginxConfig({
+        domain: props.domainName,
+        apps: props.apps,
+        httpsPort: this.httpsPort,
+        redirectPort: this.redirectPort,
+        resolverValidSeconds,
+      });
+    } catch (error) {
+      throw new Error(`AppRouter ${this.node.path}: ${(error as Error).message}`);
+    }
+    const internetFacing = props.internetFacing ?? true;
+
+    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc: props.vpc,
+      description: `Router load balancer: https and http to *.${props.domainName}`,
+      allowAllOutbound: false,
+    });
+    const clients = internetFacing ? [ec2.Peer.anyIpv4()] : [ec2.Peer.ipv4(props.vpc.vpcCidrBlock)];
+    for (const client of clients) {
+      this.loadBalancerSecurityGroup.addIngressRule(client, ec2.Port.tcp(443), 'https to the apps');
+      this.loadBalancerSecurityGroup.addIngressRule(client, ec2.Port.tcp(80), 'http, redirected to https');
+    }
+
+    this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnets: [...props.vpc.publicSubnets, ...props.vpc.privateSubnets, ...props.vpc.isolatedSubnets] },
+      internetFacing,
+      securityGroups: [this.loadBalancerSecurityGroup],
+      crossZoneEnabled: true,
+    });
+
+    this.httpsTargetGroup = this.targetGroup('Https', props.vpc, this.httpsPort);
+    this.redirectTargetGroup = this.targetGroup('Redirect', props.vpc, this.redirectPort);
+    this.loadBalancer.addListener('HttpsListener', {
+      port: 443,
+      protocol: elbv2.Protocol.TLS,
+      certificates: [elbv2.ListenerCertificate.fromCertificateManager(props.certificate)],
+      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      defaultTargetGroups: [this.httpsTargetGroup],
+    });
+    this.loadBalancer.addListener('HttpListener', {
+      port: 80,
+      protocol: elbv2.Protocol.TCP,
+      defaultTargetGroups: [this.redirectTargetGroup],
+    });
+
+    this.record = new route53.ARecord(this, 'WildcardRecord', {
+      zone: props.zone,
+      recordName: `*.${props.domainName}.`,
+      target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
+      comment: `apps on *.${props.domainName} through the router`,
+    });
+
+    Validations.of(this.loadBalancer).acknowledge({
+      id: 'AwsSolutions-ELB2',
+      reason: 'Access logs need a bucket of the user\'s choice; turn them on with loadBalancer.logAccessLogs(bucket).',
+    });
+    if (internetFacing) {
+      Validations.of(this.loadBalancerSecurityGroup).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: 'The load balancer is the public entry of the apps: ports 443 and 80 only, and 80 only redirects to https.',
+      });
+    }
+  }
+
+  /**
+   * Puts an instance that runs the router behind the load balancer and
+   * opens its router ports to the load balancer's security group only.
+   */
+  public addInstance(instance: ec2.Instance): void {
+    this.httpsTargetGroup.addTarget(new targets.InstanceTarget(instance, this.httpsPort));
+    this.redirectTargetGroup.addTarget(new targets.InstanceTarget(instance, this.redirectPort));
+    this.allowFromLoadBalancer(instance);
+  }
+
+  /** Puts the instances of an Auto Scaling group that runs the router behind the load balancer. */
+  public addAutoScalingGroup(group: autoscaling.AutoScalingGroup): void {
+    this.httpsTargetGroup.addTarget(group);
+    this.redirectTargetGroup.addTarget(group);
+    this.allowFromLoadBalancer(group);
+  }
+
+  private allowFromLoadBalancer(nodes: ec2.IConnectable): void {
+    for (const port of [this.httpsPort, this.redirectPort]) {
+      nodes.connections.allowFrom(this.loadBalancerSecurityGroup, ec2.Port.tcp(port), `router port ${port} from the load balancer only`);
+    }
+  }
+
+  private targetGroup(id: string, vpc: ec2.IVpc, port: number): elbv2.NetworkTargetGroup {
+    return new elbv2.NetworkTargetGroup(this, `${id}TargetGroup`, {
+      vpc,
+      port,
+      protocol: elbv2.Protocol.TCP,
+      targetType: elbv2.TargetType.INSTANCE,
+      healthCheck: { protocol: elbv2.Protocol.TCP, interval: Duration.seconds(10), healthyThresholdCount: 2, unhealthyThresholdCount: 2 },
+      deregistrationDelay: Duration.seconds(30),
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import { Token } from 'aws-cdk-lib';
+
+/** One app behind the router. */
+export interface RouteTarget {
+  /** DNS label: the app answers on `<hostName>.<domain>`. */
+  readonly hostName: string;
+  /**
+   * Name the router resolves through Docker's embedded DNS to reach the app:
+   * a container name on the host's app network, or `tasks.<service>` on a
+   * swarm, which lists every running task without IPVS.
+   */
+  readonly upstream: string;
+  /** Port the app listens on inside its container. */
+  readonly port: number;
+}
+
+export interface NginxConfigOptions {
+  /** The apps' domain, such as `apps.example.com`. */
+  readonly domain: string;
+  readonly apps: readonly RouteTarget[];
+  /** Port of the server for the load balancer's TLS listener: it routes by `Host`. */
+  readonly httpsPort: number;
+  /** Port of the server for the load balancer's plain HTTP listener: it answers 301 to https. */
+  readonly redirectPort: number;
+  /** How long a resolved address is used before Docker's DNS is asked again. */
+  readonly resolverValidSeconds: number;
+}
+
+/** Tries per request: a task that refuses or times out is skipped for the next one. */
+const UPSTREAM_TRIES = 3;
+
+export const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+export const DOMAIN_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const UPSTREAM_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/**
+ * The router's nginx configuration (a `conf.d` file, read in nginx's `http`
+ * block): one server per app, named `<hostName>.<domain>`, that proxies to
+ * the app through Docker's embedded DNS (`127.0.0.11`), asked again every
+ * `resolverValidSeconds`, so a restarted container or a moved task is found
+ * without a reload; a default server answering 404 for any other name; and a
+ * server that redirects plain HTTP to https. The file holds no deploy-time
+ * value, so it is the same on every host and in every account.
+ */
+export function renderNginxConfig(options: NginxConfigOptions): string {
+  validateNginxOptions(options);
+  const lines = [
+    '# The router: each app answers on its own name; rendered from the app definitions.',
+    `resolver 127.0.0.11 valid=${options.resolverValidSeconds}s ipv6=off;`,
+    'resolver_timeout 2s;',
+    'server_names_hash_bucket_size 128;',
+    '',
+    '# Plain HTTP from the load balancer: the same name over https.',
+    'server {',
+    `    listen ${options.redirectPort} default_server;`,
+    '    server_name _;',
+    '    return 301 https://$host$request_uri;',
+    '}',
+    '',
+    '# A name no app answers on.',
+    'server {',
+    `    listen ${options.httpsPort} default_server;`,
+    '    server_name _;',
+    '    default_type text/plain;',
+    '    return 404 "no app answers on this name\\n";',
+    '}',
+  ];
+  for (const app of options.apps) {
+    lines.push(
+      '',
+      'server {',
+      `    listen ${options.httpsPort};`,
+      `    server_name ${app.hostName}.${options.domain};`,
+      '    location / {',
+      `        set $app_upstream ${app.upstream};`,
+      `        proxy_pass http://$app_upstream:${app.port};`,
+      '        proxy_http_version 1.1;',
+      '        proxy_set_header Connection "";',
+      '        proxy_set_header Host $host;',
+      '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+      '        proxy_set_header X-Forwarded-Proto https;',
+      '        proxy_connect_timeout 2s;',
+      '        proxy_next_upstream error timeout http_502 http_503 http_504;',
+      `        proxy_next_upstream_tries ${UPSTREAM_TRIES};`,
+      '    }',
+      '    error_page 502 504 @unavailable;',
+      '    location @unavailable {',
+      '        default_type text/plain;',
+      `        return 503 "${app.hostName} has no healthy instance\\n";`,
+      '    }',
+      '}',
+    );
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function validateNginxOptions(options: NginxConfigOptions): void {
+  if (Token.isUnresolved(options.domain) || !DOMAIN_NAME.test(options.domain)) {
+    throw new Error(`the router's domain must be a lower-case DNS name known at synth time, such as apps.example.com, got "${options.domain}"`);
+  }
+  for (const [name, port] of [['httpsPort', options.httpsPort], ['redirectPort', options.redirectPort]] as const) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`the router's ${name} must be a whole number from 1 to 65535, got ${port}`);
+  }
+  if (options.httpsPort === options.redirectPort) {
+    throw new Error(`the router's httpsPort and redirectPort must differ, both are ${options.httpsPort}`);
+  }
+  if (!Number.isInteger(options.resolverValidSeconds) || options.resolverValidSeconds < 1) {
+    throw new Error(`the router's resolverValidSeconds must be a whole number of seconds from 1, got ${options.resolverValidSeconds}`);
+  }
+  const names = new Map<string, string>();
+  options.apps.forEach((app, i) => {
+    const at = `app ${i} (${app.upstream})`;
+    if (!DNS_LABEL.test(app.hostName)) {
+      throw new Error(`${at}: hostName must be one DNS label (lower-case letters, digits and "-", such as counter), got "${app.hostName}"`);
+    }
+    const holder = names.get(app.hostName);
+    if (holder !== undefined) throw new Error(`${at}: hostName "${app.hostName}" is already the name of ${holder}; give each app its own`);
+    names.set(app.hostName, app.upstream);
+    if (!UPSTREAM_NAME.test(app.upstream)) {
+      throw new Error(`${at}: the upstream must be a container or service name of letters, digits, "_", "." and "-", got "${app.upstream}"`);
+    }
+    if (!Number.isInteger(app.port) || app.port < 1 || app.port > 65535) {
+      throw new Error(`${at}: port must be the whole number from 1 to 65535 the app listens on, got ${app.port}`);
+    }
+  });
+}

@@ -1,0 +1,209 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CertificateDependency, Route53Dependency, VpcDependency } from '../../lib/dependencies';
+import { DockerHost } from '../../lib/docker-host';
+import { AppRouter, type AppRouterProps } from '../../lib/router/app-router';
+import { renderNginxConfig, type NginxConfigOptions } from '../../lib/router/nginx-config';
+
+const OPTIONS: NginxConfigOptions = {
+  domain: 'apps.example.com',
+  apps: [
+    { hostName: 'counter', upstream: 'counter', port: 8000 },
+    { hostName: 'www', upstream: 'tasks.site', port: 80 },
+  ],
+  httpsPort: 8443,
+  redirectPort: 8080,
+  resolverValidSeconds: 5,
+};
+
+describe('nginx configuration', () => {
+  it('gives each app a server of its own name that proxies to it through Docker\'s DNS', () => {
+    // WHEN
+    const config = renderNginxConfig(OPTIONS);
+    // THEN
+    expect(config).toContain('resolver 127.0.0.11 valid=5s ipv6=off;');
+    expect(serverBlock(config, 'counter.apps.example.com')).toEqual(expect.arrayContaining([
+      'listen 8443;',
+      'set $app_upstream counter;',
+      'proxy_pass http://$app_upstream:8000;',
+      'proxy_next_upstream error timeout http_502 http_503 http_504;',
+      'proxy_next_upstream_tries 3;',
+    ]));
+    expect(serverBlock(config, 'www.apps.example.com')).toEqual(expect.arrayContaining([
+      'set $app_upstream tasks.site;',
+      'proxy_pass http://$app_upstream:80;',
+    ]));
+  });
+
+  it('answers 503 naming the app when no instance of it answers, and 404 for a name no app has', () => {
+    // WHEN
+    const config = renderNginxConfig(OPTIONS);
+    // THEN
+    expect(serverBlock(config, 'counter.apps.example.com')).toEqual(expect.arrayContaining([
+      'error_page 502 504 @unavailable;',
+      'return 503 "counter has no healthy instance\\n";',
+    ]));
+    expect(config).toMatch(/listen 8443 default_server;\n\s+server_name _;\n\s+default_type text\/plain;\n\s+return 404 /);
+  });
+
+  it('redirects plain HTTP to the same name and path over https', () => {
+    expect(renderNginxConfig(OPTIONS)).toMatch(/listen 8080 default_server;\n\s+server_name _;\n\s+return 301 https:\/\/\$host\$request_uri;/);
+  });
+
+  it('renders a router without apps that answers 404 to every name', () => {
+    // WHEN
+    const config = renderNginxConfig({ ...OPTIONS, apps: [] });
+    // THEN
+    expect(config.match(/^server \{/gm)).toHaveLength(2);
+    expect(config).toContain('return 404');
+  });
+
+  it.each([
+    [{ apps: [{ hostName: 'Counter', upstream: 'counter', port: 80 }] }, 'app 0 (counter): hostName must be one DNS label (lower-case letters, digits and "-", such as counter), got "Counter"'],
+    [{ apps: [{ hostName: 'a.b', upstream: 'counter', port: 80 }] }, 'hostName must be one DNS label'],
+    [
+      { apps: [{ hostName: 'web', upstream: 'one', port: 80 }, { hostName: 'web', upstream: 'two', port: 80 }] },
+      'app 1 (two): hostName "web" is already the name of one; give each app its own',
+    ],
+    [{ apps: [{ hostName: 'web', upstream: 'web;evil', port: 80 }] }, 'the upstream must be a container or service name'],
+    [{ apps: [{ hostName: 'web', upstream: 'web', port: 0 }] }, 'port must be the whole number from 1 to 65535 the app listens on, got 0'],
+    [{ domain: 'Apps.Example.com' }, 'the router\'s domain must be a lower-case DNS name known at synth time, such as apps.example.com, got "Apps.Example.com"'],
+    [{ redirectPort: 8443 }, 'the router\'s httpsPort and redirectPort must differ, both are 8443'],
+    [{ resolverValidSeconds: 0 }, 'resolverValidSeconds must be a whole number of seconds from 1, got 0'],
+  ] as const)('refuses %j, saying what to give instead', (change, message) => {
+    expect(() => renderNginxConfig({ ...OPTIONS, ...change })).toThrow(message);
+  });
+});
+
+describe('load balancer, record and security groups', () => {
+  const { stack, router } = routerStack();
+  const template = Template.fromStack(stack);
+
+  it('points the wildcard record of the apps\' domain at the load balancer, in the zone the lookup found', () => {
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: '*.apps.example.com.',
+      Type: 'A',
+      HostedZoneId: { 'Fn::GetAtt': [logicalId(template, 'Custom::Route53Dependency'), 'Id'] },
+      AliasTarget: {
+        DNSName: { 'Fn::Join': ['', ['dualstack.', { 'Fn::GetAtt': [logicalId(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer'), 'DNSName'] }]] },
+        HostedZoneId: { 'Fn::GetAtt': [logicalId(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer'), 'CanonicalHostedZoneID'] },
+      },
+    });
+  });
+
+  it('ends TLS on port 443 with the certificate the lookup found and sends it to the router\'s https port', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'TLS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      Certificates: [{ CertificateArn: { 'Fn::GetAtt': [logicalId(template, 'Custom::CertificateDependency'), 'Arn'] } }],
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: logicalId(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'Https') } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 8443,
+      Protocol: 'TCP',
+      TargetType: 'instance',
+      HealthCheckProtocol: 'TCP',
+      Targets: [{ Id: { Ref: logicalId(template, 'AWS::EC2::Instance') }, Port: 8443 }],
+    });
+  });
+
+  it('sends plain HTTP on port 80 to the router\'s redirect port', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      Protocol: 'TCP',
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: logicalId(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'Redirect') } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 8080,
+      Protocol: 'TCP',
+      Targets: [{ Id: { Ref: logicalId(template, 'AWS::EC2::Instance') }, Port: 8080 }],
+    });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
+  });
+
+  it('opens the router ports of the host to the load balancer\'s security group only', () => {
+    // GIVEN
+    const balancerGroup = { 'Fn::GetAtt': [logicalId(template, 'AWS::EC2::SecurityGroup', 'LoadBalancerSecurityGroup'), 'GroupId'] };
+    const hostGroup = { 'Fn::GetAtt': [logicalId(template, 'AWS::EC2::SecurityGroup', 'HostSecurityGroup'), 'GroupId'] };
+    // THEN
+    const hostIngress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+    expect(hostIngress).toEqual([8443, 8080].map((port) => ({
+      GroupId: hostGroup,
+      SourceSecurityGroupId: balancerGroup,
+      IpProtocol: 'tcp',
+      FromPort: port,
+      ToPort: port,
+      Description: `router port ${port} from the load balancer only`,
+    })));
+    const hostGroupProps = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Docker host') } });
+    expect(Object.values(hostGroupProps)[0].Properties.SecurityGroupIngress).toBeUndefined();
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Router load balancer: https and http to *.apps.example.com',
+      SecurityGroupIngress: [
+        { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'https to the apps' },
+        { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80, Description: 'http, redirected to https' },
+      ],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing', Type: 'network' });
+    expect(router.domainName).toBe('apps.example.com');
+  });
+
+  it('keeps a load balancer that is not internet-facing to the VPC\'s own range', () => {
+    // GIVEN
+    const internal = Template.fromStack(routerStack({ internetFacing: false }).stack);
+    // THEN
+    internal.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'network' });
+    internal.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Router load balancer'),
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ FromPort: 443, CidrIp: { 'Fn::GetAtt': [logicalId(internal, 'Custom::VpcDependency'), 'CidrBlock'] } })]),
+    });
+  });
+
+  it('passes the AWS Solutions checks, with each acknowledgement reasoned', () => {
+    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+  });
+
+  it('names the router when the apps are wrong', () => {
+    expect(() => routerStack({ apps: [{ hostName: 'x_y', upstream: 'xy', port: 80 }] })).toThrow(
+      'AppRouter Routing/Router: app 0 (xy): hostName must be one DNS label',
+    );
+  });
+
+  it('reads the resolver\'s validity from resolverValid', () => {
+    expect(routerStack({ resolverValid: Duration.seconds(30) }).router.nginxConfig).toContain('valid=30s');
+  });
+});
+
+function routerStack(change: Partial<AppRouterProps> = {}): { stack: Stack; router: AppRouter } {
+  const stack = new Stack(new App(), 'Routing');
+  const network = new VpcDependency(stack, 'Vpc', { vpcName: 'main' });
+  const vpc = network.toVpc({ subnetCount: 2 });
+  const zone = new Route53Dependency(stack, 'Zone', { domainName: 'example.com', privateZone: false });
+  const certificate = new CertificateDependency(stack, 'Certificate', { domainName: '*.apps.example.com' });
+  const router = new AppRouter(stack, 'Router', {
+    vpc,
+    zone: zone.toHostedZone(),
+    domainName: 'apps.example.com',
+    certificate: certificate.toCertificate(),
+    apps: OPTIONS.apps,
+    ...change,
+  });
+  const host = new DockerHost(stack, 'Host', { ...network.placement(0), containers: [{ name: 'router', image: 'nginx:1.27-alpine' }] });
+  router.addInstance(host.instance);
+  return { stack, router };
+}
+
+/** The lines of the server block whose `server_name` is `name`, trimmed. */
+function serverBlock(config: string, name: string): string[] {
+  const block = config.split(/\n(?=server \{)/).find((candidate) => candidate.includes(`server_name ${name};`));
+  if (!block) throw new Error(`no server block for ${name} in:\n${config}`);
+  return block.split('\n').map((line) => line.trim());
+}
+
+function logicalId(template: Template, type: string, pathPart = ''): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.includes(pathPart));
+  if (ids.length !== 1) throw new Error(`expected one ${type} with ${pathPart} in its id, got ${ids.join(', ')}`);
+  return ids[0];
+}
