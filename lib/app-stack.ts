@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import type { AppContainerConfig, EnvironmentConfig } from './config';
 import { StackDependency, VpcDependency } from './dependencies';
+import { RestartPolicy } from './containers';
 import { DockerHost } from './docker-host';
 
 export interface AppStackProps extends StackProps {
@@ -38,10 +39,10 @@ export class AppStack extends Stack {
           name: 'app',
           image: config.appImage,
           memoryMiB: app.memoryMiB,
-          restart: 'always',
+          restart: RestartPolicy.ALWAYS,
           environmentFile: datastores.environment,
           environment: app.environment,
-          ports: [{ hostPort: app.port, containerPort: app.containerPort, allowFrom: app.allowFrom }],
+          ports: [{ hostPort: app.port, containerPort: app.containerPort, allowFrom: [...app.allowFrom] }],
         },
       ],
     });

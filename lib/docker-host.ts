@@ -3,79 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ImageDependency } from './dependencies';
+import { environmentFileContent, PortProtocol, RestartPolicy, validateContainers, type ContainerDefinition } from './containers';
 import { renderDockerHostScript, type ScriptContainer } from './docker-host-script';
-
-const RESTART_POLICIES = ['always', 'unless-stopped', 'on-failure'] as const;
-
-/** What Docker does when a container exits (`docker run --restart`). */
-export type RestartPolicy = (typeof RESTART_POLICIES)[number];
-
-/** A container port published on the host. */
-export interface PortMapping {
-  /** Port on the host; the security group opens it to `allowFrom` only. */
-  readonly hostPort: number;
-  /**
-   * Port inside the container.
-   *
-   * @default - the same as `hostPort`
-   */
-  readonly containerPort?: number;
-  /**
-   * `tcp` or `udp`.
-   *
-   * @default 'tcp'
-   */
-  readonly protocol?: 'tcp' | 'udp';
-  /** IPv4 or IPv6 CIDR ranges that may connect to `hostPort`, such as `10.0.1.0/24`. */
-  readonly allowFrom: readonly string[];
-}
-
-/** One container the host runs. */
-export interface ContainerDefinition {
-  /** Container name: a letter or digit, then letters, digits, `_`, `.` or `-`. */
-  readonly name: string;
-  /** Image to run, such as `memcached:1.6-alpine`. */
-  readonly image: string;
-  /**
-   * Command and arguments after the image.
-   *
-   * @default - the image's own command
-   */
-  readonly command?: readonly string[];
-  /**
-   * Ports to publish.
-   *
-   * @default - none
-   */
-  readonly ports?: readonly PortMapping[];
-  /**
-   * Memory limit in MiB (`docker run --memory`).
-   *
-   * @default - no limit
-   */
-  readonly memoryMiB?: number;
-  /**
-   * What Docker does when the container exits, also after the host reboots.
-   *
-   * @default 'always'
-   */
-  readonly restart?: RestartPolicy;
-  /**
-   * Env-file content: `KEY=value` lines, such as `StackDependency.environment`
-   * (another stack's outputs).
-   *
-   * @default - no lines besides `environment`
-   */
-  readonly environmentFile?: string;
-  /**
-   * More variables, written after `environmentFile`, so they win over
-   * variables of the same name there. Values may be deploy-time values but
-   * must not contain line breaks.
-   *
-   * @default - none
-   */
-  readonly environment?: Readonly<Record<string, string>>;
-}
 
 export interface DockerHostProps {
   /** The VPC, such as `VpcDependency.toVpc()`. */
@@ -111,7 +40,7 @@ export interface DockerHostProps {
    */
   readonly rootDeviceName?: string;
   /** The containers, started in this order. */
-  readonly containers: readonly ContainerDefinition[];
+  readonly containers: ContainerDefinition[];
   /**
    * How long CloudFormation waits for the host to report that its containers started.
    *
@@ -139,8 +68,6 @@ export interface DockerHostProps {
   readonly instanceName?: string;
 }
 
-const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 
 /**
@@ -170,7 +97,7 @@ export class DockerHost extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerHostProps) {
     super(scope, id);
-    validateContainers(this, props.containers);
+    validateContainers(`DockerHost ${this.node.path}`, props.containers);
     const { containers } = props;
     const volumeSize = props.volumeSize ?? 20;
     if (!Number.isInteger(volumeSize) || volumeSize < 8 || volumeSize > 16384) {
@@ -192,8 +119,8 @@ export class DockerHost extends Construct {
         for (const cidr of port.allowFrom) {
           this.securityGroup.addIngressRule(
             peer(cidr),
-            port.protocol === 'udp' ? ec2.Port.udp(port.hostPort) : ec2.Port.tcp(port.hostPort),
-            `${container.name} ${port.hostPort}/${port.protocol ?? 'tcp'} from ${cidr}`,
+            port.protocol === PortProtocol.UDP ? ec2.Port.udp(port.hostPort) : ec2.Port.tcp(port.hostPort),
+            `${container.name} ${port.hostPort}/${port.protocol ?? PortProtocol.TCP} from ${cidr}`,
           );
         }
       }
@@ -269,81 +196,17 @@ function peer(cidr: string): ec2.IPeer {
 }
 
 function toScriptContainer(container: ContainerDefinition): ScriptContainer {
-  const variables = Object.entries(container.environment ?? {}).map(([key, value]) => `${key}=${value}`);
-  const lines = container.environmentFile === undefined ? variables : [container.environmentFile, ...variables];
   return {
     name: container.name,
     image: container.image,
     command: container.command ?? [],
-    restart: container.restart ?? 'always',
+    restart: container.restart ?? RestartPolicy.ALWAYS,
     memoryMiB: container.memoryMiB,
     ports: (container.ports ?? []).map((port) => ({
       hostPort: port.hostPort,
       containerPort: port.containerPort ?? port.hostPort,
-      protocol: port.protocol ?? 'tcp',
+      protocol: port.protocol ?? PortProtocol.TCP,
     })),
-    envFile: lines.length > 0 ? lines.join('\n') : undefined,
+    envFile: environmentFileContent(container),
   };
-}
-
-function validateContainers(host: Construct, containers: readonly ContainerDefinition[]): void {
-  const owner = `DockerHost ${host.node.path}`;
-  if (containers.length === 0) throw new Error(`${owner}: containers must list at least one container`);
-  const names = new Set<string>();
-  const published = new Map<string, string>();
-  containers.forEach((container, i) => {
-    const at = `${owner}: containers[${i}]`;
-    if (!CONTAINER_NAME.test(container.name)) {
-      throw new Error(`${at}.name must be a letter or digit, then letters, digits, "_", "." or "-", got "${container.name}"`);
-    }
-    if (names.has(container.name)) throw new Error(`${at}.name "${container.name}" is already the name of another container`);
-    names.add(container.name);
-    if (!Token.isUnresolved(container.image) && !/^\S+$/.test(container.image)) {
-      throw new Error(`${at}.image must be an image name without spaces, such as memcached:1.6-alpine, got "${container.image}"`);
-    }
-    if (container.memoryMiB !== undefined && (!Number.isInteger(container.memoryMiB) || container.memoryMiB < 6)) {
-      throw new Error(`${at}.memoryMiB must be a whole number of MiB from 6 (Docker's least), got ${container.memoryMiB}`);
-    }
-    if (container.restart !== undefined && !RESTART_POLICIES.includes(container.restart)) {
-      throw new Error(`${at}.restart must be always, unless-stopped or on-failure, got "${container.restart}"`);
-    }
-    (container.ports ?? []).forEach((port, j) => {
-      const portAt = `${at}.ports[${j}]`;
-      for (const [name, value] of [['hostPort', port.hostPort], ['containerPort', port.containerPort ?? port.hostPort]] as const) {
-        if (!Number.isInteger(value) || value < 1 || value > 65535) {
-          throw new Error(`${portAt}.${name} must be a whole number from 1 to 65535, got ${value}`);
-        }
-      }
-      if (port.hostPort === 22) throw new Error(`${portAt}.hostPort 22 is refused: the host has no SSH, and port 22 is not for containers either`);
-      const protocol = port.protocol ?? 'tcp';
-      if (protocol !== 'tcp' && protocol !== 'udp') throw new Error(`${portAt}.protocol must be tcp or udp, got "${protocol}"`);
-      const key = `${port.hostPort}/${protocol}`;
-      const holder = published.get(key);
-      if (holder) throw new Error(`${portAt}.hostPort ${key} is already published by container ${holder}`);
-      published.set(key, container.name);
-      if (port.allowFrom.length === 0) throw new Error(`${portAt}.allowFrom must list at least one CIDR range`);
-      for (const cidr of port.allowFrom) {
-        if (!Token.isUnresolved(cidr) && !isCidr(cidr)) {
-          throw new Error(`${portAt}.allowFrom must hold CIDR ranges such as 10.0.1.0/24, got "${cidr}"`);
-        }
-      }
-    });
-    if (container.environmentFile !== undefined && !Token.isUnresolved(container.environmentFile)) {
-      const bad = container.environmentFile.split('\n').find((line) => line.trim() !== '' && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(line));
-      if (bad !== undefined) throw new Error(`${at}.environmentFile must hold KEY=value lines, got "${bad}"`);
-    }
-    for (const [key, value] of Object.entries(container.environment ?? {})) {
-      if (!ENV_NAME.test(key)) throw new Error(`${at}.environment name "${key}" must be letters, digits and "_", not starting with a digit`);
-      if (!Token.isUnresolved(value) && /[\r\n]/.test(value)) {
-        throw new Error(`${at}.environment ${key} must not contain a line break, which an env-file cannot hold`);
-      }
-    }
-  });
-}
-
-function isCidr(value: string): boolean {
-  const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  if (ipv4) return ipv4.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(ipv4[5]) <= 32;
-  const ipv6 = /^[0-9a-fA-F:]+\/(\d{1,3})$/.exec(value);
-  return ipv6 !== null && value.includes(':') && Number(ipv6[1]) <= 128;
 }

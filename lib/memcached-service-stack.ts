@@ -4,7 +4,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig, Tenant } from './config';
 import { Route53Dependency, VpcDependency } from './dependencies';
-import { DockerHost, type ContainerDefinition } from './docker-host';
+import { RestartPolicy, type ContainerDefinition } from './containers';
+import { DockerHost } from './docker-host';
 
 /** Memory a memcached container needs besides its items: connections, hash table, the process. */
 const MEMCACHED_OVERHEAD_MIB = 32;
@@ -70,8 +71,8 @@ export function memcachedContainer(tenant: Tenant, image: string): ContainerDefi
     image,
     command: ['memcached', '-m', String(tenant.memoryMiB)],
     memoryMiB: tenant.memoryMiB + MEMCACHED_OVERHEAD_MIB,
-    restart: 'always',
-    ports: [{ hostPort: tenant.port, containerPort: MEMCACHED_PORT, allowFrom: tenant.allowFrom }],
+    restart: RestartPolicy.ALWAYS,
+    ports: [{ hostPort: tenant.port, containerPort: MEMCACHED_PORT, allowFrom: [...tenant.allowFrom] }],
   };
 }
 

@@ -9,6 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readConfig } from '../lib/config';
 import { CustomResourcesStack } from '../lib/custom-resources-stack';
+import { RestartPolicy } from '../lib/containers';
 import { DockerHost } from '../lib/docker-host';
 import { memcachedContainer, pascalCase } from '../lib/memcached-service-stack';
 
@@ -63,10 +64,10 @@ if (config.app) {
         name: 'app',
         image: config.appImage,
         memoryMiB: config.app.memoryMiB,
-        restart: 'always',
+        restart: RestartPolicy.ALWAYS,
         environmentFile: config.tenants.map((t) => `${pascalCase(t.name)}Endpoint=${t.name}:${t.port}`).join('\n'),
         environment: config.app.environment,
-        ports: [{ hostPort: config.app.port, containerPort: config.app.containerPort, allowFrom: config.app.allowFrom }],
+        ports: [{ hostPort: config.app.port, containerPort: config.app.containerPort, allowFrom: [...config.app.allowFrom] }],
       },
     ],
   });

@@ -6,7 +6,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
-import { DockerHost, type ContainerDefinition, type DockerHostProps } from '../../lib/docker-host';
+import { PortProtocol, RestartPolicy, type ContainerDefinition } from '../../lib/containers';
+import { DockerHost, type DockerHostProps } from '../../lib/docker-host';
 import { renderUserData, runWithStubs, shellcheck } from './user-data';
 
 const SAMPLES = {
@@ -21,7 +22,7 @@ const CACHE: ContainerDefinition = {
   image: 'memcached:1.6-alpine',
   command: ['memcached', '-m', '64'],
   memoryMiB: 96,
-  restart: 'unless-stopped',
+  restart: RestartPolicy.UNLESS_STOPPED,
   ports: [{ hostPort: 11211, allowFrom: ['10.0.1.0/24'] }],
 };
 
@@ -45,7 +46,7 @@ beforeAll(() => {
         environment: { CACHE_ENDPOINTS: 'alpha.cache.internal:11211', VPC: network.vpcId },
         ports: [
           { hostPort: 8080, containerPort: 80, allowFrom: ['10.0.0.0/16', '2001:db8::/32'] },
-          { hostPort: 8125, protocol: 'udp', allowFrom: ['10.0.2.0/24'] },
+          { hostPort: 8125, protocol: PortProtocol.UDP, allowFrom: ['10.0.2.0/24'] },
         ],
       },
     ],

@@ -1,0 +1,2 @@
+export * from './container-definition';
+export { environmentFileContent, isCidr, validateContainers } from './validation';
