@@ -1,8 +1,5 @@
 import { Fn, Token } from 'aws-cdk-lib';
 
-/** Delimiter of the quoted heredoc that writes an env-file; no `KEY=value` line can equal it. */
-const ENV_FILE_DELIMITER = 'END_OF_ENV_FILE';
-
 /** One `docker run --publish` mapping. */
 export interface ScriptPort {
   readonly hostPort: number;
@@ -34,7 +31,8 @@ export interface ScriptOptions {
 
 /**
  * The Docker host's user data: a bash script that installs Docker, writes
- * each container's env-file (mode 0600) and starts the containers, and
+ * each container's env-file (mode 0600, decoded from base64, so no byte of a
+ * value reaches the shell as code) and starts the containers, and
  * reports its exit status to CloudFormation with `cfn-signal` whatever
  * happens, so a host whose containers do not start fails its stack.
  */
@@ -64,7 +62,7 @@ export function renderDockerHostScript(options: ScriptOptions): string {
     lines.push('', `# ${container.name}`);
     if (container.envFile !== undefined) {
       const file = `"$env_dir/${container.name}.env"`;
-      lines.push(`cat > ${file} <<'${ENV_FILE_DELIMITER}'`, container.envFile, ENV_FILE_DELIMITER, `chmod 0600 ${file}`);
+      lines.push(`base64 --decode > ${file} <<< ${base64(`${container.envFile}\n`)}`, `chmod 0600 ${file}`);
     }
     lines.push(dockerRun(container));
   }
@@ -101,5 +99,13 @@ function quote(word: string): string {
  * reaches the shell.
  */
 function word(value: string): string {
-  return Token.isUnresolved(value) ? `"$(base64 --decode <<< ${Fn.base64(value)})"` : quote(value);
+  return Token.isUnresolved(value) ? `"$(base64 --decode <<< ${base64(value)})"` : quote(value);
+}
+
+/**
+ * `value` in base64, a shell word of letters, digits, `+`, `/` and `=` only:
+ * encoded by CloudFormation (`Fn::Base64`) when it holds deploy-time values.
+ */
+function base64(value: string): string {
+  return Token.isUnresolved(value) ? Fn.base64(value) : Buffer.from(value, 'utf8').toString('base64');
 }

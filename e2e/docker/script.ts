@@ -12,8 +12,8 @@ export interface DockerRun {
   readonly envFiles: readonly string[];
 }
 
-/** A file a script writes with a here-document (`cat > FILE <<'END'`): its path and the lines it holds. */
-export interface HereDocFile {
+/** A file a script writes from a here-string of base64 (`base64 --decode > FILE <<< B64`): its path and what it holds. */
+export interface DecodedFile {
   readonly path: string;
   readonly content: string;
 }
@@ -21,31 +21,27 @@ export interface HereDocFile {
 /** What the end-to-end run reads from a user data script without running it. */
 export interface ScriptPlan {
   readonly dockerRuns: readonly DockerRun[];
-  readonly files: readonly HereDocFile[];
+  readonly files: readonly DecodedFile[];
 }
 
 const OPTIONS_WITH_VALUE = new Set(['--name', '--restart', '--memory', '-m', '--publish', '-p', '--env-file', '--env', '-e', '--user', '-u', '--network', '--volume', '-v', '--entrypoint', '--workdir', '-w', '--label', '-l', '--log-driver', '--log-opt', '--memory-swap', '--cpus', '--hostname', '-h', '--mount']);
 
 /**
- * Reads the `docker run` commands and here-document files of a bash user
+ * Reads the `docker run` commands and base64-decoded files of a bash user
  * data script: continuation lines joined, quotes removed, and variables set
  * by plain `name=value` lines of the script expanded.
  */
 export function planScript(script: string): ScriptPlan {
   const variables: Record<string, string> = {};
   const dockerRuns: DockerRun[] = [];
-  const files: HereDocFile[] = [];
+  const files: DecodedFile[] = [];
   const lines = script.split('\n');
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i];
     while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)}${lines[++i]}`;
-    const hereDoc = /<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1\s*$/.exec(line);
-    if (hereDoc) {
-      const body: string[] = [];
-      while (i + 1 < lines.length && lines[i + 1] !== hereDoc[2]) body.push(lines[++i]);
-      i++;
-      const target = /^\s*cat\s*>\s*(.+?)\s*<</.exec(line);
-      if (target) files.push({ path: shellWords(target[1], variables).join(' '), content: body.length > 0 ? `${body.join('\n')}\n` : '' });
+    const decoded = /^\s*base64 --decode > (.+?) <<< ([A-Za-z0-9+/=]*)$/.exec(line);
+    if (decoded) {
+      files.push({ path: shellWords(decoded[1], variables).join(' '), content: Buffer.from(decoded[2], 'base64').toString('utf8') });
       continue;
     }
     const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(\S.*)?$/.exec(line.trim());

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -291,6 +291,32 @@ describe('user data', () => {
       'docker', 'run', '--detach', '--name', 'alpha', '--restart', 'unless-stopped', '--memory', '96m',
       '--publish', '11211:11211/tcp', "registry.internal/it's:$TAG", 'sh', '-c', "echo '$HOME' `id`; exit 3",
     ]);
+  });
+
+  it('writes a deploy-time value to the env-file byte for byte and runs nothing in it, heredoc breakers included', () => {
+    // GIVEN a host whose env-file takes another stack's output, and an output built to break out of a heredoc
+    const marker = path.join(mkdtempSync(path.join(tmpdir(), 'docker-host-pwned-')), 'pwned');
+    const hostileDirectory = path.join(mkdtempSync(path.join(tmpdir(), 'docker-host-')), 'env');
+    const hostile = hostStack((scope, network) => {
+      const db = new StackDependency(scope, 'Db', { stackName: 'x', excludes: ['Environment'] });
+      return {
+        vpc: network.toVpc({ subnetCount: 1 }),
+        envFileDirectory: hostileDirectory,
+        containers: [{ ...CACHE, environment: { DB_URL: db.output('DbUrl') } }],
+      };
+    });
+    const value =
+      `postgres://db\nEND_OF_ENV_FILE\ntouch ${marker}\ncat >/dev/null <<'END_OF_ENV_FILE'\n` +
+      `$(touch ${marker}) \`touch ${marker}\` \x01\x7f\u00ff\ufffd'"\\`;
+    const hostileScript = renderUserData(Template.fromStack(hostile.stack).toJSON(), { ...SAMPLES, DbUrl: value });
+    // WHEN
+    const { status, calls } = runWithStubs(hostileScript);
+    // THEN
+    expect(status).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+    expect(calls.map((call) => call[0])).toEqual(['dnf', 'systemctl', 'docker', 'cfn-signal']);
+    expect(readFileSync(path.join(hostileDirectory, 'alpha.env'))).toEqual(Buffer.from(`DB_URL=${value}\n`, 'utf8'));
+    expect(shellcheck(hostileScript).output).toBe('');
   });
 
   it('exposes the script it renders', () => {
