@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ImageDependency } from './dependencies';
-import { environmentFileContent, PortProtocol, RestartPolicy, validateContainers, type ContainerDefinition } from './containers';
+import { environmentFileContent, isCidr, PortProtocol, RestartPolicy, validateContainers, type ContainerDefinition } from './containers';
 import { renderDockerHostScript, type ScriptContainer } from './docker-host-script';
 
 export interface DockerHostProps {
@@ -61,6 +61,17 @@ export interface DockerHostProps {
    */
   readonly terminationProtection?: boolean;
   /**
+   * Narrows the host's outbound traffic to HTTPS (TCP 443) to these CIDR
+   * ranges. Everything the host fetches must then be inside them: the
+   * package repositories (Amazon Linux's are on S3), the image registries and
+   * the AWS endpoints it calls (CloudFormation, Systems Manager), for example
+   * the ranges of VPC endpoints and a proxy. DNS through the VPC's resolver
+   * and the time service are not filtered by security groups.
+   *
+   * @default - all outbound traffic is allowed
+   */
+  readonly egressCidrs?: string[];
+  /**
    * The instance's `Name` tag.
    *
    * @default - the construct path
@@ -71,8 +82,21 @@ export interface DockerHostProps {
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 
 /**
+ * What the SSM agent needs for Session Manager and no more: unlike
+ * AmazonSSMManagedInstanceCore, no `ssm:GetParameter(s)` on every parameter,
+ * no documents, no associations.
+ */
+const SESSION_MANAGER_ACTIONS = [
+  'ssm:UpdateInstanceInformation',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+];
+
+/**
  * An EC2 instance that runs Docker containers: Amazon Linux 2023, IMDSv2
- * only, an encrypted root volume, Session Manager instead of SSH, a security
+ * only (hop limit 1 unless a container needs the instance role), an encrypted root volume, Session Manager instead of SSH, a security
  * group that opens each published port only to the ranges allowed for it,
  * and a creation policy, so the stack fails when the containers do not start.
  * Changing a container replaces the host.
@@ -112,8 +136,14 @@ export class DockerHost extends Construct {
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Docker host: each published port open only to the ranges allowed for it',
-      allowAllOutbound: true,
+      allowAllOutbound: props.egressCidrs === undefined,
     });
+    for (const cidr of props.egressCidrs ?? []) {
+      if (!Token.isUnresolved(cidr) && !isCidr(cidr)) {
+        throw new Error(`DockerHost ${this.node.path}: egressCidrs must hold CIDR ranges such as 10.0.0.0/16, got "${cidr}"`);
+      }
+      this.securityGroup.addEgressRule(peer(cidr), ec2.Port.tcp(443), `HTTPS to ${cidr}`);
+    }
     for (const container of containers) {
       for (const port of container.ports ?? []) {
         for (const cidr of port.allowFrom) {
@@ -145,9 +175,8 @@ export class DockerHost extends Construct {
       securityGroup: this.securityGroup,
       userData: ec2.UserData.custom(this.userDataScript),
       userDataCausesReplacement: true,
-      ssmSessionPermissions: true,
       httpTokens: ec2.HttpTokens.REQUIRED,
-      httpPutResponseHopLimit: 2,
+      httpPutResponseHopLimit: containers.some((container) => container.needsInstanceRole) ? 2 : 1,
       blockDevices: [
         {
           deviceName: props.rootDeviceName ?? '/dev/xvda',
@@ -163,9 +192,13 @@ export class DockerHost extends Construct {
       new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [Stack.of(this).stackId] }),
     );
 
+    this.instance.addToRolePolicy(
+      new iam.PolicyStatement({ actions: SESSION_MANAGER_ACTIONS, resources: ['*'] }),
+    );
     Validations.of(this.instance).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-      reason: 'AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager, which replaces SSH on the host.',
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Session Manager, which replaces SSH on the host: ssm:UpdateInstanceInformation and the ssmmessages channel actions support no resource-level permissions. No parameter, document or association is readable.',
     });
     if (!props.terminationProtection) {
       Validations.of(this.instance).acknowledge({

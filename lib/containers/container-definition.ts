@@ -79,4 +79,12 @@ export interface ContainerDefinition {
    * @default - none
    */
   readonly environment?: Record<string, string>;
+  /**
+   * The container calls AWS with the host's role, through the instance
+   * metadata service. One such container raises the host's IMDSv2 hop limit
+   * from 1 to 2, so every container on the host can reach the role.
+   *
+   * @default false - the metadata service answers the host only
+   */
+  readonly needsInstanceRole?: boolean;
 }

@@ -55,10 +55,22 @@ beforeAll(() => {
 });
 
 describe('instance', () => {
-  it('requires IMDSv2 with a hop limit of 2, so containers can reach the metadata service', () => {
-    // GIVEN the host above
+  it('requires IMDSv2 with a hop limit of 1, so containers cannot reach the instance role', () => {
+    // GIVEN the host above, none of whose containers needs the instance role
     // THEN
     template.hasResourceProperties('AWS::EC2::Instance', {
+      MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+    });
+  });
+
+  it('raises the hop limit to 2 when a container needs the instance role', () => {
+    // GIVEN
+    const withRole = hostStack((_scope, network) => ({
+      vpc: network.toVpc({ subnetCount: 1 }),
+      containers: [CACHE, { ...CACHE, name: 'uploader', ports: [], needsInstanceRole: true }],
+    }));
+    // THEN
+    Template.fromStack(withRole.stack).hasResourceProperties('AWS::EC2::Instance', {
       MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
     });
   });
@@ -77,15 +89,32 @@ describe('instance', () => {
     template.hasResource('AWS::EC2::Instance', { CreationPolicy: { ResourceSignal: { Timeout: 'PT15M' } } });
   });
 
-  it('has no key pair and is reached through Session Manager', () => {
+  it('has no key pair and is reached through Session Manager, without reading any parameter', () => {
     // GIVEN the host above
     // THEN
     template.hasResourceProperties('AWS::EC2::Instance', { KeyName: Match.absent() });
-    template.hasResourceProperties('AWS::IAM::Role', {
-      ManagedPolicyArns: [
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
-      ],
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: [
+              'ssm:UpdateInstanceInformation',
+              'ssmmessages:CreateControlChannel',
+              'ssmmessages:CreateDataChannel',
+              'ssmmessages:OpenControlChannel',
+              'ssmmessages:OpenDataChannel',
+            ],
+            Resource: '*',
+          },
+        ]),
+      },
     });
+    const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) => statement.Action),
+    );
+    expect(actions.filter((action) => /^ssm:Get|^ssm:\*|^ssm:List|^ssm:Describe/.test(action))).toEqual([]);
   });
 
   it('may signal only its own stack', () => {
@@ -93,7 +122,7 @@ describe('instance', () => {
     // THEN
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: [{ Effect: 'Allow', Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } }],
+        Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } }]),
       },
     });
   });
@@ -195,6 +224,30 @@ describe('security group', () => {
         ingress('tcp', 8080, { CidrIp: '10.0.0.0/16' }, 'web 8080/tcp from 10.0.0.0/16'),
         ingress('tcp', 8080, { CidrIpv6: '2001:db8::/32' }, 'web 8080/tcp from 2001:db8::/32'),
         ingress('udp', 8125, { CidrIp: '10.0.2.0/24' }, 'web 8125/udp from 10.0.2.0/24'),
+      ],
+    });
+  });
+
+  it('allows all outbound traffic by default', () => {
+    // GIVEN the host above
+    // THEN
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1', Description: 'Allow all outbound traffic by default' }],
+    });
+  });
+
+  it('narrows outbound traffic to HTTPS to the egress ranges it is given', () => {
+    // GIVEN
+    const narrow = hostStack((_scope, network) => ({
+      vpc: network.toVpc({ subnetCount: 1 }),
+      egressCidrs: ['10.0.0.0/16', '52.94.0.0/22'],
+      containers: [CACHE],
+    }));
+    // THEN
+    Template.fromStack(narrow.stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: [
+        { CidrIp: '10.0.0.0/16', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS to 10.0.0.0/16' },
+        { CidrIp: '52.94.0.0/22', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS to 52.94.0.0/22' },
       ],
     });
   });
@@ -353,6 +406,7 @@ describe('props', () => {
   it.each<[string, Partial<DockerHostProps>, RegExp]>([
     ['a root volume smaller than the image', { volumeSize: 4 }, /volumeSize must be a whole number of GiB from 8 to 16384, got 4/],
     ['a relative env-file directory', { envFileDirectory: 'env' }, /envFileDirectory must be an absolute path/],
+    ['an egress range that is not a CIDR', { egressCidrs: ['s3.amazonaws.com'] }, /egressCidrs must hold CIDR ranges such as 10.0.0.0\/16, got "s3.amazonaws.com"/],
     ['an env-file directory with a space', { envFileDirectory: '/etc/docker host' }, /envFileDirectory must be an absolute path .*got "\/etc\/docker host"/],
   ])('refuses %s', (_case, props, message) => {
     // GIVEN
