@@ -5,17 +5,22 @@ import { AppStack } from '../lib/app-stack';
 import { readConfig } from '../lib/config';
 import { CustomResourcesStack } from '../lib/custom-resources-stack';
 import { MemcachedServiceStack } from '../lib/memcached-service-stack';
+import { MemcachedSwarmStack } from '../lib/memcached-swarm-stack';
 
 /**
  * The CDK app: the CustomResources stack for plain templates, and the
- * memcached-as-a-service example for the environment picked with `-c env=NAME`.
+ * memcached-as-a-service example for the environment picked with `-c env=NAME`:
+ * on one Docker host, or on a Docker swarm when the environment has `swarm`.
  */
 export function buildApp(app: App): App {
   const { environment: config, legacyFunctionNames } = readConfig(app.node);
   const env = config.account || config.region ? { account: config.account, region: config.region } : undefined;
 
   new CustomResourcesStack(app, 'CustomResources', { env, legacyFunctionNames });
-  const service = new MemcachedServiceStack(app, `MemcachedService-${config.name}`, { env, config });
+  const serviceId = `MemcachedService-${config.name}`;
+  const service = config.swarm
+    ? new MemcachedSwarmStack(app, serviceId, { env, config: { ...config, swarm: config.swarm } })
+    : new MemcachedServiceStack(app, serviceId, { env, config });
   if (config.app) {
     const appStack = new AppStack(app, `MemcachedApp-${config.name}`, {
       env,

@@ -30,6 +30,18 @@ export interface AppContainerConfig {
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/** The swarm the tenants run on instead of one Docker host. */
+export interface SwarmConfig {
+  /** Managers, 1 or 3; 3 unless given. */
+  readonly managers: number;
+  /** Workers: the Auto Scaling group's least, desired and most instances; 1, 2 and `desired` unless given. */
+  readonly minWorkers: number;
+  readonly desiredWorkers: number;
+  readonly maxWorkers: number;
+  /** `ingress` (the routing mesh, needs IPVS) or `host` (the nodes running a task); `ingress` unless given. */
+  readonly publishMode: 'ingress' | 'host';
+}
+
 /** One block of `environments` in `cdk.json`, with defaults filled in. */
 export interface EnvironmentConfig {
   /** The key of the block, such as `dev`. */
@@ -77,6 +89,12 @@ export interface EnvironmentConfig {
    * @default - no app stack
    */
   readonly app?: AppContainerConfig;
+  /**
+   * Runs the tenants on a Docker swarm instead of one host.
+   *
+   * @default - one Docker host
+   */
+  readonly swarm?: SwarmConfig;
 }
 
 export interface AppConfig {
@@ -160,8 +178,20 @@ export function readConfig(node: Node): AppConfig {
       ),
       tenants,
       app,
+      swarm: optional(env.swarm, at('swarm'), readSwarm),
     },
   };
+}
+
+function readSwarm(value: unknown, key: string): SwarmConfig {
+  const swarm = object(value, key);
+  const managers = optional(swarm.managers, `${key}.managers`, (v, k) => whole(v, k, 1, 3)) ?? 3;
+  if (managers === 2) throw new Error(`context ${key}.managers must be 1 or 3 (an odd number keeps a quorum), got 2`);
+  const minWorkers = optional(swarm.minWorkers, `${key}.minWorkers`, (v, k) => whole(v, k, 0, 100)) ?? 1;
+  const desiredWorkers = optional(swarm.desiredWorkers, `${key}.desiredWorkers`, (v, k) => whole(v, k, minWorkers, 100)) ?? Math.max(2, minWorkers);
+  const maxWorkers = optional(swarm.maxWorkers, `${key}.maxWorkers`, (v, k) => whole(v, k, desiredWorkers, 100)) ?? desiredWorkers;
+  const publishMode = optional(swarm.publishMode, `${key}.publishMode`, (v, k) => matching(v, k, /^(ingress|host)$/, 'ingress or host')) ?? 'ingress';
+  return { managers, minWorkers, desiredWorkers, maxWorkers, publishMode: publishMode as SwarmConfig['publishMode'] };
 }
 
 function readTenant(value: unknown, key: string): Tenant {

@@ -1,0 +1,241 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { environmentFileContent, RestartPolicy, type ContainerDefinition } from '../containers';
+import { SWARM_DIRECTORY } from './node-script';
+
+/** How a swarm replaces a service's tasks when the service changes (compose `deploy.update_config`). */
+export interface UpdatePolicy {
+  /**
+   * Tasks replaced at a time.
+   *
+   * @default 1
+   */
+  readonly parallelism?: number;
+  /**
+   * Wait between batches.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly delay?: Duration;
+  /**
+   * `start-first` starts the new task before stopping the old one, so a
+   * service of one replica keeps answering; `stop-first` frees the old
+   * task's resources first.
+   *
+   * @default 'start-first'
+   */
+  readonly order?: 'start-first' | 'stop-first';
+  /**
+   * What the swarm does when a new task fails: go back to the previous
+   * version, pause the update, or continue.
+   *
+   * @default 'rollback'
+   */
+  readonly failureAction?: 'rollback' | 'pause' | 'continue';
+  /**
+   * How long a new task must run (and be healthy) to count as updated.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly monitor?: Duration;
+}
+
+/** A command the engine runs inside the container to tell whether it is healthy. */
+export interface HealthCheck {
+  /** The command and its arguments, run without a shell, such as `['memcached-tool', '127.0.0.1', 'stats']`; exit 0 means healthy. */
+  readonly command: readonly string[];
+  /** @default Duration.seconds(30) */
+  readonly interval?: Duration;
+  /** @default Duration.seconds(5) */
+  readonly timeout?: Duration;
+  /** Failures in a row before the task counts as unhealthy. @default 3 */
+  readonly retries?: number;
+  /** Time after start in which failures do not count. @default Duration.seconds(0) */
+  readonly startPeriod?: Duration;
+}
+
+/** A swarm secret, read from an SSM SecureString parameter by the leading manager and mounted at `/run/secrets/<name>`. */
+export interface ServiceSecret {
+  /** The secret's name in the swarm and its file name under `/run/secrets`. */
+  readonly name: string;
+  /** The name of the SSM SecureString parameter that holds the value, such as `/myapp/db-password`. */
+  readonly parameterName: string;
+}
+
+/** A service of the swarm: the container `DockerHost` runs, plus how many, where, and how it updates. */
+export interface SwarmServiceDefinition extends ContainerDefinition {
+  /**
+   * Tasks the swarm keeps running. Not with `global`.
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * One task on every node that the constraints allow, instead of `replicas`.
+   *
+   * @default false
+   */
+  readonly global?: boolean;
+  /** @default - one task at a time, 10 s apart, start-first, roll back on failure */
+  readonly updatePolicy?: UpdatePolicy;
+  /** @default - the image's own health check, if any */
+  readonly healthCheck?: HealthCheck;
+  /**
+   * Placement constraints, such as `node.role == worker` or `engine.labels.public == yes`.
+   *
+   * @default - any node
+   */
+  readonly constraints?: readonly string[];
+  /**
+   * CPU limit in cores, such as `0.5`.
+   *
+   * @default - no limit
+   */
+  readonly cpus?: number;
+  /**
+   * `host` publishes a port only on the nodes that run a task, without the
+   * routing mesh; `ingress` publishes it on every node through the mesh,
+   * which needs IPVS in the kernel.
+   *
+   * @default - the swarm's `publishMode`
+   */
+  readonly publishMode?: 'ingress' | 'host';
+  /**
+   * `dnsrr` answers the service's name with its tasks' addresses; `vip` with
+   * one virtual address, which needs IPVS in the kernel.
+   *
+   * @default - the swarm's `endpointMode`
+   */
+  readonly endpointMode?: 'vip' | 'dnsrr';
+  /**
+   * Swarm secrets for the service.
+   *
+   * @default - none
+   */
+  readonly secrets?: readonly ServiceSecret[];
+}
+
+/** Swarm-wide defaults the compose file applies. */
+export interface ComposeDefaults {
+  readonly publishMode: 'ingress' | 'host';
+  readonly endpointMode: 'vip' | 'dnsrr';
+}
+
+/** A file the managers write with cfn-init: path and content. */
+export interface ServiceFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** The env-file of a service on the managers; `docker stack deploy` reads it into the service. */
+export function envFilePath(service: SwarmServiceDefinition): string {
+  return `${SWARM_DIRECTORY}/env/${service.name}.env`;
+}
+
+/** The env-files of the services that have variables. */
+export function envFiles(services: readonly SwarmServiceDefinition[]): ServiceFile[] {
+  return services.flatMap((service) => {
+    const content = environmentFileContent(service);
+    return content === undefined ? [] : [{ path: envFilePath(service), content: `${content}\n` }];
+  });
+}
+
+/**
+ * The compose file (version 3.8) of the services, as `docker stack deploy`
+ * reads it: each service's image, command, ports, env-file, limits,
+ * placement, update and rollback policy, restart policy, health check and
+ * secrets. Values known only at deploy time stay tokens.
+ */
+export function renderCompose(services: readonly SwarmServiceDefinition[], defaults: ComposeDefaults): Record<string, unknown> {
+  const composeServices: Record<string, unknown> = {};
+  const secrets: Record<string, unknown> = {};
+  for (const service of services) {
+    const update = service.updatePolicy ?? {};
+    const updateConfig = {
+      parallelism: update.parallelism ?? 1,
+      delay: seconds(update.delay ?? Duration.seconds(10)),
+      order: update.order ?? 'start-first',
+      failure_action: update.failureAction ?? 'rollback',
+      monitor: seconds(update.monitor ?? Duration.seconds(10)),
+    };
+    const limits: Record<string, string> = {};
+    if (service.memoryMiB !== undefined) limits.memory = `${service.memoryMiB}M`;
+    if (service.cpus !== undefined) limits.cpus = String(service.cpus);
+    const publishMode = service.publishMode ?? defaults.publishMode;
+    for (const secret of service.secrets ?? []) secrets[secret.name] = { external: true };
+    composeServices[service.name] = omitUndefined({
+      image: service.image,
+      command: service.command && service.command.length > 0 ? [...service.command] : undefined,
+      env_file: environmentFileContent(service) === undefined ? undefined : [envFilePath(service)],
+      ports:
+        service.ports && service.ports.length > 0
+          ? service.ports.map((port) => ({
+              target: port.containerPort ?? port.hostPort,
+              published: port.hostPort,
+              protocol: port.protocol ?? 'tcp',
+              mode: publishMode,
+            }))
+          : undefined,
+      healthcheck: service.healthCheck
+        ? omitUndefined({
+            test: ['CMD', ...service.healthCheck.command],
+            interval: seconds(service.healthCheck.interval ?? Duration.seconds(30)),
+            timeout: seconds(service.healthCheck.timeout ?? Duration.seconds(5)),
+            retries: service.healthCheck.retries ?? 3,
+            start_period: seconds(service.healthCheck.startPeriod ?? Duration.seconds(0)),
+          })
+        : undefined,
+      secrets: service.secrets && service.secrets.length > 0 ? service.secrets.map((secret) => secret.name) : undefined,
+      deploy: omitUndefined({
+        mode: service.global ? 'global' : 'replicated',
+        replicas: service.global ? undefined : (service.replicas ?? 1),
+        endpoint_mode: service.endpointMode ?? defaults.endpointMode,
+        placement: service.constraints && service.constraints.length > 0 ? { constraints: [...service.constraints] } : undefined,
+        resources: Object.keys(limits).length > 0 ? { limits } : undefined,
+        restart_policy: { condition: service.restart === RestartPolicy.ON_FAILURE ? 'on-failure' : 'any' },
+        update_config: updateConfig,
+        rollback_config: { parallelism: updateConfig.parallelism, order: updateConfig.order },
+      }),
+    });
+  }
+  return omitUndefined({
+    version: '3.8',
+    services: composeServices,
+    secrets: Object.keys(secrets).length > 0 ? secrets : undefined,
+  });
+}
+
+/**
+ * Checks what `ContainerDefinition` does not cover: replicas, global, CPU,
+ * update policy, constraints and secrets. Throws a sentence naming the
+ * property.
+ */
+export function validateService(at: string, service: SwarmServiceDefinition): void {
+  if (service.global && service.replicas !== undefined) throw new Error(`${at}: replicas and global exclude each other; drop replicas for one task per node`);
+  if (service.replicas !== undefined && (!Number.isInteger(service.replicas) || service.replicas < 0)) {
+    throw new Error(`${at}.replicas must be a whole number from 0, got ${service.replicas}`);
+  }
+  if (service.cpus !== undefined && !(service.cpus > 0)) throw new Error(`${at}.cpus must be a number of cores above 0, such as 0.5, got ${service.cpus}`);
+  const parallelism = service.updatePolicy?.parallelism;
+  if (parallelism !== undefined && (!Number.isInteger(parallelism) || parallelism < 0)) {
+    throw new Error(`${at}.updatePolicy.parallelism must be a whole number from 0 (all at once), got ${parallelism}`);
+  }
+  for (const constraint of service.constraints ?? []) {
+    if (!/^\S+\s*(==|!=)\s*\S+$/.test(constraint)) {
+      throw new Error(`${at}.constraints must be like "node.role == worker" or "engine.labels.public != yes", got "${constraint}"`);
+    }
+  }
+  for (const secret of service.secrets ?? []) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(secret.name)) throw new Error(`${at}.secrets name must be letters, digits, "_", "." or "-", got "${secret.name}"`);
+    if (!Token.isUnresolved(secret.parameterName) && !/^\/?[A-Za-z0-9_.\-/]+$/.test(secret.parameterName)) {
+      throw new Error(`${at}.secrets ${secret.name}: parameterName must be an SSM parameter name such as /myapp/db-password, got "${secret.parameterName}"`);
+    }
+  }
+}
+
+function seconds(duration: Duration): string {
+  return `${duration.toSeconds()}s`;
+}
+
+function omitUndefined<T extends Record<string, unknown>>(value: T): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}

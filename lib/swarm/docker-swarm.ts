@@ -1,0 +1,391 @@
+import { Aws, CfnResource, Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ImageDependency } from '../dependencies';
+import { PortProtocol, validateContainers } from '../containers';
+import { envFiles, renderCompose, validateService, type SwarmServiceDefinition } from './compose';
+import { COMPOSE_FILE, DEPLOY_COMMAND, DRAIN_COMMAND, renderNodeScript } from './node-script';
+
+/** The workers: an Auto Scaling group whose nodes carry the same engine labels. */
+export interface WorkerGroupProps {
+  /** @default 1 */
+  readonly minCapacity?: number;
+  /** @default - `desiredCapacity` */
+  readonly maxCapacity?: number;
+  /** @default 2 */
+  readonly desiredCapacity?: number;
+  /**
+   * Engine labels of the workers, for constraints such as `engine.labels.public == yes`.
+   *
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default - the swarm's `instanceType` */
+  readonly instanceType?: ec2.InstanceType;
+}
+
+export interface DockerSwarmProps {
+  /** The VPC with the subnets to spread the nodes over, such as `VpcDependency.toVpc({ subnetCount: 3 })`. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Managers: 1, or 3 to keep a quorum when one fails.
+   *
+   * @default 3
+   */
+  readonly managers?: number;
+  /** @default - 1 to 2 workers, 2 desired, without labels */
+  readonly workers?: WorkerGroupProps;
+  /** The services, deployed with `docker stack deploy` by the leading manager. */
+  readonly services: readonly SwarmServiceDefinition[];
+  /**
+   * The `docker stack deploy` stack name; services are called `<name>_<service>`.
+   *
+   * @default 'app'
+   */
+  readonly stackName?: string;
+  /**
+   * How services publish ports unless they say otherwise: `ingress` through
+   * the routing mesh on every node, or `host` on the nodes that run a task.
+   * The routing mesh needs IPVS in the kernel.
+   *
+   * @default 'ingress'
+   */
+  readonly publishMode?: 'ingress' | 'host';
+  /**
+   * How services answer their names unless they say otherwise: `vip` (needs
+   * IPVS) or `dnsrr`.
+   *
+   * @default 'vip'
+   */
+  readonly endpointMode?: 'vip' | 'dnsrr';
+  /** @default t4g.small */
+  readonly instanceType?: ec2.InstanceType;
+  /** @default - the newest Amazon Linux 2023 AMI owned by Amazon for the instance type's architecture, looked up at deploy time */
+  readonly machineImage?: ec2.IMachineImage;
+  /**
+   * Size of each node's encrypted gp3 root volume in GiB.
+   *
+   * @default 20
+   */
+  readonly volumeSize?: number;
+  /**
+   * How long CloudFormation waits for the nodes to report that they joined.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly signalTimeout?: Duration;
+  /**
+   * How long a leaving worker may take to drain before its instance ends anyway.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly drainTimeout?: Duration;
+}
+
+const LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const STACK_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+/** Ports the swarm's own traffic uses: cluster management, node gossip, overlay networks. */
+const SWARM_PORTS: ReadonlyArray<readonly [ec2.Port, string]> = [
+  [ec2.Port.tcp(2377), 'swarm cluster management'],
+  [ec2.Port.tcp(7946), 'swarm node gossip'],
+  [ec2.Port.udp(7946), 'swarm node gossip'],
+  [ec2.Port.udp(4789), 'swarm overlay network (VXLAN)'],
+];
+
+/**
+ * A Docker Swarm cluster on EC2: managers (1 or 3, each in an Auto Scaling
+ * group of one, spread over the VPC's subnets) and an Auto Scaling group of
+ * workers, every node hardened like `DockerHost` (Amazon Linux 2023, IMDSv2,
+ * encrypted EBS, Session Manager, no SSH). The nodes form the swarm on their
+ * own, with the join tokens in SSM Parameter Store under a path of the stack;
+ * the leading manager deploys the services from one compose file at boot and
+ * again after each stack update (cfn-hup); a worker leaving by scale-in is
+ * drained first.
+ *
+ * @example
+ * new DockerSwarm(this, 'Swarm', {
+ *   vpc: network.toVpc({ subnetCount: 3 }),
+ *   workers: { desiredCapacity: 2, labels: { public: 'no' } },
+ *   services: [{
+ *     name: 'cache',
+ *     image: 'memcached:1.6-alpine',
+ *     replicas: 2,
+ *     memoryMiB: 96,
+ *     constraints: ['node.role == worker'],
+ *     ports: [{ hostPort: 11211, allowFrom: ['10.0.0.0/16'] }],
+ *   }],
+ * });
+ */
+export class DockerSwarm extends Construct {
+  /** The security group of every node: the swarm's ports between nodes, published ports to the ranges allowed for them. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** One group of one instance per manager. */
+  public readonly managerGroups: readonly autoscaling.AutoScalingGroup[];
+  public readonly workerGroup: autoscaling.AutoScalingGroup;
+  /** The role of every manager: reads and writes the join parameters, completes the workers' lifecycle actions. */
+  public readonly managerRole: iam.Role;
+  /** The role of every worker: reads the worker token and the manager address. */
+  public readonly workerRole: iam.Role;
+  /** Where the join tokens and the manager address are, such as `/docker-swarm/MyStack/Swarm`. */
+  public readonly parameterPath: string;
+  /** The compose file the leading manager deploys; deploy-time values are tokens. */
+  public readonly compose: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, props: DockerSwarmProps) {
+    super(scope, id);
+    const owner = `DockerSwarm ${this.node.path}`;
+    const managers = props.managers ?? 3;
+    if (managers !== 1 && managers !== 3) {
+      throw new Error(`${owner}: managers must be 1 or 3 (an odd number keeps a quorum; 3 survives the loss of one), got ${managers}`);
+    }
+    validateContainers(owner, props.services);
+    props.services.forEach((service, i) => validateService(`${owner}: services[${i}]`, service));
+    const stackNamespace = props.stackName ?? 'app';
+    if (!STACK_NAME.test(stackNamespace)) {
+      throw new Error(`${owner}: stackName must be lower-case letters, digits, "_" and "-", starting with a letter or digit, got "${stackNamespace}"`);
+    }
+    const workers = props.workers ?? {};
+    const desired = workers.desiredCapacity ?? 2;
+    const min = workers.minCapacity ?? 1;
+    const max = workers.maxCapacity ?? desired;
+    if (!(Number.isInteger(min) && Number.isInteger(desired) && Number.isInteger(max) && 0 <= min && min <= desired && desired <= max)) {
+      throw new Error(`${owner}: workers must have whole numbers with 0 <= minCapacity <= desiredCapacity <= maxCapacity, got ${min}, ${desired}, ${max}`);
+    }
+    const labels = Object.entries(workers.labels ?? {}).map(([key, value]) => {
+      if (!LABEL.test(key) || !LABEL.test(value) || key === 'instance-id') {
+        throw new Error(`${owner}: workers.labels ${key}=${value}: keys and values must be letters, digits, ".", "_" and "-" (and instance-id is the swarm's own)`);
+      }
+      return `${key}=${value}`;
+    });
+    const volumeSize = props.volumeSize ?? 20;
+    if (!Number.isInteger(volumeSize) || volumeSize < 8 || volumeSize > 16384) {
+      throw new Error(`${owner}: volumeSize must be a whole number of GiB from 8 to 16384, got ${volumeSize}`);
+    }
+    const instanceType = props.instanceType ?? new ec2.InstanceType('t4g.small');
+    const stack = Stack.of(this);
+    this.parameterPath = `/docker-swarm/${Aws.STACK_NAME}/${this.node.id}`;
+    const parameterArn = (name: string) =>
+      stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `docker-swarm/${Aws.STACK_NAME}/${this.node.id}/${name}` });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Docker swarm nodes: swarm ports between nodes only, published ports to the ranges allowed for them',
+      allowAllOutbound: true,
+    });
+    for (const [port, what] of SWARM_PORTS) this.securityGroup.addIngressRule(this.securityGroup, port, `${what} between nodes`);
+    for (const service of props.services) {
+      for (const port of service.ports ?? []) {
+        for (const cidr of port.allowFrom) {
+          const peer = !Token.isUnresolved(cidr) && cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
+          this.securityGroup.addIngressRule(
+            peer,
+            port.protocol === PortProtocol.UDP ? ec2.Port.udp(port.hostPort) : ec2.Port.tcp(port.hostPort),
+            `${service.name} ${port.hostPort}/${port.protocol ?? 'tcp'} from ${cidr}`,
+          );
+        }
+      }
+    }
+
+    const machineImage = props.machineImage ?? amazonLinux(this, instanceType);
+    const secrets = props.services.flatMap((service) => service.secrets ?? []);
+    const roles = {
+      manager: this.nodeRole('ManagerRole', 'manager'),
+      worker: this.nodeRole('WorkerRole', 'worker'),
+    };
+    roles.worker.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn('worker-token'), parameterArn('manager-address')] }));
+    roles.manager.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [parameterArn('*')] }));
+    roles.manager.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource'], resources: [stack.stackId] }));
+    if (secrets.length > 0) {
+      roles.manager.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['ssm:GetParameter'],
+          resources: secrets.map((secret) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: secret.parameterName.replace(/^\//, '') })),
+        }),
+      );
+    }
+    Validations.of(roles.manager).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/docker-swarm/<AWS::StackName>/${this.node.id}/*]`,
+      reason: 'The managers write the join tokens, the manager address and the init marker under the swarm\'s own parameter path only.',
+    });
+    this.managerRole = roles.manager;
+    this.workerRole = roles.worker;
+
+    const group = (groupId: string, role: 'manager' | 'worker', options: { subnets: ec2.SubnetSelection; min: number; max: number; desired: number; labels: readonly string[]; instanceType: ec2.InstanceType }) => {
+      const asg: autoscaling.AutoScalingGroup = new autoscaling.AutoScalingGroup(this, groupId, {
+        vpc: props.vpc,
+        vpcSubnets: options.subnets,
+        launchTemplate: new ec2.LaunchTemplate(this, `${groupId}LaunchTemplate`, {
+          instanceType: options.instanceType,
+          machineImage,
+          securityGroup: this.securityGroup,
+          role: roles[role],
+          requireImdsv2: true,
+          httpPutResponseHopLimit: 1,
+          detailedMonitoring: true,
+          blockDevices: [
+            { deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(volumeSize, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) },
+          ],
+          userData: ec2.UserData.custom(
+            Lazy.string({
+              produce: () =>
+                renderNodeScript({
+                  role,
+                  stackName: Aws.STACK_NAME,
+                  resource: (asg.node.defaultChild as CfnResource).logicalId,
+                  region: Aws.REGION,
+                  parameterPath: this.parameterPath,
+                  labels: options.labels,
+                  stackNamespace,
+                  secrets,
+                }),
+            }),
+          ),
+        }),
+        minCapacity: options.min,
+        maxCapacity: options.max,
+        desiredCapacity: options.min === options.max ? undefined : options.desired,
+        signals: autoscaling.Signals.waitForMinCapacity({ timeout: props.signalTimeout ?? Duration.minutes(15) }),
+      });
+      if (options.min !== options.max) {
+        Validations.of(asg).acknowledge({
+          id: '@aws-cdk/aws-autoscaling:desiredCapacitySet',
+          reason: 'The desired number of workers is part of the configuration: a deploy sets the group back to it.',
+        });
+      }
+      Validations.of(asg).acknowledge({
+        id: 'AwsSolutions-AS3',
+        reason: `The ${role}s report to CloudFormation and to the swarm; scaling notifications would add a topic nobody reads.`,
+      });
+      return asg;
+    };
+
+    const subnets = props.vpc.privateSubnets.length > 0 ? props.vpc.privateSubnets : props.vpc.publicSubnets;
+    this.managerGroups = Array.from({ length: managers }, (_, i) =>
+      group(`Manager${i + 1}`, 'manager', { subnets: { subnets: [subnets[i % subnets.length]] }, min: 1, max: 1, desired: 1, labels: [], instanceType }),
+    );
+    this.workerGroup = group('Workers', 'worker', { subnets: { subnets }, min, max, desired, labels, instanceType: workers.instanceType ?? instanceType });
+
+    this.compose = renderCompose(props.services, { publishMode: props.publishMode ?? 'ingress', endpointMode: props.endpointMode ?? 'vip' });
+    for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, this.compose, envFiles(props.services));
+    this.drainOnScaleIn(props.drainTimeout ?? Duration.minutes(10));
+  }
+
+  /** A node role: Session Manager, and the stack's signal; each role adds what its nodes call. */
+  private nodeRole(id: string, kind: string): iam.Role {
+    const role = new iam.Role(this, id, {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: `Docker swarm ${kind}s: Session Manager, the swarm's join parameters, the stack's signal`,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [Stack.of(this).stackId] }));
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      reason: 'AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager, which replaces SSH on the nodes.',
+    });
+    return role;
+  }
+
+  /**
+   * The services' files as cfn-init metadata of a manager's group, and the
+   * cfn-hup hook that writes them again and redeploys after each stack
+   * update, so a service change replaces no node.
+   */
+  private addServiceMetadata(managerGroup: autoscaling.AutoScalingGroup, compose: Record<string, unknown>, files: ReturnType<typeof envFiles>): void {
+    const cfnGroup = managerGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    const init = (path: string, content: unknown) => [path, { content, mode: '000600', owner: 'root', group: 'root' }] as const;
+    const cfnInit = `/opt/aws/bin/cfn-init -v --stack ${Aws.STACK_NAME} --resource ${cfnGroup.logicalId} --region ${Aws.REGION}`;
+    cfnGroup.addOverride('Metadata.AWS::CloudFormation::Init', {
+      config: {
+        files: Object.fromEntries([
+          init(COMPOSE_FILE, compose),
+          ...files.map((file) => init(file.path, file.content)),
+          init('/etc/cfn/cfn-hup.conf', `[main]\nstack=${Aws.STACK_ID}\nregion=${Aws.REGION}\ninterval=1\n`),
+          init(
+            '/etc/cfn/hooks.d/docker-swarm.conf',
+            `[docker-swarm-services]\ntriggers=post.update\npath=Resources.${cfnGroup.logicalId}.Metadata.AWS::CloudFormation::Init\naction=${cfnInit} && ${DEPLOY_COMMAND}\nrunas=root\n`,
+          ),
+          init(
+            '/etc/systemd/system/cfn-hup.service',
+            '[Unit]\nDescription=cfn-hup: applies stack updates to the swarm services\nAfter=docker.service\n\n[Service]\nExecStart=/opt/aws/bin/cfn-hup --no-daemon\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n',
+          ),
+        ]),
+      },
+    });
+  }
+
+  /**
+   * A lifecycle hook holds a leaving worker; EventBridge runs the drain
+   * helper on the managers through Run Command, and the leader drains the
+   * node, removes it and lets the instance end.
+   */
+  private drainOnScaleIn(timeout: Duration): void {
+    const stack = Stack.of(this);
+    const hook = this.workerGroup.addLifecycleHook('Drain', {
+      lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_TERMINATING,
+      heartbeatTimeout: timeout,
+      defaultResult: autoscaling.DefaultResult.CONTINUE,
+    });
+    const managerNames = this.managerGroups.map((managerGroup) => managerGroup.autoScalingGroupName);
+    const document = stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: 'AWS-RunShellScript' });
+    const runCommandRole = new iam.Role(this, 'DrainRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      description: 'Docker swarm: runs the drain helper on the managers when a worker leaves',
+    });
+    runCommandRole.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:SendCommand'], resources: [document] }));
+    runCommandRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:SendCommand'],
+        resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+        conditions: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': managerNames } },
+      }),
+    );
+    Validations.of(runCommandRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*]',
+      reason: 'Manager instances are replaced and their ids are not known in advance; the condition limits SendCommand to instances tagged with the managers\' groups.',
+    });
+    this.managerRole.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['autoscaling:CompleteLifecycleAction'],
+        resources: [
+          stack.formatArn({ service: 'autoscaling', resource: 'autoScalingGroup', resourceName: `*:autoScalingGroupName/${this.workerGroup.autoScalingGroupName}` }),
+        ],
+      }),
+    );
+    Validations.of(this.managerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup/*:autoScalingGroupName/<${stack.getLogicalId(this.workerGroup.node.defaultChild as CfnResource)}>]`,
+      reason: 'An Auto Scaling group ARN holds a generated id; the name pins it to the workers\' group.',
+    });
+    new events.CfnRule(this, 'DrainRule', {
+      description: 'Docker swarm: drain a worker before its instance ends',
+      eventPattern: {
+        source: ['aws.autoscaling'],
+        'detail-type': ['EC2 Instance-terminate Lifecycle Action'],
+        detail: { AutoScalingGroupName: [this.workerGroup.autoScalingGroupName], LifecycleHookName: [hook.lifecycleHookName] },
+      },
+      targets: [
+        {
+          id: 'DrainOnManagers',
+          arn: document,
+          roleArn: runCommandRole.roleArn,
+          runCommandParameters: { runCommandTargets: [{ key: 'tag:aws:autoscaling:groupName', values: managerNames }] },
+          inputTransformer: {
+            inputPathsMap: { instance: '$.detail.EC2InstanceId', group: '$.detail.AutoScalingGroupName', hook: '$.detail.LifecycleHookName' },
+            inputTemplate: `{"commands": ["${DRAIN_COMMAND} <instance> <group> <hook>"]}`,
+          },
+        },
+      ],
+    });
+  }
+}
+
+function amazonLinux(scope: Construct, instanceType: ec2.InstanceType): ec2.IMachineImage {
+  const architecture = instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? 'arm64' : 'x86_64';
+  return new ImageDependency(scope, 'Image', {
+    imageName: `al2023-ami-2023.*-kernel-*-${architecture}`,
+    owners: ['amazon'],
+    architecture,
+  }).toMachineImage();
+}

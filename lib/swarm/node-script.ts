@@ -1,0 +1,198 @@
+import { Token } from 'aws-cdk-lib';
+
+/** Where a node keeps what the swarm needs: the compose file, the env-files, the helper scripts. */
+export const SWARM_DIRECTORY = '/etc/docker-swarm';
+/** The compose file the leading manager deploys. */
+export const COMPOSE_FILE = `${SWARM_DIRECTORY}/stack.yml`;
+/** Deploys the compose file when run on the leading manager; cfn-hup runs it after each stack update. */
+export const DEPLOY_COMMAND = '/usr/local/sbin/docker-swarm-deploy';
+/** Drains a leaving worker and lets its instance end; the scale-in lifecycle hook runs it on the managers. */
+export const DRAIN_COMMAND = '/usr/local/sbin/docker-swarm-drain';
+
+/** A swarm secret the leading manager creates from an SSM SecureString parameter before it deploys. */
+export interface ScriptSecret {
+  readonly name: string;
+  readonly parameterName: string;
+}
+
+export interface NodeScriptOptions {
+  readonly role: 'manager' | 'worker';
+  /** The stack, the Auto Scaling group's logical id and the region, for `cfn-signal` and `cfn-init`. */
+  readonly stackName: string;
+  readonly resource: string;
+  readonly region: string;
+  /** The parameter path holding the join tokens and the manager address, without a trailing `/`. */
+  readonly parameterPath: string;
+  /** Engine labels of the node besides `instance-id`, `key=value` each. */
+  readonly labels: readonly string[];
+  /** On managers: the `docker stack deploy` stack name. */
+  readonly stackNamespace: string;
+  /** On managers: the secrets to create before deploying. */
+  readonly secrets: readonly ScriptSecret[];
+}
+
+/**
+ * A swarm node's user data: installs Docker with the node's engine labels,
+ * then the first manager starts the swarm and stores the join tokens and its
+ * address under the parameter path, and every other node joins, retrying
+ * until the swarm exists. A manager removes managers that are down (a
+ * replaced manager's predecessor), writes the services' files with cfn-init
+ * and deploys them. The exit status goes to CloudFormation.
+ */
+export function renderNodeScript(options: NodeScriptOptions): string {
+  const manager = options.role === 'manager';
+  const lines = [
+    '#!/bin/bash',
+    `# Docker swarm ${options.role}: installs Docker and joins the swarm${manager ? ' (the first manager starts it), then deploys the services' : ''}.`,
+    '# The exit status goes to CloudFormation, so a node that cannot join fails the stack.',
+    'set -euo pipefail',
+    '',
+    'signal_cloudformation() {',
+    '  local status=$?',
+    `  cfn-signal --exit-code "$status" --stack ${quote(options.stackName)} --resource ${quote(options.resource)} --region ${quote(options.region)} \\`,
+    '    || echo "cfn-signal could not report exit status $status" >&2',
+    '}',
+    'trap signal_cloudformation EXIT',
+    'export PATH="$PATH:/opt/aws/bin"',
+    '',
+    `region=${quote(options.region)}`,
+    `parameters=${quote(options.parameterPath)}`,
+    'address=$(ec2-metadata --local-ipv4 | cut -d " " -f 2)',
+    'instance_id=$(ec2-metadata --instance-id | cut -d " " -f 2)',
+    '',
+    'dnf install -y docker aws-cfn-bootstrap',
+    '# Engine labels, for placement constraints such as engine.labels.public==yes.',
+    'install -d -m 0755 /etc/docker',
+    `printf '{"labels": [${['instance-id=%s', ...options.labels].map((label) => `"${label}"`).join(', ')}]}\\n' "$instance_id" > /etc/docker/daemon.json`,
+    'systemctl enable --now docker',
+    '',
+    'parameter() {',
+    '  aws ssm get-parameter --region "$region" --name "$parameters/$1" --with-decryption --query Parameter.Value --output text',
+    '}',
+    '',
+    '# Joins as $1 (manager or worker), retrying until the first manager has stored the token and its address.',
+    'join_swarm() {',
+    '  local attempt token manager',
+    '  for attempt in $(seq 1 120); do',
+    '    if token=$(parameter "$1-token") && manager=$(parameter manager-address) \\',
+    '      && docker swarm join --advertise-addr "$address" --listen-addr "$address:2377" --token "$token" "$manager:2377"; then',
+    '      return 0',
+    '    fi',
+    '    echo "the swarm cannot be joined yet (attempt $attempt of 120); retrying in 5 s" >&2',
+    '    sleep 5',
+    '  done',
+    '  echo "could not join the swarm in 10 minutes" >&2',
+    '  return 1',
+    '}',
+    '',
+  ];
+  if (manager) lines.push(...managerLines(options));
+  else lines.push('if [ "$(docker info --format "{{.Swarm.LocalNodeState}}")" != active ]; then', '  join_swarm worker', 'fi', '');
+  return lines.join('\n');
+}
+
+function managerLines(options: NodeScriptOptions): string[] {
+  return [
+    'store() {',
+    '  aws ssm put-parameter --region "$region" --name "$parameters/$1" --type SecureString --overwrite --value "$2" > /dev/null',
+    '}',
+    '',
+    'if [ "$(docker info --format "{{.Swarm.LocalNodeState}}")" != active ]; then',
+    '  # Creating the init parameter succeeds for one manager only: that one starts the swarm.',
+    '  if aws ssm put-parameter --region "$region" --name "$parameters/init" --type String --value "$instance_id" > /dev/null; then',
+    '    docker swarm init --advertise-addr "$address" --listen-addr "$address:2377"',
+    '    store worker-token "$(docker swarm join-token --quiet worker)"',
+    '    store manager-token "$(docker swarm join-token --quiet manager)"',
+    '  else',
+    '    join_swarm manager',
+    '  fi',
+    'fi',
+    'store manager-address "$address"',
+    '',
+    '# A manager that is down is one this node replaces: demote and remove it, so the quorum counts live managers only.',
+    'docker node ls --filter role=manager --format "{{.ID}} {{.Status}}" | while read -r id status; do',
+    '  if [ "$status" = Down ]; then',
+    '    docker node demote "$id" && docker node rm --force "$id"',
+    '  fi',
+    'done',
+    '',
+    `install -d -m 0700 ${SWARM_DIRECTORY}`,
+    `cat > ${DEPLOY_COMMAND} <<'END_OF_DEPLOY'`,
+    ...renderDeployScript(options),
+    'END_OF_DEPLOY',
+    `cat > ${DRAIN_COMMAND} <<'END_OF_DRAIN'`,
+    ...renderDrainScript(options.region),
+    'END_OF_DRAIN',
+    `chmod 0755 ${DEPLOY_COMMAND} ${DRAIN_COMMAND}`,
+    '',
+    '# The compose file, the env-files and the cfn-hup configuration, from the stack metadata.',
+    `cfn-init -v --stack ${quote(options.stackName)} --resource ${quote(options.resource)} --region ${quote(options.region)}`,
+    'systemctl enable --now cfn-hup',
+    DEPLOY_COMMAND,
+    '',
+  ];
+}
+
+/** The deploy helper: only the leader deploys, after creating the swarm secrets it does not have yet. */
+function renderDeployScript(options: NodeScriptOptions): string[] {
+  const lines = [
+    '#!/bin/bash',
+    `# Deploys ${COMPOSE_FILE} when this manager leads the swarm; other managers leave it to the leader.`,
+    'set -euo pipefail',
+    'if [ "$(docker node inspect self --format "{{.ManagerStatus.Leader}}")" != true ]; then',
+    '  echo "this manager does not lead the swarm; the leader deploys"',
+    '  exit 0',
+    'fi',
+  ];
+  for (const secret of options.secrets) {
+    lines.push(
+      `if ! docker secret inspect ${quote(secret.name)} > /dev/null 2>&1; then`,
+      `  aws ssm get-parameter --region ${quote(options.region)} --name ${quote(secret.parameterName)} --with-decryption --query Parameter.Value --output text \\`,
+      `    | docker secret create ${quote(secret.name)} - > /dev/null`,
+      'fi',
+    );
+  }
+  lines.push(`docker stack deploy --prune --compose-file ${COMPOSE_FILE} ${quote(options.stackNamespace)}`);
+  return lines;
+}
+
+/**
+ * The drain helper, run by the scale-in lifecycle hook on every manager: the
+ * leader drains the worker of the instance, waits until none of its tasks
+ * runs, removes the node and lets the instance end.
+ */
+function renderDrainScript(region: string): string[] {
+  return [
+    '#!/bin/bash',
+    '# Usage: docker-swarm-drain INSTANCE_ID AUTO_SCALING_GROUP LIFECYCLE_HOOK',
+    'set -euo pipefail',
+    'instance_id=$1 group=$2 hook=$3',
+    'if [ "$(docker node inspect self --format "{{.ManagerStatus.Leader}}")" != true ]; then',
+    '  exit 0',
+    'fi',
+    'node=$(docker node ls --quiet | xargs docker node inspect --format "{{.ID}} {{index .Description.Engine.Labels \\"instance-id\\"}}" \\',
+    '  | awk -v id="$instance_id" \'$2 == id { print $1; exit }\')',
+    'if [ -n "$node" ]; then',
+    '  docker node update --availability drain "$node" > /dev/null',
+    '  for _ in $(seq 1 120); do',
+    '    docker node ps "$node" --format "{{.CurrentState}}" | grep -q "^Running" || break',
+    '    sleep 5',
+    '  done',
+    '  docker node rm --force "$node" > /dev/null',
+    '  echo "drained and removed node $node of instance $instance_id"',
+    'fi',
+    `aws autoscaling complete-lifecycle-action --region ${quote(region)} --auto-scaling-group-name "$group" --lifecycle-hook-name "$hook" \\`,
+    '  --instance-id "$instance_id" --lifecycle-action-result CONTINUE',
+  ];
+}
+
+/**
+ * One shell word: bare when it holds only characters the shell leaves alone,
+ * else in single quotes. Deploy-time values reach here only as the stack
+ * name, logical ids, the region and parameter paths, which CloudFormation
+ * restricts to letters, digits, `/`, `_` and `-`.
+ */
+export function quote(word: string): string {
+  if (!Token.isUnresolved(word) && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
