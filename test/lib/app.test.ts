@@ -158,6 +158,26 @@ describe('environments', () => {
     expect(JSON.stringify(template.toJSON())).toContain('memcached:1.6.38-alpine');
   });
 
+  it('runs the tenants as services on the workers of a swarm with -c env=swarm, one host nowhere', () => {
+    // GIVEN
+    const swarm = buildApp(new App({ context: { ...CONTEXT, env: 'swarm' } }));
+    // WHEN
+    const template = Template.fromStack(swarm.node.findChild('MemcachedService-swarm') as Stack);
+    // THEN
+    template.resourceCountIs('AWS::EC2::Instance', 0);
+    template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 2);
+    const [files] = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup', { Metadata: Match.anyValue() })).map(
+      (group) => group.Metadata['AWS::CloudFormation::Init'].config.files,
+    );
+    const services = files['/etc/docker-swarm/stack.yml'].content.services;
+    expect(Object.keys(services)).toEqual(['memcached-alpha', 'memcached-beta']);
+    expect(services['memcached-beta']).toMatchObject({
+      command: ['memcached', '-m', '128'],
+      ports: [{ target: 11211, published: 11212 }],
+      deploy: { placement: { constraints: ['node.role == worker', 'engine.labels.tier == cache'] }, resources: { limits: { memory: '160M' } } },
+    });
+  });
+
   it('lets -c memcachedImage and -c appImage point the containers at other images', () => {
     // GIVEN
     const local = buildApp(
@@ -203,7 +223,7 @@ describe('environments', () => {
 
   it.each<[string, (context: any) => void, RegExp]>([
     ['environments that are no JSON', (c) => (c.environments = '{dev:'), /context environments must be a JSON object, got "\{dev:"/],
-    ['an environment that is not there', (c) => (c.env = 'stage'), /context env is "stage", but environments has only dev, prod; add that block to cdk.json or pick another with -c env=NAME/],
+    ['an environment that is not there', (c) => (c.env = 'stage'), /context env is "stage", but environments has only dev, prod, swarm; add that block to cdk.json or pick another with -c env=NAME/],
     ['no VPC name', (c) => delete c.environments.dev.vpcName, /context environments.dev.vpcName is missing/],
     ['no tenants', (c) => (c.environments.dev.tenants = []), /context environments.dev.tenants must list at least one tenant/],
     ['a tenant name that is no DNS label', (c) => (c.environments.dev.tenants[0].name = 'Alpha_1'), /context environments.dev.tenants\[0\].name must be a DNS label/],

@@ -17,7 +17,8 @@ export function renderUserData(template: Record<string, any>, values: SampleValu
   return renderIntrinsic(instances[0].Properties.UserData['Fn::Base64'], values);
 }
 
-function renderIntrinsic(value: unknown, values: SampleValues): string {
+/** A template value with its intrinsics replaced by sample values, as CloudFormation would at deploy time. */
+export function renderIntrinsic(value: unknown, values: SampleValues): string {
   if (typeof value === 'string') return value;
   const object = value as Record<string, any>;
   if ('Fn::Join' in object) {

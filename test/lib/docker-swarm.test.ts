@@ -1,0 +1,189 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { VpcDependency } from '../../lib/dependencies';
+import { DockerSwarm, type DockerSwarmProps, type SwarmServiceDefinition } from '../../lib/swarm';
+import { renderIntrinsic, shellcheck } from './user-data';
+
+const SAMPLES = { 'AWS::StackName': 'cache-prod', 'AWS::Region': 'eu-west-1', 'AWS::StackId': 'arn:aws:cloudformation:eu-west-1:123456789012:stack/cache-prod/1' };
+
+const ALPHA: SwarmServiceDefinition = {
+  name: 'alpha',
+  image: 'memcached:1.6-alpine',
+  command: ['memcached', '-m', '64'],
+  memoryMiB: 96,
+  cpus: 0.5,
+  replicas: 2,
+  constraints: ['node.role == worker', 'engine.labels.public == no'],
+  ports: [{ hostPort: 11211, allowFrom: ['10.0.1.0/24'] }],
+};
+
+let stack: Stack;
+let template: Template;
+
+beforeAll(() => {
+  ({ stack } = swarmStack({ workers: { minCapacity: 2, desiredCapacity: 3, maxCapacity: 5, labels: { public: 'no' } }, services: [ALPHA] }));
+  template = Template.fromStack(stack);
+});
+
+describe('nodes', () => {
+  it('has three managers, one group of one each, spread over three subnets', () => {
+    // GIVEN the swarm above, THEN
+    const managers = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup', { Properties: { MinSize: '1', MaxSize: '1' } }));
+    expect(managers).toHaveLength(3);
+    const subnets = managers.map((group) => JSON.stringify(group.Properties.VPCZoneIdentifier));
+    expect(new Set(subnets).size).toBe(3);
+  });
+
+  it('has the workers in one group with the given least, desired and most instances', () => {
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '2', DesiredCapacity: '3', MaxSize: '5' });
+  });
+
+  it('refuses an even number of managers, naming the choices', () => {
+    expect(() => swarmStack({ managers: 2, services: [ALPHA] })).toThrow(/managers must be 1 or 3 .* got 2/);
+  });
+
+  it('hardens every node: IMDSv2 with hop limit 1, encrypted gp3 volume, no key pair', () => {
+    const templates = Object.values(template.findResources('AWS::EC2::LaunchTemplate'));
+    expect(templates).toHaveLength(4);
+    for (const launchTemplate of templates) {
+      const data = launchTemplate.Properties.LaunchTemplateData;
+      expect(data.MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+      expect(data.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 20 } }]);
+      expect(data.KeyName).toBeUndefined();
+    }
+  });
+
+  it('waits for every node to signal that it joined', () => {
+    template.hasResource('AWS::AutoScaling::AutoScalingGroup', { CreationPolicy: { ResourceSignal: { Count: 2, Timeout: 'PT15M' } } });
+  });
+});
+
+describe('security group', () => {
+  it('opens the swarm ports only to the nodes themselves', () => {
+    const swarmPorts = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((rule) => rule.Properties);
+    expect(swarmPorts.map((rule) => `${rule.IpProtocol}/${rule.FromPort}`).sort()).toEqual(['tcp/2377', 'tcp/7946', 'udp/4789', 'udp/7946']);
+    for (const rule of swarmPorts) {
+      expect(rule.SourceSecurityGroupId).toEqual(rule.GroupId);
+      expect(rule.CidrIp).toBeUndefined();
+    }
+  });
+
+  it('opens a published port only to the ranges allowed for it, and never SSH', () => {
+    const [group] = Object.values(template.findResources('AWS::EC2::SecurityGroup'));
+    expect(group.Properties.SecurityGroupIngress).toEqual([
+      { CidrIp: '10.0.1.0/24', Description: 'alpha 11211/tcp from 10.0.1.0/24', FromPort: 11211, IpProtocol: 'tcp', ToPort: 11211 },
+    ]);
+  });
+});
+
+describe('join parameters', () => {
+  it('lets workers read only the worker token and the manager address of this swarm', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^SwarmWorkerRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: [parameterArn('worker-token'), parameterArn('manager-address')] }]) },
+    });
+  });
+
+  it('lets managers read and write under the swarm\'s path of the stack only', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^SwarmManagerRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: parameterArn('*') }]) },
+    });
+  });
+
+  it('keeps the tokens as SecureString and never in the user data', () => {
+    for (const role of ['manager', 'worker'] as const) {
+      const script = userData(role);
+      expect(script).not.toMatch(/SWMTKN/);
+      if (role === 'manager') expect(script).toContain('--type SecureString --overwrite');
+    }
+  });
+});
+
+describe('scale-in', () => {
+  it('holds a leaving worker with a lifecycle hook until the managers drained it', () => {
+    template.hasResourceProperties('AWS::AutoScaling::LifecycleHook', {
+      LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+      DefaultResult: 'CONTINUE',
+      HeartbeatTimeout: 600,
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.autoscaling'], 'detail-type': ['EC2 Instance-terminate Lifecycle Action'] },
+      Targets: [
+        Match.objectLike({
+          InputTransformer: Match.objectLike({ InputTemplate: '{"commands": ["/usr/local/sbin/docker-swarm-drain <instance> <group> <hook>"]}' }),
+          RunCommandParameters: { RunCommandTargets: [{ Key: 'tag:aws:autoscaling:groupName', Values: Match.anyValue() }] },
+        }),
+      ],
+    });
+  });
+});
+
+describe('services', () => {
+  it('renders one compose file with replicas, limits, constraints, start-first updates and rollback', () => {
+    const [metadata] = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup', { Metadata: Match.anyValue() })).map(
+      (group) => group.Metadata['AWS::CloudFormation::Init'].config.files['/etc/docker-swarm/stack.yml'].content,
+    );
+    expect(metadata.services.alpha).toEqual({
+      image: 'memcached:1.6-alpine',
+      command: ['memcached', '-m', '64'],
+      ports: [{ target: 11211, published: 11211, protocol: 'tcp', mode: 'ingress' }],
+      deploy: {
+        mode: 'replicated',
+        replicas: 2,
+        endpoint_mode: 'vip',
+        placement: { constraints: ['node.role == worker', 'engine.labels.public == no'] },
+        resources: { limits: { memory: '96M', cpus: '0.5' } },
+        restart_policy: { condition: 'any' },
+        update_config: { parallelism: 1, delay: '10s', order: 'start-first', failure_action: 'rollback', monitor: '10s' },
+        rollback_config: { parallelism: 1, order: 'start-first' },
+      },
+    });
+  });
+
+  it('publishes on the nodes running a task with DNS round robin when the kernel has no IPVS', () => {
+    const { swarm } = swarmStack({ publishMode: 'host', endpointMode: 'dnsrr', services: [ALPHA] });
+    const service = (swarm.compose.services as Record<string, any>).alpha;
+    expect(service.ports[0].mode).toBe('host');
+    expect(service.deploy.endpoint_mode).toBe('dnsrr');
+  });
+
+  it('refuses replicas together with global', () => {
+    expect(() => swarmStack({ services: [{ ...ALPHA, global: true }] })).toThrow(/replicas and global exclude each other/);
+  });
+});
+
+describe('user data', () => {
+  it.each(['manager', 'worker'] as const)('the %s script passes shellcheck', (role) => {
+    const result = shellcheck(userData(role));
+    expect(result.output).toBe('');
+  });
+
+  it('labels the workers\' engines with the group\'s labels and the instance id', () => {
+    expect(userData('worker')).toContain(`printf '{"labels": ["instance-id=%s", "public=no"]}\\n' "$instance_id" > /etc/docker/daemon.json`);
+  });
+});
+
+it('passes cdk-nag AwsSolutions without unexplained findings', () => {
+  expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+});
+
+function swarmStack(props: Omit<DockerSwarmProps, 'vpc'>): { stack: Stack; swarm: DockerSwarm } {
+  const scope = new Stack(new App(), 'Cluster');
+  const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
+  return { stack: scope, swarm: new DockerSwarm(scope, 'Swarm', { vpc: network.toVpc({ subnetCount: 3 }), ...props }) };
+}
+
+function parameterArn(name: string) {
+  return {
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/docker-swarm/', { Ref: 'AWS::StackName' }, `/Swarm/${name}`]],
+  };
+}
+
+function userData(role: 'manager' | 'worker'): string {
+  const prefix = role === 'manager' ? 'SwarmManager1LaunchTemplate' : 'SwarmWorkersLaunchTemplate';
+  const [launchTemplate] = Object.entries(template.findResources('AWS::EC2::LaunchTemplate')).filter(([id]) => id.startsWith(prefix) && !id.includes('Profile'));
+  const encoded = renderIntrinsic(launchTemplate[1].Properties.LaunchTemplateData.UserData, SAMPLES);
+  return Buffer.from(encoded, 'base64').toString('utf8');
+}
