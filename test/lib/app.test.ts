@@ -46,6 +46,16 @@ describe('the app', () => {
     expect(assembly.stacks.map((s) => s.environment.account)).toEqual(['unknown-account', 'unknown-account', 'unknown-account']);
   });
 
+  it('sets every feature flag cdk init of the pinned CLI writes, with its value', () => {
+    // GIVEN the flags the CLI recommends for new projects
+    const recommended = JSON.parse(
+      readFileSync(path.join(__dirname, '..', '..', 'node_modules', 'aws-cdk', 'lib', 'init-templates', '.recommended-feature-flags.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    // THEN
+    expect(Object.keys(recommended).length).toBeGreaterThan(0);
+    expect(CONTEXT).toMatchObject(recommended);
+  });
+
   it('fails synthesis when a tenant is open to the whole internet', () => {
     // GIVEN
     const context = structuredClone(CONTEXT);

@@ -136,7 +136,7 @@ describe('functions', () => {
 
   it.each([
     ['Route53Dependency', [['route53:ListHostedZonesByName', '*'], ['route53:GetHostedZone', arn('route53:::hostedzone/*')]]],
-    ['VpcDependency', [[['ec2:DescribeVpcs', 'ec2:DescribeSubnets'], '*']]],
+    ['VpcDependency', [[['ec2:DescribeSubnets', 'ec2:DescribeVpcs'], '*']]],
     ['ImageDependency', [['ec2:DescribeImages', '*']]],
     [
       'ElasticacheDependency',
@@ -146,7 +146,7 @@ describe('functions', () => {
       ],
     ],
     ['StackDependency', [['cloudformation:DescribeStacks', arn('cloudformation:', 'REGION', ':', 'ACCOUNT', ':stack/*')]]],
-    ['CertificateDependency', [[['iam:ListServerCertificates', 'acm:ListCertificates'], '*']]],
+    ['CertificateDependency', [[['acm:ListCertificates', 'iam:ListServerCertificates'], '*']]],
   ])('the %s function may only call its lookup and write its own logs', (type, reads) => {
     // GIVEN the stack above
     // THEN
