@@ -9,6 +9,9 @@ import { ACCOUNT, NAMES, NON_ASCII_OUTPUT, REGION } from '../../e2e/fixture';
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..', '..');
 
+// Each test starts Node and loads a handler bundle, which takes seconds on a busy machine.
+jest.setTimeout(30_000);
+
 let aws: FakeAws;
 let endpoint: string;
 
