@@ -8,7 +8,7 @@ import { CustomResourcesStack } from '../../lib/custom-resources-stack';
 import { DEPENDENCY_TYPES, isAttribute } from '../../lib/dependencies';
 import { parseYamlTemplate } from '../../e2e/cloudformation/yaml';
 import { SCHEMAS } from './schemas';
-import { runWithStubs, shellcheck } from './user-data';
+import { runWithStubs } from './user-data';
 
 const DIR = path.join(__dirname, '..', '..', 'templates');
 const FILES = readdirSync(DIR).filter((file) => file.endsWith('.yaml')).sort();
@@ -113,14 +113,6 @@ describe('docker-host.yaml user data', () => {
   beforeAll(() => {
     const userData = (templates['docker-host.yaml'].Resources.Host.Properties?.UserData as Record<string, unknown>)['Fn::Base64'];
     script = resolve(userData, templates['docker-host.yaml']) as string;
-  });
-
-  it('passes shellcheck without a finding', () => {
-    // GIVEN the user data with sample deploy-time values
-    // WHEN
-    const result = shellcheck(script);
-    // THEN
-    expect(result.output).toBe('');
   });
 
   it('writes the datastores stack\'s outputs to a root-only env-file and runs the app with it', () => {

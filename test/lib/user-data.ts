@@ -31,15 +31,6 @@ export function renderIntrinsic(value: unknown, values: SampleValues): string {
   return values[name];
 }
 
-/** What `shellcheck -s bash` says about a script; fails when shellcheck is not installed. */
-export function shellcheck(script: string): { status: number | null; output: string } {
-  const result = spawnSync('shellcheck', ['-s', 'bash', '-f', 'gcc', '-'], { input: script, encoding: 'utf8' });
-  if (result.error) {
-    throw new Error(`shellcheck could not run (${result.error.message}); install it with: apt-get install -y shellcheck`);
-  }
-  return { status: result.status, output: result.stdout + result.stderr };
-}
-
 /** One command the script ran: the program's name and its arguments. */
 export type Call = readonly string[];
 
