@@ -15,6 +15,23 @@ describe('sanitize', () => {
     expect(sanitize(text)).toBe(expected);
   });
 
+  it.each([
+    ['a query after a fragment-only URL', 'https://h/a#top https://h/b#x?y https://h/c?q=1#f', 'https://h/a#top https://h/b#x?y https://h/c#f'],
+    ['the query of a URL among look-alike schemes', `${'a://'.repeat(100)}h?X-Amz-Signature=abc`, `${'a://'.repeat(100)}h`],
+    ['every signing parameter in any case, with its separator', 'u=/p?x-amz-date=1&keep=2&X-AMZ-SIGNATURE=abc#f', 'u=/p&keep=2#f'],
+  ])('removes %s', (_, text, expected) => {
+    expect(sanitize(text)).toBe(expected);
+  });
+
+  it.each([
+    ['a://'.repeat(50_000), `${'a://'.repeat(255)}a:/… (200000 characters)`],
+    ['X-Amz-'.repeat(50_000), `${'X-Amz-'.repeat(170)}X-A… (300000 characters)`],
+    [`https://h/p?X-Amz-Signature=${'5'.repeat(5000)}`, 'https://h/p (5028 characters)'],
+    [`got X-Amz-Signature=${'5'.repeat(5000)}`, 'got  (5020 characters)'],
+  ])('cuts a string of thousands of characters to 1024, saying how long it was, and still removes secrets (%#)', (text, expected) => {
+    expect(sanitize(text)).toBe(expected);
+  });
+
   it('sanitizes strings anywhere in objects and arrays, leaving other values alone', () => {
     expect(sanitize({ a: ['https://h/p?q=1', 3], b: { c: 'http://h?x=y', d: true, e: null } })).toEqual({
       a: ['https://h/p', 3],
