@@ -11,9 +11,15 @@
  *   is stopped.
  *
  * With a 30 s timeout a lookup may run 25 s; with 3 s it may run 2 s.
+ *
+ * A clock that is missing, throws, or gives anything but a number from 0 to
+ * Lambda's 15-minute maximum is not trusted: the event then gets
+ * `FALLBACK_BUDGET_MS`, Lambda's default timeout, counted from its arrival.
  */
 export const MAX_ANSWER_MARGIN_MS = 5000;
 export const MAX_EXIT_MARGIN_MS = 500;
+export const FALLBACK_BUDGET_MS = 3000;
+const MAX_LAMBDA_TIMEOUT_MS = 900_000;
 
 /** Time kept for the answer after a lookup is given up. */
 export function answerMargin(budgetMs: number): number {
@@ -25,13 +31,17 @@ export function exitMargin(budgetMs: number): number {
   return Math.min(MAX_EXIT_MARGIN_MS, Math.floor(budgetMs / 10));
 }
 
-/** The time one event has, read from `context.getRemainingTimeInMillis()`. */
+/**
+ * The time one event has, read from `context.getRemainingTimeInMillis()`
+ * when it gives a plausible number, and otherwise counted down from the
+ * budget the event arrived with.
+ */
 export class Deadline {
   private readonly startedAt = Date.now();
   private readonly budgetMs: number;
 
-  public constructor(private readonly remainingMs: () => number) {
-    this.budgetMs = remainingMs();
+  public constructor(private readonly clock: (() => unknown) | undefined) {
+    this.budgetMs = this.read() ?? FALLBACK_BUDGET_MS;
   }
 
   /** Time since the event arrived. */
@@ -39,19 +49,30 @@ export class Deadline {
     return Date.now() - this.startedAt;
   }
 
-  /** Time until the Lambda is stopped. */
+  /** Time until the Lambda is stopped: what the clock says, never more than the budget left. */
   public leftMs(): number {
-    return this.remainingMs();
+    const counted = Math.max(0, this.budgetMs - this.elapsedMs());
+    return Math.min(this.read() ?? counted, counted);
   }
 
   /** Time the lookup may still take. */
   public lookupMs(): number {
-    return this.remainingMs() - answerMargin(this.budgetMs);
+    return this.leftMs() - answerMargin(this.budgetMs);
   }
 
   /** Time the answer may still take. */
   public answerMs(): number {
-    return this.remainingMs() - exitMargin(this.budgetMs);
+    return this.leftMs() - exitMargin(this.budgetMs);
+  }
+
+  private read(): number | undefined {
+    let value: unknown;
+    try {
+      value = this.clock?.();
+    } catch {
+      return undefined;
+    }
+    return typeof value === 'number' && value >= 0 && value <= MAX_LAMBDA_TIMEOUT_MS ? value : undefined;
   }
 }
 

@@ -6,7 +6,7 @@ import { log } from './log';
 import { parseNoEcho, parseProperties, type Schema, show } from './properties';
 import { putResponse } from './put';
 import { describeError, describeSetupError, describeTimeout } from './reason';
-import { type Answer, buildResponse, keptId } from './response';
+import { type Answer, buildResponse, checkAnswerable, keptId } from './response';
 import type { LookupDefinition } from './types';
 import { ALLOWED_HOSTS_VARIABLE, checkResponseUrl, loggableUrl } from './url';
 
@@ -27,7 +27,7 @@ export function makeHandler<S extends Schema, C>(
   const setup = createClients(definition);
 
   return async (event, context) => {
-    const deadline = new Deadline(() => context.getRemainingTimeInMillis());
+    const deadline = new Deadline(remainingTimeOf(context));
     const calls: string[] = [];
 
     let request: Request;
@@ -40,6 +40,7 @@ export function makeHandler<S extends Schema, C>(
         responseUrl: loggableUrl(request.ResponseURL),
       });
       url = checkResponseUrl(request.ResponseURL, process.env[ALLOWED_HOSTS_VARIABLE]);
+      checkAnswerable(request);
     } catch (error) {
       log('ERROR', 'cannot answer', { ...eventFields(event), problem: error instanceof Error ? error.message : show(error) });
       throw error;
@@ -62,6 +63,11 @@ export function makeHandler<S extends Schema, C>(
       ...delivery,
     });
   };
+}
+
+/** The context's clock, when it has one; `Deadline` copes with one that misbehaves. */
+function remainingTimeOf(context: Context | undefined): (() => unknown) | undefined {
+  return typeof context?.getRemainingTimeInMillis === 'function' ? () => context.getRemainingTimeInMillis() : undefined;
 }
 
 function createClients<S extends Schema, C>(definition: LookupDefinition<S, C>): Setup<C> {

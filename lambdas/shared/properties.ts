@@ -58,7 +58,7 @@ export function parseProperties<S extends Schema>(schema: S, raw: Record<string,
   const validNames = known.join(', ');
 
   const unknownNames = Object.keys(props).filter(
-    (name) => !(name in schema) && !(COMMON_PROPERTIES as readonly string[]).includes(name),
+    (name) => !Object.hasOwn(schema, name) && !(COMMON_PROPERTIES as readonly string[]).includes(name),
   );
   if (unknownNames.length > 0) {
     const list = unknownNames.map((n) => `"${n}"`).join(', ');
@@ -69,7 +69,7 @@ export function parseProperties<S extends Schema>(schema: S, raw: Record<string,
 
   const result: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(schema)) {
-    const value = props[name];
+    const value = Object.hasOwn(props, name) ? props[name] : undefined;
     if (value === undefined || value === null || value === '') {
       if (spec.required) {
         throw new InputError(`missing required property ${name} (${spec.description}); valid properties are ${validNames}`);
@@ -144,7 +144,10 @@ function listItems(name: string, value: unknown): unknown[] {
   throw new InputError(`${name} must be a JSON array of strings or a comma-separated list, got ${show(value)}`);
 }
 
-/** A short, printable rendering of a value for an error message. */
+/**
+ * A short, printable rendering of a value for an error message; a value JSON
+ * cannot render (nested too deeply, or cyclic) by its kind alone.
+ */
 export function show(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = JSON.stringify(value);
@@ -153,7 +156,7 @@ export function show(value: unknown): string {
     try {
       text = JSON.stringify(value) ?? String(value);
     } catch {
-      text = String(value);
+      text = `${Array.isArray(value) ? 'an array' : 'an object'} nested too deeply to show`;
     }
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;

@@ -40,15 +40,15 @@ export function logLocation(logs: LogLocation): string {
 
 /**
  * The `Reason` sent to CloudFormation: the sentence, then where the logs are,
- * in at most `MAX_REASON_CHARS` characters. A long sentence is cut, the log
- * location is kept.
+ * in at most `maxChars` characters. A long sentence is cut, the log location
+ * is kept while there is room for it.
  */
-export function withLogLocation(sentence: string, logs: LogLocation): string {
+export function withLogLocation(sentence: string, logs: LogLocation, maxChars = MAX_REASON_CHARS): string {
   const tail = ` ${logLocation(logs)}`;
   const head = oneLine(sentence).replace(/([^.!?])$/, '$1.');
-  if (head.length + tail.length <= MAX_REASON_CHARS) return head + tail;
-  const room = MAX_REASON_CHARS - tail.length;
-  return room < 2 ? shorten(head + tail, MAX_REASON_CHARS) : shorten(head, room) + tail;
+  if (head.length + tail.length <= maxChars) return head + tail;
+  const room = maxChars - tail.length;
+  return room < 2 ? shorten(head + tail, maxChars) : shorten(head, room) + tail;
 }
 
 /** Cuts text to at most `length` characters, ending in `…`, without splitting a surrogate pair. */

@@ -1,5 +1,5 @@
-import type { Request } from './event';
-import { type LogLocation, logLocation, shorten, withLogLocation } from './reason';
+import { CannotAnswerError, type Request } from './event';
+import { type LogLocation, logLocation, MAX_REASON_CHARS, shorten, withLogLocation } from './reason';
 import type { Data } from './types';
 
 /** The largest response body CloudFormation accepts, in bytes. */
@@ -40,32 +40,50 @@ export function keptId(request: Request): string {
 }
 
 /**
- * Builds the body for an answer and its JSON. A body over `MAX_BODY_BYTES`
- * becomes a `FAILED` answer whose `Reason` names the largest attributes.
+ * Throws a `CannotAnswerError` when the event's own fields, which every
+ * answer repeats, leave no room for an answer within `MAX_BODY_BYTES`
+ * (CloudFormation never sends such an event).
+ */
+export function checkAnswerable(request: Request): void {
+  const bytes = Buffer.byteLength(JSON.stringify(shell(request, 'FAILED', 'x')));
+  if (bytes > MAX_BODY_BYTES) {
+    throw new CannotAnswerError(
+      `the smallest answer to this event, which repeats its StackId, RequestId and LogicalResourceId, is ${bytes} bytes, more than the ${MAX_BODY_BYTES} CloudFormation accepts`,
+    );
+  }
+}
+
+/**
+ * Builds the body for an answer and its JSON, at most `MAX_BODY_BYTES`. A
+ * body whose `Data` makes it larger becomes a `FAILED` answer whose `Reason`
+ * names the largest attributes; other bodies are made to fit by `fit`.
  */
 export function buildResponse(request: Request, answer: Answer, logs: LogLocation): { body: ResponseBody; json: string } {
-  const common = { StackId: request.StackId, RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId };
-  const failed = (sentence: string): ResponseBody => ({
-    Status: 'FAILED',
-    Reason: withLogLocation(sentence, logs),
-    PhysicalResourceId: keptId(request),
-    ...common,
-  });
-
-  if (answer.status === 'FAILED') return fitted(failed(answer.sentence));
+  if (answer.status === 'FAILED') return fit(shell(request, 'FAILED', keptId(request)), answer.sentence, logs);
 
   const body: ResponseBody = {
-    Status: 'SUCCESS',
+    ...shell(request, 'SUCCESS', answer.id),
     Reason: logLocation(logs),
-    PhysicalResourceId: answer.id,
-    ...common,
     ...(answer.data && { Data: answer.data }),
     ...(answer.noEcho && { NoEcho: true }),
   };
   const json = JSON.stringify(body);
   const bytes = Buffer.byteLength(json);
   if (bytes <= MAX_BODY_BYTES) return { body, json };
-  return fitted(failed(oversizeSentence(bytes, answer.data ?? {}, answer.tooLarge ?? NO_WAY_TO_LEAVE_OUT)));
+  if (answer.data === undefined) return fit(shell(request, 'SUCCESS', answer.id), undefined, logs);
+  const sentence = oversizeSentence(bytes, answer.data, answer.tooLarge ?? NO_WAY_TO_LEAVE_OUT);
+  return fit(shell(request, 'FAILED', keptId(request)), sentence, logs);
+}
+
+/** The fields of a body every answer has, without its Reason. */
+function shell(request: Request, status: ResponseBody['Status'], id: string): ResponseBody {
+  return {
+    Status: status,
+    PhysicalResourceId: id,
+    StackId: request.StackId,
+    RequestId: request.RequestId,
+    LogicalResourceId: request.LogicalResourceId,
+  };
 }
 
 /** The advice of a type that has no property to leave attributes out. */
@@ -85,22 +103,47 @@ function oversizeSentence(bytes: number, data: Data, advice: string): string {
 }
 
 /**
- * Shortens the `Reason` of a `FAILED` body until the body fits (only ids of
- * kilobytes and a Reason of multi-byte characters get there): the longest
- * Reason that fits, found by bisection.
+ * Adds the `Reason` (the sentence, if any, then where the logs are) to a
+ * body, giving up what does not fit in `MAX_BODY_BYTES` in this order: the
+ * end of the sentence, the end of the PhysicalResourceId (only ids of
+ * kilobytes get there; CloudFormation's own are at most 1 KB), then the end
+ * of where the logs are. Each cut is the longest that fits, found by
+ * bisection.
  */
-function fitted(body: ResponseBody): { body: ResponseBody; json: string } {
-  const json = JSON.stringify(body);
-  if (Buffer.byteLength(json) <= MAX_BODY_BYTES) return { body, json };
-  const reason = body.Reason ?? '';
-  const withReason = (length: number): ResponseBody => ({ ...body, Reason: shorten(reason, length) });
-  let low = 0;
-  let high = reason.length;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (Buffer.byteLength(JSON.stringify(withReason(mid))) <= MAX_BODY_BYTES) low = mid;
-    else high = mid - 1;
+function fit(shape: ResponseBody, sentence: string | undefined, logs: LogLocation): { body: ResponseBody; json: string } {
+  const id = shape.PhysicalResourceId;
+  const location = logLocation(logs);
+  const reason = (chars: number): string =>
+    sentence === undefined ? shorten(location, chars) : withLogLocation(sentence, logs, chars);
+  const make = (reasonChars: number, idChars: number): ResponseBody => ({
+    Status: shape.Status,
+    Reason: reason(reasonChars),
+    PhysicalResourceId: shorten(id, idChars),
+    StackId: shape.StackId,
+    RequestId: shape.RequestId,
+    LogicalResourceId: shape.LogicalResourceId,
+  });
+  const fits = (reasonChars: number, idChars: number): boolean =>
+    Buffer.byteLength(JSON.stringify(make(reasonChars, idChars))) <= MAX_BODY_BYTES;
+
+  const done = (body: ResponseBody): { body: ResponseBody; json: string } => ({ body, json: JSON.stringify(body) });
+
+  const keepsLocation = Math.min(MAX_REASON_CHARS, sentence === undefined ? location.length : location.length + 3);
+  const reasonChars = largest(keepsLocation, MAX_REASON_CHARS, (n) => fits(n, id.length));
+  if (reasonChars !== undefined) return done(make(reasonChars, id.length));
+  const idChars = largest(1, id.length, (n) => fits(keepsLocation, n));
+  if (idChars !== undefined) return done(make(keepsLocation, idChars));
+  return done(make(largest(0, keepsLocation, (n) => fits(n, 1)) ?? 0, 1));
+}
+
+/** The largest `n` from `low` to `high` for which `ok(n)` holds, given that it holds up to some `n` and no further. */
+function largest(low: number, high: number, ok: (n: number) => boolean): number | undefined {
+  if (!ok(low)) return undefined;
+  let [from, to] = [low, high];
+  while (from < to) {
+    const mid = Math.ceil((from + to) / 2);
+    if (ok(mid)) from = mid;
+    else to = mid - 1;
   }
-  const shorter = withReason(low);
-  return { body: shorter, json: JSON.stringify(shorter) };
+  return from;
 }

@@ -97,6 +97,8 @@ export interface InvokeOptions {
   readonly server?: ResponseServer;
   /** `RESPONSE_URL_ALLOWED_HOSTS` during the call. @default '127.0.0.1' */
   readonly allowedHosts?: string;
+  /** Fields to set on the Lambda context; a field set to `undefined` is removed. */
+  readonly context?: Record<string, unknown>;
 }
 
 export interface Invocation {
@@ -136,7 +138,8 @@ export async function invoke(handler: Handler, options: InvokeOptions = {}): Pro
   process.env.RESPONSE_URL_ALLOWED_HOSTS = options.allowedHosts ?? '127.0.0.1';
   const started = Date.now();
   try {
-    await handler(event as unknown as CloudFormationCustomResourceEvent, lambdaContext(options.remainingMs ?? 10_000));
+    const context = withoutUndefined({ ...lambdaContext(options.remainingMs ?? 10_000), ...options.context });
+    await handler(event as unknown as CloudFormationCustomResourceEvent, context as unknown as Context);
     return { puts: server.requests.slice(seen), elapsedMs: Date.now() - started };
   } finally {
     if (previousHosts === undefined) delete process.env.RESPONSE_URL_ALLOWED_HOSTS;

@@ -1,5 +1,5 @@
-import type { Request } from '../../../lambdas/shared/event';
-import { buildResponse, keptId, MAX_BODY_BYTES } from '../../../lambdas/shared/response';
+import { CannotAnswerError, type Request } from '../../../lambdas/shared/event';
+import { buildResponse, checkAnswerable, keptId, MAX_BODY_BYTES } from '../../../lambdas/shared/response';
 
 const LOGS = { logGroupName: '/aws/lambda/fn', logStreamName: 'stream-1' };
 const SEE_LOGS = 'See logs: log group /aws/lambda/fn, stream stream-1.';
@@ -89,13 +89,63 @@ describe('buildResponse', () => {
     expect(body.Reason).toContain('the largest attributes are Huge (3010 bytes), Large (1011 bytes), Medium (512 bytes).');
   });
 
-  it('shortens the Reason of a FAILED body until the body fits', () => {
+  it('shortens the sentence of a FAILED Reason until the body fits, keeping where the logs are', () => {
     const long = { ...REQUEST, StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${'s'.repeat(1500)}/1`, PhysicalResourceId: 'p'.repeat(1024) };
     const { body, json } = buildResponse(long, { status: 'FAILED', sentence: '東'.repeat(2000) }, LOGS);
     expect(Buffer.byteLength(json)).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect(Buffer.byteLength(json)).toBeGreaterThan(MAX_BODY_BYTES - 8);
-    expect(body.Reason).toMatch(/^東+…$/);
+    expect(body.Reason).toMatch(/^東+… See logs: log group \/aws\/lambda\/fn, stream stream-1\.$/);
+    expect(body.PhysicalResourceId).toBe('p'.repeat(1024));
     expect(JSON.parse(json)).toEqual(body);
+  });
+
+  it('answers a Delete whose id is too long to echo SUCCESS, with as much of the id as fits and where the logs are', () => {
+    // GIVEN a 5,000-character id, which no body of 4,096 bytes can echo
+    const id = 'p'.repeat(5000);
+
+    // WHEN
+    const { body, json } = buildResponse({ ...REQUEST, RequestType: 'Delete', PhysicalResourceId: id }, { status: 'SUCCESS', id }, LOGS);
+
+    // THEN
+    expect(body).toEqual({
+      Status: 'SUCCESS',
+      Reason: SEE_LOGS,
+      PhysicalResourceId: expect.stringMatching(/^p{3000,}…$/),
+      StackId: REQUEST.StackId,
+      RequestId: 'r-1',
+      LogicalResourceId: 'Vpc',
+    });
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect(Buffer.byteLength(json)).toBeGreaterThan(MAX_BODY_BYTES - 4);
+    expect(JSON.parse(json)).toEqual(body);
+  });
+
+  it('echoes a Delete id of 3,000 characters whole, since it fits', () => {
+    const id = 'p'.repeat(3000);
+    const { body } = buildResponse({ ...REQUEST, RequestType: 'Delete', PhysicalResourceId: id }, { status: 'SUCCESS', id }, LOGS);
+    expect(body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id, Reason: SEE_LOGS });
+  });
+
+  it('fits a FAILED Update whose id is too long to keep, naming the problem and where the logs are', () => {
+    const request = { ...REQUEST, RequestType: 'Update', PhysicalResourceId: '東'.repeat(5000) };
+    const { body, json } = buildResponse(request, { status: 'FAILED', sentence: 'no VPC named "main"' }, LOGS);
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect(body.Reason).toBe(`n… ${SEE_LOGS}`);
+    expect(body.PhysicalResourceId).toMatch(/^東+…$/);
+  });
+});
+
+describe('checkAnswerable', () => {
+  it('accepts the fields CloudFormation sends', () => {
+    expect(() => checkAnswerable({ ...REQUEST, LogicalResourceId: 'L'.repeat(255) })).not.toThrow();
+  });
+
+  it('refuses an event whose own fields leave no room for an answer', () => {
+    expect(() => checkAnswerable({ ...REQUEST, LogicalResourceId: 'a://'.repeat(50_000) })).toThrow(
+      new CannotAnswerError(
+        'the smallest answer to this event, which repeats its StackId, RequestId and LogicalResourceId, is 200153 bytes, more than the 4096 CloudFormation accepts',
+      ),
+    );
   });
 });
 
