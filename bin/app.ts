@@ -4,13 +4,15 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { AppStack } from '../lib/app-stack';
 import { readConfig } from '../lib/config';
 import { CustomResourcesStack } from '../lib/custom-resources-stack';
+import { PaasStack } from '../lib/examples/paas-stack';
 import { MemcachedServiceStack } from '../lib/memcached-service-stack';
 import { MemcachedSwarmStack } from '../lib/memcached-swarm-stack';
 
 /**
  * The CDK app: the CustomResources stack for plain templates, and the
  * memcached-as-a-service example for the environment picked with `-c env=NAME`:
- * on one Docker host, or on a Docker swarm when the environment has `swarm`.
+ * on one Docker host, or on a Docker swarm when the environment has `swarm`;
+ * and its apps on a wildcard domain when the environment has a `paas` block.
  */
 export function buildApp(app: App): App {
   const { environment: config, legacyFunctionNames } = readConfig(app.node);
@@ -30,6 +32,7 @@ export function buildApp(app: App): App {
     });
     if (config.datastoresStackName === undefined) appStack.addStackDependency(service);
   }
+  if (config.paas) new PaasStack(app, `Paas-${config.name}`, { env, config, paas: config.paas });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;

@@ -42,6 +42,62 @@ export interface SwarmConfig {
   readonly publishMode: 'ingress' | 'host';
 }
 
+/** Where an app's counter lives: its address reaches the app through its environment. */
+export type PaasDatastore = 'redis' | 'postgres';
+
+/** One app on the wildcard domain: one entry of `paas.apps`. */
+export interface PaasAppConfig {
+  /** DNS label: the app answers on `<hostName>.<paas.domainName>`; also its container's name. */
+  readonly hostName: string;
+  readonly image: string;
+  /** Port the app listens on inside its container. */
+  readonly port: number;
+  /**
+   * Command and arguments after the image.
+   *
+   * @default - the image's own command
+   */
+  readonly command?: readonly string[];
+  /**
+   * `redis`: `REDIS_HOST` and `REDIS_PORT` of the cache `paas.redisCacheId`;
+   * `postgres`: the outputs of the stack `paas.postgresStackName` as its env-file.
+   *
+   * @default - none
+   */
+  readonly datastore?: PaasDatastore;
+  /**
+   * Memory limit in MiB.
+   *
+   * @default - no limit
+   */
+  readonly memoryMiB?: number;
+}
+
+/** Apps on a wildcard domain behind one router: the `paas` block of an environment. */
+export interface PaasConfig {
+  /** Public zone that gets the wildcard record. */
+  readonly zoneName: string;
+  /** The apps' domain inside the zone, such as `apps.example.com`. */
+  readonly domainName: string;
+  /** Domain of the ACM certificate of the TLS listener, `*.<domainName>` unless given. */
+  readonly certificateDomain: string;
+  /** Image of the router, an nginx. */
+  readonly routerImage: string;
+  /**
+   * ElastiCache cluster or replication group of the apps whose datastore is `redis`.
+   *
+   * @default - no app may use `redis`
+   */
+  readonly redisCacheId?: string;
+  /**
+   * Stack whose outputs the apps whose datastore is `postgres` get.
+   *
+   * @default - no app may use `postgres`
+   */
+  readonly postgresStackName?: string;
+  readonly apps: readonly PaasAppConfig[];
+}
+
 /** One block of `environments` in `cdk.json`, with defaults filled in. */
 export interface EnvironmentConfig {
   /** The key of the block, such as `dev`. */
@@ -95,6 +151,12 @@ export interface EnvironmentConfig {
    * @default - one Docker host
    */
   readonly swarm?: SwarmConfig;
+  /**
+   * Apps on a wildcard domain behind a router.
+   *
+   * @default - no apps stack
+   */
+  readonly paas?: PaasConfig;
 }
 
 export interface AppConfig {
@@ -107,6 +169,9 @@ const DEFAULT_IMAGES = {
   memcachedImage: 'memcached:1.6-alpine',
   appImage: 'public.ecr.aws/nginx/nginx:1.27-alpine',
 } as const;
+
+/** The router's image unless `paas.routerImage` names another nginx. */
+const DEFAULT_ROUTER_IMAGE = 'public.ecr.aws/nginx/nginx:1.27-alpine';
 
 type Json = Record<string, unknown>;
 
@@ -179,6 +244,7 @@ export function readConfig(node: Node): AppConfig {
       tenants,
       app,
       swarm: optional(env.swarm, at('swarm'), readSwarm),
+      paas: env.paas === undefined ? undefined : readPaas(env.paas, at('paas')),
     },
   };
 }
@@ -214,6 +280,55 @@ function readApp(value: unknown, key: string): AppContainerConfig {
     allowFrom: cidrs(required(app.allowFrom, `${key}.allowFrom`), `${key}.allowFrom`),
     memoryMiB: optional(app.memoryMiB, `${key}.memoryMiB`, (v, k) => whole(v, k, 6, 1048576)),
     environment: Object.fromEntries(Object.entries(environment).map(([name, v]) => [name, text(v, `${key}.environment.${name}`)])),
+  };
+}
+
+const DNS_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function readPaas(value: unknown, key: string): PaasConfig {
+  const paas = object(value, key);
+  const zoneName = matching(required(paas.zoneName, `${key}.zoneName`), `${key}.zoneName`, DNS_NAME, 'a zone name such as example.com');
+  const domainName = matching(required(paas.domainName, `${key}.domainName`), `${key}.domainName`, DNS_NAME, 'a domain name such as apps.example.com');
+  if (!domainName.endsWith(`.${zoneName}`)) {
+    throw new Error(`context ${key}.domainName "${domainName}" must be inside zoneName "${zoneName}", such as apps.${zoneName}`);
+  }
+  const redisCacheId = optional(paas.redisCacheId, `${key}.redisCacheId`, text);
+  const postgresStackName = optional(paas.postgresStackName, `${key}.postgresStackName`, (v, k) => matching(v, k, /^[A-Za-z][A-Za-z0-9-]*$/, 'a stack name'));
+  const apps = list(required(paas.apps, `${key}.apps`), `${key}.apps`).map((app, i) => readPaasApp(app, `${key}.apps[${i}]`));
+  unique(apps.map((app) => app.hostName), `${key}.apps`, 'hostName', 'apps');
+  for (const [i, app] of apps.entries()) {
+    if (app.datastore === 'redis' && redisCacheId === undefined) {
+      throw new Error(`context ${key}.apps[${i}].datastore is redis, but ${key}.redisCacheId is missing; name the cache the app counts in`);
+    }
+    if (app.datastore === 'postgres' && postgresStackName === undefined) {
+      throw new Error(`context ${key}.apps[${i}].datastore is postgres, but ${key}.postgresStackName is missing; name the stack whose outputs give the database`);
+    }
+  }
+  return {
+    zoneName,
+    domainName,
+    certificateDomain: optional(paas.certificateDomain, `${key}.certificateDomain`, (v, k) => matching(v, k, /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a domain name such as *.apps.example.com')) ?? `*.${domainName}`,
+    routerImage: optional(paas.routerImage, `${key}.routerImage`, (v, k) => matching(v, k, /^\S+$/, 'an image name without spaces')) ?? DEFAULT_ROUTER_IMAGE,
+    redisCacheId,
+    postgresStackName,
+    apps,
+  };
+}
+
+function readPaasApp(value: unknown, key: string): PaasAppConfig {
+  const app = object(value, key);
+  const datastore = optional(app.datastore, `${key}.datastore`, text);
+  if (datastore !== undefined && datastore !== 'redis' && datastore !== 'postgres') {
+    throw new Error(`context ${key}.datastore must be redis or postgres, got "${datastore}"`);
+  }
+  return {
+    hostName: matching(required(app.hostName, `${key}.hostName`), `${key}.hostName`, DNS_LABEL, 'a DNS label (lower-case letters, digits, "-")'),
+    image: matching(required(app.image, `${key}.image`), `${key}.image`, /^\S+$/, 'an image name without spaces'),
+    port: whole(required(app.port, `${key}.port`), `${key}.port`, 1, 65535),
+    command: optional(app.command, `${key}.command`, (v, k) => list(v, k).map((word, i) => text(word, `${k}[${i}]`))),
+    datastore,
+    memoryMiB: optional(app.memoryMiB, `${key}.memoryMiB`, (v, k) => whole(v, k, 6, 1048576)),
   };
 }
 
@@ -296,10 +411,10 @@ function cidrs(value: unknown, key: string): string[] {
   );
 }
 
-function unique(values: readonly string[], key: string, field: string): void {
+function unique(values: readonly string[], key: string, field: string, what = 'tenants'): void {
   const seen = new Set<string>();
   for (const value of values) {
-    if (seen.has(value)) throw new Error(`context ${key}: two tenants have the ${field} ${value}`);
+    if (seen.has(value)) throw new Error(`context ${key}: two ${what} have the ${field} ${value}`);
     seen.add(value);
   }
 }

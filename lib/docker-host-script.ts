@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { Fn, Token } from 'aws-cdk-lib';
 
 /** One `docker run --publish` mapping. */
@@ -17,6 +18,10 @@ export interface ScriptContainer {
   readonly ports: readonly ScriptPort[];
   /** The env-file's lines, joined with line breaks; values may be deploy-time tokens. */
   readonly envFile?: string;
+  /** The user-defined network the container joins. */
+  readonly network?: string;
+  /** Files written under `$env_dir/files/<name>` and mounted read-only, folder by folder. */
+  readonly files?: readonly { readonly path: string; readonly content: string }[];
 }
 
 export interface ScriptOptions {
@@ -58,8 +63,17 @@ export function renderDockerHostScript(options: ScriptOptions): string {
     'install -d -m 0700 "$env_dir"',
     'umask 077',
   ];
+  const networks = [...new Set(options.containers.flatMap((container) => (container.network === undefined ? [] : [container.network])))];
+  for (const network of networks) {
+    lines.push(`docker network inspect ${quote(network)} >/dev/null 2>&1 || docker network create ${quote(network)}`);
+  }
   for (const container of options.containers) {
     lines.push('', `# ${container.name}`);
+    for (const folder of fileFolders(container)) lines.push(`install -d -m 0755 "${hostFolder(container.name, folder)}"`);
+    for (const file of container.files ?? []) {
+      const target = `"${hostFolder(container.name, path.posix.dirname(file.path))}/${path.posix.basename(file.path)}"`;
+      lines.push(`base64 --decode > ${target} <<< ${base64(file.content)}`, `chmod 0644 ${target}`);
+    }
     if (container.envFile !== undefined) {
       const file = `"$env_dir/${container.name}.env"`;
       lines.push(`base64 --decode > ${file} <<< ${base64(`${container.envFile}\n`)}`, `chmod 0600 ${file}`);
@@ -77,8 +91,20 @@ function dockerRun(container: ScriptContainer): string {
     args.push(`--publish ${port.hostPort}:${port.containerPort}/${port.protocol}`);
   }
   if (container.envFile !== undefined) args.push(`--env-file "$env_dir/${container.name}.env"`);
+  if (container.network !== undefined) args.push(`--network ${quote(container.network)}`);
+  for (const folder of fileFolders(container)) args.push(`--volume "${hostFolder(container.name, folder)}:${folder}:ro"`);
   args.push([container.image, ...container.command].map(word).join(' '));
   return args.join(' \\\n  ');
+}
+
+/** The folders in the container that hold its files, each mounted once. */
+function fileFolders(container: ScriptContainer): string[] {
+  return [...new Set((container.files ?? []).map((file) => path.posix.dirname(file.path)))];
+}
+
+/** Where on the host a container's folder lives: `$env_dir/files/<name><folder>`. */
+function hostFolder(name: string, folder: string): string {
+  return `$env_dir/files/${name}${folder}`;
 }
 
 /**

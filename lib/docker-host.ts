@@ -153,6 +153,13 @@ export class DockerHost extends Construct {
             `${container.name} ${port.hostPort}/${port.protocol ?? PortProtocol.TCP} from ${cidr}`,
           );
         }
+        for (const group of port.allowFromSecurityGroups ?? []) {
+          this.securityGroup.addIngressRule(
+            ec2.Peer.securityGroupId(group),
+            port.protocol === PortProtocol.UDP ? ec2.Port.udp(port.hostPort) : ec2.Port.tcp(port.hostPort),
+            `${container.name} ${port.hostPort}/${port.protocol ?? PortProtocol.TCP} from a security group`,
+          );
+        }
       }
     }
 
@@ -241,5 +248,7 @@ function toScriptContainer(container: ContainerDefinition): ScriptContainer {
       protocol: port.protocol ?? PortProtocol.TCP,
     })),
     envFile: environmentFileContent(container),
+    network: container.network,
+    files: container.files ?? [],
   };
 }

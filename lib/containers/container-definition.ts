@@ -30,8 +30,34 @@ export interface PortMapping {
    * @default PortProtocol.TCP
    */
   readonly protocol?: PortProtocol;
-  /** IPv4 or IPv6 CIDR ranges that may connect to `hostPort`, such as `10.0.1.0/24`. */
+  /**
+   * IPv4 or IPv6 CIDR ranges that may connect to `hostPort`, such as
+   * `10.0.1.0/24`; may be empty when `allowFromSecurityGroups` is not.
+   */
   readonly allowFrom: string[];
+  /**
+   * Security groups whose members may connect to `hostPort`, such as a load
+   * balancer's (`AppRouter.loadBalancerSecurityGroup.securityGroupId`).
+   *
+   * @default - only `allowFrom`
+   */
+  readonly allowFromSecurityGroups?: string[];
+}
+
+/** A file the host writes and the container reads, in a folder mounted read-only. */
+export interface ContainerFile {
+  /** Absolute path inside the container, such as `/etc/nginx/conf.d/apps.conf`; its folder is the mount. */
+  readonly path: string;
+  /** What the file holds; known at synth time. */
+  readonly content: string;
+}
+
+/** How the router finds an app: the name it answers on and the port it listens on. */
+export interface ContainerRoute {
+  /** DNS label: the app answers on `<hostName>.<the router's domain>`, such as `counter`. */
+  readonly hostName: string;
+  /** Port the app listens on inside its container; it is not published on the host. */
+  readonly port: number;
 }
 
 /** One container a host runs. */
@@ -87,4 +113,33 @@ export interface ContainerDefinition {
    * @default false - the metadata service answers the host only
    */
   readonly needsInstanceRole?: boolean;
+  /**
+   * User-defined Docker network to join, created once per host; containers
+   * on it reach each other by container name through Docker's DNS.
+   *
+   * @default - Docker's default bridge
+   */
+  readonly network?: string;
+  /**
+   * Files for the container, written on the host and mounted read-only,
+   * their folder as a whole, so that a rewritten file is seen at once.
+   * Containers get no other mounts: no host folder, no Docker socket.
+   *
+   * @default - none
+   */
+  readonly files?: ContainerFile[];
+  /**
+   * Command run in the running container after its `files` change, such as
+   * `['nginx', '-s', 'reload']`, instead of recreating it.
+   *
+   * @default - the container is recreated when its files change
+   */
+  readonly reload?: string[];
+  /**
+   * The router sends `<hostName>.<domain>` to this container; needs `network`,
+   * which the router joins too.
+   *
+   * @default - the router does not know the container
+   */
+  readonly route?: ContainerRoute;
 }

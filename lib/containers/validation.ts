@@ -3,6 +3,9 @@ import { PortProtocol, RestartPolicy, type ContainerDefinition } from './contain
 
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NETWORK_NAME = CONTAINER_NAME;
+const FILE_PATH = /^(\/[A-Za-z0-9._-]+){2,}$/;
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const RESTART_POLICIES: readonly string[] = Object.values(RestartPolicy);
 const PROTOCOLS: readonly string[] = Object.values(PortProtocol);
 
@@ -44,7 +47,9 @@ export function validateContainers(owner: string, containers: readonly Container
       const holder = published.get(key);
       if (holder) throw new Error(`${portAt}.hostPort ${key} is already published by container ${holder}`);
       published.set(key, container.name);
-      if (port.allowFrom.length === 0) throw new Error(`${portAt}.allowFrom must list at least one CIDR range`);
+      if (port.allowFrom.length === 0 && (port.allowFromSecurityGroups ?? []).length === 0) {
+        throw new Error(`${portAt}.allowFrom must list at least one CIDR range, or allowFromSecurityGroups a security group`);
+      }
       for (const cidr of port.allowFrom) {
         if (!Token.isUnresolved(cidr) && !isCidr(cidr)) {
           throw new Error(`${portAt}.allowFrom must hold CIDR ranges such as 10.0.1.0/24, got "${cidr}"`);
@@ -54,6 +59,31 @@ export function validateContainers(owner: string, containers: readonly Container
     if (container.environmentFile !== undefined && !Token.isUnresolved(container.environmentFile)) {
       const bad = container.environmentFile.split('\n').find((line) => line.trim() !== '' && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(line));
       if (bad !== undefined) throw new Error(`${at}.environmentFile must hold KEY=value lines, got "${bad}"`);
+    }
+    if (container.network !== undefined && !NETWORK_NAME.test(container.network)) {
+      throw new Error(`${at}.network must be a letter or digit, then letters, digits, "_", "." or "-", got "${container.network}"`);
+    }
+    const files = new Set<string>();
+    (container.files ?? []).forEach((file, j) => {
+      const fileAt = `${at}.files[${j}]`;
+      if (!FILE_PATH.test(file.path) || file.path.split('/').includes('..')) {
+        throw new Error(`${fileAt}.path must be an absolute path in a folder, of letters, digits, ".", "_", "-" and "/", such as /etc/nginx/conf.d/apps.conf, got "${file.path}"`);
+      }
+      if (files.has(file.path)) throw new Error(`${fileAt}.path "${file.path}" is already the path of another file`);
+      files.add(file.path);
+      if (Token.isUnresolved(file.content)) throw new Error(`${fileAt}.content must be known at synth time; give deploy-time values through environment`);
+    });
+    if (container.reload !== undefined && (container.reload.length === 0 || (container.files ?? []).length === 0)) {
+      throw new Error(`${at}.reload must be a command, and applies only to a container with files`);
+    }
+    if (container.route !== undefined) {
+      if (!DNS_LABEL.test(container.route.hostName)) {
+        throw new Error(`${at}.route.hostName must be one DNS label (lower-case letters, digits and "-", such as counter), got "${container.route.hostName}"`);
+      }
+      if (!Number.isInteger(container.route.port) || container.route.port < 1 || container.route.port > 65535) {
+        throw new Error(`${at}.route.port must be the whole number from 1 to 65535 the app listens on, got ${container.route.port}`);
+      }
+      if (container.network === undefined) throw new Error(`${at}.route needs network, the Docker network the router reaches the app on`);
     }
     for (const [key, value] of Object.entries(container.environment ?? {})) {
       if (!ENV_NAME.test(key)) throw new Error(`${at}.environment name "${key}" must be letters, digits and "_", not starting with a digit`);

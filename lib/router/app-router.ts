@@ -1,5 +1,4 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -7,10 +6,30 @@ import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { RestartPolicy, type ContainerDefinition } from '../containers';
 import { renderNginxConfig, type RouteTarget } from './nginx-config';
 
 /** The router's ports on its nodes, and how often it asks Docker's DNS again. */
 export const ROUTER_DEFAULTS = { httpsPort: 8443, redirectPort: 8080, resolverValidSeconds: 5 } as const;
+
+export interface RouterContainerOptions {
+  /** The router's image: nginx, such as `public.ecr.aws/nginx/nginx:1.27-alpine`. */
+  readonly image: string;
+  /** The Docker network the apps are on. */
+  readonly network: string;
+  /**
+   * Container name.
+   *
+   * @default 'router'
+   */
+  readonly name?: string;
+  /**
+   * Memory limit in MiB.
+   *
+   * @default - no limit
+   */
+  readonly memoryMiB?: number;
+}
 
 export interface AppRouterProps {
   /** The VPC of the load balancer and the router nodes. */
@@ -77,6 +96,7 @@ export interface AppRouterProps {
  *   certificate: certificate.toCertificate(),
  *   apps: [{ hostName: 'counter', upstream: 'counter', port: 8000 }],
  * });
+ * const host = new DockerHost(this, 'Host', { ...placement, containers: [...apps, router.container({ image, network: 'apps' })] });
  * router.addInstance(host.instance);
  */
 export class AppRouter extends Construct {
@@ -166,26 +186,56 @@ export class AppRouter extends Construct {
   }
 
   /**
-   * Puts an instance that runs the router behind the load balancer and
-   * opens its router ports to the load balancer's security group only.
+   * The router's container for a Docker host: nginx with `nginxConfig` in
+   * `/etc/nginx/conf.d` (mounted read-only, reloaded with `nginx -s reload`
+   * when it changes, which keeps open connections), on the apps' network,
+   * its two ports open to the load balancer's security group only.
+   */
+  public container(options: RouterContainerOptions): ContainerDefinition {
+    return {
+      name: options.name ?? 'router',
+      image: options.image,
+      network: options.network,
+      memoryMiB: options.memoryMiB,
+      restart: RestartPolicy.ALWAYS,
+      ports: [this.httpsPort, this.redirectPort].map((port) => ({
+        hostPort: port,
+        allowFrom: [],
+        allowFromSecurityGroups: [this.loadBalancerSecurityGroup.securityGroupId],
+      })),
+      files: [{ path: '/etc/nginx/conf.d/apps.conf', content: this.nginxConfig }],
+      reload: ['nginx', '-s', 'reload'],
+    };
+  }
+
+  /**
+   * Puts an instance that runs `container()` behind the load balancer, and
+   * lets the load balancer reach its router ports (the instance's side is
+   * opened by the container's ports).
    */
   public addInstance(instance: ec2.Instance): void {
     this.httpsTargetGroup.addTarget(new targets.InstanceTarget(instance, this.httpsPort));
     this.redirectTargetGroup.addTarget(new targets.InstanceTarget(instance, this.redirectPort));
-    this.allowFromLoadBalancer(instance);
+    // Rules of their own, not inline: the nodes' group already names the load balancer's.
+    instance.connections.securityGroups.forEach((group, i) => {
+      for (const port of [this.httpsPort, this.redirectPort]) {
+        new ec2.CfnSecurityGroupEgress(this, `Egress${instance.node.addr.slice(0, 8)}${i}Port${port}`, {
+          groupId: this.loadBalancerSecurityGroup.securityGroupId,
+          destinationSecurityGroupId: group.securityGroupId,
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          description: `router port ${port} of the nodes`,
+        });
+      }
+    });
   }
 
-  /** Puts the instances of an Auto Scaling group that runs the router behind the load balancer. */
-  public addAutoScalingGroup(group: autoscaling.AutoScalingGroup): void {
-    this.httpsTargetGroup.addTarget(group);
-    this.redirectTargetGroup.addTarget(group);
-    this.allowFromLoadBalancer(group);
-  }
-
-  private allowFromLoadBalancer(nodes: ec2.IConnectable): void {
-    for (const port of [this.httpsPort, this.redirectPort]) {
-      nodes.connections.allowFrom(this.loadBalancerSecurityGroup, ec2.Port.tcp(port), `router port ${port} from the load balancer only`);
-    }
+  /** The apps of these containers: each container with a `route`, reached by its name. */
+  public static routesOf(containers: readonly ContainerDefinition[]): RouteTarget[] {
+    return containers.flatMap((container) =>
+      container.route === undefined ? [] : [{ hostName: container.route.hostName, upstream: container.name, port: container.route.port }],
+    );
   }
 
   private targetGroup(id: string, vpc: ec2.IVpc, port: number): elbv2.NetworkTargetGroup {

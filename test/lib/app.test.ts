@@ -27,13 +27,14 @@ beforeAll(() => {
 });
 
 describe('the app', () => {
-  it('has the CustomResources stack, the memcached service and its app for the default environment', () => {
+  it('has the CustomResources stack, the memcached service, its app and the apps on a wildcard domain for the default environment', () => {
     // GIVEN the app built from cdk.json
     // THEN
     expect(app.node.children.filter(Stack.isStack).map((s) => s.stackName)).toEqual([
       'CustomResources',
       'MemcachedService-dev',
       'MemcachedApp-dev',
+      'Paas-dev',
     ]);
   });
 
@@ -43,7 +44,7 @@ describe('the app', () => {
     const assembly = app.synth();
     // THEN
     expect(assembly.manifest.missing).toBeUndefined();
-    expect(assembly.stacks.map((s) => s.environment.account)).toEqual(['unknown-account', 'unknown-account', 'unknown-account']);
+    expect(assembly.stacks.map((s) => s.environment.account)).toEqual(['unknown-account', 'unknown-account', 'unknown-account', 'unknown-account']);
   });
 
   it('sets every feature flag cdk init of the pinned CLI writes, with its value', () => {

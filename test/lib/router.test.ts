@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CertificateDependency, Route53Dependency, VpcDependency } from '../../lib/dependencies';
 import { DockerHost } from '../../lib/docker-host';
+import { validateContainers, type ContainerDefinition } from '../../lib/containers';
 import { AppRouter, type AppRouterProps } from '../../lib/router/app-router';
 import { renderNginxConfig, type NginxConfigOptions } from '../../lib/router/nginx-config';
 
@@ -123,31 +124,50 @@ describe('load balancer, record and security groups', () => {
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
   });
 
-  it('opens the router ports of the host to the load balancer\'s security group only', () => {
+  it('opens the router ports of the host to the load balancer\'s security group only, and lets the load balancer reach nothing else', () => {
     // GIVEN
     const balancerGroup = { 'Fn::GetAtt': [logicalId(template, 'AWS::EC2::SecurityGroup', 'LoadBalancerSecurityGroup'), 'GroupId'] };
     const hostGroup = { 'Fn::GetAtt': [logicalId(template, 'AWS::EC2::SecurityGroup', 'HostSecurityGroup'), 'GroupId'] };
     // THEN
-    const hostIngress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
-    expect(hostIngress).toEqual([8443, 8080].map((port) => ({
-      GroupId: hostGroup,
-      SourceSecurityGroupId: balancerGroup,
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Docker host'),
+      SecurityGroupIngress: [8443, 8080].map((port) => ({
+        SourceSecurityGroupId: balancerGroup,
+        IpProtocol: 'tcp',
+        FromPort: port,
+        ToPort: port,
+        Description: `router ${port}/tcp from a security group`,
+      })),
+    });
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).map((r) => r.Properties);
+    expect(egress).toEqual([8443, 8080].map((port) => ({
+      GroupId: balancerGroup,
+      DestinationSecurityGroupId: hostGroup,
       IpProtocol: 'tcp',
       FromPort: port,
       ToPort: port,
-      Description: `router port ${port} from the load balancer only`,
+      Description: `router port ${port} of the nodes`,
     })));
-    const hostGroupProps = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Docker host') } });
-    expect(Object.values(hostGroupProps)[0].Properties.SecurityGroupIngress).toBeUndefined();
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: 'Router load balancer: https and http to *.apps.example.com',
       SecurityGroupIngress: [
         { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'https to the apps' },
         { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80, Description: 'http, redirected to https' },
       ],
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })],
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing', Type: 'network' });
     expect(router.domainName).toBe('apps.example.com');
+  });
+
+  it('gives the router container the rendered configuration, read-only, reloaded in place, and no other mount', () => {
+    // WHEN
+    const container = router.container({ image: 'nginx:1.27-alpine', network: 'apps' });
+    // THEN
+    expect(container.files).toEqual([{ path: '/etc/nginx/conf.d/apps.conf', content: router.nginxConfig }]);
+    expect(container.reload).toEqual(['nginx', '-s', 'reload']);
+    expect(container.network).toBe('apps');
+    expect(container.ports?.map((port) => [port.hostPort, port.allowFrom])).toEqual([[8443, []], [8080, []]]);
   });
 
   it('keeps a load balancer that is not internet-facing to the VPC\'s own range', () => {
@@ -190,7 +210,7 @@ function routerStack(change: Partial<AppRouterProps> = {}): { stack: Stack; rout
     apps: OPTIONS.apps,
     ...change,
   });
-  const host = new DockerHost(stack, 'Host', { ...network.placement(0), containers: [{ name: 'router', image: 'nginx:1.27-alpine' }] });
+  const host = new DockerHost(stack, 'Host', { ...network.placement(0), containers: [router.container({ image: 'nginx:1.27-alpine', network: 'apps' })] });
   router.addInstance(host.instance);
   return { stack, router };
 }
@@ -207,3 +227,27 @@ function logicalId(template: Template, type: string, pathPart = ''): string {
   if (ids.length !== 1) throw new Error(`expected one ${type} with ${pathPart} in its id, got ${ids.join(', ')}`);
   return ids[0];
 }
+
+describe('containers the router reaches', () => {
+  const APP: ContainerDefinition = { name: 'counter', image: 'counter:1', network: 'apps', route: { hostName: 'counter', port: 8000 } };
+
+  it('accepts an app on a network with a route, and a router port open to a security group only', () => {
+    expect(() => validateContainers('host', [
+      APP,
+      { name: 'router', image: 'nginx', network: 'apps', ports: [{ hostPort: 8443, allowFrom: [], allowFromSecurityGroups: ['sg-0abc'] }], files: [{ path: '/etc/nginx/conf.d/apps.conf', content: 'x' }], reload: ['nginx', '-s', 'reload'] },
+    ])).not.toThrow();
+  });
+
+  it.each([
+    [{ ...APP, network: undefined }, 'host: containers[0].route needs network, the Docker network the router reaches the app on'],
+    [{ ...APP, route: { hostName: 'Counter', port: 8000 } }, 'containers[0].route.hostName must be one DNS label'],
+    [{ ...APP, route: { hostName: 'counter', port: 70000 } }, 'containers[0].route.port must be the whole number from 1 to 65535 the app listens on, got 70000'],
+    [{ ...APP, files: [{ path: '/var/run/../run/docker.sock', content: '' }] }, 'containers[0].files[0].path must be an absolute path in a folder'],
+    [{ ...APP, files: [{ path: 'apps.conf', content: '' }] }, 'containers[0].files[0].path must be an absolute path in a folder'],
+    [{ ...APP, reload: ['nginx', '-s', 'reload'] }, 'containers[0].reload must be a command, and applies only to a container with files'],
+    [{ ...APP, ports: [{ hostPort: 8443, allowFrom: [] }] }, 'containers[0].ports[0].allowFrom must list at least one CIDR range, or allowFromSecurityGroups a security group'],
+    [{ ...APP, network: 'my net' }, 'containers[0].network must be a letter or digit'],
+  ] as const)('refuses %j, naming the prop', (container, message) => {
+    expect(() => validateContainers('host', [container as ContainerDefinition])).toThrow(message);
+  });
+});
