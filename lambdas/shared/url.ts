@@ -3,16 +3,25 @@ import { CannotAnswerError } from './event';
 /** Names the environment variable that adds hosts answers may go to. */
 export const ALLOWED_HOSTS_VARIABLE = 'RESPONSE_URL_ALLOWED_HOSTS';
 
-const AWS_HOST_SUFFIXES = ['.amazonaws.com', '.amazonaws.com.cn'];
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+
+/** CloudFormation's response buckets: `cloudformation-custom-resource-response-useast1` and the like. */
+const RESPONSE_BUCKET = /^cloudformation-custom-resource-response-[a-z0-9]+$/;
+const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d+';
+/** S3 endpoints: `s3`, `s3-<region>`, `s3.<region>`, `s3.dualstack.<region>`, `s3-external-1`, under amazonaws.com(.cn). */
+const S3_HOST = new RegExp(`^s3(?:[.-]${REGION}|\\.dualstack\\.${REGION}|-external-1)?\\.amazonaws\\.com(?:\\.cn)?$`);
+const DEFAULT_RULE =
+  'https on port 443 to a cloudformation-custom-resource-response-<region> bucket on S3 under amazonaws.com or amazonaws.com.cn';
 
 /**
  * Checks that a ResponseURL points where CloudFormation answers belong:
- * `https` on a host ending in `.amazonaws.com` or `.amazonaws.com.cn`, or on a
- * host named in `allowedHosts` (comma-separated, from
- * `RESPONSE_URL_ALLOWED_HOSTS`). Plain `http` is accepted only for a loopback
- * host named there. Returns the parsed URL or throws a `CannotAnswerError`
- * that says why, without the URL's query string.
+ * `https` on port 443 to one of CloudFormation's response buckets on S3,
+ * virtual-hosted (`<bucket>.s3.<region>.amazonaws.com`) or path-style
+ * (`s3.<region>.amazonaws.com/<bucket>/...`), or to a host named in
+ * `allowedHosts` (comma-separated, from `RESPONSE_URL_ALLOWED_HOSTS`). Plain
+ * `http` is accepted only for a loopback host named there. A URL with a user
+ * name or password is refused. Returns the parsed URL or throws a
+ * `CannotAnswerError` that says why, without the URL's query string.
  */
 export function checkResponseUrl(raw: string, allowedHosts: string | undefined): URL {
   let url: URL;
@@ -25,10 +34,13 @@ export function checkResponseUrl(raw: string, allowedHosts: string | undefined):
   const named = namedHosts(allowedHosts).includes(host);
   const shown = `${url.protocol}//${url.host}`;
 
+  if (url.username !== '' || url.password !== '') {
+    throw new CannotAnswerError(`ResponseURL ${shown} carries a user name or password, which CloudFormation's never does`);
+  }
   if (url.protocol === 'https:') {
-    if (named || AWS_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix))) return url;
+    if (named || isResponseBucket(url)) return url;
     throw new CannotAnswerError(
-      `ResponseURL ${shown} is not on an AWS host (*.amazonaws.com, *.amazonaws.com.cn) nor named in ${ALLOWED_HOSTS_VARIABLE}`,
+      `ResponseURL ${shown}${url.pathname.split('/', 2).join('/')} is not ${DEFAULT_RULE}, nor on a host named in ${ALLOWED_HOSTS_VARIABLE}`,
     );
   }
   if (url.protocol === 'http:') {
@@ -38,6 +50,14 @@ export function checkResponseUrl(raw: string, allowedHosts: string | undefined):
     );
   }
   throw new CannotAnswerError(`ResponseURL ${shown} must use https`);
+}
+
+/** Whether an https URL is on port 443 in a response bucket, virtual-hosted or path-style. */
+function isResponseBucket(url: URL): boolean {
+  if (url.port !== '') return false;
+  const [bucket, ...rest] = url.hostname.split('.');
+  if (RESPONSE_BUCKET.test(bucket) && S3_HOST.test(rest.join('.'))) return true;
+  return S3_HOST.test(url.hostname) && RESPONSE_BUCKET.test(url.pathname.split('/')[1] ?? '');
 }
 
 function namedHosts(allowedHosts: string | undefined): string[] {

@@ -198,8 +198,9 @@ describe('delivery of the answer', () => {
   describe('ResponseURL safety', () => {
     it.each([
       ['http to a host that is not loopback', 'http://example.com/response?X-Amz-Signature=abc', 'example.com,127.0.0.1', /uses http/],
-      ['https to a host outside AWS', 'https://example.com/response?X-Amz-Signature=abc', '127.0.0.1', /is not on an AWS host/],
-      ['https to a look-alike of an AWS host', 'https://s3.amazonaws.com.example.net/r?X-Amz-Signature=abc', '', /is not on an AWS host/],
+      ['https to a host outside AWS', 'https://example.com/response?X-Amz-Signature=abc', '127.0.0.1', /is not https on port 443 to a cloudformation-custom-resource-response-<region> bucket/],
+      ['https to a look-alike of an AWS host', 'https://s3.amazonaws.com.example.net/r?X-Amz-Signature=abc', '', /is not https on port 443/],
+      ['https to an S3 bucket that is not a response bucket', 'https://attacker-bucket.s3.eu-west-1.amazonaws.com/r?X-Amz-Signature=abc', '', /is not https on port 443/],
       ['another scheme', 'ftp://s3.amazonaws.com/r?X-Amz-Signature=abc', '', /must use https/],
       ['no URL at all', 'not a url?X-Amz-Signature=abc', '', /is not a valid URL/],
     ])('sends no request and fails the invocation for %s', async (_, url, allowedHosts, problem) => {
