@@ -41,7 +41,8 @@ export async function lookupStack(
 
   const excludes = props.Excludes ?? [];
   const outputs = selectOutputs(name, stack.Outputs ?? [], props.Includes, excludes);
-  const environment = excludes.includes(ENVIRONMENT) ? undefined : renderEnvFile(name, outputs);
+  refuseLineBreaks(name, outputs);
+  const environment = excludes.includes(ENVIRONMENT) ? undefined : renderEnvFile(outputs);
   return { id: stack.StackId ?? props.StackName, data: stackData(stack, outputs, environment) };
 }
 
@@ -110,22 +111,24 @@ export function selectOutputs(
 }
 
 /**
- * The outputs as a `docker run --env-file` file: one `KEY=value` line each, in
- * order. A value with a line break, which an env-file cannot hold, is an error
- * naming the output.
+ * Throws a `LookupError` naming the first output whose value holds a line
+ * break: an env-file cannot hold one, and any output may end up in one (as
+ * `Environment`, or as a single value a container's environment takes).
  */
-export function renderEnvFile(stackName: string, outputs: readonly Output[]): string {
-  return outputs
-    .map(({ OutputKey: key = '', OutputValue: value = '' }) => {
-      if (/[\r\n]/.test(value)) {
-        throw new LookupError(
-          `output ${key} of stack "${stackName}" holds a line break, which an env-file cannot hold; ` +
-            `add ${key} to Excludes, or add ${ENVIRONMENT} to Excludes to leave out the env-file`,
-        );
-      }
-      return `${key}=${value}\n`;
-    })
-    .join('');
+export function refuseLineBreaks(stackName: string, outputs: readonly Output[]): void {
+  const broken = outputs.find(({ OutputValue: value = '' }) => /[\r\n]/.test(value));
+  if (broken) {
+    const key = broken.OutputKey ?? '';
+    throw new LookupError(
+      `output ${key} of stack "${stackName}" holds a line break, which no output of this lookup may hold, ` +
+        `as an env-file cannot; add ${key} to Excludes (or leave it out of Includes)`,
+    );
+  }
+}
+
+/** The outputs as a `docker run --env-file` file: one `KEY=value` line each, in order. */
+export function renderEnvFile(outputs: readonly Output[]): string {
+  return outputs.map(({ OutputKey: key = '', OutputValue: value = '' }) => `${key}=${value}\n`).join('');
 }
 
 /** One attribute per output, then `Environment` (when given), `StackId` and `StackStatus`. */

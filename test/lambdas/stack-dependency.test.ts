@@ -4,7 +4,7 @@ import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { definition, schema, type StackProperties } from '../../lambdas/stack-dependency/definition';
 import { handler } from '../../lambdas/stack-dependency/index';
-import { lookupStack, renderEnvFile, selectOutputs } from '../../lambdas/stack-dependency/lookup';
+import { lookupStack, refuseLineBreaks, renderEnvFile, selectOutputs } from '../../lambdas/stack-dependency/lookup';
 import { fakeCloudFormation, stack, stackId } from '../helpers/account-lookups';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 import { rejectionBy, thrownBy } from '../helpers/thrown';
@@ -27,7 +27,7 @@ describe('env-file', () => {
     const outputs = DATASTORES.Outputs ?? [];
 
     // WHEN
-    const file = renderEnvFile('shared-datastores', outputs);
+    const file = renderEnvFile(outputs);
 
     // THEN
     expect(file).toBe(
@@ -38,20 +38,20 @@ describe('env-file', () => {
   });
 
   it('keeps spaces, equals signs and quotes of a value as they are', () => {
-    expect(renderEnvFile('web', [{ OutputKey: 'Greeting', OutputValue: ' a="b" = c ' }])).toBe(
+    expect(renderEnvFile([{ OutputKey: 'Greeting', OutputValue: ' a="b" = c ' }])).toBe(
       'Greeting= a="b" = c \n',
     );
   });
 
   it('is empty for a stack without outputs', () => {
-    expect(renderEnvFile('empty', [])).toBe('');
+    expect(renderEnvFile([])).toBe('');
   });
 
   it.each([
     ['a line feed', 'line one\nline two'],
     ['a carriage return and line feed', 'line one\r\nline two'],
     ['a carriage return', 'line one\rline two'],
-  ])('answers FAILED naming the output when its value holds %s', (_case, value) => {
+  ])('refuses, naming the output, a value that holds %s', (_case, value) => {
     // GIVEN
     const outputs = [
       { OutputKey: 'Port', OutputValue: '8080' },
@@ -59,12 +59,12 @@ describe('env-file', () => {
     ];
 
     // WHEN
-    const error = thrownBy(LookupError, () => renderEnvFile('web', outputs));
+    const error = thrownBy(LookupError, () => refuseLineBreaks('web', outputs));
 
     // THEN
     expect(error.message).toBe(
-      'output Certificate of stack "web" holds a line break, which an env-file cannot hold; ' +
-        'add Certificate to Excludes, or add Environment to Excludes to leave out the env-file',
+      'output Certificate of stack "web" holds a line break, which no output of this lookup may hold, ' +
+        'as an env-file cannot; add Certificate to Excludes (or leave it out of Includes)',
     );
   });
 });
@@ -169,21 +169,42 @@ describe('lookup', () => {
     expect(cloudformationMock.calls().map((call) => (call.args as unknown[])[1])).toEqual([{ abortSignal }]);
   });
 
-  it('leaves the Environment attribute out when Excludes names it, so values may hold line breaks', async () => {
+  it('leaves the Environment attribute out when Excludes names it', async () => {
     // GIVEN
-    const web = stack('web', { Port: '8080', Banner: 'Welcome\nto the service' });
-    fakeCloudFormation({ extraStacks: [web] }, cloudformationMock);
+    fakeCloudFormation({ extraStacks: [stack('web', { Port: '8080' })] }, cloudformationMock);
 
     // WHEN
     const result = await lookup({ StackName: 'web', Excludes: ['Environment'] });
 
     // THEN
-    expect(result.data).toEqual({
-      Port: '8080',
-      Banner: 'Welcome\nto the service',
-      StackId: stackId('web'),
-      StackStatus: 'CREATE_COMPLETE',
-    });
+    expect(result.data).toEqual({ Port: '8080', StackId: stackId('web'), StackStatus: 'CREATE_COMPLETE' });
+  });
+
+  it('answers FAILED naming the output whose value holds a line break even when Environment is left out', async () => {
+    // GIVEN
+    const web = stack('web', { Port: '8080', Banner: 'Welcome\nto the service' });
+    fakeCloudFormation({ extraStacks: [web] }, cloudformationMock);
+
+    // WHEN
+    const error = await rejectionBy(LookupError, lookup({ StackName: 'web', Excludes: ['Environment'] }));
+
+    // THEN
+    expect(error.message).toBe(
+      'output Banner of stack "web" holds a line break, which no output of this lookup may hold, ' +
+        'as an env-file cannot; add Banner to Excludes (or leave it out of Includes)',
+    );
+  });
+
+  it('answers with the other outputs when the one with a line break is excluded', async () => {
+    // GIVEN
+    const web = stack('web', { Port: '8080', Banner: 'Welcome\nto the service' });
+    fakeCloudFormation({ extraStacks: [web] }, cloudformationMock);
+
+    // WHEN
+    const result = await lookup({ StackName: 'web', Excludes: ['Banner'] });
+
+    // THEN
+    expect(result.data).toEqual({ Port: '8080', Environment: 'Port=8080\n', StackId: stackId('web'), StackStatus: 'CREATE_COMPLETE' });
   });
 
   it('leaves included and excluded outputs out of both the attributes and the env-file', async () => {
@@ -216,8 +237,8 @@ describe('lookup', () => {
 
     // THEN
     expect(error.message).toBe(
-      'output Banner of stack "web" holds a line break, which an env-file cannot hold; ' +
-        'add Banner to Excludes, or add Environment to Excludes to leave out the env-file',
+      'output Banner of stack "web" holds a line break, which no output of this lookup may hold, ' +
+        'as an env-file cannot; add Banner to Excludes (or leave it out of Includes)',
     );
   });
 
@@ -446,8 +467,8 @@ describe('Custom::StackDependency handler', () => {
     expect(puts[0].body).toEqual({
       Status: 'FAILED',
       Reason:
-        'output Banner of stack "web" holds a line break, which an env-file cannot hold; ' +
-        `add Banner to Excludes, or add Environment to Excludes to leave out the env-file. ${LOGS}`,
+        'output Banner of stack "web" holds a line break, which no output of this lookup may hold, ' +
+        `as an env-file cannot; add Banner to Excludes (or leave it out of Includes). ${LOGS}`,
       PhysicalResourceId: `failed-Dependency-${puts[0].body.RequestId}`,
       StackId: STACK_ID,
       RequestId: expect.any(String),
