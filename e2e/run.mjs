@@ -28,9 +28,11 @@ if (process.platform !== 'linux' || uid !== 0) {
   process.exit(1);
 }
 
-const outfile = path.join(repo, '.e2e', 'harness', 'main.cjs');
+// `run.mjs router` runs the router's end-to-end run (router.ts) instead of the whole one.
+const entry = process.argv[2] === 'router' ? 'router' : 'main';
+const outfile = path.join(repo, '.e2e', 'harness', `${entry}.cjs`);
 await build({
-  entryPoints: [path.join(harnessDir, 'main.ts')],
+  entryPoints: [path.join(harnessDir, `${entry}.ts`)],
   outfile,
   bundle: true,
   platform: 'node',

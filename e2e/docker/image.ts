@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { run } from '../exec';
 import type { DockerEngine } from './engine';
@@ -34,9 +35,44 @@ export async function memcachedRootfs(cacheDir: string, log: (line: string) => v
   const built = !existsSync(tarball);
   if (built) {
     log(`building a ${source.suite} root file system with memcached from ${source.mirror} (cached in ${tarball})`);
-    await buildRootfsTarball(source, tarball);
+    await buildRootfsTarball(source, tarball, ['memcached'], { 'usr/local/bin/docker-entrypoint.sh': ENTRYPOINT });
   }
   return { tarball, built };
+}
+
+/** The image the app router example's containers run: nginx and python3 from Debian, and the example's counter app. */
+export const PAAS_IMAGE = 'e2e/paas:local';
+
+/**
+ * The root file system of `PAAS_IMAGE`: a Debian with nginx (the router,
+ * its own site removed, so only the rendered configuration answers) and
+ * python3 with `examples/counter/counter.py` as `/usr/local/bin/counter.py`
+ * (the counter apps, and the datastores they count in) and a static site in
+ * `/srv/site`. Cached in `cacheDir` under a name that changes with the
+ * counter app.
+ */
+export async function paasRootfs(cacheDir: string, counterApp: string, log: (line: string) => void): Promise<{ tarball: string; built: boolean }> {
+  const source = debianSource();
+  const program = readFileSync(counterApp, 'utf8');
+  const tarball = path.join(cacheDir, `paas-rootfs-${source.suite}-${createHash('sha256').update(program).digest('hex').slice(0, 12)}.tar`);
+  const built = !existsSync(tarball);
+  if (built) {
+    log(`building a ${source.suite} root file system with nginx and python3 from ${source.mirror} (cached in ${tarball})`);
+    await buildRootfsTarball(source, tarball, ['nginx', 'python3'], {
+      'usr/local/bin/counter.py': program,
+      'srv/site/index.html': STATIC_SITE,
+      'etc/nginx/sites-enabled/default': undefined,
+    });
+  }
+  return { tarball, built };
+}
+
+/** The page of the static site in `PAAS_IMAGE`. */
+export const STATIC_SITE = '<!doctype html><title>site</title><p>static site: hello from /srv/site</p>\n';
+
+/** Imports the root file system into an engine as `PAAS_IMAGE`. */
+export async function importPaasImage(engine: DockerEngine, tarball: string): Promise<void> {
+  await engine.docker(['import', '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '--change', 'CMD ["nginx", "-g", "daemon off;"]', tarball, PAAS_IMAGE]);
 }
 
 /** Imports the root file system into an engine as `LOCAL_IMAGE`, set up like the official memcached image. */
@@ -53,19 +89,27 @@ export async function importMemcachedImage(engine: DockerEngine, tarball: string
   ]);
 }
 
-async function buildRootfsTarball(source: DebianSource, tarball: string): Promise<void> {
+/** Builds a Debian root file system with `packages`, writes `files` into it (`undefined` removes one) and packs it into `tarball`. */
+async function buildRootfsTarball(source: DebianSource, tarball: string, packages: readonly string[], files: Readonly<Record<string, string | undefined>>): Promise<void> {
   mkdirSync(path.dirname(tarball), { recursive: true });
   const work = mkdtempSync(path.join(path.dirname(tarball), 'rootfs-'));
   const rootfs = path.join(work, 'rootfs');
   try {
-    await run('debootstrap', ['--variant=minbase', '--include=memcached', source.suite, rootfs, source.mirror], { timeoutMs: 600_000 });
+    await run('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, source.suite, rootfs, source.mirror], { timeoutMs: 900_000 });
     for (const dir of STRIPPED) {
       const full = path.join(rootfs, dir);
       if (existsSync(full)) for (const entry of readdirSync(full)) rmSync(path.join(full, entry), { recursive: true, force: true });
     }
-    const entrypoint = path.join(rootfs, 'usr/local/bin/docker-entrypoint.sh');
-    writeFileSync(entrypoint, ENTRYPOINT);
-    chmodSync(entrypoint, 0o755);
+    for (const [file, content] of Object.entries(files)) {
+      const full = path.join(rootfs, file);
+      if (content === undefined) {
+        rmSync(full, { force: true });
+        continue;
+      }
+      mkdirSync(path.dirname(full), { recursive: true });
+      writeFileSync(full, content);
+      chmodSync(full, file.includes('/bin/') ? 0o755 : 0o644);
+    }
     const partial = path.join(work, 'rootfs.tar');
     await run('tar', ['--numeric-owner', '-C', rootfs, '-cf', partial, '.']);
     renameSync(partial, tarball);

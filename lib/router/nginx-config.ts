@@ -83,7 +83,7 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
       '        proxy_next_upstream error timeout http_502 http_503 http_504;',
       `        proxy_next_upstream_tries ${UPSTREAM_TRIES};`,
       '    }',
-      '    error_page 502 504 @unavailable;',
+      '    error_page 502 504 =503 @unavailable;',
       '    location @unavailable {',
       '        default_type text/plain;',
       `        return 503 "${app.hostName} has no healthy instance\\n";`,

@@ -42,7 +42,7 @@ describe('nginx configuration', () => {
     const config = renderNginxConfig(OPTIONS);
     // THEN
     expect(serverBlock(config, 'counter.apps.example.com')).toEqual(expect.arrayContaining([
-      'error_page 502 504 @unavailable;',
+      'error_page 502 504 =503 @unavailable;',
       'return 503 "counter has no healthy instance\\n";',
     ]));
     expect(config).toMatch(/listen 8443 default_server;\n\s+server_name _;\n\s+default_type text\/plain;\n\s+return 404 /);
