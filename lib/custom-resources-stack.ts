@@ -1,6 +1,8 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DEPENDENCY_TYPES, DependencyFunction, serviceTokenExportName } from './dependencies';
+import { CONTRACTS } from '../lambdas/registry';
+import { contract as STACK_CONTRACT } from '../lambdas/stack-dependency/contract';
+import { DependencyFunction } from './dependencies';
 
 export interface CustomResourcesStackProps extends StackProps {
   /**
@@ -12,6 +14,18 @@ export interface CustomResourcesStackProps extends StackProps {
    * @default false
    */
   readonly legacyFunctionNames?: boolean;
+  /**
+   * Names of the stacks `Custom::StackDependency` may read start with one of
+   * these, such as `['shared-']`.
+   *
+   * @default - any stack of the account and region
+   */
+  readonly stackNamePrefixes?: readonly string[];
+}
+
+/** Name of the export that holds the ARN of the function for `contract`, such as `CustomResources-VpcDependencyServiceToken`. */
+export function serviceTokenExportName(contract: { readonly id: string }): string {
+  return `CustomResources-${contract.id}ServiceToken`;
 }
 
 /**
@@ -31,10 +45,11 @@ export class CustomResourcesStack extends Stack {
       ...props,
     });
     const functions: Record<string, DependencyFunction> = {};
-    for (const type of DEPENDENCY_TYPES) {
+    for (const type of CONTRACTS) {
       const fn = new DependencyFunction(this, `${type.id}Function`, {
-        type,
+        contract: type,
         functionName: props.legacyFunctionNames ? type.legacyName : undefined,
+        stackNamePrefixes: type.id === STACK_CONTRACT.id ? props.stackNamePrefixes : undefined,
       });
       new CfnOutput(this, `${type.id}ServiceToken`, {
         description: `ServiceToken of ${type.resourceType}`,

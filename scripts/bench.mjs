@@ -17,8 +17,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { BUNDLE_OPTIONS } from './build.mjs';
-import { LAMBDAS } from './lambdas.mjs';
+import { BUNDLE_OPTIONS, readRegistry } from './build.mjs';
+
+const LAMBDAS = await readRegistry();
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: options } = parseArgs({ options: { runs: { type: 'string', default: '21' }, 'skip-synth': { type: 'boolean', default: false } } });

@@ -14,7 +14,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { LAMBDAS } from './lambdas.mjs';
+import { readRegistry } from './build.mjs';
+
+const LAMBDAS = await readRegistry();
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TIME_BUDGET_MS = 120_000;
@@ -160,7 +162,7 @@ await handler(
     StackId: `arn:aws:cloudformation:${region}:000000000000:stack/npm-run-lookup/${randomUUID()}`,
     RequestId: randomUUID(),
     LogicalResourceId: 'Lookup',
-    ResourceType: lambda.type,
+    ResourceType: lambda.resourceType,
     ResourceProperties: { ServiceToken: `npm-run-lookup:${lambda.legacyName}`, ...properties },
   },
   {
@@ -177,13 +179,13 @@ server.close();
 if (json) {
   process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
 } else if (response.Status === 'SUCCESS') {
-  process.stdout.write(`${lambda.type} found ${response.PhysicalResourceId}\n`);
+  process.stdout.write(`${lambda.resourceType} found ${response.PhysicalResourceId}\n`);
   const data = response.Data ?? {};
   const width = Math.max(0, ...Object.keys(data).map((k) => k.length));
   for (const [key, value] of Object.entries(data)) {
     process.stdout.write(`  ${key.padEnd(width)}  ${String(value).replace(/\n/g, '\\n')}\n`);
   }
 } else {
-  process.stdout.write(`${lambda.type} FAILED: ${response.Reason}\n`);
+  process.stdout.write(`${lambda.resourceType} FAILED: ${response.Reason}\n`);
 }
 process.exitCode = response.Status === 'SUCCESS' ? 0 : 1;

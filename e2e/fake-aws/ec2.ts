@@ -72,9 +72,12 @@ function filteredPage<T>(
   return pagedList(params, PAGING, setTag, 'item', passing, render);
 }
 
+/** The owner aliases EC2 DescribeImages accepts besides `self`. */
+export const OWNER_ALIASES: readonly string[] = ['amazon', 'aws-backup-vault', 'aws-marketplace'];
+
 function ownedBy(image: Image, owner: string, accountId: string): boolean {
   if (owner === 'self') return image.OwnerId === accountId;
-  if (owner === 'amazon' || owner === 'aws-marketplace') return image.ImageOwnerAlias === owner;
+  if (OWNER_ALIASES.includes(owner)) return image.ImageOwnerAlias === owner;
   return image.OwnerId === owner;
 }
 

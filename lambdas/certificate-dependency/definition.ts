@@ -1,26 +1,10 @@
 import { ACMClient } from '@aws-sdk/client-acm';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CLIENT_CONFIG, recordCalls } from '../shared/clients';
-import { defineSchema, type Parsed } from '../shared/properties';
+import type { Parsed } from '../shared/properties';
 import type { LookupDefinition } from '../shared/types';
+import { contract, type schema } from './contract';
 import { lookupCertificate } from './lookup';
-
-export const schema = defineSchema({
-  CertificateName: {
-    type: 'string',
-    description: 'a regular expression for the whole name of an IAM server certificate, such as www-example-com-.*',
-  },
-  DomainName: {
-    type: 'string',
-    description: 'a domain name an ACM certificate covers, exactly or by a wildcard, such as www.example.com',
-    pattern: /^(?:\*\.)?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}\.?$/,
-  },
-  Region: {
-    type: 'string',
-    description: 'the region of the ACM certificate, such as us-east-1 for CloudFront',
-    pattern: /^[a-z]{2}(?:-[a-z]+)+-\d+$/,
-  },
-});
 
 export type CertificateProperties = Parsed<typeof schema>;
 
@@ -31,8 +15,7 @@ export interface CertificateClients {
 }
 
 export const definition: LookupDefinition<typeof schema, CertificateClients> = {
-  resourceType: 'Custom::CertificateDependency',
-  schema,
+  ...contract,
   clients: () => ({ iam: recordCalls(new IAMClient(CLIENT_CONFIG)), acm: acmClients() }),
   lookup: lookupCertificate,
 };

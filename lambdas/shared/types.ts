@@ -1,3 +1,4 @@
+import type { Contract } from './contract';
 import type { Parsed, Schema } from './properties';
 
 /** The flat map of strings CloudFormation hands to `Fn::GetAtt`. */
@@ -15,18 +16,9 @@ export interface LookupContext {
   readonly abortSignal: AbortSignal;
 }
 
-/** One custom resource type: its schema, its clients and its lookup. */
-export interface LookupDefinition<S extends Schema, C> {
-  /** e.g. `Custom::VpcDependency`, used in messages. */
-  readonly resourceType: string;
-  readonly schema: S;
+/** One custom resource type: its contract (type, schema, `tooLarge`), its clients and its lookup. */
+export interface LookupDefinition<S extends Schema, C> extends Pick<Contract<S>, 'resourceType' | 'schema' | 'tooLarge'> {
   /** Creates the SDK clients once per container. */
   readonly clients: () => C;
   readonly lookup: (clients: C, props: Parsed<S>, context: LookupContext) => Promise<LookupResult>;
-  /**
-   * What a user can do when the answer is over CloudFormation's 4,096 bytes,
-   * as a sentence for the Reason.
-   * @default - the type has no property that leaves attributes out
-   */
-  readonly tooLarge?: string;
 }

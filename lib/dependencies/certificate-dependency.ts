@@ -1,8 +1,8 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { Dependency, requirePattern, requireText, type DependencyProps } from './dependency';
-import { CERTIFICATE_DEPENDENCY } from './types';
+import { contract } from '../../lambdas/certificate-dependency/contract';
+import { Dependency, requireText, type DependencyProps } from './dependency';
 
 export interface CertificateDependencyProps extends DependencyProps {
   /**
@@ -53,15 +53,13 @@ export class CertificateDependency extends Dependency {
         throw new Error(`${owner}: certificateName must be a regular expression, got "${props.certificateName}"`);
       }
     }
-    requirePattern(owner, 'domainName', props.domainName, /^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'a domain name such as www.example.com');
     if (props.region !== undefined && props.domainName === undefined) {
       throw new Error(`${owner}: region applies only to ACM certificates, which are found by domainName`);
     }
-    requirePattern(owner, 'region', props.region, /^[a-z]{2}(-[a-z]+)+-\d+$/, 'a region such as us-east-1');
     super(
       scope,
       id,
-      CERTIFICATE_DEPENDENCY,
+      contract,
       { CertificateName: props.certificateName, DomainName: props.domainName, Region: props.region },
       props,
     );

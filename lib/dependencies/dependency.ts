@@ -1,8 +1,9 @@
 import { CustomResource, Fn, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { isAttribute } from './attributes';
-import { DependencyFunction, SERVICE_TIMEOUT } from './provider';
-import type { DependencyType } from './types';
+import { type Contract, isAttribute } from '../../lambdas/shared/contract';
+import { InputError } from '../../lambdas/shared/errors';
+import { parseProperties } from '../../lambdas/shared/properties';
+import { DependencyFunction, type DependencyFunctionProps, SERVICE_TIMEOUT } from './dependency-function';
 
 /** Properties every lookup accepts. */
 export interface DependencyProps {
@@ -33,19 +34,23 @@ export abstract class Dependency extends Construct {
   public readonly resource: CustomResource;
   /** e.g. `Custom::VpcDependency`. */
   public readonly resourceType: string;
+  private readonly contract: Contract;
 
   protected constructor(
     scope: Construct,
     id: string,
-    type: DependencyType,
+    contract: Contract,
     properties: Record<string, PropertyValue>,
     common: DependencyProps,
+    functionOptions: Pick<DependencyFunctionProps, 'stackNamePrefixes'> = {},
   ) {
     super(scope, id);
-    this.resourceType = type.resourceType;
+    checkKnownValues(`${contract.id} ${this.node.path}`, contract, properties);
+    this.contract = contract;
+    this.resourceType = contract.resourceType;
     this.resource = new CustomResource(this, 'Resource', {
-      resourceType: type.resourceType,
-      serviceToken: DependencyFunction.of(this, type).serviceToken,
+      resourceType: contract.resourceType,
+      serviceToken: DependencyFunction.of(this, contract, functionOptions).serviceToken,
       serviceTimeout: SERVICE_TIMEOUT,
       properties: renderProperties({ ...properties, Refresh: common.refresh, NoEcho: common.noEcho }),
     });
@@ -58,11 +63,37 @@ export abstract class Dependency extends Construct {
 
   /** Any attribute of the answer by its `Fn::GetAtt` name. */
   public attribute(name: string): string {
-    if (!isAttribute(this.resourceType, name)) {
+    if (!isAttribute(this.contract, name)) {
       throw new Error(`${this.resourceType} has no attribute "${name}"`);
     }
     return this.resource.getAttString(name);
   }
+}
+
+/**
+ * Runs the handler's own property parser on every value known at synth time,
+ * so a value the deploy would refuse stops `cdk synth` instead. Values that
+ * are tokens are left to the handler.
+ */
+function checkKnownValues(owner: string, contract: Contract, properties: Record<string, PropertyValue>): void {
+  for (const [name, value] of Object.entries(properties)) {
+    const spec = contract.schema[name];
+    if (value === undefined || !spec || isUnresolved(value)) continue;
+    try {
+      parseProperties({ [name]: { ...spec, required: false } }, { [name]: value });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const prop = name.charAt(0).toLowerCase() + name.slice(1);
+      const sentence = error.message.startsWith(name) ? prop + error.message.slice(name.length) : error.message;
+      throw new Error(`${owner}: ${sentence}`);
+    }
+  }
+}
+
+function isUnresolved(value: Exclude<PropertyValue, undefined>): boolean {
+  if (typeof value === 'boolean') return false;
+  if (typeof value === 'string') return Token.isUnresolved(value);
+  return Token.isUnresolved(value) || value.some((item) => Token.isUnresolved(item));
 }
 
 function renderProperties(properties: Record<string, PropertyValue>): Record<string, string> {
@@ -81,12 +112,6 @@ export function requireText(owner: string, prop: string, value: string | undefin
   if (value !== undefined && !Token.isUnresolved(value) && value.trim() === '') {
     throw new Error(`${owner}: ${prop} must not be empty`);
   }
-}
-
-/** Throws a message naming the prop when a known value does not match `pattern`. */
-export function requirePattern(owner: string, prop: string, value: string | undefined, pattern: RegExp, what: string): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
-  if (!pattern.test(value)) throw new Error(`${owner}: ${prop} must be ${what}, got "${value}"`);
 }
 
 /** Throws a message naming what `index` counts when it is not a whole number from 0. */

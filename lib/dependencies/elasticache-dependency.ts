@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { Dependency, requireIndex, requirePattern, type DependencyProps } from './dependency';
-import { ELASTICACHE_DEPENDENCY } from './types';
+import { contract } from '../../lambdas/elasticache-dependency/contract';
+import { Dependency, requireIndex, type DependencyProps } from './dependency';
 
 export interface ElasticacheDependencyProps extends DependencyProps {
   /** Id of a cache cluster (memcached, or one Redis/Valkey node) or of a replication group. */
@@ -17,14 +17,7 @@ export interface ElasticacheDependencyProps extends DependencyProps {
  */
 export class ElasticacheDependency extends Dependency {
   constructor(scope: Construct, id: string, props: ElasticacheDependencyProps) {
-    requirePattern(
-      `ElasticacheDependency ${scope.node.path}/${id}`,
-      'cacheId',
-      props.cacheId,
-      /^[A-Za-z][A-Za-z0-9-]{0,39}$/,
-      'a cache cluster or replication group id: a letter, then up to 39 letters, digits or hyphens',
-    );
-    super(scope, id, ELASTICACHE_DEPENDENCY, { CacheId: props.cacheId }, props);
+    super(scope, id, contract, { CacheId: props.cacheId }, props);
   }
 
   /** A cache cluster's id. */

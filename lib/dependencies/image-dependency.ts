@@ -1,17 +1,14 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { Dependency, requirePattern, requireText, type DependencyProps } from './dependency';
-import { IMAGE_DEPENDENCY } from './types';
-
-const OWNER = /^(\d{12}|self|amazon|aws-marketplace|aws-backup-vault)$/;
-const ARCHITECTURE = /^(i386|x86_64|arm64|x86_64_mac|arm64_mac)$/;
+import { contract } from '../../lambdas/image-dependency/contract';
+import { Dependency, requireText, type DependencyProps } from './dependency';
 
 export interface ImageDependencyProps extends DependencyProps {
   /** AMI name; `*` and `?` are wildcards, such as `al2023-ami-2023.*-kernel-*-arm64`. */
   readonly imageName: string;
   /**
-   * Account ids, or `self`, `amazon`, `aws-marketplace`, whose images count.
+   * Account ids, or `self`, `amazon`, `aws-marketplace`, `aws-backup-vault`, whose images count.
    *
    * @default ['self', 'amazon'] - never an image that any stranger could publish under a matching name
    */
@@ -40,15 +37,11 @@ export class ImageDependency extends Dependency {
     requireText(owner, 'imageName', props.imageName);
     if (props.owners !== undefined && !Token.isUnresolved(props.owners)) {
       if (props.owners.length === 0) throw new Error(`${owner}: owners must name at least one owner, or be left out`);
-      for (const name of props.owners) {
-        requirePattern(owner, 'owners', name, OWNER, 'account ids or self, amazon, aws-marketplace');
-      }
     }
-    requirePattern(owner, 'architecture', props.architecture, ARCHITECTURE, 'one of i386, x86_64, arm64, x86_64_mac, arm64_mac');
     super(
       scope,
       id,
-      IMAGE_DEPENDENCY,
+      contract,
       { ImageName: props.imageName, Owners: props.owners, Architecture: props.architecture },
       props,
     );

@@ -1,7 +1,7 @@
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { Dependency, requirePattern, type DependencyProps } from './dependency';
-import { ROUTE53_DEPENDENCY } from './types';
+import { contract } from '../../lambdas/route53-dependency/contract';
+import { Dependency, type DependencyProps } from './dependency';
 
 export interface Route53DependencyProps extends DependencyProps {
   /** Name of the hosted zone, such as `example.com`; a trailing dot and any case are fine. */
@@ -33,15 +33,13 @@ export class Route53Dependency extends Dependency {
 
   constructor(scope: Construct, id: string, props: Route53DependencyProps) {
     const owner = `Route53Dependency ${scope.node.path}/${id}`;
-    requirePattern(owner, 'domainName', props.domainName, /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/, 'a zone name such as example.com');
-    requirePattern(owner, 'vpcId', props.vpcId, /^vpc-[0-9a-f]+$/, 'a VPC id such as vpc-0abc1234');
     if (props.vpcId !== undefined && props.privateZone === false) {
       throw new Error(`${owner}: vpcId applies only to private zones; leave out privateZone or set it to true`);
     }
     super(
       scope,
       id,
-      ROUTE53_DEPENDENCY,
+      contract,
       { DomainName: props.domainName, PrivateZone: props.privateZone, VpcId: props.vpcId },
       props,
     );

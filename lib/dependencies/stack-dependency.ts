@@ -1,12 +1,11 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ATTRIBUTES } from './attributes';
-import { Dependency, requirePattern, requireText, type DependencyProps } from './dependency';
-import { STACK_DEPENDENCY } from './types';
+import { isAttribute } from '../../lambdas/shared/contract';
+import { contract } from '../../lambdas/stack-dependency/contract';
+import { Dependency, requireText, type DependencyProps } from './dependency';
 
-const OUTPUT_KEY = /^[A-Za-z0-9]+$/;
 /** The lookup's own attributes, which no output key can be read as. */
-const RESERVED = ATTRIBUTES[STACK_DEPENDENCY.resourceType].names;
+const RESERVED = contract.attributes.names;
 
 export interface StackDependencyProps extends DependencyProps {
   /** Name or id of the stack whose outputs are wanted. */
@@ -23,6 +22,14 @@ export interface StackDependencyProps extends DependencyProps {
    * @default - every output
    */
   readonly includes?: readonly string[];
+  /**
+   * The stack's name starts with one of these, such as `['shared-']`; the
+   * function that answers may read only stacks named so. The function is
+   * shared by the stack's lookups, and may read what any of them allows.
+   *
+   * @default - the function may read any stack of the account and region
+   */
+  readonly stackNamePrefixes?: readonly string[];
 }
 
 /**
@@ -40,16 +47,21 @@ export class StackDependency extends Dependency {
   constructor(scope: Construct, id: string, props: StackDependencyProps) {
     const owner = `StackDependency ${scope.node.path}/${id}`;
     requireText(owner, 'stackName', props.stackName);
-    for (const [prop, keys] of [['includes', props.includes], ['excludes', props.excludes]] as const) {
-      if (keys === undefined || Token.isUnresolved(keys)) continue;
-      for (const key of keys) requirePattern(owner, prop, key, OUTPUT_KEY, 'output keys (letters and digits)');
+    const prefixes = props.stackNamePrefixes;
+    if (prefixes !== undefined && !Token.isUnresolved(props.stackName)) {
+      // A stack id is arn:...:stack/<name>/<guid>.
+      const name = props.stackName.startsWith('arn:') ? props.stackName.split('/')[1] : props.stackName;
+      if (!prefixes.some((prefix) => name.startsWith(prefix))) {
+        throw new Error(`${owner}: stackName "${props.stackName}" starts with none of stackNamePrefixes ${prefixes.join(', ')}`);
+      }
     }
     super(
       scope,
       id,
-      STACK_DEPENDENCY,
+      contract,
       { StackName: props.stackName, Excludes: props.excludes, Includes: props.includes },
       props,
+      { stackNamePrefixes: prefixes },
     );
     this.includes = props.includes;
     this.excludes = props.excludes;
@@ -76,7 +88,9 @@ export class StackDependency extends Dependency {
   /** The value of the output `key`. */
   public output(key: string): string {
     const owner = `StackDependency ${this.node.path}`;
-    requirePattern(owner, 'output key', key, OUTPUT_KEY, 'an output key (letters and digits)');
+    if (!Token.isUnresolved(key) && !isAttribute(contract, key)) {
+      throw new Error(`${owner}: output key must be an output key (letters and digits), got "${key}"`);
+    }
     if (RESERVED.includes(key)) {
       throw new Error(`${owner}: output key "${key}" is taken by the attribute of that name; use the ${key.charAt(0).toLowerCase()}${key.slice(1)} getter`);
     }

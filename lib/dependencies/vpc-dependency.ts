@@ -1,8 +1,8 @@
 import { Fn, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { contract } from '../../lambdas/vpc-dependency/contract';
 import { Dependency, requireIndex, requireText, type DependencyProps } from './dependency';
-import { VPC_DEPENDENCY } from './types';
 
 export interface VpcDependencyProps extends DependencyProps {
   /** Value of the VPC's `Name` tag, `default` for the account's default VPC, or a `vpc-` id. */
@@ -46,7 +46,7 @@ export class VpcDependency extends Dependency {
     super(
       scope,
       id,
-      VPC_DEPENDENCY,
+      contract,
       { VpcName: props.vpcName, OnlyDefaultSubnets: props.onlyDefaultSubnets },
       props,
     );

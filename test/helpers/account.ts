@@ -18,6 +18,7 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { OWNER_ALIASES } from '../../e2e/fake-aws/ec2';
 import { globMatches } from '../../e2e/fake-aws/protocol';
 
 /** One request a fake account answered, with its input as it was when sent. */
@@ -260,7 +261,7 @@ function ownedBy(image: Image, owners: string[] | undefined): boolean {
   if (!owners || owners.length === 0) return true;
   return owners.some((owner) => {
     if (owner === 'self') return image.OwnerId === ACCOUNT_ID;
-    if (owner === 'amazon' || owner === 'aws-marketplace') return image.ImageOwnerAlias === owner;
+    if (OWNER_ALIASES.includes(owner)) return image.ImageOwnerAlias === owner;
     return image.OwnerId === owner;
   });
 }

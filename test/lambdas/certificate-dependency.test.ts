@@ -1,7 +1,8 @@
 import { ACMClient } from '@aws-sdk/client-acm';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { definition, schema, type CertificateProperties } from '../../lambdas/certificate-dependency/definition';
+import { schema } from '../../lambdas/certificate-dependency/contract';
+import { definition, type CertificateProperties } from '../../lambdas/certificate-dependency/definition';
 import { handler } from '../../lambdas/certificate-dependency/index';
 import {
   acmCertificateData,

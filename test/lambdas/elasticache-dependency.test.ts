@@ -9,7 +9,8 @@ import {
   type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import { mockClient } from 'aws-sdk-client-mock';
-import { definition, schema } from '../../lambdas/elasticache-dependency/definition';
+import { schema } from '../../lambdas/elasticache-dependency/contract';
+import { definition } from '../../lambdas/elasticache-dependency/definition';
 import { handler } from '../../lambdas/elasticache-dependency/index';
 import {
   cacheClusterData,

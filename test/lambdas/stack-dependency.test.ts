@@ -2,7 +2,8 @@ import { CloudFormationClient, CloudFormationServiceException } from '@aws-sdk/c
 import { mockClient } from 'aws-sdk-client-mock';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
-import { definition, schema, type StackProperties } from '../../lambdas/stack-dependency/definition';
+import { schema } from '../../lambdas/stack-dependency/contract';
+import { definition, type StackProperties } from '../../lambdas/stack-dependency/definition';
 import { handler } from '../../lambdas/stack-dependency/index';
 import { lookupStack, refuseLineBreaks, renderEnvFile, selectOutputs } from '../../lambdas/stack-dependency/lookup';
 import { fakeCloudFormation, stack, stackId } from '../helpers/account-lookups';

@@ -9,18 +9,16 @@ import { zoneData } from '../../lambdas/route53-dependency/lookup';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { stackData } from '../../lambdas/stack-dependency/lookup';
 import { vpcData } from '../../lambdas/vpc-dependency/lookup';
+import { CONTRACTS, contractOf } from '../../lambdas/registry';
+import { type Contract, isAttribute } from '../../lambdas/shared/contract';
 import {
-  ATTRIBUTES,
   CertificateDependency,
-  DEPENDENCY_TYPES,
   ElasticacheDependency,
   ImageDependency,
-  isAttribute,
   Route53Dependency,
   StackDependency,
   VpcDependency,
 } from '../../lib/dependencies';
-import { SCHEMAS } from './schemas';
 
 /**
  * The two halves of the project meet here: what the constructs send must be
@@ -55,20 +53,20 @@ beforeAll(() => {
   template = Template.fromStack(stack);
 });
 
-it.each(DEPENDENCY_TYPES.map((type) => [type.resourceType]))(
+it.each(CONTRACTS.map((contract) => [contract.resourceType]))(
   'the handler of %s accepts every property its construct sends',
   (resourceType) => {
     // GIVEN the custom resources the constructs made
     const resources = Object.values(template.findResources(resourceType));
     // WHEN
-    const parse = () => resources.map((resource) => parseProperties(SCHEMAS[resourceType], resource.Properties));
+    const parse = () => resources.map((resource) => parseProperties(known(resourceType).schema, resource.Properties));
     // THEN
     expect(resources.length).toBeGreaterThan(0);
     expect(parse).not.toThrow();
   },
 );
 
-it.each(DEPENDENCY_TYPES.map((type) => [type.id, type.name]))(
+it.each(CONTRACTS.map((contract) => [contract.id, contract.name]))(
   'the %s function may call exactly the AWS APIs its handler calls',
   (id, name) => {
     // GIVEN the APIs the handler's code sends or paginates
@@ -96,8 +94,8 @@ describe('attributes', () => {
     // WHEN
     const names = [...new Set(answers().flatMap(Object.keys))];
     // THEN
-    expect(names.filter((name) => !isAttribute(resourceType, name))).toEqual([]);
-    expect(ATTRIBUTES[resourceType].names.filter((name) => !names.includes(name))).toEqual([]);
+    expect(names.filter((name) => !isAttribute(known(resourceType), name))).toEqual([]);
+    expect(known(resourceType).attributes.names.filter((name) => !names.includes(name))).toEqual([]);
   });
 
   it('the constructs know every attribute of a cache cluster and of a replication group', () => {
@@ -106,17 +104,23 @@ describe('attributes', () => {
     const names = [...Object.keys(cacheClusterData(CACHE_CLUSTER)), ...Object.keys(replicationGroupData(REPLICATION_GROUP))];
     // THEN
     expect(names).toEqual(expect.arrayContaining(['CacheNodeEndpoint1', 'CacheNodeEndpointAddress1', 'CacheNodeEndpointPort1', 'PrimaryEndpointAddress']));
-    expect(names.filter((name) => !isAttribute('Custom::ElasticacheDependency', name))).toEqual([]);
+    expect(names.filter((name) => !isAttribute(known('Custom::ElasticacheDependency'), name))).toEqual([]);
   });
 
   it('the stack lookup answers one attribute per output', () => {
     // GIVEN
     const answer = stackData(STACK, [{ OutputKey: 'DbHost', OutputValue: 'db.internal' }], undefined);
     // THEN
-    expect(isAttribute('Custom::StackDependency', 'DbHost')).toBe(true);
+    expect(isAttribute(known('Custom::StackDependency'), 'DbHost')).toBe(true);
     expect(answer.DbHost).toBe('db.internal');
   });
 });
+
+function known(resourceType: string): Contract {
+  const contract = contractOf(resourceType);
+  if (!contract) throw new Error(`${resourceType} is not in the registry`);
+  return contract;
+}
 
 /** `service:Operation` for every SDK command or paginator a handler folder imports (not as a type). */
 function calledActions(folder: string): string[] {

@@ -1,10 +1,11 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { CONTRACTS } from '../../lambdas/registry';
 import { CustomResourcesStack } from '../../lib/custom-resources-stack';
-import { VpcDependency } from '../../lib/dependencies';
+import { StackDependency, VpcDependency } from '../../lib/dependencies';
 
-const TYPES = ['Route53Dependency', 'VpcDependency', 'ImageDependency', 'ElasticacheDependency', 'StackDependency', 'CertificateDependency'];
+const TYPES = CONTRACTS.map((contract) => contract.id);
 
 let stack: CustomResourcesStack;
 let template: Template;
@@ -16,12 +17,12 @@ beforeAll(() => {
   legacy = Template.fromStack(new CustomResourcesStack(new App(), 'CustomResources', { legacyFunctionNames: true }));
 });
 
-it('deploys the six functions, each with its own role and log group', () => {
+it('deploys one function per lookup type, each with its own role and log group', () => {
   // GIVEN the stack above
   // THEN
-  template.resourceCountIs('AWS::Lambda::Function', 6);
-  template.resourceCountIs('AWS::IAM::Role', 6);
-  template.resourceCountIs('AWS::Logs::LogGroup', 6);
+  template.resourceCountIs('AWS::Lambda::Function', CONTRACTS.length);
+  template.resourceCountIs('AWS::IAM::Role', CONTRACTS.length);
+  template.resourceCountIs('AWS::Logs::LogGroup', CONTRACTS.length);
   template.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', FunctionName: Match.absent() });
 });
 
@@ -34,14 +35,20 @@ it.each(TYPES)('exports the ARN of the %s function for plain templates', (type) 
   });
 });
 
-it.each([
+const LEGACY_NAMES = [
   ['Route53Dependency', 'route53Dependency'],
   ['VpcDependency', 'vpcDependency'],
   ['ImageDependency', 'imageDependency'],
   ['ElasticacheDependency', 'elasticacheDependency'],
   ['StackDependency', 'stackDependency'],
   ['CertificateDependency', 'certificateDependency'],
-])('names the %s function %s when asked for the legacy names', (type, name) => {
+];
+
+it('knows the original function name of every lookup type', () => {
+  expect(LEGACY_NAMES.map(([type]) => type).sort()).toEqual([...TYPES].sort());
+});
+
+it.each(LEGACY_NAMES)('names the %s function %s when asked for the legacy names', (type, name) => {
   // GIVEN the stack with legacyFunctionNames
   // THEN
   legacy.hasResourceProperties('AWS::Lambda::Function', {
@@ -66,8 +73,100 @@ it('serves lookups made in the same stack without adding functions', () => {
   new VpcDependency(own, 'Vpc', { vpcName: 'main' });
   // THEN
   const ownTemplate = Template.fromStack(own);
-  ownTemplate.resourceCountIs('AWS::Lambda::Function', 6);
+  ownTemplate.resourceCountIs('AWS::Lambda::Function', CONTRACTS.length);
   ownTemplate.hasResourceProperties('Custom::VpcDependency', {
     ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^VpcDependencyFunction'), 'Arn'] },
   });
 });
+
+describe('bounded work', () => {
+  it('reserves two concurrent executions for every function, so lookups cannot starve the account', () => {
+    // GIVEN the stack above
+    // THEN
+    template.allResourcesProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 2 });
+  });
+
+  it('never retries an invocation, so CloudFormation never gets a second answer', () => {
+    // GIVEN the stack above
+    // THEN
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', CONTRACTS.length);
+    template.allResourcesProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 180,
+      Qualifier: '$LATEST',
+    });
+  });
+});
+
+describe('stack name prefixes', () => {
+  it('lets the stack lookup read any stack when no prefix is given', () => {
+    // GIVEN the stack above
+    // THEN
+    expect(describeStacksResources(template)).toEqual([stackArn('*')]);
+  });
+
+  it('lets the stack lookup read only stacks whose names start with a given prefix', () => {
+    // GIVEN
+    const narrow = new CustomResourcesStack(new App(), 'CustomResources', { stackNamePrefixes: ['shared-', 'datastores-'] });
+    // WHEN
+    const narrowTemplate = Template.fromStack(narrow);
+    // THEN
+    expect(describeStacksResources(narrowTemplate)).toEqual([stackArn('shared-*/*'), stackArn('datastores-*/*')]);
+    expect(new AwsSolutionsChecks().validateScope(narrow).violations).toEqual([]);
+  });
+
+  it.each([
+    [[], /stackNamePrefixes must name at least one prefix, or be left out for any stack/],
+    [['shared/'], /stack name prefix "shared\/" is not valid: expected a letter, then letters, digits or hyphens/],
+    [['*'], /stack name prefix "\*" is not valid/],
+  ])('refuses the prefixes %j with a message saying what is valid', (prefixes, message) => {
+    expect(() => new CustomResourcesStack(new App(), 'CustomResources', { stackNamePrefixes: prefixes })).toThrow(message);
+  });
+
+  it('limits the function of a StackDependency to its prefixes, and to those of every lookup that shares it', () => {
+    // GIVEN
+    const app = new Stack(new App(), 'App');
+    // WHEN
+    new StackDependency(app, 'Shared', { stackName: 'shared-network', stackNamePrefixes: ['shared-'] });
+    new StackDependency(app, 'Data', { stackName: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/data-prod/0e2e', stackNamePrefixes: ['data-'] });
+    new StackDependency(app, 'Again', { stackName: 'shared-dns', stackNamePrefixes: ['shared-'] });
+    // THEN
+    expect(describeStacksResources(Template.fromStack(app))).toEqual([stackArn('shared-*/*'), stackArn('data-*/*')]);
+    expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
+  });
+
+  it('lets the shared function read any stack once one StackDependency gives no prefix', () => {
+    // GIVEN
+    const app = new Stack(new App(), 'App');
+    // WHEN
+    new StackDependency(app, 'Shared', { stackName: 'shared-network', stackNamePrefixes: ['shared-'] });
+    new StackDependency(app, 'Any', { stackName: 'anything' });
+    // THEN
+    expect(describeStacksResources(Template.fromStack(app))).toEqual([stackArn('shared-*/*'), stackArn('*')]);
+  });
+
+  it('refuses a stack name that starts with none of the prefixes', () => {
+    // GIVEN
+    const app = new Stack(new App(), 'App');
+    // THEN
+    expect(() => new StackDependency(app, 'S', { stackName: 'prod-db', stackNamePrefixes: ['shared-', 'data-'] })).toThrow(
+      'StackDependency App/S: stackName "prod-db" starts with none of stackNamePrefixes shared-, data-',
+    );
+  });
+});
+
+/** The resources `cloudformation:DescribeStacks` is allowed on, in the template's order. */
+function describeStacksResources(t: Template): unknown[] {
+  return Object.values(t.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+    policy.Properties.PolicyDocument.Statement.filter((s: { Action: unknown }) => s.Action === 'cloudformation:DescribeStacks').map(
+      (s: { Resource: unknown }) => s.Resource,
+    ),
+  );
+}
+
+/** A stack ARN as the template writes it, ending in `tail`. */
+function stackArn(tail: string): unknown {
+  return {
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:stack/${tail}`]],
+  };
+}

@@ -5,9 +5,9 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseProperties } from '../../lambdas/shared/properties';
 import { CustomResourcesStack } from '../../lib/custom-resources-stack';
-import { DEPENDENCY_TYPES, isAttribute } from '../../lib/dependencies';
+import { contractOf } from '../../lambdas/registry';
+import { isAttribute } from '../../lambdas/shared/contract';
 import { parseYamlTemplate } from '../../e2e/cloudformation/yaml';
-import { SCHEMAS } from './schemas';
 import { runWithStubs } from './user-data';
 
 const DIR = path.join(__dirname, '..', '..', 'templates');
@@ -53,7 +53,7 @@ describe.each(FILES)('%s', (file) => {
     // THEN
     expect(lookups.length).toBeGreaterThan(0);
     for (const [, resource] of lookups) {
-      const type = DEPENDENCY_TYPES.find((t) => t.resourceType === resource.Type);
+      const type = contractOf(resource.Type);
       expect(type).toBeDefined();
       expect([
         { 'Fn::ImportValue': `CustomResources-${type?.id}ServiceToken` },
@@ -66,7 +66,7 @@ describe.each(FILES)('%s', (file) => {
     // GIVEN the template's custom resources, with parameters and attributes filled in
     // WHEN
     const parse = () =>
-      lookups.map(([, resource]) => parseProperties(SCHEMAS[resource.Type], resolve(resource.Properties, template) as Record<string, unknown>));
+      lookups.map(([, resource]) => parseProperties(contractOf(resource.Type)?.schema ?? {}, resolve(resource.Properties, template) as Record<string, unknown>));
     // THEN
     expect(parse).not.toThrow();
   });
@@ -77,7 +77,8 @@ describe.each(FILES)('%s', (file) => {
     // WHEN
     const unknown = reads.filter(([name, attribute]) => {
       const type = resources[name]?.Type ?? '';
-      return type.startsWith('Custom::') && !isAttribute(type, attribute);
+      const contract = contractOf(type);
+      return type.startsWith('Custom::') && !(contract && isAttribute(contract, attribute));
     });
     // THEN
     expect(reads.length).toBeGreaterThan(0);

@@ -1,0 +1,44 @@
+import { defineContract, NO_RESOURCE_LEVEL } from '../shared/contract';
+import { defineSchema } from '../shared/properties';
+
+export const schema = defineSchema({
+  ImageName: { type: 'string', required: true, description: 'the AMI name, where * and ? are wildcards' },
+  Owners: {
+    type: 'list',
+    description: 'account ids of 12 digits, or self, amazon, aws-marketplace, aws-backup-vault',
+    pattern: /^(\d{12}|self|amazon|aws-marketplace|aws-backup-vault)$/,
+  },
+  Architecture: {
+    type: 'string',
+    description: 'one of i386, x86_64, arm64, x86_64_mac, arm64_mac',
+    pattern: /^(i386|x86_64|arm64|x86_64_mac|arm64_mac)$/,
+  },
+});
+
+export const contract = defineContract({
+  resourceType: 'Custom::ImageDependency',
+  schema,
+  attributes: {
+    names: [
+      'ImageId',
+      'Name',
+      'ImageLocation',
+      'State',
+      'OwnerId',
+      'CreationDate',
+      'Public',
+      'Architecture',
+      'ImageType',
+      'SriovNetSupport',
+      'RootDeviceType',
+      'RootDeviceName',
+      'VirtualizationType',
+      'Hypervisor',
+      'Tags',
+      'Description',
+      'MatchCount',
+    ],
+    patterns: [],
+  },
+  permissions: [{ actions: ['ec2:DescribeImages'], resource: '*', reason: NO_RESOURCE_LEVEL }],
+});

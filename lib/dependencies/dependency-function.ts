@@ -1,0 +1,204 @@
+import * as path from 'node:path';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { Contract, Permission } from '../../lambdas/shared/contract';
+
+/** How long one lookup may run; the handler answers FAILED before this runs out. */
+const FUNCTION_TIMEOUT = Duration.minutes(2);
+
+/**
+ * How long CloudFormation waits for an answer before it fails the resource:
+ * the function's timeout plus a minute for the invocation to start.
+ */
+export const SERVICE_TIMEOUT = FUNCTION_TIMEOUT.plus(Duration.minutes(1));
+
+/** Where `npm run build` puts the bundled handlers. */
+const BUNDLES = path.join(__dirname, '..', '..', 'dist', 'lambdas');
+
+/**
+ * How many of one function's invocations may run at once. Lookups run once
+ * per resource per deploy; CloudFormation invokes them asynchronously, so an
+ * invocation over the limit waits in Lambda's queue instead of failing.
+ */
+const RESERVED_CONCURRENCY = 2;
+
+/** Placeholder in a permission's resource for the stack names a role may read. */
+const STACK_NAME = '{stackName}';
+
+/** A stack name prefix: a letter, then letters, digits and hyphens (CloudFormation's rule for names). */
+const STACK_NAME_PREFIX = /^[A-Za-z][-A-Za-z0-9]{0,127}$/;
+
+export interface DependencyFunctionProps {
+  /** Which lookup the function answers. */
+  readonly contract: Contract;
+  /**
+   * Name of the Lambda function, such as the original `route53Dependency`.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly functionName?: string;
+  /**
+   * Names the stack lookup may read start with one of these, such as
+   * `['shared-', 'datastores-']`. Only for `Custom::StackDependency`.
+   *
+   * @default - any stack of the account and region
+   */
+  readonly stackNamePrefixes?: readonly string[];
+  /**
+   * How many invocations may run at once; the account must keep at least
+   * 10 of its Lambda concurrency unreserved.
+   *
+   * @default 2
+   */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * The Lambda function that answers one type of lookup: the bundled handler
+ * from `dist/lambdas/<name>`, a role that allows only that lookup's read
+ * calls and writing to its own log group, and a log group that keeps a month
+ * of logs.
+ */
+export class DependencyFunction extends Construct {
+  /** The function of `type` in the stack of `scope`, created on first use. */
+  /**
+   * The function of `contract` in the stack of `scope`, created on first use.
+   * A stack lookup's `stackNamePrefixes` add to what the shared function may read.
+   */
+  public static of(
+    scope: Construct,
+    contract: Contract,
+    options: Pick<DependencyFunctionProps, 'stackNamePrefixes'> = {},
+  ): DependencyFunction {
+    const stack = Stack.of(scope);
+    const id = `${contract.id}Function`;
+    const existing = stack.node.tryFindChild(id);
+    if (!(existing instanceof DependencyFunction)) return new DependencyFunction(stack, id, { contract, ...options });
+    if (readsStacks(contract)) existing.allowStackNames(options.stackNamePrefixes);
+    return existing;
+  }
+
+  public readonly function: lambda.Function;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+  private readonly contract: Contract;
+  /** The stack name patterns the role may read so far; `*` is any stack. */
+  private readonly stackNames = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: DependencyFunctionProps) {
+    super(scope, id);
+    const { contract } = props;
+    this.contract = contract;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Lets the ${contract.resourceType} function read what it looks up and write its logs`,
+    });
+    for (const permission of contract.permissions) {
+      if (!permission.resource.includes(STACK_NAME)) this.allow(permission, permission.resource, permission.reason);
+    }
+    if (readsStacks(contract)) this.allowStackNames(props.stackNamePrefixes);
+    else if (props.stackNamePrefixes !== undefined) {
+      throw new Error(`${this.node.path}: ${contract.resourceType} reads no stacks, so it takes no stackNamePrefixes`);
+    }
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new lambda.Function(this, 'Function', {
+      functionName: props.functionName,
+      description: `Answers ${contract.resourceType} with what it finds in this account and region`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(path.join(BUNDLES, contract.name)),
+      timeout: FUNCTION_TIMEOUT,
+      memorySize: 256,
+      role: this.role,
+      logGroup: this.logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? RESERVED_CONCURRENCY,
+      // The handler answers every event it can parse, and returns an error only
+      // for one it cannot answer, where a retry fails alike. A retry after an
+      // answer could send CloudFormation a second, different answer: none.
+      retryAttempts: 0,
+      // CloudFormation stops waiting after SERVICE_TIMEOUT; an older event has no one to answer.
+      maxEventAge: SERVICE_TIMEOUT,
+    });
+  }
+
+  /**
+   * Lets the function read stacks whose names start with one of `prefixes`,
+   * or any stack when `prefixes` is undefined. Permissions only grow: every
+   * construct that shares the function gets what it asked for.
+   */
+  public allowStackNames(prefixes: readonly string[] | undefined): void {
+    const permission = stackPermission(this.contract);
+    if (!permission) throw new Error(`${this.node.path}: ${this.contract.resourceType} reads no stacks, so it takes no stackNamePrefixes`);
+    if (prefixes !== undefined && prefixes.length === 0) {
+      throw new Error(`${this.node.path}: stackNamePrefixes must name at least one prefix, or be left out for any stack`);
+    }
+    for (const prefix of prefixes ?? []) {
+      if (!STACK_NAME_PREFIX.test(prefix)) {
+        throw new Error(
+          `${this.node.path}: stack name prefix "${prefix}" is not valid: expected a letter, then letters, digits or hyphens`,
+        );
+      }
+    }
+    for (const pattern of prefixes?.map((prefix) => `${prefix}*`) ?? ['*']) {
+      if (this.stackNames.has(pattern)) continue;
+      this.stackNames.add(pattern);
+      const narrowed = prefixes !== undefined;
+      const resource = narrowed
+        ? permission.resource.replace(STACK_NAME, pattern)
+        : permission.resource.replace(`${STACK_NAME}/*`, '*');
+      const reason = narrowed
+        ? `StackName names any stack whose name starts with "${pattern.slice(0, -1)}", chosen by the template at deploy time`
+        : `${permission.reason}; pass stackNamePrefixes to narrow it`;
+      this.allow(permission, resource, reason);
+    }
+  }
+
+  private allow(permission: Permission, resource: string, reason: string): void {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...permission.actions], resources: [arn(resource)] }));
+    if (resource.includes('*')) {
+      Validations.of(this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagArn(resource)}]`,
+        reason: `${permission.actions.join(' and ')}: ${reason}.`,
+      });
+    }
+  }
+
+  /** The ARN custom resources name as their `ServiceToken`. */
+  public get serviceToken(): string {
+    return this.function.functionArn;
+  }
+}
+
+function stackPermission(contract: Contract): Permission | undefined {
+  return contract.permissions.find((permission) => permission.resource.includes(STACK_NAME));
+}
+
+function readsStacks(contract: Contract): boolean {
+  return stackPermission(contract) !== undefined;
+}
+
+function arn(pattern: string): string {
+  return pattern
+    .replace('{partition}', Aws.PARTITION)
+    .replace('{region}', Aws.REGION)
+    .replace('{account}', Aws.ACCOUNT_ID);
+}
+
+/** The ARN as cdk-nag names it in a finding. */
+function nagArn(pattern: string): string {
+  return pattern
+    .replace('{partition}', '<AWS::Partition>')
+    .replace('{region}', '<AWS::Region>')
+    .replace('{account}', '<AWS::AccountId>');
+}
