@@ -220,9 +220,9 @@ describe('answering FAILED with a reason an operator can act on', () => {
   });
 
   it.each([
-    ['someone', 'Owners item "someone" is not valid: expected account ids of 12 digits, or self, amazon, aws-marketplace'],
-    ['self,12345', 'Owners item "12345" is not valid: expected account ids of 12 digits, or self, amazon, aws-marketplace'],
-    ['Amazon', 'Owners item "Amazon" is not valid: expected account ids of 12 digits, or self, amazon, aws-marketplace'],
+    ['someone', 'Owners item "someone" is not valid: expected account ids of 12 digits, or self, amazon, aws-marketplace, aws-backup-vault'],
+    ['self,12345', 'Owners item "12345" is not valid: expected account ids of 12 digits, or self, amazon, aws-marketplace, aws-backup-vault'],
+    ['Amazon', 'Owners item "Amazon" is not valid: expected account ids of 12 digits, or self, amazon, aws-marketplace, aws-backup-vault'],
   ])('names Owners when it holds %s', (owners, message) => {
     expect(() => parse({ ImageName: 'x', Owners: owners })).toThrow(new InputError(message));
   });
@@ -382,7 +382,7 @@ describe('Custom::ImageDependency handler', () => {
     // THEN
     expect(puts[0].body).toMatchObject({
       Status: 'FAILED',
-      Reason: `Owners item "me" is not valid: expected account ids of 12 digits, or self, amazon, aws-marketplace. ${LOGS}`,
+      Reason: `Owners item "me" is not valid: expected account ids of 12 digits, or self, amazon, aws-marketplace, aws-backup-vault. ${LOGS}`,
     });
     expect(ec2Mock.calls()).toHaveLength(0);
   });
