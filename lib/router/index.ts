@@ -1,0 +1,2 @@
+export * from './app-router';
+export * from './nginx-config';
