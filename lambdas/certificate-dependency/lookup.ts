@@ -8,6 +8,7 @@ import { paginateListServerCertificates, type IAMClient, type ServerCertificateM
 import { toData } from '../shared/data';
 import { InputError, LookupError } from '../shared/errors';
 import { allItems } from '../shared/pages';
+import { compilePattern, PatternError } from '../shared/pattern';
 import { listWithin } from '../shared/text';
 import type { Data, LookupContext, LookupResult } from '../shared/types';
 import type { CertificateClients, CertificateProperties } from './definition';
@@ -58,21 +59,17 @@ export async function lookupCertificate(
 
 /**
  * A test for whole IAM server certificate names: `pattern` must match from the
- * first character to the last. An invalid pattern is an `InputError`.
+ * first character to the last, in time linear in the name's length whatever
+ * the pattern. A pattern that is invalid, or uses what linear-time matching
+ * cannot do, is an `InputError` that says what and how to fix it.
  */
 export function nameMatcher(pattern: string): (name: string) => boolean {
-  let whole: RegExp;
   try {
-    new RegExp(pattern);
-    whole = new RegExp(`^(?:${pattern})$`);
+    return compilePattern(pattern);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new InputError(
-      `CertificateName ${JSON.stringify(pattern)} is not a valid regular expression: ` +
-        `${message.slice(message.lastIndexOf(': ') + 2)}`,
-    );
+    if (!(error instanceof PatternError)) throw error;
+    throw new InputError(`CertificateName ${JSON.stringify(pattern)} ${error.problem}; ${error.fix}`);
   }
-  return (name) => whole.test(name);
 }
 
 function listServerCertificates(iam: IAMClient, abortSignal: AbortSignal): Promise<ServerCertificateMetadata[]> {

@@ -1,5 +1,5 @@
 import { ACMClient } from '@aws-sdk/client-acm';
-import { IAMClient } from '@aws-sdk/client-iam';
+import { IAMClient, ListServerCertificatesCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { schema } from '../../lambdas/certificate-dependency/contract';
 import { definition, type CertificateProperties } from '../../lambdas/certificate-dependency/definition';
@@ -74,10 +74,10 @@ describe('IAM server certificate names', () => {
   });
 
   it.each([
-    ['web-(', 'CertificateName "web-(" is not a valid regular expression: Unterminated group'],
-    ['web)|(api', 'CertificateName "web)|(api" is not a valid regular expression: Unmatched \')\''],
-    ['[web', 'CertificateName "[web" is not a valid regular expression: Unterminated character class'],
-    ['*web', 'CertificateName "*web" is not a valid regular expression: Nothing to repeat'],
+    ['web-(', 'CertificateName "web-(" is not a valid regular expression: Unterminated group; correct the pattern'],
+    ['web)|(api', 'CertificateName "web)|(api" is not a valid regular expression: Unmatched \')\'; correct the pattern'],
+    ['[web', 'CertificateName "[web" is not a valid regular expression: Unterminated character class; correct the pattern'],
+    ['*web', 'CertificateName "*web" is not a valid regular expression: Nothing to repeat; correct the pattern'],
   ])('answers FAILED explaining why %j is not a regular expression', (pattern, message) => {
     // WHEN
     const error = thrownBy(InputError, () => nameMatcher(pattern));
@@ -542,6 +542,50 @@ describe('Custom::CertificateDependency handler', () => {
     });
   });
 
+  it.each([
+    ['(a+)+', `${'a'.repeat(30)}!`],
+    ['(www-)?([a-z0-9]+-?)+-prod', `www-${'a1-'.repeat(12)}prox`],
+    ['(www-)?([a-z0-9]+-?)+-prod', `www-${'a1-'.repeat(40)}prox`],
+  ])('answers CertificateName %j against the name %j before the deadline of a 5 s budget', async (pattern, name) => {
+    // GIVEN a pattern that makes a backtracking engine run for minutes on this name
+    fakeIam({ extraCertificates: [serverCertificate(name, '2031-01-01T00:00:00Z')] }, iamMock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { CertificateName: pattern }, remainingMs: 5000 });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body.Status).toBe('FAILED');
+    expect(puts[0].body.Reason).toMatch(new RegExp(`^no IAM server certificate has a whole name matching ${escape(JSON.stringify(pattern))}; this account has `));
+    expect(iamMock).toHaveReceivedCommandTimes(ListServerCertificatesCommand, 1);
+  });
+
+  it('finds a certificate by a pattern that nests repetitions, in linear time', async () => {
+    // GIVEN
+    const name = `www-${'a1-'.repeat(40)}prod`;
+    fakeIam({ extraCertificates: [serverCertificate(name, '2031-01-01T00:00:00Z')] }, iamMock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { CertificateName: '(www-)?([a-z0-9]+-?)+-prod' }, remainingMs: 5000 });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `arn:aws:iam::123456789012:server-certificate/${name}` });
+  });
+
+  it.each([
+    ['web-(\\d+)-\\1', 'CertificateName "web-(\\\\d+)-\\\\1" uses a backreference "\\1", which linear-time matching does not support; write out what the group should match again instead of referring back to it'],
+    ['(?!old-).*', 'CertificateName "(?!old-).*" uses a lookahead "(?!", which linear-time matching does not support; match the whole name with a pattern that has no lookahead or lookbehind, listing the forms you want with |'],
+  ])('answers FAILED without calling AWS when CertificateName %j needs backtracking, naming it and the fix', async (pattern, sentence) => {
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { CertificateName: pattern } });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toMatchObject({ Status: 'FAILED', Reason: `${sentence}. ${LOGS}` });
+    expect(iamMock.calls()).toHaveLength(0);
+  });
+
   it('answers FAILED without calling AWS when both CertificateName and DomainName are given', async () => {
     // WHEN
     const { puts } = await invoke(handler, { properties: { CertificateName: 'web', DomainName: 'www.example.com' } });
@@ -619,4 +663,9 @@ function signal() {
 
 function lookup(props: CertificateProperties, abortSignal = new AbortController().signal) {
   return lookupCertificate(lookupClients(), props, { abortSignal });
+}
+
+/** `text` as a regular expression that matches it literally. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
