@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AppStack } from '../lib/app-stack';
-import { readConfig } from '../lib/config';
-import { CustomResourcesStack } from '../lib/custom-resources-stack';
-import { PaasStack } from '../lib/examples/paas-stack';
-import { MemcachedServiceStack } from '../lib/memcached-service-stack';
-import { MemcachedSwarmStack } from '../lib/memcached-swarm-stack';
+import {
+  AppStack,
+  CustomResourcesStack,
+  MemcachedServiceStack,
+  MemcachedSwarmStack,
+  PaasStack,
+  readConfig,
+} from 'docker-host-dependencies';
 
 /**
  * The CDK app: the CustomResources stack for plain templates, and the

@@ -5,6 +5,10 @@
  * source map beside it). The SDK clients are bundled so the code that runs is
  * the code that was tested. The metafile is kept in dist/lambdas/meta.json
  * for size analysis.
+ *
+ * Then the construct library: lib/index.ts and what it imports, as one
+ * CommonJS file dist/lib/index.js, with aws-cdk-lib and constructs left to
+ * the app that installs it. `npm run build:types` writes its .d.ts files.
  */
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -58,6 +62,20 @@ async function buildLambdas() {
   await writeFile(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 }
 
+async function buildLibrary() {
+  await build({
+    entryPoints: [path.join(root, 'lib', 'index.ts')],
+    outfile: path.join(root, 'dist', 'lib', 'index.js'),
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await buildLambdas();
+  await buildLibrary();
 }

@@ -15,7 +15,11 @@ const FUNCTION_TIMEOUT = Duration.minutes(2);
  */
 export const SERVICE_TIMEOUT = FUNCTION_TIMEOUT.plus(Duration.minutes(1));
 
-/** Where `npm run build` puts the bundled handlers. */
+/**
+ * Where `npm run build` puts the bundled handlers: two folders up from this
+ * file in the repository (lib/dependencies/) and from the package's
+ * dist/lib/index.js alike.
+ */
 const BUNDLES = path.join(__dirname, '..', '..', 'dist', 'lambdas');
 
 /**

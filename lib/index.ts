@@ -1,0 +1,15 @@
+/**
+ * The construct library: what a CDK app imports from `docker-host-dependencies`.
+ */
+export * from './dependencies';
+export * from './containers';
+export * from './docker-host';
+export * from './swarm';
+export { AppRouter, type AppRouterProps, type RouterContainerOptions } from './router/app-router';
+export type { RouteTarget } from './router/nginx-config';
+export * from './custom-resources-stack';
+export * from './config';
+export * from './app-stack';
+export * from './memcached-service-stack';
+export * from './memcached-swarm-stack';
+export * from './examples/paas-stack';

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/**
+ * `npm run test:consumer`: proves the construct library installs and works as
+ * another team would use it. Packs it (`npm pack`, which builds it), installs
+ * the tarball into a new CDK app in a temporary folder outside the repository,
+ * offline (from the tarball and the npm cache), type-checks that app's
+ * TypeScript against the installed declarations, and synthesizes a stack with
+ * a DockerHost and a VpcDependency. Exits 1 saying what went wrong.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { name } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+const APP = `import { App, Stack } from 'aws-cdk-lib';
+import { DockerHost, PortProtocol, RestartPolicy, VpcDependency } from '${name}';
+
+const app = new App({ outdir: 'cdk.out' });
+const stack = new Stack(app, 'Consumer');
+const vpc = new VpcDependency(stack, 'Vpc', { vpcName: 'main' });
+new DockerHost(stack, 'Host', {
+  ...vpc.placement(),
+  containers: [{
+    name: 'web',
+    image: 'public.ecr.aws/nginx/nginx:1.27-alpine',
+    ports: [{ hostPort: 8080, containerPort: 80, protocol: PortProtocol.TCP, allowFrom: ['10.0.0.0/16'] }],
+    memoryMiB: 256,
+    restart: RestartPolicy.ALWAYS,
+  }],
+});
+app.synth();
+`;
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'node16',
+    moduleResolution: 'node16',
+    strict: true,
+    skipLibCheck: true,
+    types: [],
+  },
+  files: ['app.ts'],
+};
+
+function run(command, args, cwd) {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** The version of a package installed in the repository, so the app installs the same from the npm cache. */
+function installedVersion(pkg) {
+  return JSON.parse(readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+}
+
+function fail(message) {
+  console.error(`test:consumer: ${message}`);
+  process.exit(1);
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'consumer-'));
+try {
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root));
+  const tarball = path.join(work, packed[0].filename);
+  const shipped = packed[0].files.map((file) => file.path);
+  for (const wanted of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lambdas/vpc-dependency/index.js']) {
+    if (!shipped.includes(wanted)) fail(`the package lacks ${wanted}`);
+  }
+
+  const appDir = path.join(work, 'app');
+  mkdirSync(appDir);
+  writeFileSync(
+    path.join(appDir, 'package.json'),
+    JSON.stringify({
+      name: 'consumer-app',
+      version: '0.0.0',
+      private: true,
+      dependencies: {
+        [name]: `file:${tarball}`,
+        'aws-cdk-lib': installedVersion('aws-cdk-lib'),
+        constructs: installedVersion('constructs'),
+      },
+    }),
+  );
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], appDir);
+
+  writeFileSync(path.join(appDir, 'app.ts'), APP);
+  writeFileSync(path.join(appDir, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+  run(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', appDir], appDir);
+  run(process.execPath, ['app.js'], appDir);
+
+  const template = JSON.parse(readFileSync(path.join(appDir, 'cdk.out', 'Consumer.template.json'), 'utf8'));
+  const types = Object.values(template.Resources).map((resource) => resource.Type);
+  for (const wanted of ['AWS::EC2::Instance', 'Custom::VpcDependency', 'Custom::ImageDependency', 'AWS::Lambda::Function']) {
+    if (!types.includes(wanted)) fail(`the synthesized stack has no ${wanted}`);
+  }
+  const assets = readdirSync(path.join(appDir, 'cdk.out')).filter((entry) => entry.startsWith('asset.'));
+  if (!assets.some((asset) => existsSync(path.join(appDir, 'cdk.out', asset, 'index.js')))) {
+    fail('no handler bundle reached the cloud assembly');
+  }
+  console.log(
+    `test:consumer: ${packed[0].filename} (${shipped.length} files, ${packed[0].size} bytes) installed from the tarball and the npm cache; ` +
+      `a stack with a DockerHost and a VpcDependency synthesized with ${types.length} resources and ${assets.length} handler assets`,
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
