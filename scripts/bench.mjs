@@ -3,7 +3,8 @@
  * Prints, per handler, the bundle size (raw and gzip) and the cold `require`
  * time, each beside a baseline built in the same run with the same esbuild
  * options: a bare handler that imports only the same SDK clients and commands.
- * Then prints the AWS calls each lookup makes in a large mocked account, and
+ * Then prints the AWS calls each lookup makes in a large mocked account, the
+ * time each handler takes to answer hostile events (worst of them last), and
  * the `cdk synth` time of the example app beside the same stacks without
  * custom resources.
  *
@@ -194,6 +195,8 @@ async function benchSynth() {
 await benchBundles();
 console.log();
 runTypeScript('scripts/bench-calls.ts');
+console.log();
+runTypeScript('scripts/bench-hostile.ts');
 if (!options['skip-synth']) {
   console.log();
   await benchSynth();
