@@ -97,8 +97,8 @@ export async function main(options: RunOptions): Promise<number> {
     await startApp(engine, ADDED);
     writeConfig(confDir, updated.nginxConfig);
     await engine.docker(['exec', 'router', 'nginx', '-t']);
-    await engine.docker(['exec', 'router', 'nginx', '-s', 'reload']);
-    log('update: started the added app, rewrote the configuration, nginx -s reload');
+    await engine.docker(['exec', 'router', ...updated.reload]);
+    log(`update: started the added app, rewrote the configuration, ran the router's reload: ${updated.reload.join(' ')}`);
     reload = JSON.parse((await loop).stdout);
     log(`during the reload: ${reload.requests} requests, ${reload.failed} failed${reload.failures.length > 0 ? `: ${reload.failures.join('; ')}` : ''}`);
     if (reload.requests === 0 || reload.failed > 0) problems.push(`requests to the other apps failed during the reload: ${reload.failed} of ${reload.requests}`);
@@ -127,16 +127,25 @@ export async function main(options: RunOptions): Promise<number> {
   }
 }
 
-const routers = new Map<string, { nginxConfig: string; httpsPort: number; redirectPort: number }>();
+/** What the run needs of the Paas stack's router: its configuration, its ports and its reload command. */
+interface RenderedRouter {
+  readonly nginxConfig: string;
+  readonly httpsPort: number;
+  readonly redirectPort: number;
+  readonly reload: readonly string[];
+}
+
+const routers = new Map<string, RenderedRouter>();
 
 /** The router of the Paas stack synthesized with these apps. */
-function routerOf(apps: readonly PaasAppConfig[]): { nginxConfig: string; httpsPort: number; redirectPort: number } {
+function routerOf(apps: readonly PaasAppConfig[]): RenderedRouter {
   const key = apps.map((app) => app.hostName).join(',');
   let router = routers.get(key);
   if (!router) {
     const app = buildApp(new App({ context: context(apps) }));
     const stack = app.node.findChild('Paas-e2e') as PaasStack;
-    router = { nginxConfig: stack.router.nginxConfig, httpsPort: stack.router.httpsPort, redirectPort: stack.router.redirectPort };
+    const reload = stack.router.container({ image: PAAS_IMAGE, network: NETWORK }).reload ?? [];
+    router = { nginxConfig: stack.router.nginxConfig, httpsPort: stack.router.httpsPort, redirectPort: stack.router.redirectPort, reload };
     routers.set(key, router);
   }
   return router;
