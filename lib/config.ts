@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { isCidr } from './containers';
 
 /** One memcached tenant: its own container, port, memory and callers. */
 export interface Tenant {
@@ -406,9 +407,11 @@ function boolean(value: unknown, key: string): boolean {
 function cidrs(value: unknown, key: string): string[] {
   const ranges = list(value, key);
   if (ranges.length === 0) throw new Error(`context ${key} must list at least one CIDR range`);
-  return ranges.map((range, i) =>
-    matching(range, `${key}[${i}]`, /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'a CIDR range such as 10.0.1.0/24'),
-  );
+  return ranges.map((range, i) => {
+    const string = text(range, `${key}[${i}]`);
+    if (!isCidr(string)) throw new Error(`context ${key}[${i}] must be a CIDR range such as 10.0.1.0/24, got "${string}"`);
+    return string;
+  });
 }
 
 function unique(values: readonly string[], key: string, field: string, what = 'tenants'): void {

@@ -243,6 +243,7 @@ describe('environments', () => {
     ['memory as words', (c) => (c.environments.dev.tenants[0].memoryMiB = 'lots'), /tenants\[0\].memoryMiB must be a whole number from 8 to 1048576, got "lots"/],
     ['a tenant open to nobody', (c) => (c.environments.dev.tenants[0].allowFrom = []), /tenants\[0\].allowFrom must list at least one CIDR range/],
     ['a range that is no CIDR', (c) => (c.environments.dev.tenants[0].allowFrom = ['office']), /tenants\[0\].allowFrom\[0\] must be a CIDR range such as 10.0.1.0\/24, got "office"/],
+    ['a range with octets and a prefix out of range', (c) => (c.environments.dev.tenants[0].allowFrom = ['999.1.1.1/99']), /tenants\[0\].allowFrom\[0\] must be a CIDR range such as 10.0.1.0\/24, got "999.1.1.1\/99"/],
     ['the app on a tenant\'s port', (c) => (c.environments.dev.app.port = 11212), /context environments.dev.app.port 11212 is already the port of a tenant/],
     ['an account id that is not one', (c) => (c.environments.dev.account = 'dev-account'), /environments.dev.account must be a 12-digit account id, got "dev-account"/],
     ['a boolean as a word', (c) => (c.legacyFunctionNames = 'yes'), /context legacyFunctionNames must be true or false, got "yes"/],

@@ -3,14 +3,7 @@ import fc from 'fast-check';
 import { CONTRACTS } from '../../lambdas/registry';
 import type { PropertySpec } from '../../lambdas/shared/properties';
 import { parseProperties } from '../../lambdas/shared/properties';
-import {
-  CertificateDependency,
-  ElasticacheDependency,
-  ImageDependency,
-  Route53Dependency,
-  StackDependency,
-  VpcDependency,
-} from '../../lib/dependencies';
+import * as lookups from '../../lib/dependencies';
 
 /**
  * Generated values through a construct and through its handler's schema: a
@@ -24,29 +17,29 @@ type Values = Record<string, string | string[] | undefined>;
 const CONSTRUCTS: Record<string, { readonly required: Values; readonly create: (scope: Stack, id: string, v: Values) => void }> = {
   Route53Dependency: {
     required: { DomainName: 'example.com' },
-    create: (s, id, v) => new Route53Dependency(s, id, { domainName: text(v.DomainName), vpcId: optional(v.VpcId) }),
+    create: (s, id, v) => new lookups.Route53Dependency(s, id, { domainName: text(v.DomainName), vpcId: optional(v.VpcId) }),
   },
   VpcDependency: {
     required: { VpcName: 'main' },
-    create: (s, id, v) => new VpcDependency(s, id, { vpcName: text(v.VpcName) }),
+    create: (s, id, v) => new lookups.VpcDependency(s, id, { vpcName: text(v.VpcName) }),
   },
   ImageDependency: {
     required: { ImageName: 'al2023-ami-*' },
     create: (s, id, v) =>
-      new ImageDependency(s, id, { imageName: text(v.ImageName), owners: list(v.Owners), architecture: optional(v.Architecture) }),
+      new lookups.ImageDependency(s, id, { imageName: text(v.ImageName), owners: list(v.Owners), architecture: optional(v.Architecture) }),
   },
   ElasticacheDependency: {
     required: { CacheId: 'sessions' },
-    create: (s, id, v) => new ElasticacheDependency(s, id, { cacheId: text(v.CacheId) }),
+    create: (s, id, v) => new lookups.ElasticacheDependency(s, id, { cacheId: text(v.CacheId) }),
   },
   StackDependency: {
     required: { StackName: 'datastores' },
     create: (s, id, v) =>
-      new StackDependency(s, id, { stackName: text(v.StackName), includes: list(v.Includes), excludes: list(v.Excludes) }),
+      new lookups.StackDependency(s, id, { stackName: text(v.StackName), includes: list(v.Includes), excludes: list(v.Excludes) }),
   },
   CertificateDependency: {
     required: { DomainName: 'www.example.com' },
-    create: (s, id, v) => new CertificateDependency(s, id, { domainName: optional(v.DomainName), region: optional(v.Region) }),
+    create: (s, id, v) => new lookups.CertificateDependency(s, id, { domainName: optional(v.DomainName), region: optional(v.Region) }),
   },
 };
 
@@ -89,7 +82,7 @@ it('the image lookup accepts, at synth and at deploy time, every owner EC2 Descr
     fc.property(fc.array(owner, { minLength: 1, maxLength: 4 }), (owners) => {
       // WHEN
       const handlerAccepts = accepts(() => parseProperties(schema, { ImageName: 'a', Owners: owners }));
-      const constructAccepts = accepts(() => new ImageDependency(stack, `I${count++}`, { imageName: 'a', owners }));
+      const constructAccepts = accepts(() => new lookups.ImageDependency(stack, `I${count++}`, { imageName: 'a', owners }));
       // THEN
       expect({ owners, handlerAccepts, constructAccepts }).toEqual({ owners, handlerAccepts: true, constructAccepts: true });
     }),
