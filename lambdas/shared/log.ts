@@ -1,6 +1,9 @@
 /**
  * The only place the handlers write logs: one JSON line per record on
- * standard output, which Lambda sends to CloudWatch Logs. Every record goes
+ * standard output, which Lambda sends to CloudWatch Logs. Under Lambda's JSON
+ * log format (`AWS_LAMBDA_LOG_FORMAT=JSON`) each record goes to the console
+ * as an object, which Lambda writes as the `message` of its own JSON line,
+ * beside `timestamp`, `level` and `requestId`. Every record goes
  * through `sanitize`, so a URL never shows its query string (the signature of
  * a pre-signed ResponseURL). Response data is never handed to the logger:
  * records name attributes, never their values, so `NoEcho` data stays out.
@@ -12,9 +15,13 @@ export type Level = 'INFO' | 'WARN' | 'ERROR';
 
 export type Fields = Record<string, unknown>;
 
+const CONSOLE_METHOD = { INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+
 /** Writes one record as a single JSON line. */
 export function log(level: Level, message: string, fields: Fields = {}): void {
-  console.log(JSON.stringify(sanitize({ level, message, ...fields })));
+  const record = sanitize({ level, message, ...fields });
+  if (process.env.AWS_LAMBDA_LOG_FORMAT === 'JSON') console[CONSOLE_METHOD[level]](record);
+  else console.log(JSON.stringify(record));
 }
 
 /** The most of any one string a record shows; the rest is cut, and its length said. */

@@ -126,6 +126,8 @@ export class DependencyFunction extends Construct {
       memorySize: 256,
       role: this.role,
       logGroup: this.logGroup,
+      // Lambda's JSON lines carry the request id; the handler's records are their `message`.
+      loggingFormat: lambda.LoggingFormat.JSON,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? RESERVED_CONCURRENCY,
       // The handler answers every event it can parse, and returns an error only
       // for one it cannot answer, where a retry fails alike. A retry after an

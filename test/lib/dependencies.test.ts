@@ -124,12 +124,12 @@ describe('functions', () => {
     });
   });
 
-  it('logs to its own log group that keeps a month of logs', () => {
+  it("logs in Lambda's JSON format, so every line carries the request id, to its own log group that keeps a month of logs", () => {
     // GIVEN the stack above
     // THEN
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      LoggingConfig: { LogGroup: { Ref: logicalId('VpcDependencyFunction/LogGroup') } },
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalId('VpcDependencyFunction/LogGroup') } },
       Role: { 'Fn::GetAtt': [logicalId('VpcDependencyFunction/Role'), 'Arn'] },
     });
   });

@@ -410,6 +410,30 @@ describe('NoEcho', () => {
     expect(consoleOutput()).not.toContain('hunter2-secret');
     expect(loggedLines()[1]).toMatchObject({ message: 'answered', attributes: ['Password'], noEcho: true });
   });
+
+  it("under Lambda's JSON log format, logs records as objects without NoEcho data or the URL's signature", async () => {
+    // GIVEN Lambda's JSON log format and a signed ResponseURL
+    process.env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
+    const server = await ResponseServer.start();
+    const handler = makeHandler(testDefinition({ lookup: async () => found('thing-1', { Password: 'hunter2-secret' }) }));
+
+    try {
+      // WHEN
+      await invoke(handler, { server, properties: { Name: 'main', NoEcho: 'true' } });
+    } finally {
+      delete process.env.AWS_LAMBDA_LOG_FORMAT;
+      await server.close();
+    }
+
+    // THEN each record is one object, which Lambda writes as its line's message
+    const records = jest.mocked(console.info).mock.calls.map(([record]) => record as Record<string, unknown>);
+    expect(records.map((record) => record.message)).toEqual(['received', 'answered']);
+    expect(records[1]).toMatchObject({ status: 'SUCCESS', attributes: ['Password'], noEcho: true });
+    expect(console.log).not.toHaveBeenCalled();
+    const written = JSON.stringify(records);
+    expect(written).not.toContain('hunter2-secret');
+    expect(written).not.toContain('X-Amz-Signature');
+  });
 });
 
 describe('logs', () => {

@@ -48,4 +48,28 @@ describe('log', () => {
       ['{"level":"WARN","message":"answer not accepted, trying again","url":"https://h/p","attempt":1}'],
     ]);
   });
+
+  describe("under Lambda's JSON log format", () => {
+    beforeEach(() => {
+      process.env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
+    });
+    afterEach(() => {
+      delete process.env.AWS_LAMBDA_LOG_FORMAT;
+    });
+
+    it.each([
+      ['INFO', 'info'],
+      ['WARN', 'warn'],
+      ['ERROR', 'error'],
+    ] as const)('hands a %s record, sanitized, to the console method of its level as one object', (level, method) => {
+      // WHEN
+      log(level, 'answer not accepted, trying again', { url: 'https://h/p?X-Amz-Signature=abc', attempt: 1 });
+
+      // THEN Lambda writes it as the message of its own JSON line, beside the request id
+      expect(jest.mocked(console[method]).mock.calls).toEqual([
+        [{ level, message: 'answer not accepted, trying again', url: 'https://h/p', attempt: 1 }],
+      ]);
+      expect(console.log).not.toHaveBeenCalled();
+    });
+  });
 });
