@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run e2e`: the end-to-end run (see main.ts). It needs root, for the
+ * `npm run e2e`: the end-to-end run (see main.ts); `npm run e2e:swarm`
+ * (`run.mjs swarm`): the swarm's (see swarm/main.ts). It needs root, for the
  * network namespaces, dockerd and the user data; without root it says why
  * and fails, or with E2E_SKIP=1 says so and passes. The harness is written
  * in TypeScript and bundled here with esbuild, which takes a fraction of a
@@ -28,9 +29,10 @@ if (process.platform !== 'linux' || uid !== 0) {
   process.exit(1);
 }
 
-// `run.mjs router` runs the router's end-to-end run (router.ts) instead of the whole one.
-const entry = process.argv[2] === 'router' ? 'router' : 'main';
-const outfile = path.join(repo, '.e2e', 'harness', `${entry}.cjs`);
+// `run.mjs router` and `run.mjs swarm` run the router's (router.ts) and the swarm's (swarm/main.ts) end-to-end runs instead of the whole one.
+const entries = { router: 'router', swarm: 'swarm/main' };
+const entry = entries[process.argv[2]] ?? 'main';
+const outfile = path.join(repo, '.e2e', 'harness', `${entry.replace(/\//g, '-')}.cjs`);
 await build({
   entryPoints: [path.join(harnessDir, `${entry}.ts`)],
   outfile,

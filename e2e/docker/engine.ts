@@ -45,14 +45,36 @@ export class DockerEngine {
     const { root, netns } = this.layout;
     mkdirSync(path.join(root, 'data'), { recursive: true });
     mkdirSync(path.join(root, 'exec'), { recursive: true });
-    const config = path.join(root, 'daemon.json');
     // A configuration of its own, so settings in the machine's /etc/docker/daemon.json do not apply.
-    writeFileSync(config, `${JSON.stringify({ 'log-driver': 'json-file' })}\n`);
+    writeFileSync(this.configFile, `${JSON.stringify({ 'log-driver': 'json-file' })}\n`);
 
     await run('ip', ['netns', 'add', netns]);
     this.netnsCreated = true;
     await this.inNetns(['ip', 'link', 'set', 'lo', 'up']);
+    await this.startDaemon();
+  }
 
+  /** Stops dockerd as a shutdown would, its containers with it; the namespace, data and swarm state stay for `resume`. */
+  async halt(): Promise<void> {
+    await this.stopDaemon();
+  }
+
+  /** Starts dockerd again after `halt`, with the same data, so a swarm node comes back as itself. */
+  async resume(): Promise<void> {
+    await this.startDaemon();
+  }
+
+  /** Where the engine's configuration is; dockerd reads its `labels` again on SIGHUP. */
+  get configFile(): string {
+    return path.join(this.layout.root, 'daemon.json');
+  }
+
+  get pidFile(): string {
+    return path.join(this.layout.root, 'dockerd.pid');
+  }
+
+  private async startDaemon(): Promise<void> {
+    const { root, netns } = this.layout;
     const log = openSync(this.logFile, 'a');
     try {
       // nsenter --net switches only the network namespace: `ip netns exec` would
@@ -64,9 +86,9 @@ export class DockerEngine {
           'dockerd',
           `--data-root=${path.join(root, 'data')}`,
           `--exec-root=${path.join(root, 'exec')}`,
-          `--pidfile=${path.join(root, 'dockerd.pid')}`,
+          `--pidfile=${this.pidFile}`,
           `--host=${this.dockerHost}`,
-          `--config-file=${config}`,
+          `--config-file=${this.configFile}`,
           `--cgroup-parent=${this.cgroupParent}`,
         ],
         { stdio: ['ignore', log, log], detached: false },

@@ -207,7 +207,7 @@ export class DockerSwarm extends Construct {
       );
     }
     Validations.of(roles.manager).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/docker-swarm/<AWS::StackName>/${this.node.id}/*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'ssm')}:parameter/docker-swarm/<AWS::StackName>/${this.node.id}/*]`,
       reason: 'The managers write the join tokens, the manager address and the init marker under the swarm\'s own parameter path only.',
     });
     this.managerRole = roles.manager;
@@ -343,7 +343,7 @@ export class DockerSwarm extends Construct {
       }),
     );
     Validations.of(runCommandRole).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*]',
+      id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'ec2')}:instance/*]`,
       reason: 'Manager instances are replaced and their ids are not known in advance; the condition limits SendCommand to instances tagged with the managers\' groups.',
     });
     this.managerRole.addToPolicy(
@@ -355,7 +355,7 @@ export class DockerSwarm extends Construct {
       }),
     );
     Validations.of(this.managerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup/*:autoScalingGroupName/<${stack.getLogicalId(this.workerGroup.node.defaultChild as CfnResource)}>]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'autoscaling')}:autoScalingGroup/*:autoScalingGroupName/<${stack.getLogicalId(this.workerGroup.node.defaultChild as CfnResource)}>]`,
       reason: 'An Auto Scaling group ARN holds a generated id; the name pins it to the workers\' group.',
     });
     new events.CfnRule(this, 'DrainRule', {
@@ -388,4 +388,11 @@ function amazonLinux(scope: Construct, instanceType: ec2.InstanceType): ec2.IMac
     owners: ['amazon'],
     architecture,
   }).toMachineImage();
+}
+
+/** The start of an ARN of the stack's account and region as cdk-nag writes it: `<AWS::Region>` unless the stack has a region of its own. */
+function nagArn(stack: Stack, service: string): string {
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  return `arn:<AWS::Partition>:${service}:${region}:${account}`;
 }

@@ -1,0 +1,379 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadAssembly } from '../cloudformation/assembly';
+import { Resolver } from '../cloudformation/intrinsics';
+import type { StackModel } from '../cloudformation/template';
+import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from '../docker/image';
+import { available, run } from '../exec';
+import { NAMES } from '../fixture';
+import { captureHostState, compareHostState, removeCreatedPaths } from '../host-state';
+import { Phases } from '../phases';
+import { synthesize } from '../synth';
+import { VpcNetwork } from './network';
+import { SwarmNode } from './node';
+
+export interface RunOptions {
+  readonly repo: string;
+  readonly harnessDir: string;
+}
+
+const ENVIRONMENT = 'e2e-swarm';
+const STACK = `MemcachedService-${ENVIRONMENT}`;
+const REGION = 'eu-west-1';
+const TENANTS = [
+  { name: 'alpha', port: 11211, memoryMiB: 32, allowFrom: ['10.88.0.0/16'] },
+  { name: 'beta', port: 11212, memoryMiB: 16, allowFrom: ['10.88.0.0/16'] },
+];
+const TOOLS = ['dockerd', 'docker', 'debootstrap', 'ip', 'iptables', 'nsenter', 'unshare', 'mount', 'tar'];
+
+/**
+ * The swarm end-to-end run: synthesizes the example app's swarm
+ * environment, plays each node of its Auto Scaling groups with a Docker
+ * engine in a namespace of its own, wired like subnets of one VPC, runs each
+ * node's user data, checks the swarm and its services, then stops a worker,
+ * rolls a service while a client sends requests, drains a worker as the
+ * scale-in hook does, and leaves the machine as it found it.
+ */
+export async function main(options: RunOptions): Promise<number> {
+  const phases = new Phases();
+  const problems: string[] = [];
+  const cleanups: Array<() => Promise<string[]>> = [];
+  const work = mkdtempSync(path.join(os.tmpdir(), 'e2e-swarm-'));
+  cleanups.push(async () => {
+    rmSync(work, { recursive: true, force: true });
+    return [];
+  });
+  const logDir = path.join(options.repo, '.e2e', 'swarm-logs');
+  rmSync(logDir, { recursive: true, force: true });
+  mkdirSync(logDir, { recursive: true });
+  const cacheDir = path.join(options.repo, '.e2e', 'cache');
+  mkdirSync(cacheDir, { recursive: true });
+  const cleanUp = async () => {
+    const left: string[] = [];
+    for (const cleanup of cleanups.reverse()) left.push(...(await cleanup()));
+    cleanups.length = 0;
+    return left;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: cleaning up before exit`);
+    void cleanUp().then(() => process.exit(128 + os.constants.signals[signal]));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  // Swarm tasks use the image each engine has instead of asking a registry.
+  process.env.DOCKER_SERVICE_PREFER_OFFLINE_IMAGE = '1';
+
+  let summary = '';
+  let imageBuilt = false;
+  try {
+    await phases.time('install', () => ensureTools(options.harnessDir));
+    const before = await captureHostState();
+    cleanups.push(async () => {
+      const left = removeCreatedPaths(before);
+      return [...left, ...compareHostState(before, await captureHostState()).map((difference) => `the machine changed: ${difference}`)];
+    });
+
+    const stacks = await phases.time('synth', async () => loadAssembly(await synthesize(options.repo, path.join(work, 'synth'), swarmContext(), path.join(options.harnessDir, 'no-network.cjs'))));
+    const stack = stacks.find((candidate) => candidate.stackName === STACK);
+    if (!stack) throw new Error(`the app synthesized no stack ${STACK}`);
+    const resolver = new Resolver(stacks, { accountId: '123456789012', region: REGION, partition: 'aws', urlSuffix: 'amazonaws.com' });
+
+    const parameterStore = path.join(work, 'ssm');
+    mkdirSync(parameterStore, { mode: 0o700 });
+    const nodes = swarmNodes(stack, resolver, { work, logDir, harnessDir: options.harnessDir, parameterStore });
+    const network = new VpcNetwork(`e2e-${process.pid}-vpc`);
+    cleanups.push(() => network.destroy());
+    cleanups.push(async () => (await Promise.all(nodes.map((node) => node.stop()))).flat());
+    log('synth', `${STACK}: ${nodes.map((node) => node.label).join(', ')}`);
+
+    const rootfs = await phases.time('image', () => memcachedRootfs(cacheDir, (line) => log('image', line)));
+    imageBuilt = rootfs.built;
+    await network.create();
+    await phases.time('docker engines', () =>
+      Promise.all(
+        nodes.map(async (node, i) => {
+          await node.engine.start();
+          node.address = (await network.attach(node.options.netns, i, subnetOf(node, i))).address;
+          await importMemcachedImage(node.engine, rootfs.tarball);
+          node.prepare();
+        }),
+      ),
+    );
+
+    // Every node boots at once, as an Auto Scaling group's do; workers retry until the swarm exists.
+    const started = Date.now();
+    const results = await phases.time('user data', () => Promise.all(nodes.map((node) => node.runUserData())));
+    results.forEach((result, i) => {
+      log('user data', `${nodes[i].label} (${nodes[i].address}): exit ${result.code} after ${result.durationMs} ms`);
+      if (result.code !== 0) problems.push(`${nodes[i].label}: the user data exited with ${result.code}:\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n')}`);
+    });
+    check(problems);
+    const manager = nodes.find((node) => node.options.role === 'manager')!;
+    const workers = nodes.filter((node) => node.options.role === 'worker');
+    await phases.time('checks', async () => {
+      check(await checkSwarm(manager, nodes));
+      check(await waitForServices(manager, nodes, 120_000));
+    });
+    const readySeconds = (Date.now() - started) / 1000;
+    log('checks', `${nodes.length} nodes ready, ${TENANTS.length} services running, in ${readySeconds.toFixed(1)} s`);
+    check(checkCalls(nodes));
+
+    // Failover: the engine of the worker running alpha stops, as when its instance dies.
+    const failoverSeconds = await phases.time('failover', async () => {
+      const victim = await nodeRunning(manager, nodes, 'alpha');
+      log('failover', `stopping the engine of ${victim.label}, which runs alpha`);
+      const stopped = Date.now();
+      await victim.engine.halt();
+      check(await waitForServices(manager, nodes.filter((node) => node !== victim), 180_000));
+      const seconds = (Date.now() - stopped) / 1000;
+      log('failover', `every tenant answers again after ${seconds.toFixed(1)} s; starting ${victim.label} again`);
+      await victim.engine.resume();
+      check(await waitForNodes(manager, nodes.length, 120_000));
+      return seconds;
+    });
+
+    // Rolling update: a stack update changes alpha; cfn-hup's hook writes the files again and deploys.
+    const update = await phases.time('rolling update', async () => {
+      const metadata = structuredClone(manager.options.metadata) as any;
+      const compose = metadata['AWS::CloudFormation::Init'].config.files['/etc/docker-swarm/stack.yml'].content;
+      compose.services['memcached-alpha'].environment = { REVISION: '2' };
+      manager.updateMetadata(metadata);
+      const hook = manager.writtenFile('/etc/cfn/hooks.d/docker-swarm.conf') ?? '';
+      const action = /^action=(.*)$/m.exec(hook)?.[1];
+      if (!action) throw new Error(`${manager.label}: /etc/cfn/hooks.d/docker-swarm.conf has no action line:\n${hook}`);
+      const stopFile = path.join(work, 'stop-client');
+      const client = network.run([process.execPath, path.join(options.harnessDir, 'swarm', 'client-loop.cjs'), String(TENANTS[0].port), stopFile, ...workers.map((node) => node.address)]);
+      await sleep(2000);
+      const begun = Date.now();
+      const deployed = await manager.runCommand(action);
+      if (deployed.code !== 0) problems.push(`${manager.label}: the cfn-hup action failed: ${deployed.stderr.trim()}`);
+      check(await waitForUpdate(manager, 'memcached_memcached-alpha', 180_000));
+      const seconds = (Date.now() - begun) / 1000;
+      await sleep(2000);
+      writeFileSync(stopFile, '');
+      const counts = JSON.parse((await client).stdout) as { sent: number; failed: number };
+      log('rolling update', `alpha updated in ${seconds.toFixed(1)} s; ${counts.sent} requests sent, ${counts.failed} failed`);
+      if (counts.failed > 0) problems.push(`rolling update: ${counts.failed} of ${counts.sent} requests failed`);
+      return counts;
+    });
+
+    // Scale-in: the lifecycle hook runs the drain helper on the managers for the leaving worker.
+    await phases.time('drain', async () => {
+      const leaving = await nodeRunning(manager, nodes, 'alpha');
+      const drained = await manager.runCommand(`/usr/local/sbin/docker-swarm-drain ${leaving.options.instanceId} e2e-workers Drain`);
+      if (drained.code !== 0) throw new Error(`${manager.label}: the drain helper failed: ${drained.stdout}${drained.stderr}`);
+      log('drain', drained.stdout.trim());
+      const completed = manager.awsCalls().some((call) => call.service === 'autoscaling' && call.action === 'complete-lifecycle-action' && (call.options as any)['instance-id'] === leaving.options.instanceId);
+      if (!completed) problems.push(`drain: the helper did not complete the lifecycle action of ${leaving.options.instanceId}`);
+      check(await waitForServices(manager, nodes.filter((node) => node !== leaving), 120_000));
+      log('drain', `${leaving.label} left; its tasks run elsewhere`);
+    });
+    summary = `swarm: ${nodes.length} nodes ready in ${readySeconds.toFixed(1)} s; failover ${failoverSeconds.toFixed(1)} s; rolling update ${update.sent} requests, ${update.failed} failed`;
+  } catch (error) {
+    problems.push(error instanceof Failure ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
+  } finally {
+    problems.push(...(await phases.time('cleanup', cleanUp)));
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  console.log(`\n${phases.report(imageBuilt ? 'cold run (image built)' : 'warm run (image from cache)')}`);
+  if (problems.length > 0) {
+    console.error(`\nswarm end-to-end run FAILED:\n${problems.map((problem) => `- ${problem}`).join('\n')}\n\nlogs: ${logDir}`);
+    return 1;
+  }
+  console.log(`\n${summary}`);
+  return 0;
+}
+
+class Failure extends Error {
+  constructor(problems: readonly string[]) {
+    super(problems.join('\n- '));
+    this.name = 'Failure';
+  }
+}
+
+function check(problems: readonly string[]): void {
+  if (problems.length > 0) throw new Failure(problems);
+}
+
+function swarmContext(): Record<string, unknown> {
+  return {
+    env: ENVIRONMENT,
+    'cli-telemetry': false,
+    images: { memcachedImage: LOCAL_IMAGE, appImage: LOCAL_IMAGE },
+    environments: {
+      [ENVIRONMENT]: {
+        region: REGION,
+        vpcName: NAMES.vpcName,
+        hostedZoneName: NAMES.privateZoneName,
+        instanceType: 't3.small',
+        swarm: { managers: 1, minWorkers: 2, desiredWorkers: 2, maxWorkers: 3, publishMode: 'host' },
+        tenants: TENANTS,
+      },
+    },
+  };
+}
+
+/** One node per instance each Auto Scaling group starts, with its launch template's user data and the group's metadata. */
+function swarmNodes(stack: StackModel, resolver: Resolver, where: { work: string; logDir: string; harnessDir: string; parameterStore: string }): SwarmNode[] {
+  const nodes: SwarmNode[] = [];
+  for (const [logicalId, resource] of Object.entries(stack.template.Resources)) {
+    if (resource.Type !== 'AWS::AutoScaling::AutoScalingGroup') continue;
+    const properties = resource.Properties as any;
+    const launchTemplateId = properties.LaunchTemplate.LaunchTemplateId.Ref as string;
+    const launchTemplate = stack.template.Resources[launchTemplateId].Properties as any;
+    const encoded = resolver.resolveString(stack, launchTemplate.LaunchTemplateData.UserData, `${launchTemplateId}.Properties.LaunchTemplateData.UserData`);
+    const userData = Buffer.from(encoded, 'base64').toString('utf8');
+    const metadata = resolver.resolve(stack, resource.Metadata ?? {}, `${logicalId}.Metadata`) as Record<string, unknown>;
+    const role = 'AWS::CloudFormation::Init' in metadata ? 'manager' : 'worker';
+    const count = Number(properties.DesiredCapacity ?? properties.MinSize);
+    for (let i = 0; i < count; i++) {
+      const index = nodes.length;
+      nodes.push(
+        new SwarmNode({
+          label: `${logicalId}-${i + 1}`,
+          role,
+          userData,
+          metadata,
+          instanceId: `i-0e2e${String(index).padStart(13, '0')}`,
+          workDir: path.join(where.work, `node-${index}`),
+          netns: `e2e-${process.pid}-n${index}`,
+          parameterStore: where.parameterStore,
+          logDir: where.logDir,
+          harnessDir: where.harnessDir,
+        }),
+      );
+    }
+  }
+  return nodes.sort((a, b) => (a.options.role === b.options.role ? 0 : a.options.role === 'manager' ? -1 : 1));
+}
+
+/** Managers and workers spread over three subnets, as over three availability zones. */
+function subnetOf(_node: SwarmNode, index: number): number {
+  return index % 3;
+}
+
+async function ensureTools(harnessDir: string): Promise<void> {
+  const missing: string[] = [];
+  for (const tool of TOOLS) if (!(await available(tool))) missing.push(tool);
+  if (missing.length === 0) return;
+  log('install', `missing ${missing.join(', ')}: installing with e2e/install.sh`);
+  await run('bash', [path.join(harnessDir, 'install.sh')], { timeoutMs: 600_000 });
+}
+
+interface NodeInfo {
+  readonly ID: string;
+  readonly Spec: { readonly Role: string; readonly Availability: string };
+  readonly Status: { readonly State: string; readonly Addr: string };
+  readonly Description: { readonly Engine: { readonly Labels?: Record<string, string> } };
+}
+
+async function inspectNodes(manager: SwarmNode): Promise<NodeInfo[]> {
+  const ids = (await manager.engine.docker(['node', 'ls', '--quiet'])).stdout.split('\n').filter(Boolean);
+  return JSON.parse((await manager.engine.docker(['node', 'inspect', ...ids])).stdout) as NodeInfo[];
+}
+
+/** The swarm has each node with its role, the workers carry the group's labels and their instance ids. */
+async function checkSwarm(manager: SwarmNode, nodes: readonly SwarmNode[]): Promise<string[]> {
+  const problems: string[] = [];
+  const infos = await inspectNodes(manager);
+  for (const node of nodes) {
+    const info = infos.find((candidate) => candidate.Status.Addr === node.address);
+    if (!info) {
+      problems.push(`${node.label} (${node.address}) is not in the swarm`);
+      continue;
+    }
+    if (info.Spec.Role !== node.options.role) problems.push(`${node.label} joined as ${info.Spec.Role}, not ${node.options.role}`);
+    if (info.Status.State !== 'ready') problems.push(`${node.label} is ${info.Status.State}, not ready`);
+    const labels = info.Description.Engine.Labels ?? {};
+    if (labels['instance-id'] !== node.options.instanceId) problems.push(`${node.label} has engine label instance-id=${labels['instance-id']}, not ${node.options.instanceId}`);
+    if (node.options.role === 'worker' && labels.tier !== 'cache') problems.push(`${node.label} lacks the engine label tier=cache of its group (has ${JSON.stringify(labels)})`);
+  }
+  log('checks', `swarm: ${infos.map((info) => `${info.Status.Addr} ${info.Spec.Role} ${JSON.stringify(info.Description.Engine.Labels ?? {})}`).join('; ')}`);
+  return problems;
+}
+
+/** The node whose engine runs the tenant's task. */
+async function nodeRunning(manager: SwarmNode, nodes: readonly SwarmNode[], tenant: string): Promise<SwarmNode> {
+  const infos = await inspectNodes(manager);
+  const tasks = (await manager.engine.docker(['service', 'ps', `memcached_memcached-${tenant}`, '--filter', 'desired-state=running', '--format', '{{.Node}}'])).stdout.split('\n').filter(Boolean);
+  const hostnames = new Map((await Promise.all(nodes.map(async (node) => [(await node.engine.docker(['info', '--format', '{{.Name}}'], true)).stdout.trim(), node] as const))));
+  const node = hostnames.get(tasks[0] ?? '');
+  if (!node) throw new Error(`no node runs ${tenant}: tasks on ${tasks.join(', ') || 'none'}; nodes ${infos.map((info) => info.Status.Addr).join(', ')}`);
+  return node;
+}
+
+/**
+ * Waits until every tenant's service runs its one task on a worker among
+ * `live` and answers a memcached set/get through its port there.
+ */
+async function waitForServices(manager: SwarmNode, live: readonly SwarmNode[], timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let problems: string[] = [];
+  for (;;) {
+    problems = [];
+    for (const tenant of TENANTS) {
+      const service = `memcached_memcached-${tenant.name}`;
+      const replicas = (await manager.engine.docker(['service', 'ls', '--filter', `name=${service}`, '--format', '{{.Replicas}}'], true)).stdout.trim();
+      if (!/^1\/1/.test(replicas)) {
+        problems.push(`${service} has ${replicas || 'no'} replicas running, not 1/1`);
+        continue;
+      }
+      let answered: SwarmNode | undefined;
+      for (const node of live.filter((candidate) => candidate.options.role === 'worker')) {
+        const probe = await node.engine.inNetns([process.execPath, path.join(node.options.harnessDir, 'memcached-probe.cjs'), node.address, String(tenant.port), `e2e-${tenant.name}`, tenant.name], { allowFailure: true, timeoutMs: 10_000 });
+        if (probe.code === 0) answered = node;
+      }
+      if (!answered) problems.push(`tenant ${tenant.name}: no worker answers memcached on port ${tenant.port}`);
+      const managerProbe = await manager.engine.inNetns([process.execPath, path.join(manager.options.harnessDir, 'memcached-probe.cjs'), manager.address, String(tenant.port), 'k', 'v'], { allowFailure: true, timeoutMs: 10_000 });
+      if (managerProbe.code === 0) problems.push(`tenant ${tenant.name} answers on the manager, which its constraints keep it off`);
+    }
+    if (problems.length === 0 || Date.now() > deadline) return problems;
+    await sleep(1000);
+  }
+}
+
+async function waitForNodes(manager: SwarmNode, count: number, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ready = (await inspectNodes(manager)).filter((info) => info.Status.State === 'ready').length;
+    if (ready === count) return [];
+    if (Date.now() > deadline) return [`${ready} of ${count} nodes are ready after ${timeoutMs / 1000} s`];
+    await sleep(1000);
+  }
+}
+
+async function waitForUpdate(manager: SwarmNode, service: string, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = (await manager.engine.docker(['service', 'inspect', service, '--format', '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}'], true)).stdout.trim();
+    if (state === 'completed') return [];
+    if (state.startsWith('rollback') || state === 'paused') return [`${service}: the update ended ${state}`];
+    if (Date.now() > deadline) return [`${service}: the update is ${state || 'not started'} after ${timeoutMs / 1000} s`];
+    await sleep(500);
+  }
+}
+
+/** The join parameters stay under the swarm's path, tokens as SecureString, and every node signals success. */
+function checkCalls(nodes: readonly SwarmNode[]): string[] {
+  const problems: string[] = [];
+  const prefix = `/docker-swarm/${STACK}/Swarm/`;
+  for (const node of nodes) {
+    for (const call of node.awsCalls()) {
+      if (call.command !== 'aws' || call.service !== 'ssm') continue;
+      const options = call.options as Record<string, string>;
+      if (!options.name.startsWith(prefix)) problems.push(`${node.label}: ${call.action} of ${options.name}, outside ${prefix}`);
+      if (call.action === 'put-parameter' && node.options.role === 'worker') problems.push(`${node.label}: a worker wrote ${options.name}`);
+      if (call.action === 'put-parameter' && /token$/.test(options.name) && options.type !== 'SecureString') problems.push(`${node.label}: ${options.name} stored as ${options.type}`);
+    }
+    const signal = node.stubCalls().find((call) => call.command === 'cfn-signal');
+    if (!signal || signal.args[1] !== '0') problems.push(`${node.label}: cfn-signal ${signal ? `reported ${signal.args.join(' ')}` : 'was not called'}`);
+  }
+  return problems;
+}
+
+function log(phase: string, line: string): void {
+  console.log(`[${phase}] ${line}`);
+}

@@ -1,0 +1,48 @@
+'use strict';
+/**
+ * Stands in for the AWS CLI on a swarm node of the end-to-end run: SSM
+ * Parameter Store (`ssm put-parameter`, `ssm get-parameter`) kept as files
+ * in $E2E_SSM_DIR, shared by the nodes as the account's store would be, and
+ * `autoscaling complete-lifecycle-action` recorded. Every call goes to
+ * $E2E_CALL_LOG as one JSON line without parameter values, which hold join
+ * tokens.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const [service, action, ...rest] = process.argv.slice(2);
+const options = {};
+for (let i = 0; i < rest.length; i++) {
+  if (!rest[i].startsWith('--')) continue;
+  const next = rest[i + 1];
+  if (next === undefined || next.startsWith('--')) options[rest[i].slice(2)] = true;
+  else options[rest[i].slice(2)] = rest[++i];
+}
+const { value: _secret, ...recorded } = options;
+fs.appendFileSync(process.env.E2E_CALL_LOG, `${JSON.stringify({ command: 'aws', service, action, options: recorded })}\n`);
+
+const store = process.env.E2E_SSM_DIR;
+const file = (name) => path.join(store, encodeURIComponent(name));
+const fail = (code, message) => {
+  process.stderr.write(`An error occurred (${code}) when calling the ${action} operation: ${message}\n`);
+  process.exit(254);
+};
+
+if (service === 'ssm' && action === 'put-parameter') {
+  try {
+    fs.writeFileSync(file(options.name), JSON.stringify({ type: options.type, value: options.value }), { flag: options.overwrite ? 'w' : 'wx', mode: 0o600 });
+  } catch (error) {
+    if (error.code === 'EEXIST') fail('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+    throw error;
+  }
+  process.stdout.write('{"Version": 1, "Tier": "Standard"}\n');
+} else if (service === 'ssm' && action === 'get-parameter') {
+  if (!fs.existsSync(file(options.name))) fail('ParameterNotFound', '');
+  const parameter = JSON.parse(fs.readFileSync(file(options.name), 'utf8'));
+  if (parameter.type === 'SecureString' && !options['with-decryption']) fail('ValidationException', 'a SecureString read without --with-decryption is ciphertext');
+  process.stdout.write(`${parameter.value}\n`);
+} else if (service === 'autoscaling' && action === 'complete-lifecycle-action') {
+  process.exit(0);
+} else {
+  fail('InvalidAction', `the end-to-end stand-in knows no ${service} ${action}`);
+}
