@@ -273,14 +273,13 @@ export class DockerSwarm extends Construct {
     this.drainOnScaleIn(props.drainTimeout ?? Duration.minutes(10));
   }
 
-  /** A node role: Session Manager, and the stack's signal; each role adds what its nodes call. */
+  /** A node role with Session Manager; the Auto Scaling group adds the stack's signal, each role what its nodes call. */
   private nodeRole(id: string, kind: string): iam.Role {
     const role = new iam.Role(this, id, {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `Docker swarm ${kind}s: Session Manager, the swarm's join parameters, the stack's signal`,
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [Stack.of(this).stackId] }));
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
       reason: 'AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager, which replaces SSH on the nodes.',

@@ -54,8 +54,13 @@ describe('nodes', () => {
     }
   });
 
-  it('waits for every node to signal that it joined', () => {
+  it('waits for every node to signal that it joined, and lets nodes signal only their own stack', () => {
     template.hasResource('AWS::AutoScaling::AutoScalingGroup', { CreationPolicy: { ResourceSignal: { Count: 2, Timeout: 'PT15M' } } });
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        if ([statement.Action].flat().includes('cloudformation:SignalResource')) expect(statement.Resource).toEqual({ Ref: 'AWS::StackId' });
+      }
+    }
   });
 });
 
