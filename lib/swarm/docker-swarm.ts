@@ -389,9 +389,10 @@ function amazonLinux(scope: Construct, instanceType: ec2.InstanceType): ec2.IMac
   }).toMachineImage();
 }
 
-/** The start of an ARN of the stack's account and region as cdk-nag writes it: `<AWS::Region>` unless the stack has a region of its own. */
+/** The start of an ARN of the stack's partition, account and region as cdk-nag writes it: `<AWS::Region>` unless the stack has a region of its own, and so on. */
 function nagArn(stack: Stack, service: string): string {
+  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-  return `arn:<AWS::Partition>:${service}:${region}:${account}`;
+  return `arn:${partition}:${service}:${region}:${account}`;
 }

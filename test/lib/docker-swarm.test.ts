@@ -165,8 +165,10 @@ describe('user data', () => {
   });
 });
 
-it('passes cdk-nag AwsSolutions without unexplained findings', () => {
-  expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+it('passes cdk-nag AwsSolutions without unexplained findings, also in a stack with its own account and region', () => {
+  const pinned = new Stack(new App(), 'Pinned', { env: { account: '123456789012', region: 'eu-west-1' } });
+  new DockerSwarm(pinned, 'Swarm', { vpc: new VpcDependency(pinned, 'Vpc', { vpcName: 'main' }).toVpc({ subnetCount: 3 }), services: [ALPHA] });
+  expect([stack, pinned].flatMap((scope) => new AwsSolutionsChecks().validateScope(scope).violations)).toEqual([]);
 });
 
 function swarmStack(props: Omit<DockerSwarmProps, 'vpc'>): { stack: Stack; swarm: DockerSwarm } {
