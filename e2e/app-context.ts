@@ -61,6 +61,8 @@ export function appContext(image: string): Record<string, unknown> {
         hostedZoneName: NAMES.privateZoneName,
         privateZone: true,
         instanceType: 't3.small',
+        containerLogging: 'json-file',
+        startupGracePeriodSeconds: 5,
         datastoresStackName: NAMES.datastoresStack,
         tenants: TENANTS,
         app: { port: 8080, containerPort: 11211, allowFrom: ['10.20.0.0/16'], memoryMiB: 48, environment: APP_ENVIRONMENT },

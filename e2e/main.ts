@@ -279,12 +279,17 @@ function hostsOf(order: readonly ResourceNode[], resolver: Resolver, work: strin
         throw new Failure([`${node.stack.stackName}/${node.logicalId}: UserData is not Fn::Base64 of a script`]);
       }
       const label = `${node.stack.stackName}/${node.logicalId}`;
-      const machine = new HostMachine(label, script, {
-        workDir: path.join(work, `host-${i}`),
-        netns: `e2e-${process.pid}-${i}`,
-        logDir,
-        harnessDir,
-      });
+      const init = node.resource.Metadata?.['AWS::CloudFormation::Init'];
+      const metadata =
+        init === undefined
+          ? undefined
+          : { 'AWS::CloudFormation::Init': resolver.resolve(node.stack, init, `${node.logicalId}.Metadata`) as Record<string, any> };
+      const machine = new HostMachine(
+        label,
+        script,
+        { workDir: path.join(work, `host-${i}`), netns: `e2e-${process.pid}-${i}`, logDir, harnessDir },
+        metadata,
+      );
       return { label, node, machine };
     });
 }

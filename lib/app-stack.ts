@@ -1,10 +1,11 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import type { AppContainerConfig, EnvironmentConfig } from './config';
 import { StackDependency, VpcDependency } from './dependencies';
 import { RestartPolicy } from './containers';
 import { DockerHost } from './docker-host';
+import { containerLogging } from './memcached-service-stack';
 
 export interface AppStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -34,12 +35,14 @@ export class AppStack extends Stack {
       instanceType: new ec2.InstanceType(config.instanceType),
       volumeSize: config.volumeSize,
       terminationProtection: config.terminationProtection,
+      startupGracePeriod: Duration.seconds(config.startupGracePeriodSeconds),
       containers: [
         {
           name: 'app',
           image: config.appImage,
           memoryMiB: app.memoryMiB,
           restart: RestartPolicy.ALWAYS,
+          logging: containerLogging(config),
           environmentFile: datastores.environment,
           environment: app.environment,
           ports: [{ hostPort: app.port, containerPort: app.containerPort, allowFrom: [...app.allowFrom] }],

@@ -129,6 +129,13 @@ export interface EnvironmentConfig {
   readonly volumeSize: number;
   /** Termination protection of the Docker hosts, off unless given. */
   readonly terminationProtection: boolean;
+  /**
+   * Where the containers' output goes: `awslogs` (the host's log group) or
+   * `json-file` (rotated files on the host), `awslogs` unless given.
+   */
+  readonly containerLogging: 'awslogs' | 'json-file';
+  /** Seconds every container must run before a host reports success, 30 unless given. */
+  readonly startupGracePeriodSeconds: number;
   /** Image of the tenants' memcached containers. */
   readonly memcachedImage: string;
   /** Image of the app container. */
@@ -237,6 +244,10 @@ export function readConfig(node: Node): AppConfig {
       instanceType: optional(env.instanceType, at('instanceType'), (v, k) => matching(v, k, /^[a-z0-9-]+\.[a-z0-9]+$/, 'an instance type such as t4g.small')) ?? 't4g.small',
       volumeSize: optional(env.volumeSize, at('volumeSize'), (v, k) => whole(v, k, 8, 16384)) ?? 20,
       terminationProtection: optional(env.terminationProtection, at('terminationProtection'), boolean) ?? false,
+      containerLogging:
+        optional(env.containerLogging, at('containerLogging'), (v, k) => matching(v, k, /^(awslogs|json-file)$/, 'awslogs or json-file') as 'awslogs' | 'json-file') ??
+        'awslogs',
+      startupGracePeriodSeconds: optional(env.startupGracePeriodSeconds, at('startupGracePeriodSeconds'), (v, k) => whole(v, k, 0, 3600)) ?? 30,
       memcachedImage: images.memcachedImage,
       appImage: images.appImage,
       datastoresStackName: optional(env.datastoresStackName, at('datastoresStackName'), (v, k) =>

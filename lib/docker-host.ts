@@ -1,10 +1,25 @@
-import { Aws, Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Aws, CfnWaitCondition, CfnWaitConditionHandle, Duration, Fn, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ImageDependency } from './dependencies';
-import { environmentFileContent, isCidr, PortProtocol, RestartPolicy, validateContainers, type ContainerDefinition } from './containers';
-import { renderDockerHostScript, type ScriptContainer } from './docker-host-script';
+import {
+  ContainerLogging,
+  environmentFileContent,
+  isCidr,
+  PortProtocol,
+  RestartPolicy,
+  secretEnvironmentFileContent,
+  validateContainers,
+  type ContainerDefinition,
+} from './containers';
+import { APPLY_PROGRAM, renderDockerHostScript } from './docker-host-script';
 
 export interface DockerHostProps {
   /** The VPC, such as `VpcDependency.toVpc()`. */
@@ -42,7 +57,8 @@ export interface DockerHostProps {
   /** The containers, started in this order. */
   readonly containers: ContainerDefinition[];
   /**
-   * How long CloudFormation waits for the host to report that its containers started.
+   * How long CloudFormation waits for the host to report that its containers
+   * started, on creation and on every update.
    *
    * @default Duration.minutes(15)
    */
@@ -60,6 +76,35 @@ export interface DockerHostProps {
    * @default false
    */
   readonly terminationProtection?: boolean;
+  /**
+   * How long every container must run, without a restart and healthy where
+   * it has a health check, before the host reports success to
+   * CloudFormation, on creation and on every update.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly startupGracePeriod?: Duration;
+  /**
+   * How long the host waits, after the grace period, for health checks that
+   * still say `starting`.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly healthCheckWait?: Duration;
+  /**
+   * How long the host's log group keeps container logs (the default
+   * `awslogs` logging).
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Private ECR repositories the containers' images come from: the host may
+   * pull from these and no others, through Docker's ECR credential helper.
+   *
+   * @default - no private ECR repository
+   */
+  readonly ecrRepositories?: ecr.IRepository[];
   /**
    * Narrows the host's outbound traffic to HTTPS (TCP 443) to these CIDR
    * ranges. Everything the host fetches must then be inside them: the
@@ -116,7 +161,9 @@ const SESSION_MANAGER_ACTIONS = [
 export class DockerHost extends Construct {
   public readonly instance: ec2.Instance;
   public readonly securityGroup: ec2.SecurityGroup;
-  /** The user data script; deploy-time values in it are tokens. */
+  /** The log group of the containers that log with `awslogs` (the default), one stream per container. */
+  public readonly logGroup: logs.LogGroup;
+  /** The user data script; it names no container, so changing one never changes it. */
   public readonly userDataScript: string;
 
   constructor(scope: Construct, id: string, props: DockerHostProps) {
@@ -132,6 +179,7 @@ export class DockerHost extends Construct {
       throw new Error(`DockerHost ${this.node.path}: envFileDirectory must be an absolute path of letters, digits, ".", "_", "-" and "/", got "${envFileDirectory}"`);
     }
     const instanceType = props.instanceType ?? new ec2.InstanceType('t4g.small');
+    const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -163,14 +211,18 @@ export class DockerHost extends Construct {
       }
     }
 
+    const ecrRepositories = props.ecrRepositories ?? [];
+    const secretContainers = containers.filter((container) => secretEnvironmentFileContent(container) !== undefined);
     this.userDataScript = Lazy.string({
       produce: () =>
         renderDockerHostScript({
-          envFileDirectory,
           stackName: Aws.STACK_NAME,
           resource: this.instance.instance.logicalId,
           region: Aws.REGION,
-          containers: containers.map(toScriptContainer),
+          packages: [
+            ...(secretContainers.length > 0 ? ['awscli-2'] : []),
+            ...(ecrRepositories.length > 0 ? ['amazon-ecr-credential-helper'] : []),
+          ],
         }),
     });
 
@@ -181,7 +233,7 @@ export class DockerHost extends Construct {
       machineImage: props.machineImage ?? amazonLinux(this, instanceType),
       securityGroup: this.securityGroup,
       userData: ec2.UserData.custom(this.userDataScript),
-      userDataCausesReplacement: true,
+      userDataCausesReplacement: false,
       httpTokens: ec2.HttpTokens.REQUIRED,
       httpPutResponseHopLimit: containers.some((container) => container.needsInstanceRole) ? 2 : 1,
       blockDevices: [
@@ -190,28 +242,80 @@ export class DockerHost extends Construct {
           volume: ec2.BlockDeviceVolume.ebs(volumeSize, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
         },
       ],
-      resourceSignalTimeout: props.signalTimeout ?? Duration.minutes(15),
+      resourceSignalTimeout: signalTimeout,
       detailedMonitoring: true,
       disableApiTermination: props.terminationProtection ?? false,
       instanceName: props.instanceName,
     });
+    const stackId = Stack.of(this).stackId;
     this.instance.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [Stack.of(this).stackId] }),
+      new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], resources: [stackId] }),
+    );
+    this.instance.addToRolePolicy(new iam.PolicyStatement({ actions: SESSION_MANAGER_ACTIONS, resources: ['*'] }));
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    if (containers.some((container) => (container.logging ?? ContainerLogging.awsLogs()).driver === 'awslogs')) {
+      this.instance.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      );
+    }
+    for (const repository of ecrRepositories) repository.grantPull(this.instance.role);
+
+    const secrets = new Map<string, secretsmanager.CfnSecret>();
+    for (const container of secretContainers) {
+      const secret = new secretsmanager.CfnSecret(this, `Secret${container.name.replace(/[^A-Za-z0-9]/g, '')}`, {
+        description: `Secret variables of container ${container.name} on Docker host ${this.node.path}`,
+        secretString: `${secretEnvironmentFileContent(container)}\n`,
+      });
+      this.instance.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.ref] }));
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'The value is copied from a lookup or a construct prop on every deploy; rotate it where it comes from.',
+      });
+      secrets.set(container.name, secret);
+    }
+
+    const stack = Stack.of(this);
+    const hostFile = {
+      stackName: Aws.STACK_NAME,
+      region: Aws.REGION,
+      resource: Lazy.string({ produce: () => this.instance.instance.logicalId }),
+      envFileDirectory,
+      startupGracePeriodSeconds: (props.startupGracePeriod ?? Duration.seconds(30)).toSeconds(),
+      healthWaitSeconds: (props.healthCheckWait ?? Duration.minutes(5)).toSeconds(),
+      containers: containers.map((container) =>
+        toHostContainer(container, { logGroup: this.logGroup.logGroupName, region: Aws.REGION, secretArn: secrets.get(container.name)?.ref }),
+      ),
+    };
+    const applyId = createHash('sha256')
+      .update(JSON.stringify(stack.resolve(hostFile)))
+      .update(APPLY_SOURCE)
+      .digest('hex')
+      .slice(0, 12);
+    const handle = new CfnWaitConditionHandle(this, `Applied${applyId}Handle`);
+    const applied = new CfnWaitCondition(this, `Applied${applyId}`, { handle: handle.ref, timeout: String(signalTimeout.toSeconds()), count: 1 });
+    applied.node.addDependency(this.instance);
+    this.instance.instance.addMetadata(
+      'AWS::CloudFormation::Init',
+      initMetadata({
+        hostFile: { ...hostFile, waitHandle: handle.ref, applyId },
+        stackId,
+        region: Aws.REGION,
+        resource: Lazy.string({ produce: () => this.instance.instance.logicalId }),
+        registries: ecrRepositories.map((repository) => Fn.select(0, Fn.split('/', repository.repositoryUri))),
+      }),
     );
 
-    this.instance.addToRolePolicy(
-      new iam.PolicyStatement({ actions: SESSION_MANAGER_ACTIONS, resources: ['*'] }),
-    );
     Validations.of(this.instance).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Session Manager, which replaces SSH on the host: ssm:UpdateInstanceInformation and the ssmmessages channel actions support no resource-level permissions. No parameter, document or association is readable.',
+        'Session Manager, which replaces SSH on the host: ssm:UpdateInstanceInformation and the ssmmessages channel actions support no resource-level permissions. No parameter, document or association is readable. ECR GetAuthorizationToken (only with ecrRepositories) has no resource either.',
     });
     if (!props.terminationProtection) {
       Validations.of(this.instance).acknowledge({
         id: 'AwsSolutions-EC29',
         reason:
-          'Termination protection is off (terminationProtection) because changing a container replaces the host, which a protected instance would block.',
+          'Termination protection is off (terminationProtection): a new AMI, instance type or volume replaces the host, which a protected instance would block.',
       });
     }
   }
@@ -235,20 +339,104 @@ function peer(cidr: string): ec2.IPeer {
   return !Token.isUnresolved(cidr) && cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
 }
 
-function toScriptContainer(container: ContainerDefinition): ScriptContainer {
+/** Where a container's secrets and awslogs output go. */
+interface HostContainerContext {
+  readonly logGroup: string;
+  readonly region: string;
+  readonly secretArn?: string;
+}
+
+/** A container as the apply program reads it from the host file. */
+function toHostContainer(container: ContainerDefinition, context: HostContainerContext): Record<string, unknown> {
+  const logging = container.logging ?? ContainerLogging.awsLogs();
+  const health = container.healthCheck;
   return {
     name: container.name,
     image: container.image,
     command: container.command ?? [],
     restart: container.restart ?? RestartPolicy.ALWAYS,
     memoryMiB: container.memoryMiB,
+    cpus: container.cpus,
+    user: container.user,
+    readOnlyRootFilesystem: container.readOnlyRootFilesystem,
     ports: (container.ports ?? []).map((port) => ({
       hostPort: port.hostPort,
       containerPort: port.containerPort ?? port.hostPort,
       protocol: port.protocol ?? PortProtocol.TCP,
     })),
-    envFile: environmentFileContent(container),
+    volumes: (container.volumes ?? []).map((volume) => `${volume.source}:${volume.containerPath}${volume.readOnly ? ':ro' : ''}`),
+    logging: {
+      driver: logging.driver,
+      options:
+        logging.driver === 'awslogs'
+          ? { 'awslogs-group': context.logGroup, 'awslogs-region': context.region, 'awslogs-stream': container.name }
+          : logging.options,
+    },
+    healthCheck: health && {
+      command: health.command,
+      intervalSeconds: (health.interval ?? Duration.seconds(30)).toSeconds(),
+      retries: health.retries ?? 3,
+      startPeriodSeconds: (health.startPeriod ?? Duration.seconds(0)).toSeconds(),
+      timeoutSeconds: (health.timeout ?? Duration.seconds(5)).toSeconds(),
+    },
+    environment: environmentFileContent(container),
+    secretArn: context.secretArn,
     network: container.network,
     files: container.files ?? [],
+    reload: container.reload,
   };
+}
+
+/** The program that converges the host on its containers; shipped to the host through the metadata. */
+const APPLY_SOURCE = readFileSync(path.join(__dirname, 'containers', 'docker-host-apply.py'), 'utf8');
+
+interface InitOptions {
+  readonly hostFile: Record<string, unknown>;
+  readonly stackId: string;
+  readonly region: string;
+  readonly resource: string;
+  readonly registries: readonly string[];
+}
+
+/**
+ * The instance's `AWS::CloudFormation::Init`: every file cfn-init writes,
+ * deploy-time values included, is content of the metadata, so no shell reads
+ * a byte of it. `cfn-hup` runs the apply program when the metadata changes.
+ */
+function initMetadata(options: InitOptions): Record<string, unknown> {
+  const files: Record<string, unknown> = {
+    '/etc/docker-host/host.json': { content: options.hostFile, mode: '000600', owner: 'root', group: 'root' },
+    [APPLY_PROGRAM]: { content: APPLY_SOURCE, mode: '000700', owner: 'root', group: 'root' },
+    '/etc/cfn/cfn-hup.conf': {
+      content: Fn.join('', ['[main]\nstack=', options.stackId, '\nregion=', options.region, '\ninterval=1\n']),
+      mode: '000400',
+      owner: 'root',
+      group: 'root',
+    },
+    '/etc/cfn/hooks.d/docker-host.conf': {
+      content: Fn.join('', [
+        '[docker-host]\ntriggers=post.update\npath=Resources.',
+        options.resource,
+        `.Metadata.AWS::CloudFormation::Init\naction=${APPLY_PROGRAM} --update\nrunas=root\n`,
+      ]),
+      mode: '000400',
+      owner: 'root',
+      group: 'root',
+    },
+    '/etc/systemd/system/cfn-hup.service': {
+      content: '[Unit]\nDescription=cfn-hup: applies changes of the CloudFormation metadata\nAfter=network-online.target docker.service\n\n[Service]\nExecStart=/opt/aws/bin/cfn-hup --no-daemon\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n',
+      mode: '000644',
+      owner: 'root',
+      group: 'root',
+    },
+  };
+  if (options.registries.length > 0) {
+    files['/root/.docker/config.json'] = {
+      content: { credHelpers: Object.fromEntries(options.registries.map((registry) => [registry, 'ecr-login'])) },
+      mode: '000600',
+      owner: 'root',
+      group: 'root',
+    };
+  }
+  return { config: { files } };
 }

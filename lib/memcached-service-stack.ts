@@ -4,7 +4,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig, Tenant } from './config';
 import { Route53Dependency, VpcDependency } from './dependencies';
-import { RestartPolicy, type ContainerDefinition } from './containers';
+import { ContainerLogging, RestartPolicy, type ContainerDefinition } from './containers';
 import { DockerHost } from './docker-host';
 
 /** Memory a memcached container needs besides its items: connections, hash table, the process. */
@@ -43,7 +43,8 @@ export class MemcachedServiceStack extends Stack {
       instanceType: new ec2.InstanceType(config.instanceType),
       volumeSize: config.volumeSize,
       terminationProtection: config.terminationProtection,
-      containers: config.tenants.map((tenant) => memcachedContainer(tenant, config.memcachedImage)),
+      startupGracePeriod: Duration.seconds(config.startupGracePeriodSeconds),
+      containers: config.tenants.map((tenant) => memcachedContainer(tenant, config.memcachedImage, containerLogging(config))),
     });
 
     for (const tenant of config.tenants) {
@@ -65,8 +66,9 @@ export class MemcachedServiceStack extends Stack {
 }
 
 /** A tenant's memcached: `-m` caps the items, the container limit adds room for the process. */
-export function memcachedContainer(tenant: Tenant, image: string): ContainerDefinition {
+export function memcachedContainer(tenant: Tenant, image: string, logging?: ContainerLogging): ContainerDefinition {
   return {
+    logging,
     name: `memcached-${tenant.name}`,
     image,
     command: ['memcached', '-m', String(tenant.memoryMiB)],
@@ -82,4 +84,9 @@ export function pascalCase(name: string): string {
     .split('-')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
+}
+
+/** The logging the environment asks for: the host's log group, or rotated files on the host. */
+export function containerLogging(config: EnvironmentConfig): ContainerLogging {
+  return config.containerLogging === 'json-file' ? ContainerLogging.jsonFile() : ContainerLogging.awsLogs();
 }

@@ -104,10 +104,14 @@ export function checkOutputsInEnvironment(label: string, environment: string, ou
 
 /** `cfn-signal` must have been called once, reporting success for this stack, resource and region. */
 export function checkSignal(calls: readonly StubCall[], expected: { stack: string; resource: string; region: string }): string[] {
-  const signals = calls.filter((call) => call.command === 'cfn-signal');
-  if (signals.length !== 1) return [`cfn-signal was called ${signals.length} times, not once`];
-  const args = optionValues(signals[0].args);
   const problems: string[] = [];
+  for (const call of calls.filter((candidate) => candidate.command === 'cfn-signal' && !candidate.args.includes('--stack'))) {
+    const exitCode = optionValues(call.args).get('--exit-code');
+    if (exitCode !== '0') problems.push(`cfn-signal to the wait condition reported exit code ${exitCode ?? '(none)'}, not 0 (success)`);
+  }
+  const signals = calls.filter((call) => call.command === 'cfn-signal' && call.args.includes('--stack'));
+  if (signals.length !== 1) return [`cfn-signal to the instance was called ${signals.length} times, not once`, ...problems];
+  const args = optionValues(signals[0].args);
   const exitCode = args.get('--exit-code') ?? args.get('-e');
   if (exitCode !== '0') problems.push(`cfn-signal reported exit code ${exitCode ?? '(none)'}, not 0 (success)`);
   for (const [option, value] of [

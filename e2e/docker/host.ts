@@ -3,10 +3,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerInspect, StubCall } from './checks';
 import { DockerEngine } from './engine';
-import { planScript, type ScriptPlan } from './script';
+import { hostFileOf, planHost, planScript, type ScriptPlan } from './script';
 
 /** Commands of Amazon Linux the user data calls that the run replaces with recording stubs. */
-const STUBBED = ['dnf', 'systemctl', 'cfn-signal'];
+const STUBBED = ['dnf', 'systemctl', 'cfn-signal', 'cfn-hup'];
 /** System folders the user data runs with behind overlays (`overlay-run.sh`); what it writes there stays in the run's folder. */
 const OVERLAID = ['/etc', '/opt', '/root', '/srv', '/usr/local', '/var/lib', '/var/log', '/home'];
 
@@ -33,16 +33,22 @@ export class HostMachine {
     readonly label: string,
     readonly script: string,
     options: { readonly workDir: string; readonly netns: string; readonly logDir: string; readonly harnessDir: string },
+    /** The instance's resolved metadata, which the cfn-init stand-in writes; `undefined` when it has none. */
+    private metadata?: Record<string, any>,
   ) {
     this.work = options.workDir;
     this.logPrefix = path.join(options.logDir, label.replace(/[^A-Za-z0-9.-]+/g, '_'));
     this.engine = new DockerEngine({ root: path.join(this.work, 'engine'), netns: options.netns });
-    this.plan = planScript(script);
+    this.plan = metadata ? planHost(hostFileOf(metadata)) : planScript(script);
     this.harnessDir = options.harnessDir;
   }
 
   private get stubLog(): string {
     return path.join(this.work, 'stub-calls');
+  }
+
+  private get metadataFile(): string {
+    return path.join(this.work, 'metadata.json');
   }
 
   private get upperRoot(): string {
@@ -56,6 +62,9 @@ export class HostMachine {
       copyFileSync(path.join(this.harnessDir, 'docker', 'stub.sh'), path.join(bin, command));
       chmodSync(path.join(bin, command), 0o755);
     }
+    copyFileSync(path.join(this.harnessDir, 'docker', 'cfn-init.py'), path.join(bin, 'cfn-init'));
+    chmodSync(path.join(bin, 'cfn-init'), 0o755);
+    writeFileSync(this.metadataFile, JSON.stringify(this.metadata ?? {}));
     const scriptFile = path.join(this.work, 'user-data.sh');
     writeFileSync(scriptFile, this.script, { mode: 0o700 });
     writeFileSync(this.stubLog, '');
@@ -69,6 +78,7 @@ export class HostMachine {
           LANG: 'C.UTF-8',
           DOCKER_HOST: this.engine.dockerHost,
           E2E_STUB_LOG: this.stubLog,
+          E2E_METADATA: this.metadataFile,
         },
         allowFailure: true,
         timeoutMs: 300_000,

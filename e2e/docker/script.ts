@@ -128,3 +128,41 @@ function expand(line: string, i: number, variables: Readonly<Record<string, stri
   append(variables[match[1] ?? match[2]] ?? '');
   return i + match[0].length - 1;
 }
+
+/** The host file of an instance's resolved `AWS::CloudFormation::Init` metadata, as the apply program reads it. */
+export function hostFileOf(metadata: Record<string, any>): HostFile {
+  return metadata['AWS::CloudFormation::Init'].config.files['/etc/docker-host/host.json'].content as HostFile;
+}
+
+/** What the end-to-end run reads of a host file. */
+export interface HostFile {
+  readonly envFileDirectory: string;
+  readonly containers: ReadonlyArray<{
+    readonly name: string;
+    readonly image: string;
+    readonly command: readonly string[];
+    readonly restart: string;
+    readonly memoryMiB?: number;
+    readonly ports: ReadonlyArray<{ readonly hostPort: number; readonly containerPort: number; readonly protocol: string }>;
+    readonly environment?: string;
+  }>;
+}
+
+/** The containers a host file asks for, as `docker run` would get them, and the env-files the apply program writes. */
+export function planHost(host: HostFile): ScriptPlan {
+  const envFile = (name: string) => `${host.envFileDirectory}/${name}.env`;
+  return {
+    dockerRuns: host.containers.map((container) => ({
+      name: container.name,
+      image: container.image,
+      command: container.command,
+      restart: container.restart,
+      memory: container.memoryMiB === undefined ? undefined : `${container.memoryMiB}m`,
+      publish: container.ports.map((port) => `${port.hostPort}:${port.containerPort}/${port.protocol}`),
+      envFiles: container.environment === undefined ? [] : [envFile(container.name)],
+    })),
+    files: host.containers
+      .filter((container) => container.environment !== undefined)
+      .map((container) => ({ path: envFile(container.name), content: `${container.environment}\n` })),
+  };
+}

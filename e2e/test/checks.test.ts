@@ -146,7 +146,7 @@ describe('stubbed commands', () => {
 
     // THEN
     expect(wrong).toEqual(['cfn-signal was given --resource Other, not HostInstance']);
-    expect(none).toEqual(['cfn-signal was called 0 times, not once']);
+    expect(none).toEqual(['cfn-signal to the instance was called 0 times, not once']);
   });
 
   it('reports user data that never installs or starts Docker', () => {

@@ -1,36 +1,18 @@
-import { renderDockerHostScript } from '../../lib/docker-host-script';
-import { planScript, shellWords } from '../docker/script';
+import { planHost, planScript, shellWords } from '../docker/script';
 
 describe('planScript', () => {
-  it("reads the docker run commands and env-files of the Docker host's user data", () => {
-    // GIVEN
-    const script = renderDockerHostScript({
-      envFileDirectory: '/etc/docker-host',
-      stackName: 'App',
-      resource: 'HostInstance',
-      region: 'eu-west-1',
-      containers: [
-        {
-          name: 'memcached-alpha',
-          image: 'e2e/memcached:local',
-          command: ['memcached', '-m', '64'],
-          restart: 'always',
-          memoryMiB: 96,
-          ports: [{ hostPort: 11211, containerPort: 11211, protocol: 'tcp' }],
-        },
-        {
-          name: 'app',
-          image: 'e2e/memcached:local',
-          command: [],
-          restart: 'unless-stopped',
-          ports: [
-            { hostPort: 8080, containerPort: 80, protocol: 'tcp' },
-            { hostPort: 5353, containerPort: 53, protocol: 'udp' },
-          ],
-          envFile: "Greeting=Grüße 'quoted' $HOME\nAPP_ENV=e2e",
-        },
-      ],
-    });
+  it('reads the docker run commands and base64-decoded env-files of a user data script', () => {
+    // GIVEN a script as templates/docker-host.yaml renders it
+    const envFile = Buffer.from("Greeting=Grüße 'quoted' $HOME\nAPP_ENV=e2e\n", 'utf8').toString('base64');
+    const script = [
+      'env_dir=/etc/docker-host',
+      `base64 --decode > "$env_dir/app.env" <<< ${envFile}`,
+      'docker run --detach \\',
+      '  --name app --restart always --memory 96m \\',
+      '  --publish 8080:80/tcp --publish 5353:53/udp \\',
+      '  --env-file "$env_dir/app.env" \\',
+      "  'e2e/memcached:local' memcached -m 64",
+    ].join('\n');
 
     // WHEN
     const plan = planScript(script);
@@ -38,25 +20,39 @@ describe('planScript', () => {
     // THEN
     expect(plan.dockerRuns).toEqual([
       {
-        name: 'memcached-alpha',
+        name: 'app',
         image: 'e2e/memcached:local',
         command: ['memcached', '-m', '64'],
         restart: 'always',
         memory: '96m',
-        publish: ['11211:11211/tcp'],
-        envFiles: [],
-      },
-      {
-        name: 'app',
-        image: 'e2e/memcached:local',
-        command: [],
-        restart: 'unless-stopped',
-        memory: undefined,
         publish: ['8080:80/tcp', '5353:53/udp'],
         envFiles: ['/etc/docker-host/app.env'],
       },
     ]);
     expect(plan.files).toEqual([{ path: '/etc/docker-host/app.env', content: "Greeting=Grüße 'quoted' $HOME\nAPP_ENV=e2e\n" }]);
+  });
+});
+
+describe('planHost', () => {
+  it("reads the containers and env-files of a Docker host's host file", () => {
+    // GIVEN
+    const host = {
+      envFileDirectory: '/etc/docker-host',
+      containers: [
+        { name: 'memcached-alpha', image: 'e2e/memcached:local', command: ['memcached', '-m', '64'], restart: 'always', memoryMiB: 96, ports: [{ hostPort: 11211, containerPort: 11211, protocol: 'tcp' }] },
+        { name: 'app', image: 'e2e/memcached:local', command: [], restart: 'unless-stopped', ports: [{ hostPort: 5353, containerPort: 53, protocol: 'udp' }], environment: 'A=1\nB=$x' },
+      ],
+    };
+
+    // WHEN
+    const plan = planHost(host);
+
+    // THEN
+    expect(plan.dockerRuns).toEqual([
+      { name: 'memcached-alpha', image: 'e2e/memcached:local', command: ['memcached', '-m', '64'], restart: 'always', memory: '96m', publish: ['11211:11211/tcp'], envFiles: [] },
+      { name: 'app', image: 'e2e/memcached:local', command: [], restart: 'unless-stopped', memory: undefined, publish: ['5353:53/udp'], envFiles: ['/etc/docker-host/app.env'] },
+    ]);
+    expect(plan.files).toEqual([{ path: '/etc/docker-host/app.env', content: 'A=1\nB=$x\n' }]);
   });
 });
 

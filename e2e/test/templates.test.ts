@@ -14,7 +14,14 @@ describe('readYamlTemplate', () => {
     // THEN
     expect(template.Resources.Host.Properties?.ImageId).toEqual({ 'Fn::GetAtt': ['Image', 'ImageId'] });
     expect(template.Resources.Vpc.Properties?.ServiceToken).toEqual({ 'Fn::ImportValue': 'CustomResources-VpcDependencyServiceToken' });
-    expect(template.Resources.Host.Properties?.UserData).toEqual({ 'Fn::Base64': { 'Fn::Sub': expect.stringContaining('${Datastores.Environment}') } });
+    expect(template.Resources.Host.Properties?.UserData).toEqual({
+      'Fn::Base64': {
+        'Fn::Sub': [
+          expect.stringContaining('<<< ${EnvFile}'),
+          { EnvFile: { 'Fn::Base64': { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Datastores', 'Environment'] }, '\n']] } } },
+        ],
+      },
+    });
   });
 
   it('orders the lookups of the Docker host template before the host that uses their answers', () => {

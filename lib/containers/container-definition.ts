@@ -1,3 +1,5 @@
+import { Duration } from 'aws-cdk-lib';
+
 /** What Docker does when a container exits (`docker run --restart`). */
 export enum RestartPolicy {
   /** Restart whatever the exit status, also after the host reboots. */
@@ -12,6 +14,89 @@ export enum RestartPolicy {
 export enum PortProtocol {
   TCP = 'tcp',
   UDP = 'udp',
+}
+
+/** A command the engine runs inside the container to tell whether it is healthy (`docker run --health-*`, compose `healthcheck`). */
+export interface HealthCheck {
+  /** The command and its arguments, run without a shell, such as `['memcached-tool', '127.0.0.1', 'stats']`; exit 0 means healthy. */
+  readonly command: string[];
+  /**
+   * Time between two checks.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly interval?: Duration;
+  /**
+   * Time after which one check counts as failed.
+   *
+   * @default Duration.seconds(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Failed checks in a row that make the container unhealthy.
+   *
+   * @default 3
+   */
+  readonly retries?: number;
+  /**
+   * Time after start during which failed checks do not count.
+   *
+   * @default Duration.seconds(0)
+   */
+  readonly startPeriod?: Duration;
+}
+
+/** A named Docker volume or a folder of the host, mounted into the container (`docker run --volume`). */
+export interface VolumeMount {
+  /** A named volume (letters, digits, `_`, `.`, `-`), created on first use, or an absolute path on the host (a bind mount). */
+  readonly source: string;
+  /** Absolute path inside the container. */
+  readonly containerPath: string;
+  /**
+   * Mount it read-only.
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/** Options of Docker's `json-file` log driver. */
+export interface JsonFileLoggingOptions {
+  /**
+   * Size at which a log file is rotated, such as `10m`.
+   *
+   * @default '10m'
+   */
+  readonly maxSize?: string;
+  /**
+   * Number of rotated files kept.
+   *
+   * @default 3
+   */
+  readonly maxFiles?: number;
+}
+
+/** Where a container's output goes (`docker run --log-driver`). */
+export class ContainerLogging {
+  /** Docker's `awslogs` driver, to the host's log group, one stream per container. */
+  public static awsLogs(): ContainerLogging {
+    return new ContainerLogging('awslogs', {});
+  }
+
+  /** Docker's `json-file` driver on the host's disk, rotated so it cannot fill the disk. */
+  public static jsonFile(options: JsonFileLoggingOptions = {}): ContainerLogging {
+    return new ContainerLogging('json-file', {
+      'max-size': options.maxSize ?? '10m',
+      'max-file': String(options.maxFiles ?? 3),
+    });
+  }
+
+  private constructor(
+    /** The `--log-driver`. */
+    public readonly driver: string,
+    /** The `--log-opt` values the driver is given. */
+    public readonly options: Record<string, string>,
+  ) {}
 }
 
 /** A container port published on the host. */
@@ -142,4 +227,59 @@ export interface ContainerDefinition {
    * @default - the router does not know the container
    */
   readonly route?: ContainerRoute;
+  /**
+   * Variables whose values are secret, such as the attributes of a lookup
+   * with `noEcho`. They go to a Secrets Manager secret of the container,
+   * never to user data or metadata; the host reads that secret with its own
+   * role on every start and update and writes them, after `environmentFile`
+   * and `environment`, to a second env-file of mode 0600. Values must not
+   * contain line breaks.
+   *
+   * @default - none
+   */
+  readonly secretEnvironment?: Record<string, string>;
+  /**
+   * Secret env-file content: `KEY=value` lines, such as the `environment` of
+   * a `StackDependency` with `noEcho`; kept like `secretEnvironment`.
+   *
+   * @default - none
+   */
+  readonly secretEnvironmentFile?: string;
+  /**
+   * A health check; the host reports success to CloudFormation only when
+   * the check says healthy.
+   *
+   * @default - the image's own health check, if any
+   */
+  readonly healthCheck?: HealthCheck;
+  /**
+   * CPU limit in cores, such as 0.5 (`docker run --cpus`).
+   *
+   * @default - no limit
+   */
+  readonly cpus?: number;
+  /**
+   * User (and group) the command runs as, a name or id such as `1000:1000` (`docker run --user`).
+   *
+   * @default - the image's user
+   */
+  readonly user?: string;
+  /**
+   * Mount the container's root filesystem read-only (`docker run --read-only`).
+   *
+   * @default false
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Named volumes and bind mounts.
+   *
+   * @default - none
+   */
+  readonly volumes?: VolumeMount[];
+  /**
+   * Where the container's output goes.
+   *
+   * @default ContainerLogging.awsLogs() - the host's log group
+   */
+  readonly logging?: ContainerLogging;
 }

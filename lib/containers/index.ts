@@ -1,2 +1,2 @@
 export * from './container-definition';
-export { environmentFileContent, isCidr, validateContainers } from './validation';
+export { environmentFileContent, isCidr, secretEnvironmentFileContent, validateContainers } from './validation';

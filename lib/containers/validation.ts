@@ -6,6 +6,9 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NETWORK_NAME = CONTAINER_NAME;
 const FILE_PATH = /^(\/[A-Za-z0-9._-]+){2,}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/;
+const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const ABSOLUTE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 const RESTART_POLICIES: readonly string[] = Object.values(RestartPolicy);
 const PROTOCOLS: readonly string[] = Object.values(PortProtocol);
 
@@ -56,9 +59,11 @@ export function validateContainers(owner: string, containers: readonly Container
         }
       }
     });
-    if (container.environmentFile !== undefined && !Token.isUnresolved(container.environmentFile)) {
-      const bad = container.environmentFile.split('\n').find((line) => line.trim() !== '' && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(line));
-      if (bad !== undefined) throw new Error(`${at}.environmentFile must hold KEY=value lines, got "${bad}"`);
+    for (const prop of ['environmentFile', 'secretEnvironmentFile'] as const) {
+      const file = container[prop];
+      if (file === undefined || Token.isUnresolved(file)) continue;
+      const bad = file.split('\n').find((line) => line.trim() !== '' && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(line));
+      if (bad !== undefined) throw new Error(`${at}.${prop} must hold KEY=value lines, got "${bad}"`);
     }
     if (container.network !== undefined && !NETWORK_NAME.test(container.network)) {
       throw new Error(`${at}.network must be a letter or digit, then letters, digits, "_", "." or "-", got "${container.network}"`);
@@ -85,13 +90,55 @@ export function validateContainers(owner: string, containers: readonly Container
       }
       if (container.network === undefined) throw new Error(`${at}.route needs network, the Docker network the router reaches the app on`);
     }
-    for (const [key, value] of Object.entries(container.environment ?? {})) {
-      if (!ENV_NAME.test(key)) throw new Error(`${at}.environment name "${key}" must be letters, digits and "_", not starting with a digit`);
-      if (!Token.isUnresolved(value) && /[\r\n]/.test(value)) {
-        throw new Error(`${at}.environment ${key} must not contain a line break, which an env-file cannot hold`);
+    for (const prop of ['environment', 'secretEnvironment'] as const) {
+      for (const [key, value] of Object.entries(container[prop] ?? {})) {
+        if (!ENV_NAME.test(key)) throw new Error(`${at}.${prop} name "${key}" must be letters, digits and "_", not starting with a digit`);
+        if (!Token.isUnresolved(value) && /[\r\n]/.test(value)) {
+          throw new Error(`${at}.${prop} ${key} must not contain a line break, which an env-file cannot hold`);
+        }
       }
     }
+    validateOptions(at, container);
   });
+}
+
+function validateOptions(at: string, container: ContainerDefinition): void {
+  if (container.cpus !== undefined && !(Number.isFinite(container.cpus) && container.cpus >= 0.01)) {
+    throw new Error(`${at}.cpus must be a number of cores of at least 0.01, such as 0.5, got ${container.cpus}`);
+  }
+  if (container.user !== undefined && !Token.isUnresolved(container.user) && !USER.test(container.user)) {
+    throw new Error(`${at}.user must be a user name or id, optionally with ":group", such as 1000:1000 or nobody, got "${container.user}"`);
+  }
+  (container.volumes ?? []).forEach((volume, j) => {
+    const volumeAt = `${at}.volumes[${j}]`;
+    if (!VOLUME_NAME.test(volume.source) && !ABSOLUTE_PATH.test(volume.source)) {
+      throw new Error(`${volumeAt}.source must be a volume name (letters, digits, "_", ".", "-") or an absolute host path, got "${volume.source}"`);
+    }
+    if (!ABSOLUTE_PATH.test(volume.containerPath)) {
+      throw new Error(`${volumeAt}.containerPath must be an absolute path of letters, digits, ".", "_", "-" and "/", got "${volume.containerPath}"`);
+    }
+  });
+  const health = container.healthCheck;
+  if (health) {
+    if (health.command.length === 0 || health.command.some((word) => Token.isUnresolved(word) || /[\r\n]/.test(word))) {
+      throw new Error(`${at}.healthCheck.command must be a command and its arguments known at synth time, without line breaks, such as ["wget", "-q", "-O", "/dev/null", "http://localhost/"]`);
+    }
+    if (health.retries !== undefined && !(Number.isInteger(health.retries) && health.retries >= 1)) {
+      throw new Error(`${at}.healthCheck.retries must be a whole number of at least 1, got ${health.retries}`);
+    }
+    for (const name of ['interval', 'timeout'] as const) {
+      const value = health[name];
+      if (value !== undefined && value.toSeconds() < 1) throw new Error(`${at}.healthCheck.${name} must be at least 1 second, got ${value.toHumanString()}`);
+    }
+  }
+  const logging = container.logging;
+  if (logging && logging.driver === 'json-file') {
+    if (!/^[1-9][0-9]*[kmg]$/.test(logging.options['max-size'])) {
+      throw new Error(`${at}.logging maxSize must be a number with k, m or g, such as 10m, got "${logging.options['max-size']}"`);
+    }
+    const files = Number(logging.options['max-file']);
+    if (!Number.isInteger(files) || files < 1) throw new Error(`${at}.logging maxFiles must be a whole number of at least 1, got ${logging.options['max-file']}`);
+  }
 }
 
 /** Whether `value` is an IPv4 or IPv6 CIDR range. */
@@ -104,7 +151,16 @@ export function isCidr(value: string): boolean {
 
 /** A container's env-file lines: `environmentFile`, then `environment` as `KEY=value`; `undefined` when it has none. */
 export function environmentFileContent(container: ContainerDefinition): string | undefined {
-  const variables = Object.entries(container.environment ?? {}).map(([key, value]) => `${key}=${value}`);
-  const lines = container.environmentFile === undefined ? variables : [container.environmentFile, ...variables];
+  return envLines(container.environmentFile, container.environment);
+}
+
+/** A container's secret env-file lines: `secretEnvironmentFile`, then `secretEnvironment`; `undefined` when it has none. */
+export function secretEnvironmentFileContent(container: ContainerDefinition): string | undefined {
+  return envLines(container.secretEnvironmentFile, container.secretEnvironment);
+}
+
+function envLines(file: string | undefined, variables: Readonly<Record<string, string>> | undefined): string | undefined {
+  const lines = Object.entries(variables ?? {}).map(([key, value]) => `${key}=${value}`);
+  if (file !== undefined) lines.unshift(file);
   return lines.length > 0 ? lines.join('\n') : undefined;
 }

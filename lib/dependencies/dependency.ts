@@ -11,7 +11,9 @@ export interface DependencyProps {
    * Any value; changing it makes CloudFormation look the resource up again
    * although no other property changed (for example to pick up a newer AMI).
    *
-   * @default - the lookup runs when the resource is created and when another property changes
+   * @default - the context value `lookupRefresh` (`-c lookupRefresh=<build id>`), so that
+   * every deploy of a pipeline looks everything up again; without it, the lookup runs when
+   * the resource is created and when another property changes
    */
   readonly refresh?: string;
   /**
@@ -52,7 +54,7 @@ export abstract class Dependency extends Construct {
       resourceType: contract.resourceType,
       serviceToken: DependencyFunction.of(this, contract, functionOptions).serviceToken,
       serviceTimeout: SERVICE_TIMEOUT,
-      properties: renderProperties({ ...properties, Refresh: common.refresh, NoEcho: common.noEcho }),
+      properties: renderProperties({ ...properties, Refresh: common.refresh ?? lookupRefresh(this), NoEcho: common.noEcho }),
     });
   }
 
@@ -94,6 +96,16 @@ function isUnresolved(value: Exclude<PropertyValue, undefined>): boolean {
   if (typeof value === 'boolean') return false;
   if (typeof value === 'string') return Token.isUnresolved(value);
   return Token.isUnresolved(value) || value.some((item) => Token.isUnresolved(item));
+}
+
+/** The context value `lookupRefresh`, which every lookup without its own `refresh` takes as its `Refresh`. */
+function lookupRefresh(scope: Construct): string | undefined {
+  const value: unknown = scope.node.tryGetContext('lookupRefresh');
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw new Error(`context lookupRefresh must be a string such as a build id (-c lookupRefresh=1234), got ${JSON.stringify(value)}`);
+  }
+  return String(value);
 }
 
 function renderProperties(properties: Record<string, PropertyValue>): Record<string, string> {

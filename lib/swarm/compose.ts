@@ -1,5 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { environmentFileContent, RestartPolicy, type ContainerDefinition } from '../containers';
+import { environmentFileContent, RestartPolicy, type ContainerDefinition, type HealthCheck } from '../containers';
 import { SWARM_DIRECTORY } from './node-script';
 
 /** How a swarm replaces a service's tasks when the service changes (compose `deploy.update_config`). */
@@ -37,20 +37,6 @@ export interface UpdatePolicy {
    * @default Duration.seconds(10)
    */
   readonly monitor?: Duration;
-}
-
-/** A command the engine runs inside the container to tell whether it is healthy. */
-export interface HealthCheck {
-  /** The command and its arguments, run without a shell, such as `['memcached-tool', '127.0.0.1', 'stats']`; exit 0 means healthy. */
-  readonly command: readonly string[];
-  /** @default Duration.seconds(30) */
-  readonly interval?: Duration;
-  /** @default Duration.seconds(5) */
-  readonly timeout?: Duration;
-  /** Failures in a row before the task counts as unhealthy. @default 3 */
-  readonly retries?: number;
-  /** Time after start in which failures do not count. @default Duration.seconds(0) */
-  readonly startPeriod?: Duration;
 }
 
 /** A swarm secret, read from an SSM SecureString parameter by the leading manager and mounted at `/run/secrets/<name>`. */

@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../bin/app';
 import { readConfig } from '../../lib/config';
-import { renderUserData, runWithStubs } from './user-data';
+import { renderHostFile, renderUserData, runApply } from './user-data';
 
 /** The context of the project's cdk.json, as `cdk synth` passes it. */
 const CONTEXT = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
@@ -118,15 +118,15 @@ describe('the memcached service', () => {
   });
 
   it('starts one memcached per tenant with its memory for items and a container limit above it', () => {
-    // GIVEN the service's user data with sample deploy-time values
-    const script = renderUserData(service.toJSON(), SAMPLES);
+    // GIVEN the service's host file with sample deploy-time values
+    const hostFile = renderHostFile(service.toJSON(), { ...SAMPLES, [logGroupId(service)]: 'service-logs' });
     // WHEN
-    const { status, calls } = runWithStubs(redirectEnvFiles(script, tmpEnvDir()));
+    const { status, calls } = runApply({ ...hostFile, envFileDirectory: tmpEnvDir(), startupGracePeriodSeconds: 0 }, tmpEnvDir());
     // THEN
     expect(status).toBe(0);
-    expect(calls.filter((call) => call[0] === 'docker')).toEqual([
-      dockerRun('memcached-alpha', '96m', '11211:11211/tcp', 'memcached', '-m', '64'),
-      dockerRun('memcached-beta', '160m', '11212:11211/tcp', 'memcached', '-m', '128'),
+    expect(calls.filter((call) => call[1] === 'run').map(withoutLabels)).toEqual([
+      dockerRun('memcached-alpha', '96m', '11211:11211/tcp', 'service-logs', 'memcached', '-m', '64'),
+      dockerRun('memcached-beta', '160m', '11212:11211/tcp', 'service-logs', 'memcached', '-m', '128'),
     ]);
   });
 });
@@ -136,17 +136,41 @@ describe('the app stack', () => {
     // GIVEN the app stack of the default environment
     appStack.hasResourceProperties('Custom::StackDependency', { StackName: 'MemcachedService-dev' });
     const envDir = tmpEnvDir();
-    const script = renderUserData(appStack.toJSON(), { ...SAMPLES, 'AWS::StackName': 'MemcachedApp-dev' });
+    const hostFile = renderHostFile(appStack.toJSON(), { ...SAMPLES, 'AWS::StackName': 'MemcachedApp-dev', [logGroupId(appStack)]: 'app-logs' });
     // WHEN
-    const { calls } = runWithStubs(redirectEnvFiles(script, envDir));
+    const { calls } = runApply({ ...hostFile, envFileDirectory: envDir, startupGracePeriodSeconds: 0 }, tmpEnvDir());
     // THEN
     expect(readFileSync(path.join(envDir, 'app.env'), 'utf8')).toBe(`${SAMPLES.Environment}\nAPP_ENV=dev\n`);
-    expect(calls.filter((call) => call[0] === 'docker')).toEqual([
+    expect(calls.filter((call) => call[1] === 'run').map(withoutLabels)).toEqual([
       [
-        'docker', 'run', '--detach', '--name', 'app', '--restart', 'always', '--memory', '256m',
-        '--publish', '8080:80/tcp', '--env-file', path.join(envDir, 'app.env'), 'public.ecr.aws/nginx/nginx:1.27-alpine',
+        'docker', 'run', '--detach', '--name', 'app', '--restart', 'always', '--memory', '256m', '--publish', '8080:80/tcp',
+        '--log-driver', 'awslogs', '--log-opt', 'awslogs-group=app-logs', '--log-opt', 'awslogs-region=eu-west-1', '--log-opt', 'awslogs-stream=app',
+        '--env-file', path.join(envDir, 'app.env'), 'public.ecr.aws/nginx/nginx:1.27-alpine',
       ],
     ]);
+  });
+});
+
+describe('fresh lookups per pipeline run', () => {
+  it('feeds -c lookupRefresh to every lookup, and the same answers give the same host', () => {
+    // GIVEN two pipeline runs with different build ids
+    const [first, second] = ['build-1', 'build-2'].map((id) =>
+      Template.fromStack(buildApp(new App({ context: { ...CONTEXT, lookupRefresh: id } })).node.findChild('MemcachedService-dev') as Stack).toJSON(),
+    );
+    // WHEN
+    const refreshes = (json: Record<string, any>) =>
+      Object.values<any>(json.Resources).filter((r) => r.Type.startsWith('Custom::')).map((r) => r.Properties.Refresh);
+    const withoutRefresh = (json: Record<string, any>) =>
+      JSON.parse(JSON.stringify(json, (key, value) => (key === 'Refresh' ? undefined : value)));
+    const answers = { ...SAMPLES, [logGroupId(Template.fromJSON(first))]: 'service-logs' };
+    // THEN every lookup runs again on each deploy
+    expect(new Set(refreshes(first))).toEqual(new Set(['build-1']));
+    expect(new Set(refreshes(second))).toEqual(new Set(['build-2']));
+    expect(refreshes(first).length).toBe(3);
+    // and nothing else differs, so with the same answers the host resolves to the same properties and metadata
+    expect(withoutRefresh(second)).toEqual(withoutRefresh(first));
+    expect(renderHostFile(second, answers)).toEqual(renderHostFile(first, answers));
+    expect(renderUserData(second, answers)).toEqual(renderUserData(first, answers));
   });
 });
 
@@ -198,7 +222,7 @@ describe('environments', () => {
       JSON.stringify(Template.fromStack(local.node.findChild(id) as Stack).toJSON()),
     );
     // THEN
-    expect(serviceJson).toContain('localhost/memcached:test memcached -m 64');
+    expect(serviceJson).toContain('"image":"localhost/memcached:test","command":["memcached","-m","64"]');
     expect(serviceJson).not.toContain('memcached:1.6-alpine');
     expect(appJson).toContain('localhost/app:test');
   });
@@ -262,20 +286,23 @@ function stack(id: string): Stack {
   return app.node.findChild(id) as Stack;
 }
 
-function dockerRun(name: string, memory: string, publish: string, ...command: string[]): string[] {
+function dockerRun(name: string, memory: string, publish: string, logGroup: string, ...command: string[]): string[] {
   return [
-    'docker', 'run', '--detach', '--name', name, '--restart', 'always', '--memory', memory,
-    '--publish', publish, 'memcached:1.6-alpine', ...command,
+    'docker', 'run', '--detach', '--name', name, '--restart', 'always', '--memory', memory, '--publish', publish,
+    '--log-driver', 'awslogs', '--log-opt', `awslogs-group=${logGroup}`, '--log-opt', 'awslogs-region=eu-west-1', '--log-opt', `awslogs-stream=${name}`,
+    'memcached:1.6-alpine', ...command,
   ];
+}
+
+/** A docker run call without the labels the apply program adds to find its containers again. */
+function withoutLabels(call: string[]): string[] {
+  return call.filter((arg, i) => arg !== '--label' && call[i - 1] !== '--label');
+}
+
+function logGroupId(template: Template): string {
+  return Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) => id.startsWith('HostLogs')) ?? 'no log group';
 }
 
 function tmpEnvDir(): string {
   return path.join(mkdtempSync(path.join(tmpdir(), 'memcached-app-')), 'env');
-}
-
-/** The script with its env-files in `dir` instead of /etc/docker-host, so it runs without root. */
-function redirectEnvFiles(script: string, dir: string): string {
-  const line = 'env_dir=/etc/docker-host';
-  expect(script.split('\n')).toContain(line);
-  return script.replace(line, `env_dir=${dir}`);
 }

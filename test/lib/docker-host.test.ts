@@ -6,19 +6,21 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
-import { PortProtocol, RestartPolicy, type ContainerDefinition } from '../../lib/containers';
+import { ContainerLogging, PortProtocol, RestartPolicy, type ContainerDefinition } from '../../lib/containers';
 import { DockerHost, type DockerHostProps } from '../../lib/docker-host';
-import { renderUserData, runWithStubs } from './user-data';
+import { renderHostFile, renderUserData, resolveAll, runApply, runWithStubs } from './user-data';
 
 const SAMPLES = {
   'AWS::StackName': 'memcached-dev',
   'AWS::Region': 'eu-west-1',
   VpcId: 'vpc-0abc1234',
   Environment: 'DB_HOST=db.internal\nDB_PORT=5432\nGREETING=it\'s "$HOME" `id`',
+  DbPassword: 'pa$$ w0rd`id`\'"',
 };
 
 const CACHE: ContainerDefinition = {
   name: 'alpha',
+  logging: ContainerLogging.jsonFile({ maxSize: '5m', maxFiles: 2 }),
   image: 'memcached:1.6-alpine',
   command: ['memcached', '-m', '64'],
   memoryMiB: 96,
@@ -44,6 +46,12 @@ beforeAll(() => {
         command: ['sh', '-c', "echo 'ready' && exec nginx -g 'daemon off;'"],
         environmentFile: new StackDependency(scope, 'Datastores', { stackName: 'datastores-dev' }).environment,
         environment: { CACHE_ENDPOINTS: 'alpha.cache.internal:11211', VPC: network.vpcId },
+        secretEnvironment: { DB_PASSWORD: new StackDependency(scope, 'Credentials', { stackName: 'credentials-dev', noEcho: true }).output('DbPassword') },
+        healthCheck: { command: ['wget', '-q', '-O', '/dev/null', 'http://localhost/'], interval: Duration.seconds(5), retries: 2, startPeriod: Duration.seconds(20) },
+        cpus: 0.5,
+        user: '101:101',
+        readOnlyRootFilesystem: true,
+        volumes: [{ source: 'web-cache', containerPath: '/var/cache/nginx' }, { source: '/srv/static', containerPath: '/usr/share/nginx/html', readOnly: true }],
         ports: [
           { hostPort: 8080, containerPort: 80, allowFrom: ['10.0.0.0/16', '2001:db8::/32'] },
           { hostPort: 8125, protocol: PortProtocol.UDP, allowFrom: ['10.0.2.0/24'] },
@@ -117,12 +125,14 @@ describe('instance', () => {
     expect(actions.filter((action) => /^ssm:Get|^ssm:\*|^ssm:List|^ssm:Describe/.test(action))).toEqual([]);
   });
 
-  it('may signal only its own stack', () => {
+  it('may read its metadata and signal only in its own stack', () => {
     // GIVEN the host above
     // THEN
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } }]),
+        Statement: Match.arrayWith([
+          { Effect: 'Allow', Action: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], Resource: { Ref: 'AWS::StackId' } },
+        ]),
       },
     });
   });
@@ -172,17 +182,41 @@ describe('instance', () => {
     });
   });
 
-  it('is replaced when a container changes, so the new user data runs', () => {
+  it('keeps the instance and its user data when a container changes, and waits for the change under a new wait condition', () => {
     // GIVEN
     const before = hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [CACHE] }));
     const after = hostStack((_scope, network) => ({
       vpc: network.toVpc({ subnetCount: 1 }),
-      containers: [{ ...CACHE, image: 'memcached:1.6.30-alpine' }],
+      containers: [{ ...CACHE, image: 'memcached:1.6.30-alpine' }, { ...CACHE, name: 'gamma', ports: [] }],
     }));
     // WHEN
-    const [idBefore, idAfter] = [before, after].map((s) => Template.fromStack(s.stack).getResourceId('AWS::EC2::Instance'));
+    const [old, changed] = [before, after].map((s) => Template.fromStack(s.stack));
+    const instance = (t: Template) => t.toJSON().Resources[t.getResourceId('AWS::EC2::Instance')];
     // THEN
-    expect(idBefore).not.toEqual(idAfter);
+    expect(changed.getResourceId('AWS::EC2::Instance')).toEqual(old.getResourceId('AWS::EC2::Instance'));
+    expect(instance(changed).Properties).toEqual(instance(old).Properties);
+    expect(instance(changed).Metadata).not.toEqual(instance(old).Metadata);
+    const [waitBefore, waitAfter] = [old, changed].map((t) => t.getResourceId('AWS::CloudFormation::WaitCondition'));
+    expect(waitAfter).not.toEqual(waitBefore);
+    changed.hasResource('AWS::CloudFormation::WaitCondition', {
+      Properties: { Handle: { Ref: changed.getResourceId('AWS::CloudFormation::WaitConditionHandle') }, Timeout: '900', Count: 1 },
+      DependsOn: Match.arrayWith([changed.getResourceId('AWS::EC2::Instance')]),
+    });
+  });
+
+  it('has cfn-hup run the apply program when the metadata changes', () => {
+    // GIVEN the host above
+    // WHEN
+    const files = template.toJSON().Resources[instanceLogicalId()].Metadata['AWS::CloudFormation::Init'].config.files;
+    // THEN
+    expect(files['/etc/cfn/hooks.d/docker-host.conf'].content).toBe(
+      `[docker-host]\ntriggers=post.update\npath=Resources.${instanceLogicalId()}.Metadata.AWS::CloudFormation::Init\n` +
+        'action=/usr/local/sbin/docker-host-apply --update\nrunas=root\n',
+    );
+    expect(resolveAll(files['/etc/cfn/cfn-hup.conf'].content, { ...SAMPLES, 'AWS::StackId': 'arn:aws:cloudformation:eu-west-1:123456789012:stack/memcached-dev/1' })).toBe(
+      '[main]\nstack=arn:aws:cloudformation:eu-west-1:123456789012:stack/memcached-dev/1\nregion=eu-west-1\ninterval=1\n',
+    );
+    expect(files['/etc/docker-host/host.json'].mode).toBe('000600');
   });
 
   it('passes the AWS Solutions checks with every finding acknowledged for a reason', () => {
@@ -269,102 +303,185 @@ describe('user data', () => {
     script = renderUserData(template.toJSON(), SAMPLES);
   });
 
-  it('installs Docker, starts each container as given and signals success', () => {
+  it('installs Docker, has cfn-init write the metadata, starts cfn-hup and hands over to the apply program', () => {
     // GIVEN the host's user data with sample deploy-time values
     // WHEN
     const { status, calls } = runWithStubs(script);
     // THEN
+    const target = ['--stack', 'memcached-dev', '--resource', instanceLogicalId(), '--region', 'eu-west-1'];
     expect(status).toBe(0);
     expect(calls).toEqual([
-      ['dnf', 'install', '-y', 'docker', 'aws-cfn-bootstrap'],
+      ['dnf', 'install', '-y', 'docker', 'aws-cfn-bootstrap', 'awscli-2'],
       ['systemctl', 'enable', '--now', 'docker'],
-      [
-        'docker', 'run', '--detach', '--name', 'alpha', '--restart', 'unless-stopped', '--memory', '96m',
-        '--publish', '11211:11211/tcp', 'memcached:1.6-alpine', 'memcached', '-m', '64',
-      ],
-      [
-        'docker', 'run', '--detach', '--name', 'web', '--restart', 'always',
-        '--publish', '8080:80/tcp', '--publish', '8125:8125/udp', '--env-file', path.join(envFileDirectory, 'web.env'),
-        'public.ecr.aws/nginx/nginx:1.27-alpine', 'sh', '-c', "echo 'ready' && exec nginx -g 'daemon off;'",
-      ],
-      ['cfn-signal', '--exit-code', '0', '--stack', 'memcached-dev', '--resource', instanceLogicalId(), '--region', 'eu-west-1'],
+      ['cfn-init', '-v', ...target],
+      ['systemctl', 'enable', '--now', 'cfn-hup'],
+      ['docker-host-apply', '--boot'],
     ]);
   });
 
-  it('writes the stack outputs and the extra variables to an env-file only root can read', () => {
-    // GIVEN the host's user data, run
-    runWithStubs(script);
-    // WHEN
-    const file = path.join(envFileDirectory, 'web.env');
+  it('names no container, image or variable, so changing them never changes it', () => {
+    // GIVEN the host's user data with sample deploy-time values
     // THEN
-    expect(readFileSync(file, 'utf8')).toBe(
-      'DB_HOST=db.internal\nDB_PORT=5432\nGREETING=it\'s "$HOME" `id`\n' +
-        'CACHE_ENDPOINTS=alpha.cache.internal:11211\nVPC=vpc-0abc1234\n',
-    );
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(statSync(envFileDirectory).mode & 0o777).toBe(0o700);
+    for (const word of ['alpha', 'memcached:', 'nginx', 'DB_HOST', 'CACHE_ENDPOINTS', SAMPLES.DbPassword]) expect(script).not.toContain(word);
   });
 
-  it('signals failure to CloudFormation when a container does not start', () => {
-    // GIVEN the host's user data, with docker failing
+  it('signals failure with a reason when the packages cannot be installed', () => {
+    // GIVEN the host's user data, with dnf failing
     // WHEN
-    const { status, calls } = runWithStubs(script, { failing: 'docker' });
+    const { status, calls } = runWithStubs(script, { failing: 'dnf' });
     // THEN
     expect(status).toBe(1);
-    expect(calls.map((call) => call[0])).toEqual(['dnf', 'systemctl', 'docker', 'cfn-signal']);
-    expect(calls[3]).toEqual(['cfn-signal', '--exit-code', '1', '--stack', 'memcached-dev', '--resource', instanceLogicalId(), '--region', 'eu-west-1']);
-  });
-
-  it('passes an image and command known only at deploy time to docker as they are, quotes and $ included', () => {
-    // GIVEN a host whose container's image and command come from another stack's outputs
-    const deployTime = hostStack((scope, network) => {
-      const settings = new StackDependency(scope, 'Settings', { stackName: 'settings-dev' });
-      return {
-        vpc: network.toVpc({ subnetCount: 1 }),
-        containers: [{ ...CACHE, image: settings.output('Image'), command: ['sh', '-c', settings.output('Start')] }],
-      };
-    });
-    const values = { ...SAMPLES, Image: "registry.internal/it's:$TAG", Start: "echo '$HOME' `id`; exit 3" };
-    const deployTimeScript = renderUserData(Template.fromStack(deployTime.stack).toJSON(), values);
-    // WHEN
-    const { status, calls } = runWithStubs(deployTimeScript);
-    // THEN
-    expect(status).toBe(0);
-    expect(calls[2]).toEqual([
-      'docker', 'run', '--detach', '--name', 'alpha', '--restart', 'unless-stopped', '--memory', '96m',
-      '--publish', '11211:11211/tcp', "registry.internal/it's:$TAG", 'sh', '-c', "echo '$HOME' `id`; exit 3",
+    expect(calls.at(-1)).toEqual([
+      'cfn-signal', '--exit-code', '1', '--reason', 'the host could not install its packages or read its metadata',
+      '--stack', 'memcached-dev', '--resource', instanceLogicalId(), '--region', 'eu-west-1',
     ]);
-  });
-
-  it('writes a deploy-time value to the env-file byte for byte and runs nothing in it, heredoc breakers included', () => {
-    // GIVEN a host whose env-file takes another stack's output, and an output built to break out of a heredoc
-    const marker = path.join(mkdtempSync(path.join(tmpdir(), 'docker-host-pwned-')), 'pwned');
-    const hostileDirectory = path.join(mkdtempSync(path.join(tmpdir(), 'docker-host-')), 'env');
-    const hostile = hostStack((scope, network) => {
-      const db = new StackDependency(scope, 'Db', { stackName: 'x', excludes: ['Environment'] });
-      return {
-        vpc: network.toVpc({ subnetCount: 1 }),
-        envFileDirectory: hostileDirectory,
-        containers: [{ ...CACHE, environment: { DB_URL: db.output('DbUrl') } }],
-      };
-    });
-    const value =
-      `postgres://db\nEND_OF_ENV_FILE\ntouch ${marker}\ncat >/dev/null <<'END_OF_ENV_FILE'\n` +
-      `$(touch ${marker}) \`touch ${marker}\` \x01\x7f\u00ff\ufffd'"\\`;
-    const hostileScript = renderUserData(Template.fromStack(hostile.stack).toJSON(), { ...SAMPLES, DbUrl: value });
-    // WHEN
-    const { status, calls } = runWithStubs(hostileScript);
-    // THEN
-    expect(status).toBe(0);
-    expect(existsSync(marker)).toBe(false);
-    expect(calls.map((call) => call[0])).toEqual(['dnf', 'systemctl', 'docker', 'cfn-signal']);
-    expect(readFileSync(path.join(hostileDirectory, 'alpha.env'))).toEqual(Buffer.from(`DB_URL=${value}\n`, 'utf8'));
   });
 
   it('exposes the script it renders', () => {
     // GIVEN the host above
     // THEN
     expect(stack.resolve(host.userDataScript)).toEqual(template.toJSON().Resources[instanceLogicalId()].Properties.UserData['Fn::Base64']);
+  });
+});
+
+describe('apply program', () => {
+  let hostFile: Record<string, any>;
+  let secrets: Record<string, string>;
+  beforeAll(() => {
+    const values = { ...SAMPLES, [logicalIdOf('AWS::Logs::LogGroup', 'HostLogs')]: 'memcached-dev-HostLogs', [secretId()]: secretArn() };
+    hostFile = { ...renderHostFile(template.toJSON(), values), envFileDirectory, startupGracePeriodSeconds: 0 };
+    secrets = { [secretArn()]: resolveAll(template.toJSON().Resources[secretId()].Properties.SecretString, SAMPLES) };
+  });
+
+  it('starts each container with the docker run flags its definition gives, and signals success', () => {
+    // GIVEN the host file cfn-init writes from the metadata
+    // WHEN
+    const { status, calls } = runApply(hostFile, freshDir(), { args: ['--boot'], secrets });
+    // THEN
+    expect(status).toBe(0);
+    const runs = calls.filter((call) => call[1] === 'run').map(withoutHash);
+    expect(runs).toEqual([
+      [
+        'docker', 'run', '--detach', '--name', 'alpha', '--restart', 'unless-stopped', '--label', 'docker-host.managed=true', '--label', 'docker-host.spec-hash=*',
+        '--memory', '96m', '--publish', '11211:11211/tcp', '--log-driver', 'json-file', '--log-opt', 'max-file=2', '--log-opt', 'max-size=5m',
+        'memcached:1.6-alpine', 'memcached', '-m', '64',
+      ],
+      [
+        'docker', 'run', '--detach', '--name', 'web', '--restart', 'always', '--label', 'docker-host.managed=true', '--label', 'docker-host.spec-hash=*',
+        '--cpus', '0.5', '--user', '101:101', '--read-only', '--publish', '8080:80/tcp', '--publish', '8125:8125/udp',
+        '--volume', 'web-cache:/var/cache/nginx', '--volume', '/srv/static:/usr/share/nginx/html:ro',
+        '--log-driver', 'awslogs', '--log-opt', 'awslogs-group=memcached-dev-HostLogs', '--log-opt', 'awslogs-region=eu-west-1', '--log-opt', 'awslogs-stream=web',
+        '--health-cmd', 'wget -q -O /dev/null http://localhost/', '--health-interval', '5s', '--health-retries', '2', '--health-start-period', '20s', '--health-timeout', '5s',
+        '--env-file', path.join(envFileDirectory, 'web.env'), '--env-file', path.join(envFileDirectory, 'web.secret.env'),
+        'public.ecr.aws/nginx/nginx:1.27-alpine', 'sh', '-c', "echo 'ready' && exec nginx -g 'daemon off;'",
+      ],
+    ]);
+    expect(calls.filter((call) => call[0] === 'aws')).toEqual([
+      ['aws', 'secretsmanager', 'get-secret-value', '--region', 'eu-west-1', '--secret-id', secretArn(), '--query', 'SecretString', '--output', 'text'],
+    ]);
+    expect(calls.filter((call) => call[0] === 'cfn-signal')).toEqual([
+      ['cfn-signal', '--exit-code', '0', '--reason', 'every container runs', '--stack', 'memcached-dev', '--resource', instanceLogicalId(), '--region', 'eu-west-1'],
+      ['cfn-signal', '--exit-code', '0', '--reason', 'every container runs', '--id', hostFile.applyId, hostFile.waitHandle],
+    ]);
+  });
+
+  it('writes the outputs, the extra variables and the secrets to env-files only root can read, byte for byte', () => {
+    // GIVEN the host file cfn-init writes from the metadata
+    // WHEN
+    runApply(hostFile, freshDir(), { secrets });
+    // THEN
+    const file = path.join(envFileDirectory, 'web.env');
+    expect(readFileSync(file, 'utf8')).toBe(
+      'DB_HOST=db.internal\nDB_PORT=5432\nGREETING=it\'s "$HOME" `id`\n' +
+        'CACHE_ENDPOINTS=alpha.cache.internal:11211\nVPC=vpc-0abc1234\n',
+    );
+    expect(readFileSync(path.join(envFileDirectory, 'web.secret.env'), 'utf8')).toBe(`DB_PASSWORD=${SAMPLES.DbPassword}\n`);
+    for (const written of [file, path.join(envFileDirectory, 'web.secret.env')]) expect(statSync(written).mode & 0o777).toBe(0o600);
+    expect(statSync(envFileDirectory).mode & 0o777).toBe(0o700);
+  });
+
+  it('recreates only the containers that changed, starts new ones and removes those no longer listed', () => {
+    // GIVEN a host that runs alpha, web and beta
+    const dir = freshDir();
+    const beta = { ...hostFile.containers[0], name: 'beta', ports: [] };
+    runApply({ ...hostFile, containers: [...hostFile.containers, beta] }, dir, { secrets });
+    // WHEN alpha gets more memory, gamma is added and beta removed
+    const alpha = { ...hostFile.containers[0], memoryMiB: 128 };
+    const gamma = { ...hostFile.containers[0], name: 'gamma', ports: [] };
+    const { status, calls } = runApply({ ...hostFile, containers: [alpha, hostFile.containers[1], gamma] }, dir, { args: ['--update'], secrets });
+    // THEN
+    expect(status).toBe(0);
+    expect(calls.filter((call) => ['rm', 'run'].includes(call[1])).map((call) => [call[1], call[1] === 'rm' ? call.at(-1) : call[call.indexOf('--name') + 1]])).toEqual([
+      ['rm', 'beta'],
+      ['rm', 'alpha'],
+      ['run', 'alpha'],
+      ['run', 'gamma'],
+    ]);
+    expect(calls[0]).toEqual(['cfn-init', '-v', '--stack', 'memcached-dev', '--resource', instanceLogicalId(), '--region', 'eu-west-1']);
+    expect(calls.filter((call) => call[0] === 'cfn-signal').map((call) => call.at(-1))).toEqual([hostFile.waitHandle]);
+  });
+
+  it('signals FAILURE naming the container that stopped and its last log lines', () => {
+    // GIVEN a host whose web container exits right after it starts
+    // WHEN
+    const { status, calls } = runApply(hostFile, freshDir(), { args: ['--boot'], secrets, crash: ['web'] });
+    // THEN
+    expect(status).toBe(1);
+    const reason = 'container web is not running (exit code 1); last log lines: starting | fatal: web cannot start';
+    expect(calls.filter((call) => call[0] === 'cfn-signal').map((call) => call.slice(1, 5))).toEqual([
+      ['--exit-code', '1', '--reason', reason],
+      ['--exit-code', '1', '--reason', reason],
+    ]);
+  });
+
+  it('writes a deploy-time value to the env-file byte for byte and runs nothing in it, heredoc breakers included', () => {
+    // GIVEN a host whose env-file takes another stack's output, and an output built to break out of a shell
+    const marker = path.join(freshDir(), 'pwned');
+    const hostile = hostStack((scope, network) => {
+      const db = new StackDependency(scope, 'Db', { stackName: 'x', excludes: ['Environment'] });
+      return { vpc: network.toVpc({ subnetCount: 1 }), containers: [{ ...CACHE, environment: { DB_URL: db.output('DbUrl') } }] };
+    });
+    const value =
+      `postgres://db\nEND_OF_ENV_FILE\ntouch ${marker}\ncat >/dev/null <<'END_OF_ENV_FILE'\n` +
+      `$(touch ${marker}) \`touch ${marker}\` \x01\x7f\u00ff\ufffd'"\\`;
+    const hostileTemplate = Template.fromStack(hostile.stack).toJSON();
+    const values = { ...SAMPLES, DbUrl: value, [logicalIdOf('AWS::Logs::LogGroup', 'HostLogs', hostileTemplate)]: 'logs' };
+    const directory = path.join(freshDir(), 'env');
+    // WHEN
+    const { status } = runApply({ ...renderHostFile(hostileTemplate, values), envFileDirectory: directory, startupGracePeriodSeconds: 0 }, freshDir());
+    const { status: bootStatus } = runWithStubs(renderUserData(hostileTemplate, values));
+    // THEN
+    expect([status, bootStatus]).toEqual([0, 0]);
+    expect(existsSync(marker)).toBe(false);
+    expect(readFileSync(path.join(directory, 'alpha.env'))).toEqual(Buffer.from(`DB_URL=${value}\n`, 'utf8'));
+  });
+});
+
+describe('secrets', () => {
+  it('keeps the value of a noEcho lookup out of user data, metadata and outputs: its GetAtt feeds only the secret', () => {
+    // GIVEN the host above, whose web container has a secret from a noEcho lookup
+    // WHEN
+    const uses = usesOf(template.toJSON(), { 'Fn::GetAtt': [logicalIdOf('Custom::StackDependency', 'Credentials'), 'DbPassword'] });
+    // THEN
+    expect(uses.map((use) => use.split('.').slice(0, 4).join('.'))).toEqual([`Resources.${secretId()}.Properties.SecretString`]);
+  });
+
+  it('lets the host read exactly its secrets and write logs only to its own log group', () => {
+    // GIVEN the host above
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [logicalIdOf('AWS::Logs::LogGroup', 'HostLogs'), 'Arn'] },
+          },
+          { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId() } },
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 });
 
@@ -411,6 +528,36 @@ function hostStack(props: (scope: Stack, network: VpcDependency) => DockerHostPr
   const scope = new Stack(new App(), 'Hosting');
   const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
   return { stack: scope, host: new DockerHost(scope, 'Host', props(scope, network)) };
+}
+
+function logicalIdOf(type: string, prefix: string, json: Record<string, any> = template.toJSON()): string {
+  const ids = Object.entries<any>(json.Resources).filter(([id, r]) => r.Type === type && id.startsWith(prefix)).map(([id]) => id);
+  if (ids.length !== 1) throw new Error(`expected one ${type} named ${prefix}*, found ${ids.join(', ') || 'none'}`);
+  return ids[0];
+}
+
+function secretId(): string {
+  return logicalIdOf('AWS::SecretsManager::Secret', 'HostSecretweb');
+}
+
+function secretArn(): string {
+  return 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:web-AbCdEf';
+}
+
+/** A docker run call with the spec hash label's value replaced by `*`. */
+function withoutHash(call: string[]): string[] {
+  return call.map((arg) => arg.replace(/^(docker-host\.spec-hash=).*$/, '$1*'));
+}
+
+function freshDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'docker-host-apply-'));
+}
+
+/** The paths in a JSON value where `needle` occurs. */
+function usesOf(value: unknown, needle: unknown, at = ''): string[] {
+  if (JSON.stringify(value) === JSON.stringify(needle)) return [at];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) => usesOf(item, needle, at === '' ? key : `${at}.${key}`));
 }
 
 function instanceLogicalId(): string {

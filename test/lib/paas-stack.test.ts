@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../bin/app';
 import { readConfig } from '../../lib/config';
-import { renderUserData, runWithStubs } from './user-data';
+import { renderHostFile, runApply, type ApplyRun } from './user-data';
 
 /** The context of the project's cdk.json, as `cdk synth` passes it. */
 const CONTEXT = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
@@ -18,12 +19,17 @@ const SAMPLES = {
 };
 
 let template: Template;
-let script: string;
+let hostFile: Record<string, any>;
+let envDir: string;
+let applied: ApplyRun;
 
 beforeAll(() => {
   const app = buildApp(new App({ context: CONTEXT }));
   template = Template.fromStack(app.node.findChild('Paas-dev') as never);
-  script = renderUserData(template.toJSON(), SAMPLES);
+  const logGroups = Object.keys(template.findResources('AWS::Logs::LogGroup')).map((id) => [id, 'paas-logs']);
+  hostFile = renderHostFile(template.toJSON(), { ...SAMPLES, ...Object.fromEntries(logGroups) });
+  envDir = path.join(mkdtempSync(path.join(tmpdir(), 'paas-')), 'env');
+  applied = runApply({ ...hostFile, envFileDirectory: envDir, startupGracePeriodSeconds: 0 }, mkdtempSync(path.join(tmpdir(), 'paas-docker-')));
 });
 
 describe('apps on a wildcard domain, from cdk.json', () => {
@@ -37,7 +43,7 @@ describe('apps on a wildcard domain, from cdk.json', () => {
 
   it('routes each app of cdk.json by its name to its container and port', () => {
     // GIVEN
-    const config = readFile(script, '/etc/docker-host/files/router/etc/nginx/conf.d/apps.conf');
+    const config = readFileSync(path.join(envDir, 'files/router/etc/nginx/conf.d/apps.conf'), 'utf8');
     // THEN
     expect([...config.matchAll(/server_name (\S+);\n\s+location \/ \{\n\s+set \$app_upstream (\S+);\n\s+proxy_pass http:\/\/\$app_upstream:(\d+);/g)].map((m) => m.slice(1))).toEqual([
       ['redis-counter.apps.dev.example.com', 'redis-counter', '8000'],
@@ -48,22 +54,22 @@ describe('apps on a wildcard domain, from cdk.json', () => {
 
   it('mounts no Docker socket and no host folder into any container, and publishes only the router\'s ports', () => {
     // GIVEN
-    const runs = dockerRuns(script);
+    const runs = dockerRuns(applied.calls);
     // THEN
-    expect(script).not.toMatch(/docker\.sock/);
+    expect(JSON.stringify(hostFile)).not.toMatch(/docker\.sock/);
     expect(runs.map((run) => run.name)).toEqual(['redis-counter', 'postgres-counter', 'www', 'router']);
     for (const run of runs) {
-      expect(run.volumes).toEqual(run.name === 'router' ? ['"$env_dir/files/router/etc/nginx/conf.d:/etc/nginx/conf.d:ro"'] : []);
+      expect(run.volumes).toEqual(run.name === 'router' ? [`${envDir}/files/router/etc/nginx/conf.d:/etc/nginx/conf.d:ro`] : []);
       expect(run.publish).toEqual(run.name === 'router' ? ['8443:8443/tcp', '8080:8080/tcp'] : []);
       expect(run.network).toBe('apps');
     }
   });
 
   it('gives each counter its datastore\'s address in its env-file', () => {
-    expect(readFile(script, '"$env_dir/redis-counter.env"', true)).toBe(
+    expect(readFileSync(path.join(envDir, 'redis-counter.env'), 'utf8')).toBe(
       'REDIS_HOST=master.counter-redis.abc123.euw1.cache.amazonaws.com\nREDIS_PORT=6379\n',
     );
-    expect(readFile(script, '"$env_dir/postgres-counter.env"', true)).toBe(`${SAMPLES.Environment}\n`);
+    expect(readFileSync(path.join(envDir, 'postgres-counter.env'), 'utf8')).toBe(`${SAMPLES.Environment}\n`);
   });
 
   it('opens the host to the load balancer only', () => {
@@ -74,11 +80,10 @@ describe('apps on a wildcard domain, from cdk.json', () => {
   });
 
   it('creates the apps\' network before the containers and runs to the end', () => {
-    // WHEN
-    const run = runWithStubs(script);
+    // WHEN the apply program ran
     // THEN
-    expect(run.status).toBe(0);
-    const docker = run.calls.filter((call) => call[0] === 'docker').map((call) => call.slice(1, 3).join(' '));
+    expect(applied.status).toBe(0);
+    const docker = applied.calls.filter((call) => call[0] === 'docker').map((call) => call.slice(1, 3).join(' '));
     expect(docker.indexOf('network create')).toBeLessThan(docker.indexOf('run --detach'));
   });
 
@@ -108,24 +113,12 @@ interface Run {
   readonly network?: string;
 }
 
-/** The `docker run` commands of the script, continuation lines joined. */
-function dockerRuns(text: string): Run[] {
-  return text
-    .replace(/ \\\n\s*/g, ' ')
-    .split('\n')
-    .filter((line) => line.startsWith('docker run '))
-    .map((line) => ({
-      name: /--name (\S+)/.exec(line)?.[1] ?? '',
-      publish: [...line.matchAll(/--publish (\S+)/g)].map((m) => m[1]),
-      volumes: [...line.matchAll(/--volume (\S+)/g)].map((m) => m[1]),
-      network: /--network (\S+)/.exec(line)?.[1],
-    }));
-}
-
-/** What the script writes to `file` with `base64 --decode`. */
-function readFile(text: string, file: string, quoted = false): string {
-  const target = quoted ? file : `"${file.replace('/etc/docker-host', '$env_dir')}"`;
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`base64 --decode > ${target} <<< `));
-  if (!line) throw new Error(`the script writes no ${file}`);
-  return Buffer.from(line.split(' <<< ')[1], 'base64').toString('utf8');
+/** The `docker run` calls of the apply program. */
+function dockerRuns(calls: readonly string[][]): Run[] {
+  return calls
+    .filter((call) => call[0] === 'docker' && call[1] === 'run')
+    .map((call) => {
+      const values = (option: string) => call.flatMap((arg, i) => (call[i - 1] === option ? [arg] : []));
+      return { name: values('--name')[0], publish: values('--publish'), volumes: values('--volume'), network: values('--network')[0] };
+    });
 }

@@ -172,8 +172,16 @@ function resolve(value: unknown, template: Record<string, any>): unknown {
   if ('Ref' in object) return sample(String(object.Ref), template);
   if ('Fn::GetAtt' in object) return sample((object['Fn::GetAtt'] as string[]).join('.'), template);
   if ('Fn::Sub' in object) {
-    return String(object['Fn::Sub']).replace(/\$\{([^}!]+)\}/g, (_match, name: string) => sample(name, template));
+    const [text, variables] = Array.isArray(object['Fn::Sub']) ? object['Fn::Sub'] : [object['Fn::Sub'], {}];
+    return String(text).replace(/\$\{([^}!]+)\}/g, (_match, name: string) =>
+      name in variables ? String(resolve(variables[name], template)) : sample(name, template),
+    );
   }
+  if ('Fn::Join' in object) {
+    const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
+    return parts.map((part) => resolve(part, template)).join(separator);
+  }
+  if ('Fn::Base64' in object) return Buffer.from(String(resolve(object['Fn::Base64'], template)), 'utf8').toString('base64');
   if ('Fn::ImportValue' in object) return `arn:aws:lambda:eu-west-1:123456789012:function:${String(object['Fn::ImportValue'])}`;
   return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, resolve(item, template)]));
 }
@@ -210,7 +218,8 @@ function references(value: unknown): Set<string> {
     if ('Ref' in node) names.add(String(node.Ref));
     if ('Fn::GetAtt' in node) names.add((node['Fn::GetAtt'] as string[])[0]);
     if ('Fn::Sub' in node) {
-      for (const [, name] of String(node['Fn::Sub']).matchAll(/\$\{([^}.!]+)(?:\.[^}]*)?\}/g)) names.add(name);
+      const [text, variables] = Array.isArray(node['Fn::Sub']) ? node['Fn::Sub'] : [node['Fn::Sub'], {}];
+      for (const [, name] of String(text).matchAll(/\$\{([^}.!]+)(?:\.[^}]*)?\}/g)) if (!(name in variables)) names.add(name);
     }
   }
   return names;

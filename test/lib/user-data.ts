@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { APPLY_PROGRAM } from '../../lib/docker-host-script';
 
 /** Deploy-time values to put in place of `Ref` and `Fn::GetAtt`: keyed by `AWS::Region`-style names or by attribute. */
 export type SampleValues = Readonly<Record<string, string>>;
@@ -12,14 +13,39 @@ export type SampleValues = Readonly<Record<string, string>>;
  * `Fn::Base64` encoded, as CloudFormation would at deploy time. An intrinsic without a sample value fails the test.
  */
 export function renderUserData(template: Record<string, any>, values: SampleValues): string {
+  return renderIntrinsic(onlyInstance(template).Properties.UserData['Fn::Base64'], values);
+}
+
+/** The host file cfn-init writes from the instance's metadata, with sample deploy-time values. */
+export function renderHostFile(template: Record<string, any>, values: SampleValues): Record<string, any> {
+  const handles = Object.entries<any>(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::CloudFormation::WaitConditionHandle')
+    .map(([id]) => [id, `https://cloudformation-waitcondition-eu-west-1.s3.eu-west-1.amazonaws.com/${id}`]);
+  return resolveAll(onlyInstance(template).Metadata['AWS::CloudFormation::Init'].config.files['/etc/docker-host/host.json'].content, {
+    ...Object.fromEntries(handles),
+    ...values,
+  });
+}
+
+/** Every string of a JSON value with its intrinsics replaced by sample values, as CloudFormation would. */
+export function resolveAll(value: unknown, values: SampleValues): any {
+  if (Array.isArray(value)) return value.map((item) => resolveAll(item, values));
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  if (['Ref', 'Fn::GetAtt', 'Fn::Join', 'Fn::Base64'].some((key) => key in object)) return renderIntrinsic(object, values);
+  return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, resolveAll(item, values)]));
+}
+
+function onlyInstance(template: Record<string, any>): Record<string, any> {
   const instances = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::EC2::Instance');
   if (instances.length !== 1) throw new Error(`expected one instance in the template, found ${instances.length}`);
-  return renderIntrinsic(instances[0].Properties.UserData['Fn::Base64'], values);
+  return instances[0];
 }
 
 /** A template value with its intrinsics replaced by sample values, as CloudFormation would at deploy time. */
 export function renderIntrinsic(value: unknown, values: SampleValues): string {
   if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
   const object = value as Record<string, any>;
   if ('Fn::Join' in object) {
     const [separator, parts] = object['Fn::Join'];
@@ -35,15 +61,15 @@ export function renderIntrinsic(value: unknown, values: SampleValues): string {
 export type Call = readonly string[];
 
 /**
- * Runs a user data script with `dnf`, `systemctl`, `docker` and `cfn-signal`
- * replaced by stubs that record their arguments. `failing` names a stub
+ * Runs a user data script with `dnf`, `systemctl`, `docker`, `cfn-signal`,
+ * `cfn-init` and the apply program replaced by stubs that record their arguments. `failing` names a stub
  * that exits 1 (after recording).
  */
 export function runWithStubs(script: string, options: { failing?: string } = {}): { status: number | null; calls: Call[]; stderr: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'docker-host-stubs-'));
   const log = path.join(dir, 'calls.log');
   writeFileSync(log, '');
-  for (const program of ['dnf', 'systemctl', 'docker', 'cfn-signal']) {
+  for (const program of ['dnf', 'systemctl', 'docker', 'cfn-signal', 'cfn-init', 'docker-host-apply']) {
     const stub = path.join(dir, program);
     writeFileSync(
       stub,
@@ -57,7 +83,7 @@ export function runWithStubs(script: string, options: { failing?: string } = {})
     chmodSync(stub, 0o755);
   }
   const scriptFile = path.join(dir, 'user-data.sh');
-  writeFileSync(scriptFile, script);
+  writeFileSync(scriptFile, script.replaceAll(APPLY_PROGRAM, path.join(dir, 'docker-host-apply')));
   const result = spawnSync('bash', [scriptFile], {
     encoding: 'utf8',
     env: { PATH: `${dir}:/usr/bin:/bin` },
@@ -68,3 +94,63 @@ export function runWithStubs(script: string, options: { failing?: string } = {})
     .map((line) => line.split('\t'));
   return { status: result.status, calls, stderr: result.stderr };
 }
+
+/** What one run of the apply program did. */
+export interface ApplyRun {
+  readonly status: number | null;
+  readonly stderr: string;
+  /** docker, cfn-signal, cfn-init and aws calls, in order. */
+  readonly calls: string[][];
+}
+
+/**
+ * Runs the apply program on a host file with `docker` replaced by a fake
+ * that keeps its containers in `stateDir` (so runs build on each other) and
+ * `cfn-signal`, `cfn-init` and `aws` by recorders; `aws` answers each secret
+ * ARN with `secrets[arn]`.
+ */
+export function runApply(
+  hostFile: Record<string, unknown>,
+  stateDir: string,
+  options: { args?: string[]; secrets?: Record<string, string>; crash?: string[] } = {},
+): ApplyRun {
+  const bin = path.join(stateDir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const calls = path.join(stateDir, 'calls.jsonl');
+  writeFileSync(calls, '');
+  copyFileSync(path.join(__dirname, 'fake-docker.py'), path.join(bin, 'docker'));
+  chmodSync(path.join(bin, 'docker'), 0o755);
+  for (const program of ['cfn-signal', 'cfn-init']) {
+    writeFileSync(path.join(bin, program), `#!/usr/bin/env python3\nimport json, os, sys\nopen(os.environ["FAKE_DOCKER_CALLS"], "a").write(json.dumps(["${program}"] + sys.argv[1:]) + "\\n")\n`);
+    chmodSync(path.join(bin, program), 0o755);
+  }
+  writeFileSync(path.join(stateDir, 'secrets.json'), JSON.stringify(options.secrets ?? {}));
+  writeFileSync(
+    path.join(bin, 'aws'),
+    [
+      '#!/usr/bin/env python3',
+      'import json, os, sys',
+      'open(os.environ["FAKE_DOCKER_CALLS"], "a").write(json.dumps(["aws"] + sys.argv[1:]) + "\\n")',
+      `secrets = json.load(open(${JSON.stringify(path.join(stateDir, 'secrets.json'))}))`,
+      'sys.stdout.write(secrets[sys.argv[sys.argv.index("--secret-id") + 1]])',
+      '',
+    ].join('\n'),
+  );
+  chmodSync(path.join(bin, 'aws'), 0o755);
+  const hostPath = path.join(stateDir, 'host.json');
+  writeFileSync(hostPath, JSON.stringify(hostFile));
+  const result = spawnSync('python3', [APPLY_PROGRAM_SOURCE, ...(options.args ?? [])], {
+    encoding: 'utf8',
+    env: {
+      PATH: `${bin}:/usr/bin:/bin`,
+      DOCKER_HOST_FILE: hostPath,
+      FAKE_DOCKER_STATE: path.join(stateDir, 'docker.json'),
+      FAKE_DOCKER_CALLS: calls,
+      FAKE_DOCKER_CRASH: (options.crash ?? []).join(','),
+    },
+  });
+  const recorded = readFileSync(calls, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
+  return { status: result.status, stderr: result.stderr, calls: recorded };
+}
+
+const APPLY_PROGRAM_SOURCE = path.join(__dirname, '..', '..', 'lib', 'containers', 'docker-host-apply.py');

@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""Converges a Docker host on the containers its CloudFormation metadata lists.
+
+Reads the host file that cfn-init wrote from the metadata (JSON), creates the
+containers' networks, writes each container's files (read-only mounts; a
+container with a reload command is reloaded, not recreated, when only they
+change) and env-file (mode 0600, umask 077 before any byte), fetches each
+container's secret with the host's role, recreates only the containers whose
+definition, env-file or secret changed, removes the containers no longer
+listed, waits until every container has run (and is healthy, where it has a
+health check) for the grace period, and reports the result to CloudFormation
+with cfn-signal. No value is ever read by a shell: every command runs from an
+argument list.
+"""
+import hashlib
+import json
+import os
+import shlex
+import subprocess
+import sys
+import time
+
+MANAGED = "docker-host.managed"
+SPEC_HASH = "docker-host.spec-hash"
+REASON_LIMIT = 900
+LOG_LINES = 5
+
+
+class ApplyError(Exception):
+    """A failure whose message is the reason CloudFormation shows."""
+
+
+def run(args, check=True):
+    result = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    if check and result.returncode != 0:
+        raise ApplyError("%s failed: %s" % (" ".join(args[:3]), tail(result.stderr.decode("utf-8", "replace"), 2)))
+    return result
+
+
+def tail(text, lines):
+    return " | ".join(line.strip() for line in text.strip().splitlines()[-lines:])
+
+
+def write_private(path, data):
+    """Writes bytes to a file that is mode 0600 from its first byte."""
+    os.umask(0o077)
+    fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(path + ".tmp", 0o600)
+    os.replace(path + ".tmp", path)
+
+
+def secret_lines(container, region):
+    """The container's secret env-file lines, fetched with the host's role; empty when it has none."""
+    arn = container.get("secretArn")
+    if not arn:
+        return b""
+    result = run(["aws", "secretsmanager", "get-secret-value", "--region", region, "--secret-id", arn,
+                  "--query", "SecretString", "--output", "text"])
+    return result.stdout
+
+
+def file_folders(container):
+    """The folders inside the container that hold its files, each mounted once, in order."""
+    folders = []
+    for item in container.get("files", []):
+        folder = os.path.dirname(item["path"])
+        if folder not in folders:
+            folders.append(folder)
+    return folders
+
+
+def host_folder(env_dir, name, folder):
+    return os.path.join(env_dir, "files", name) + folder
+
+
+def write_files(env_dir, container):
+    """Writes the container's files (mode 0644) under the env-file folder; returns whether any changed."""
+    changed = False
+    for folder in file_folders(container):
+        path = host_folder(env_dir, container["name"], folder)
+        os.makedirs(path, exist_ok=True)
+        for step in [os.path.join(env_dir, "files")] + [path]:
+            os.chmod(step, 0o755)
+    for item in container.get("files", []):
+        path = os.path.join(host_folder(env_dir, container["name"], os.path.dirname(item["path"])), os.path.basename(item["path"]))
+        data = item["content"].encode("utf-8")
+        if os.path.exists(path):
+            with open(path, "rb") as handle:
+                if handle.read() == data:
+                    continue
+        changed = True
+        with open(path + ".tmp", "wb") as handle:
+            handle.write(data)
+        os.chmod(path + ".tmp", 0o644)
+        os.replace(path + ".tmp", path)
+    return changed
+
+
+def ensure_networks(host):
+    for network in sorted({container["network"] for container in host["containers"] if container.get("network")}):
+        if run(["docker", "network", "inspect", network], check=False).returncode != 0:
+            run(["docker", "network", "create", network])
+
+
+def docker_args(container, env_files, spec_hash, env_dir):
+    args = ["docker", "run", "--detach", "--name", container["name"], "--restart", container["restart"],
+            "--label", MANAGED + "=true", "--label", SPEC_HASH + "=" + spec_hash]
+    if container.get("memoryMiB") is not None:
+        args += ["--memory", "%dm" % container["memoryMiB"]]
+    if container.get("cpus") is not None:
+        args += ["--cpus", str(container["cpus"])]
+    if container.get("user"):
+        args += ["--user", container["user"]]
+    if container.get("readOnlyRootFilesystem"):
+        args += ["--read-only"]
+    for port in container.get("ports", []):
+        args += ["--publish", "%d:%d/%s" % (port["hostPort"], port["containerPort"], port["protocol"])]
+    for volume in container.get("volumes", []):
+        args += ["--volume", volume]
+    for folder in file_folders(container):
+        args += ["--volume", "%s:%s:ro" % (host_folder(env_dir, container["name"], folder), folder)]
+    if container.get("network"):
+        args += ["--network", container["network"]]
+    logging = container.get("logging")
+    if logging:
+        args += ["--log-driver", logging["driver"]]
+        for key in sorted(logging.get("options", {})):
+            args += ["--log-opt", "%s=%s" % (key, logging["options"][key])]
+    health = container.get("healthCheck")
+    if health:
+        args += ["--health-cmd", " ".join(shlex.quote(word) for word in health["command"]), "--health-interval", "%ds" % health["intervalSeconds"],
+                 "--health-retries", str(health["retries"]), "--health-start-period", "%ds" % health["startPeriodSeconds"],
+                 "--health-timeout", "%ds" % health["timeoutSeconds"]]
+    for env_file in env_files:
+        args += ["--env-file", env_file]
+    return args + [container["image"]] + list(container.get("command", []))
+
+
+def inspect(names):
+    if not names:
+        return {}
+    result = run(["docker", "inspect"] + names, check=False)
+    try:
+        found = json.loads(result.stdout.decode("utf-8") or "[]")
+    except ValueError:
+        found = []
+    return {item["Name"].lstrip("/"): item for item in found}
+
+
+def managed_names():
+    result = run(["docker", "ps", "--all", "--filter", "label=" + MANAGED + "=true", "--format", "{{.Names}}"])
+    return [name for name in result.stdout.decode("utf-8").split() if name]
+
+
+def converge(host):
+    """Recreates the changed containers, removes the unlisted ones; returns the names recreated."""
+    env_dir = host["envFileDirectory"]
+    os.umask(0o077)
+    os.makedirs(env_dir, mode=0o700, exist_ok=True)
+    os.chmod(env_dir, 0o700)
+    listed = [container["name"] for container in host["containers"]]
+    for name in managed_names():
+        if name not in listed:
+            run(["docker", "rm", "--force", name])
+    ensure_networks(host)
+    running = inspect(listed)
+    recreated = []
+    for container in host["containers"]:
+        env_files = []
+        files_changed = write_files(env_dir, container)
+        reloads = bool(container.get("reload"))
+        definition = dict(container, files=None) if reloads else container
+        digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode("utf-8"))
+        if container.get("environment") is not None:
+            path = os.path.join(env_dir, container["name"] + ".env")
+            data = container["environment"].encode("utf-8") + b"\n"
+            write_private(path, data)
+            digest.update(data)
+            env_files.append(path)
+        secret = secret_lines(container, host["region"])
+        if secret:
+            path = os.path.join(env_dir, container["name"] + ".secret.env")
+            write_private(path, secret)
+            digest.update(secret)
+            env_files.append(path)
+        spec_hash = digest.hexdigest()
+        current = running.get(container["name"])
+        if current and current["Config"]["Labels"].get(SPEC_HASH) == spec_hash and current["State"]["Running"]:
+            if files_changed and reloads:
+                run(["docker", "exec", container["name"]] + list(container["reload"]))
+            continue
+        if current:
+            run(["docker", "rm", "--force", container["name"]])
+        run(docker_args(container, env_files, spec_hash, env_dir))
+        recreated.append(container["name"])
+    return recreated
+
+
+def last_logs(name):
+    result = run(["docker", "logs", "--tail", str(LOG_LINES), name], check=False)
+    text = (result.stdout + result.stderr).decode("utf-8", "replace")
+    return tail(text, LOG_LINES) or "(no output)"
+
+
+def problem(name, state, restarts_before):
+    if not state.get("Running"):
+        return "container %s is not running (exit code %s)" % (name, state.get("ExitCode"))
+    if state.get("Restarting"):
+        return "container %s is restarting" % name
+    if restarts_before is not None and state["restarts"] > restarts_before:
+        return "container %s restarted %d times" % (name, state["restarts"] - restarts_before)
+    health = (state.get("Health") or {}).get("Status")
+    if health == "unhealthy":
+        return "container %s is unhealthy" % name
+    return None
+
+
+def wait_healthy(host, now=time.monotonic, sleep=time.sleep):
+    """Returns when every container has run, without a restart, for the grace
+    period and every health check says healthy; raises naming the first
+    container that did not, with its last log lines."""
+    names = [container["name"] for container in host["containers"]]
+    grace = host["startupGracePeriodSeconds"]
+    start = now()
+    limit = start + grace + host["healthWaitSeconds"]
+    restarts = {}
+    while True:
+        found = inspect(names)
+        starting = []
+        for name in names:
+            item = found.get(name)
+            if item is None:
+                raise ApplyError("container %s does not exist" % name)
+            state = dict(item["State"], restarts=item.get("RestartCount", 0))
+            restarts.setdefault(name, state["restarts"])
+            issue = problem(name, state, restarts[name])
+            if issue:
+                raise ApplyError("%s; last log lines: %s" % (issue, last_logs(name)))
+            if (state.get("Health") or {}).get("Status") == "starting":
+                starting.append(name)
+        if now() - start >= grace and not starting:
+            return
+        if now() >= limit:
+            raise ApplyError("container %s is not healthy after %d s; last log lines: %s"
+                             % (starting[0], limit - start, last_logs(starting[0])))
+        sleep(1)
+
+
+def signal(host, success, reason, boot):
+    status = "0" if success else "1"
+    reason = reason[:REASON_LIMIT]
+    calls = []
+    if boot:
+        calls.append(["cfn-signal", "--exit-code", status, "--reason", reason, "--stack", host["stackName"],
+                      "--resource", host["resource"], "--region", host["region"]])
+    if host.get("waitHandle"):
+        calls.append(["cfn-signal", "--exit-code", status, "--reason", reason, "--id", host["applyId"], host["waitHandle"]])
+    for call in calls:
+        result = run(call, check=False)
+        if result.returncode != 0:
+            sys.stderr.write("cfn-signal could not report: %s\n" % tail(result.stderr.decode("utf-8", "replace"), 2))
+
+
+def read_host(path):
+    with open(path, "rb") as handle:
+        return json.loads(handle.read().decode("utf-8"))
+
+
+def main(argv):
+    boot = "--boot" in argv
+    path = os.environ.get("DOCKER_HOST_FILE", "/etc/docker-host/host.json")
+    os.umask(0o077)
+    host = read_host(path)
+    if "--update" in argv:
+        result = run(["cfn-init", "-v", "--stack", host["stackName"], "--resource", host["resource"],
+                      "--region", host["region"]], check=False)
+        if result.returncode != 0:
+            sys.stderr.write("docker-host-apply: cfn-init failed: %s\n" % tail(result.stderr.decode("utf-8", "replace"), 5))
+            return 1
+        host = read_host(path)
+    try:
+        recreated = converge(host)
+        print("docker-host-apply: recreated %s" % (", ".join(recreated) or "nothing"))
+        wait_healthy(host)
+    except ApplyError as error:
+        reason = str(error)
+        sys.stderr.write("docker-host-apply: %s\n" % reason)
+        signal(host, False, reason, boot)
+        return 1
+    signal(host, True, "every container runs", boot)
+    print("docker-host-apply: every container has run for %d s" % host["startupGracePeriodSeconds"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
