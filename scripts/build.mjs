@@ -12,7 +12,7 @@
  */
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -73,6 +73,9 @@ async function buildLibrary() {
     target: 'node20',
     logLevel: 'warning',
   });
+  // The Docker host's apply program ships beside the bundle, where DockerHost reads it.
+  await mkdir(path.join(root, 'dist', 'lib', 'containers'), { recursive: true });
+  await copyFile(path.join(root, 'lib', 'containers', 'docker-host-apply.py'), path.join(root, 'dist', 'lib', 'containers', 'docker-host-apply.py'));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
