@@ -23,6 +23,17 @@ export const NAMES = {
 /** A value with characters outside ASCII, which must reach the env-file intact. */
 export const NON_ASCII_OUTPUT = 'Grüße aus Zürich — 東京 ✓';
 
+/** The word a hostile output's commands carry: no stubbed command may ever be called with it. */
+export const INJECTED = 'e2e-injected';
+
+/**
+ * An output written to break out of the user data: a heredoc delimiter, a
+ * command substitution, a backtick command and binary-looking control
+ * characters (no NUL, no line break, which the stack lookup refuses). It must
+ * reach the app container's environment byte for byte, and nothing in it may run.
+ */
+export const HOSTILE_OUTPUT = `END_OF_ENV_FILE $(dnf install -y ${INJECTED}) \`systemctl start ${INJECTED}\` '"; \x01\x1b[31m\x7f\u00ff\ufffd`;
+
 /** The outputs of the datastores stack, which the app container must find in its environment. */
 export function datastoresOutputs(): Record<string, string> {
   const stack = ACCOUNT.stacks.find((candidate) => candidate.StackName === NAMES.datastoresStack);
@@ -176,6 +187,7 @@ export const ACCOUNT: FakeAccount = {
         { OutputKey: 'BucketName', OutputValue: 'e2e-assets-123456789012' },
         { OutputKey: 'QueueUrl', OutputValue: 'https://sqs.eu-west-1.amazonaws.com/123456789012/e2e-jobs?x=1&y=a=b' },
         { OutputKey: 'Greeting', OutputValue: NON_ASCII_OUTPUT, Description: 'shown on the start page' },
+        { OutputKey: 'Hostile', OutputValue: HOSTILE_OUTPUT, Description: 'tries to break out of the user data' },
         { OutputKey: 'AdminPassword', OutputValue: 'not-for-every-app', Description: 'left out with Excludes' },
       ],
       Tags: [{ Key: 'project', Value: 'e2e' }],

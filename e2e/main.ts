@@ -22,7 +22,7 @@ import { HostMachine } from './docker/host';
 import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from './docker/image';
 import { available, run } from './exec';
 import { FakeAws } from './fake-aws/server';
-import { ACCOUNT, ACCOUNT_ID, datastoresOutputs, expectedLookup, NON_ASCII_OUTPUT, REGION } from './fixture';
+import { ACCOUNT, ACCOUNT_ID, datastoresOutputs, expectedLookup, INJECTED, NON_ASCII_OUTPUT, REGION } from './fixture';
 import { captureHostState, compareHostState, removeCreatedPaths } from './host-state';
 import { refusedAccesses } from './lambda/invoke';
 import { ResponseServer } from './lambda/response-server';
@@ -301,6 +301,9 @@ async function checkHost(host: Host, created: readonly CreatedResource[]): Promi
   const calls = machine.stubCalls();
   problems.push(...checkSignal(calls, { stack: node.stack.stackName, resource: node.logicalId, region: REGION }).map(at));
   problems.push(...checkDockerInstalled(calls).map(at));
+  for (const call of calls.filter((candidate) => candidate.args.some((arg) => arg.includes(INJECTED)))) {
+    problems.push(at(`a deploy-time value ran as code: ${call.command} ${call.args.join(' ')}`));
+  }
 
   const containers = await machine.inspectAll();
   const byName = new Map(containers.map((container) => [container.Name.replace(/^\//, ''), container]));

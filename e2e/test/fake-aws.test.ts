@@ -266,7 +266,7 @@ describe('CloudFormation in its query/XML format', () => {
     // THEN
     const [stack] = answer.Stacks ?? [];
     expect(stack.StackStatus).toBe('UPDATE_COMPLETE');
-    expect(stack.Outputs?.map((output) => output.OutputKey)).toEqual(['DatabaseHost', 'DatabasePort', 'BucketName', 'QueueUrl', 'Greeting', 'AdminPassword']);
+    expect(stack.Outputs?.map((output) => output.OutputKey)).toEqual(['DatabaseHost', 'DatabasePort', 'BucketName', 'QueueUrl', 'Greeting', 'Hostile', 'AdminPassword']);
     expect(stack.Outputs?.[3].OutputValue).toBe('https://sqs.eu-west-1.amazonaws.com/123456789012/e2e-jobs?x=1&y=a=b');
     expect(stack.Outputs?.[4].OutputValue).toBe(NON_ASCII_OUTPUT);
   });
