@@ -115,7 +115,7 @@ export interface DockerHostProps {
    *
    * @default - all outbound traffic is allowed
    */
-  readonly egressCidrs?: string[];
+  readonly egressCidrs?: readonly string[];
   /**
    * The instance's `Name` tag.
    *
@@ -141,10 +141,12 @@ const SESSION_MANAGER_ACTIONS = [
 
 /**
  * An EC2 instance that runs Docker containers: Amazon Linux 2023, IMDSv2
- * only (hop limit 1 unless a container needs the instance role), an encrypted root volume, Session Manager instead of SSH, a security
- * group that opens each published port only to the ranges allowed for it,
- * and a creation policy, so the stack fails when the containers do not start.
- * Changing a container replaces the host.
+ * only (hop limit 1 unless a container needs the instance role), an
+ * encrypted root volume, Session Manager instead of SSH, a security group
+ * that opens each published port only to the ranges allowed for it, and a
+ * creation policy, so the stack fails when the containers do not start.
+ * The containers are `AWS::CloudFormation::Init` metadata that `cfn-hup`
+ * applies in place: changing a container recreates only that container.
  *
  * @example
  * new DockerHost(this, 'Host', {
