@@ -8,6 +8,7 @@
  * second.
  */
 import { build } from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,5 +45,8 @@ await build({
   sourcemap: 'inline',
   logLevel: 'warning',
 });
+// The bundle holds lib/ too, whose DockerHost reads its apply program from beside itself, as it does in dist/lib/.
+await mkdir(path.join(path.dirname(outfile), 'containers'), { recursive: true });
+await copyFile(path.join(repo, 'lib', 'containers', 'docker-host-apply.py'), path.join(path.dirname(outfile), 'containers', 'docker-host-apply.py'));
 const { main } = createRequire(import.meta.url)(outfile);
 process.exitCode = await main({ repo, harnessDir });
