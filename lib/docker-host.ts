@@ -232,7 +232,7 @@ export class DockerHost extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       instanceType,
-      machineImage: props.machineImage ?? amazonLinux(this, instanceType),
+      machineImage: props.machineImage ?? ImageDependency.amazonLinux2023(this, 'Image', instanceType).toMachineImage(),
       securityGroup: this.securityGroup,
       userData: ec2.UserData.custom(this.userDataScript),
       userDataCausesReplacement: false,
@@ -326,15 +326,6 @@ export class DockerHost extends Construct {
   public get privateIp(): string {
     return this.instance.instancePrivateIp;
   }
-}
-
-function amazonLinux(scope: Construct, instanceType: ec2.InstanceType): ec2.IMachineImage {
-  const architecture = instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? 'arm64' : 'x86_64';
-  return new ImageDependency(scope, 'Image', {
-    imageName: `al2023-ami-2023.*-kernel-*-${architecture}`,
-    owners: ['amazon'],
-    architecture,
-  }).toMachineImage();
 }
 
 function peer(cidr: string): ec2.IPeer {

@@ -32,6 +32,20 @@ export interface ImageDependencyProps extends DependencyProps {
  * new ec2.Instance(this, 'Host', { machineImage: image.toMachineImage(), vpc, instanceType });
  */
 export class ImageDependency extends Dependency {
+  /**
+   * The newest Amazon Linux 2023 AMI owned by Amazon for the instance type's
+   * architecture, looked up at deploy time: the default image of Docker hosts
+   * and swarm nodes.
+   */
+  public static amazonLinux2023(scope: Construct, id: string, instanceType: ec2.InstanceType): ImageDependency {
+    const architecture = instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? 'arm64' : 'x86_64';
+    return new ImageDependency(scope, id, {
+      imageName: `al2023-ami-2023.*-kernel-*-${architecture}`,
+      owners: ['amazon'],
+      architecture,
+    });
+  }
+
   constructor(scope: Construct, id: string, props: ImageDependencyProps) {
     const owner = `ImageDependency ${scope.node.path}/${id}`;
     requireText(owner, 'imageName', props.imageName);

@@ -189,7 +189,7 @@ export class DockerSwarm extends Construct {
       }
     }
 
-    const machineImage = props.machineImage ?? amazonLinux(this, instanceType);
+    const machineImage = props.machineImage ?? ImageDependency.amazonLinux2023(this, 'Image', instanceType).toMachineImage();
     const secrets = props.services.flatMap((service) => service.secrets ?? []);
     const roles = {
       manager: this.nodeRole('ManagerRole', 'manager'),
@@ -378,15 +378,6 @@ export class DockerSwarm extends Construct {
       ],
     });
   }
-}
-
-function amazonLinux(scope: Construct, instanceType: ec2.InstanceType): ec2.IMachineImage {
-  const architecture = instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? 'arm64' : 'x86_64';
-  return new ImageDependency(scope, 'Image', {
-    imageName: `al2023-ami-2023.*-kernel-*-${architecture}`,
-    owners: ['amazon'],
-    architecture,
-  }).toMachineImage();
 }
 
 /** The start of an ARN of the stack's partition, account and region as cdk-nag writes it: `<AWS::Region>` unless the stack has a region of its own, and so on. */
