@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { DockerRun } from './script';
 
 /** The parts of `docker inspect` the checks read. */
@@ -19,6 +20,18 @@ export interface ContainerInspect {
 export interface StubCall {
   readonly command: string;
   readonly args: readonly string[];
+}
+
+/** The calls a recording stub logged (records split by `\x1e`, words by `\x1f`), in order; none when it wrote no log. */
+export function readStubCalls(stubLog: string): StubCall[] {
+  if (!existsSync(stubLog)) return [];
+  return readFileSync(stubLog, 'utf8')
+    .split('\x1e')
+    .filter((record) => record !== '')
+    .map((record) => {
+      const [command, ...args] = record.split('\x1f');
+      return { command, args };
+    });
 }
 
 /** A memcached tenant as the app's context defines it. */

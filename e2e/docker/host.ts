@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ContainerInspect, StubCall } from './checks';
+import { readStubCalls, type ContainerInspect, type StubCall } from './checks';
 import { DockerEngine } from './engine';
 import { hostFileOf, planHost, planScript, type ScriptPlan } from './script';
 
@@ -92,14 +92,7 @@ export class HostMachine {
 
   /** The calls of the stubbed commands, in order. */
   stubCalls(): StubCall[] {
-    if (!existsSync(this.stubLog)) return [];
-    return readFileSync(this.stubLog, 'utf8')
-      .split('\x1e')
-      .filter((record) => record !== '')
-      .map((record) => {
-        const [command, ...args] = record.split('\x1f');
-        return { command, args };
-      });
+    return readStubCalls(this.stubLog);
   }
 
   /** A file the user data wrote under an overlaid folder: its mode and content, or `undefined` when it did not write it. */

@@ -1,5 +1,6 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readStubCalls, type StubCall } from '../docker/checks';
 import { DockerEngine } from '../docker/engine';
 import type { RunResult } from '../exec';
 
@@ -120,15 +121,8 @@ export class SwarmNode {
   }
 
   /** The calls of the recording stubs (dnf, systemctl, cfn-signal): command and arguments. */
-  stubCalls(): Array<{ command: string; args: string[] }> {
-    if (!existsSync(this.stubLog)) return [];
-    return readFileSync(this.stubLog, 'utf8')
-      .split('\x1e')
-      .filter((record) => record !== '')
-      .map((record) => {
-        const [command, ...args] = record.split('\x1f');
-        return { command, args };
-      });
+  stubCalls(): StubCall[] {
+    return readStubCalls(this.stubLog);
   }
 
   async stop(): Promise<string[]> {
