@@ -53,9 +53,10 @@ export interface DependencyFunctionProps {
   readonly stackNamePrefixes?: readonly string[];
   /**
    * How many invocations may run at once; the account must keep at least
-   * 10 of its Lambda concurrency unreserved.
+   * 10 of its Lambda concurrency unreserved. `0` reserves none, for accounts
+   * whose quota leaves nothing to reserve.
    *
-   * @default 2
+   * @default - the context value `lookupConcurrency` (`-c lookupConcurrency=0`), else 2
    */
   readonly reservedConcurrentExecutions?: number;
 }
@@ -67,7 +68,6 @@ export interface DependencyFunctionProps {
  * of logs.
  */
 export class DependencyFunction extends Construct {
-  /** The function of `type` in the stack of `scope`, created on first use. */
   /**
    * The function of `contract` in the stack of `scope`, created on first use.
    * A stack lookup's `stackNamePrefixes` add to what the shared function may read.
@@ -128,7 +128,7 @@ export class DependencyFunction extends Construct {
       logGroup: this.logGroup,
       // Lambda's JSON lines carry the request id; the handler's records are their `message`.
       loggingFormat: lambda.LoggingFormat.JSON,
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? RESERVED_CONCURRENCY,
+      reservedConcurrentExecutions: reservedConcurrency(this, props.reservedConcurrentExecutions ?? lookupConcurrency(this)),
       // The handler answers every event it can parse, and returns an error only
       // for one it cannot answer, where a retry fails alike. A retry after an
       // answer could send CloudFormation a second, different answer: none.
@@ -184,6 +184,25 @@ export class DependencyFunction extends Construct {
   public get serviceToken(): string {
     return this.function.functionArn;
   }
+}
+
+/** The context value `lookupConcurrency`, which every function without its own reservation takes. */
+function lookupConcurrency(scope: Construct): number {
+  const value: unknown = scope.node.tryGetContext('lookupConcurrency');
+  if (value === undefined) return RESERVED_CONCURRENCY;
+  const count = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof count !== 'number') {
+    throw new Error(`context lookupConcurrency must be a whole number such as 2, or 0 to reserve none (-c lookupConcurrency=0), got ${JSON.stringify(value)}`);
+  }
+  return count;
+}
+
+/** Lambda's reservation for `count`: none for 0. */
+function reservedConcurrency(scope: Construct, count: number): number | undefined {
+  if (!Number.isInteger(count) || count < 0) {
+    throw new Error(`${scope.node.path}: reserved concurrency must be a whole number, or 0 to reserve none, got ${count}`);
+  }
+  return count === 0 ? undefined : count;
 }
 
 function stackPermission(contract: Contract): Permission | undefined {

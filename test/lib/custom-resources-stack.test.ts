@@ -86,6 +86,27 @@ describe('bounded work', () => {
     template.allResourcesProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 2 });
   });
 
+  it.each([
+    ['0', undefined],
+    [0, undefined],
+    ['5', 5],
+  ])('takes -c lookupConcurrency=%p for accounts whose quota leaves less to reserve', (value, reserved) => {
+    // GIVEN
+    const app = new App({ context: { lookupConcurrency: value } });
+    // WHEN
+    const own = Template.fromStack(new CustomResourcesStack(app, 'CustomResources'));
+    // THEN
+    own.resourceCountIs('AWS::Lambda::Function', CONTRACTS.length);
+    own.allResourcesProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: reserved ?? Match.absent() });
+  });
+
+  it.each(['two', '-1', 1.5])('refuses -c lookupConcurrency=%p, naming the context key and the fix', (value) => {
+    // GIVEN
+    const app = new App({ context: { lookupConcurrency: value } });
+    // THEN
+    expect(() => new CustomResourcesStack(app, 'CustomResources')).toThrow(/lookupConcurrency must be a whole number|reserved concurrency must be a whole number, or 0 to reserve none, got 1.5/);
+  });
+
   it('never retries an invocation, so CloudFormation never gets a second answer', () => {
     // GIVEN the stack above
     // THEN
