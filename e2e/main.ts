@@ -1,5 +1,3 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { APP_ENVIRONMENT, APP_STACK, appContext, SERVICE_STACK, TEMPLATES, TENANTS } from './app-context';
 import { loadAssembly } from './cloudformation/assembly';
@@ -20,32 +18,13 @@ import {
 } from './docker/checks';
 import { HostMachine } from './docker/host';
 import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from './docker/image';
-import { available, run } from './exec';
 import { FakeAws } from './fake-aws/server';
 import { ACCOUNT, ACCOUNT_ID, datastoresOutputs, expectedLookup, INJECTED, NON_ASCII_OUTPUT, REGION } from './fixture';
-import { captureHostState, compareHostState, removeCreatedPaths } from './host-state';
 import { refusedAccesses } from './lambda/invoke';
 import { ResponseServer } from './lambda/response-server';
 import { isLoopback } from './loopback';
-import { Phases } from './phases';
+import { check, describeError, Failure, log, runScaffolded, type RunOptions } from './scaffold';
 import { synthesize } from './synth';
-
-export interface RunOptions {
-  /** The repository: its CDK app, `dist/lambdas` and `.e2e/` cache. */
-  readonly repo: string;
-  /** Where the harness's plain files (`no-network.cjs`, shell scripts) are. */
-  readonly harnessDir: string;
-}
-
-/** A check that failed; the message says where. */
-class Failure extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'));
-    this.name = 'Failure';
-  }
-}
-
-const TOOLS = ['dockerd', 'docker', 'debootstrap', 'ip', 'iptables', 'nsenter', 'unshare', 'mount', 'tar'];
 
 /**
  * The end-to-end run: synthesizes the example app, answers its custom
@@ -54,51 +33,9 @@ const TOOLS = ['dockerd', 'docker', 'debootstrap', 'ip', 'iptables', 'nsenter', 
  * user would check, deletes the custom resources, and leaves the machine as
  * it found it. Returns the exit status.
  */
-export async function main(options: RunOptions): Promise<number> {
-  const phases = new Phases();
-  const problems: string[] = [];
-  const cleanups: Array<() => Promise<string[]>> = [];
-  const cacheDir = path.join(options.repo, '.e2e', 'cache');
-  mkdirSync(cacheDir, { recursive: true });
-  const work = mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
-  cleanups.push(async () => {
-    rmSync(work, { recursive: true, force: true });
-    return [];
-  });
-  const logDir = path.join(options.repo, '.e2e', 'logs');
-  rmSync(logDir, { recursive: true, force: true });
-  mkdirSync(logDir, { recursive: true });
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupted = true;
-    console.error(`\n${signal}: cleaning up before exit`);
-    void cleanUp().then((left) => {
-      if (left.length > 0) console.error(`cleaning up left problems:\n${left.map((problem) => `- ${problem}`).join('\n')}`);
-      process.exit(128 + os.constants.signals[signal]);
-    });
-  };
-  let cleaning: Promise<string[]> | undefined;
-  const cleanUp = () => {
-    cleaning ??= (async () => {
-      const left: string[] = [];
-      for (const cleanup of cleanups.reverse()) left.push(...(await cleanup()));
-      return left;
-    })();
-    return cleaning;
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  let imageBuilt = false;
-  try {
-    await phases.time('install', () => ensureTools(options.harnessDir));
-    const before = await captureHostState();
-    cleanups.push(async () => {
-      const left = removeCreatedPaths(before);
-      const differences = compareHostState(before, await captureHostState());
-      return [...left, ...differences.map((difference) => `the machine changed: ${difference}`)];
-    });
-
+export function main(options: RunOptions): Promise<number> {
+  return runScaffolded(options, { name: 'end-to-end run', workPrefix: 'e2e-', logs: 'logs' }, async (run) => {
+    const { phases, problems, work, logDir } = run;
     const stacks = await phases.time('synth', async () => {
       const assembly = await synthesizeApp(options, work);
       return [...loadAssembly(assembly), ...plainTemplates(options.repo)];
@@ -109,7 +46,7 @@ export async function main(options: RunOptions): Promise<number> {
     const responses = new ResponseServer();
     const endpoint = await fakeAws.start();
     await responses.start();
-    cleanups.push(async () => {
+    run.cleanup(async () => {
       await fakeAws.stop();
       await responses.stop();
       return [];
@@ -137,10 +74,10 @@ export async function main(options: RunOptions): Promise<number> {
       check(resolveEverything(resolver, order, stacks));
 
       const hosts = hostsOf(order, resolver, work, logDir, options.harnessDir);
-      cleanups.push(async () => (await Promise.all(hosts.map((host) => host.machine.stop()))).flat());
+      run.cleanup(async () => (await Promise.all(hosts.map((host) => host.machine.stop()))).flat());
       if (hosts.length === 0) throw new Failure(['the app synthesized no EC2 instance with user data']);
-      const rootfs = await phases.time('image', () => memcachedRootfs(cacheDir, (line) => log('image', line)));
-      imageBuilt = rootfs.built;
+      const rootfs = await phases.time('image', () => memcachedRootfs(run.cacheDir, (line) => log('image', line)));
+      run.imageBuilt = rootfs.built;
       // Each host is a machine of its own: its engines start and load the image side by side.
       await phases.time('docker engines', () =>
         Promise.all(
@@ -161,7 +98,7 @@ export async function main(options: RunOptions): Promise<number> {
     } catch (error) {
       problems.push(describeError(error));
     } finally {
-      if (customResources.toDelete.length > 0 && !interrupted) {
+      if (customResources.toDelete.length > 0 && !run.interrupted) {
         try {
           const deleted = await phases.time('delete', () => customResources.deleteAll());
           log('delete', `${deleted} custom resources answered Delete with SUCCESS, without AWS calls`);
@@ -175,23 +112,7 @@ export async function main(options: RunOptions): Promise<number> {
       if (!isLoopback(response.remoteAddress)) problems.push(`an answer came from ${response.remoteAddress}, not loopback`);
     }
     log('aws', `the fake AWS endpoint answered ${fakeAws.calls.length} calls: ${summarizeCalls(fakeAws)}`);
-  } catch (error) {
-    problems.push(describeError(error));
-  } finally {
-    const left = await phases.time('cleanup', cleanUp);
-    problems.push(...left);
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
-
-  console.log(`\n${phases.report(imageBuilt ? 'cold run (image built)' : 'warm run (image from cache)')}`);
-  if (problems.length > 0) {
-    console.error(`\nend-to-end run FAILED:\n${problems.map((problem) => `- ${problem}`).join('\n')}`);
-    console.error(`\nthe handlers' logs, the user data's output and dockerd's logs are in ${path.relative(process.cwd(), logDir) || logDir}`);
-    return 1;
-  }
-  console.log('\nend-to-end run passed');
-  return 0;
+  });
 }
 
 /** A Docker host of the app: its instance and the machine that plays it. */
@@ -199,14 +120,6 @@ interface Host {
   readonly label: string;
   readonly node: ResourceNode;
   readonly machine: HostMachine;
-}
-
-async function ensureTools(harnessDir: string): Promise<void> {
-  const missing: string[] = [];
-  for (const tool of TOOLS) if (!(await available(tool))) missing.push(tool);
-  if (missing.length === 0) return;
-  log('install', `missing ${missing.join(', ')}: installing with e2e/install.sh`);
-  await run('bash', [path.join(harnessDir, 'install.sh')], { timeoutMs: 600_000 });
 }
 
 async function synthesizeApp(options: RunOptions, work: string): Promise<string> {
@@ -365,18 +278,3 @@ function summarizeCalls(fakeAws: FakeAws): string {
   for (const call of fakeAws.calls) counts.set(`${call.service}.${call.action}`, (counts.get(`${call.service}.${call.action}`) ?? 0) + 1);
   return [...counts].map(([name, count]) => `${name} x${count}`).join(', ');
 }
-
-function check(problems: readonly string[]): void {
-  if (problems.length > 0) throw new Failure(problems);
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Failure) return error.problems.join('\n- ');
-  if (error instanceof Error) return error.name === 'Error' ? (error.stack ?? error.message) : error.message;
-  return String(error);
-}
-
-function log(phase: string, line: string): void {
-  console.log(`[${phase}] ${line}`);
-}
-

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { App } from 'aws-cdk-lib';
@@ -8,8 +7,7 @@ import type { PaasAppConfig } from '../lib/config';
 import type { PaasStack } from '../lib/examples/paas-stack';
 import { DockerEngine } from './docker/engine';
 import { importPaasImage, PAAS_IMAGE, paasRootfs } from './docker/image';
-import { captureHostState, compareHostState, removeCreatedPaths } from './host-state';
-import type { RunOptions } from './main';
+import { log as logPhase, runScaffolded, type RunOptions } from './scaffold';
 
 const DOMAIN = 'apps.e2e.example.com';
 const NETWORK = 'apps';
@@ -37,20 +35,20 @@ const RELOAD_LOOP_MS = 8000;
  * container, and an update that adds an app and reloads nginx while a
  * client keeps asking the other apps. Returns the exit status.
  */
-export async function main(options: RunOptions): Promise<number> {
-  const problems: string[] = [];
-  const work = mkdtempSync(path.join(os.tmpdir(), 'e2e-router-'));
-  const before = await captureHostState();
-  const engine = new DockerEngine({ root: path.join(work, 'engine'), netns: `e2e-router-${process.pid}` });
-  const probe = (args: string[]) => engine.inNetns([process.execPath, path.join(options.harnessDir, 'router-probe.cjs'), ...args], { timeoutMs: 60_000 });
-  const get = async (port: number, host: string, urlPath = '/') =>
-    JSON.parse((await probe(['get', String(port), host, urlPath])).stdout) as { status: number; body: string; location?: string; error?: string };
-  let answered = 0;
-  let reload = { requests: 0, failed: 0, failures: [] as string[] };
-  try {
+export function main(options: RunOptions): Promise<number> {
+  return runScaffolded(options, { name: 'router end-to-end run', workPrefix: 'e2e-router-', logs: 'router-logs' }, async (run) => {
+    const { problems, work } = run;
+    const engine = new DockerEngine({ root: path.join(work, 'engine'), netns: `e2e-router-${process.pid}` });
+    run.cleanup(() => engine.stop());
+    const probe = (args: string[]) => engine.inNetns([process.execPath, path.join(options.harnessDir, 'router-probe.cjs'), ...args], { timeoutMs: 60_000 });
+    const get = async (port: number, host: string, urlPath = '/') =>
+      JSON.parse((await probe(['get', String(port), host, urlPath])).stdout) as { status: number; body: string; location?: string; error?: string };
+    const firstPort = () => routerOf(APPS).httpsPort;
+    let answered = 0;
     const first = routerOf(APPS);
     log(`rendered the router for ${APPS.length} apps from the Paas stack (https port ${first.httpsPort}, redirect port ${first.redirectPort})`);
-    const rootfs = await paasRootfs(path.join(options.repo, '.e2e', 'cache'), path.join(options.repo, 'examples', 'counter', 'counter.py'), log);
+    const rootfs = await run.phases.time('image', () => paasRootfs(run.cacheDir, path.join(options.repo, 'examples', 'counter', 'counter.py'), log));
+    run.imageBuilt = rootfs.built;
     await engine.start();
     await importPaasImage(engine, rootfs.tarball);
     await engine.docker(['network', 'create', NETWORK]);
@@ -99,32 +97,15 @@ export async function main(options: RunOptions): Promise<number> {
     await engine.docker(['exec', 'router', 'nginx', '-t']);
     await engine.docker(['exec', 'router', ...updated.reload]);
     log(`update: started the added app, rewrote the configuration, ran the router's reload: ${updated.reload.join(' ')}`);
-    reload = JSON.parse((await loop).stdout);
+    const reload = JSON.parse((await loop).stdout) as { requests: number; failed: number; failures: string[] };
     log(`during the reload: ${reload.requests} requests, ${reload.failed} failed${reload.failures.length > 0 ? `: ${reload.failures.join('; ')}` : ''}`);
     if (reload.requests === 0 || reload.failed > 0) problems.push(`requests to the other apps failed during the reload: ${reload.failed} of ${reload.requests}`);
     const added = await get(firstPort(), `added.${DOMAIN}`);
     log(`added.${DOMAIN} -> ${added.status} ${JSON.stringify(added.body)}`);
     if (added.status === 200 && added.body === 'added: 1\n') answered++;
     else problems.push(`the added app answered ${added.status} ${JSON.stringify(added.body)}`);
-  } catch (error) {
-    problems.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  } finally {
-    problems.push(...(await engine.stop()));
-    rmSync(work, { recursive: true, force: true });
-    problems.push(...removeCreatedPaths(before), ...compareHostState(before, await captureHostState()).map((d) => `the machine changed: ${d}`));
-  }
-
-  console.log(`\nrouter: ${answered} apps answered by name; reload ${reload.requests} requests, ${reload.failed} failed`);
-  if (problems.length > 0) {
-    console.error(`\nrouter end-to-end run FAILED:\n${problems.map((problem) => `- ${problem}`).join('\n')}`);
-    return 1;
-  }
-  console.log('router end-to-end run passed');
-  return 0;
-
-  function firstPort(): number {
-    return routerOf(APPS).httpsPort;
-  }
+    return `router: ${answered} apps answered by name; reload ${reload.requests} requests, ${reload.failed} failed`;
+  });
 }
 
 /** What the run needs of the Paas stack's router: its configuration, its ports and its reload command. */
@@ -187,5 +168,5 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
 }
 
 function log(line: string): void {
-  console.log(`[router] ${line}`);
+  logPhase('router', line);
 }

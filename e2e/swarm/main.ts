@@ -1,23 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadAssembly } from '../cloudformation/assembly';
 import { Resolver } from '../cloudformation/intrinsics';
 import type { StackModel } from '../cloudformation/template';
 import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from '../docker/image';
-import { available, run } from '../exec';
 import { NAMES } from '../fixture';
-import { captureHostState, compareHostState, removeCreatedPaths } from '../host-state';
-import { Phases } from '../phases';
+import { check, log, runScaffolded, type RunOptions } from '../scaffold';
 import { synthesize } from '../synth';
 import { VpcNetwork } from './network';
 import { SwarmNode } from './node';
-
-export interface RunOptions {
-  readonly repo: string;
-  readonly harnessDir: string;
-}
 
 const ENVIRONMENT = 'e2e-swarm';
 const STACK = `MemcachedService-${ENVIRONMENT}`;
@@ -26,7 +18,6 @@ const TENANTS = [
   { name: 'alpha', port: 11211, memoryMiB: 32, allowFrom: ['10.88.0.0/16'] },
   { name: 'beta', port: 11212, memoryMiB: 16, allowFrom: ['10.88.0.0/16'] },
 ];
-const TOOLS = ['dockerd', 'docker', 'debootstrap', 'ip', 'iptables', 'nsenter', 'unshare', 'mount', 'tar'];
 
 /**
  * The swarm end-to-end run: synthesizes the example app's swarm
@@ -36,45 +27,11 @@ const TOOLS = ['dockerd', 'docker', 'debootstrap', 'ip', 'iptables', 'nsenter', 
  * rolls a service while a client sends requests, drains a worker as the
  * scale-in hook does, and leaves the machine as it found it.
  */
-export async function main(options: RunOptions): Promise<number> {
-  const phases = new Phases();
-  const problems: string[] = [];
-  const cleanups: Array<() => Promise<string[]>> = [];
-  const work = mkdtempSync(path.join(os.tmpdir(), 'e2e-swarm-'));
-  cleanups.push(async () => {
-    rmSync(work, { recursive: true, force: true });
-    return [];
-  });
-  const logDir = path.join(options.repo, '.e2e', 'swarm-logs');
-  rmSync(logDir, { recursive: true, force: true });
-  mkdirSync(logDir, { recursive: true });
-  const cacheDir = path.join(options.repo, '.e2e', 'cache');
-  mkdirSync(cacheDir, { recursive: true });
-  const cleanUp = async () => {
-    const left: string[] = [];
-    for (const cleanup of cleanups.reverse()) left.push(...(await cleanup()));
-    cleanups.length = 0;
-    return left;
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: cleaning up before exit`);
-    void cleanUp().then(() => process.exit(128 + os.constants.signals[signal]));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // Swarm tasks use the image each engine has instead of asking a registry.
-  process.env.DOCKER_SERVICE_PREFER_OFFLINE_IMAGE = '1';
-
-  let summary = '';
-  let imageBuilt = false;
-  try {
-    await phases.time('install', () => ensureTools(options.harnessDir));
-    const before = await captureHostState();
-    cleanups.push(async () => {
-      const left = removeCreatedPaths(before);
-      return [...left, ...compareHostState(before, await captureHostState()).map((difference) => `the machine changed: ${difference}`)];
-    });
-
+export function main(options: RunOptions): Promise<number> {
+  return runScaffolded(options, { name: 'swarm end-to-end run', workPrefix: 'e2e-swarm-', logs: 'swarm-logs' }, async (run) => {
+    const { phases, problems, work, logDir } = run;
+    // Swarm tasks use the image each engine has instead of asking a registry.
+    process.env.DOCKER_SERVICE_PREFER_OFFLINE_IMAGE = '1';
     const stacks = await phases.time('synth', async () => loadAssembly(await synthesize(options.repo, path.join(work, 'synth'), swarmContext(), path.join(options.harnessDir, 'no-network.cjs'))));
     const stack = stacks.find((candidate) => candidate.stackName === STACK);
     if (!stack) throw new Error(`the app synthesized no stack ${STACK}`);
@@ -84,12 +41,12 @@ export async function main(options: RunOptions): Promise<number> {
     mkdirSync(parameterStore, { mode: 0o700 });
     const nodes = swarmNodes(stack, resolver, { work, logDir, harnessDir: options.harnessDir, parameterStore });
     const network = new VpcNetwork(`e2e-${process.pid}-vpc`);
-    cleanups.push(() => network.destroy());
-    cleanups.push(async () => (await Promise.all(nodes.map((node) => node.stop()))).flat());
+    run.cleanup(() => network.destroy());
+    run.cleanup(async () => (await Promise.all(nodes.map((node) => node.stop()))).flat());
     log('synth', `${STACK}: ${nodes.map((node) => node.label).join(', ')}`);
 
-    const rootfs = await phases.time('image', () => memcachedRootfs(cacheDir, (line) => log('image', line)));
-    imageBuilt = rootfs.built;
+    const rootfs = await phases.time('image', () => memcachedRootfs(run.cacheDir, (line) => log('image', line)));
+    run.imageBuilt = rootfs.built;
     await network.create();
     await phases.time('docker engines', () =>
       Promise.all(
@@ -105,11 +62,11 @@ export async function main(options: RunOptions): Promise<number> {
     // Every node boots at once, as an Auto Scaling group's do; workers retry until the swarm exists.
     const started = Date.now();
     const results = await phases.time('user data', () => Promise.all(nodes.map((node) => node.runUserData())));
-    results.forEach((result, i) => {
+    const failedUserData = results.flatMap((result, i) => {
       log('user data', `${nodes[i].label} (${nodes[i].address}): exit ${result.code} after ${result.durationMs} ms`);
-      if (result.code !== 0) problems.push(`${nodes[i].label}: the user data exited with ${result.code}:\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n')}`);
+      return result.code === 0 ? [] : [`${nodes[i].label}: the user data exited with ${result.code}:\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n')}`];
     });
-    check(problems);
+    check(failedUserData);
     const manager = nodes.find((node) => node.options.role === 'manager')!;
     const workers = nodes.filter((node) => node.options.role === 'worker');
     await phases.time('checks', async () => {
@@ -170,32 +127,8 @@ export async function main(options: RunOptions): Promise<number> {
       check(await waitForServices(manager, nodes.filter((node) => node !== leaving), 120_000));
       log('drain', `${leaving.label} left; its tasks run elsewhere`);
     });
-    summary = `swarm: ${nodes.length} nodes ready in ${readySeconds.toFixed(1)} s; failover ${failoverSeconds.toFixed(1)} s; rolling update ${update.sent} requests, ${update.failed} failed`;
-  } catch (error) {
-    problems.push(error instanceof Failure ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
-  } finally {
-    problems.push(...(await phases.time('cleanup', cleanUp)));
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
-  console.log(`\n${phases.report(imageBuilt ? 'cold run (image built)' : 'warm run (image from cache)')}`);
-  if (problems.length > 0) {
-    console.error(`\nswarm end-to-end run FAILED:\n${problems.map((problem) => `- ${problem}`).join('\n')}\n\nlogs: ${logDir}`);
-    return 1;
-  }
-  console.log(`\n${summary}`);
-  return 0;
-}
-
-class Failure extends Error {
-  constructor(problems: readonly string[]) {
-    super(problems.join('\n- '));
-    this.name = 'Failure';
-  }
-}
-
-function check(problems: readonly string[]): void {
-  if (problems.length > 0) throw new Failure(problems);
+    return `swarm: ${nodes.length} nodes ready in ${readySeconds.toFixed(1)} s; failover ${failoverSeconds.toFixed(1)} s; rolling update ${update.sent} requests, ${update.failed} failed`;
+  });
 }
 
 function swarmContext(): Record<string, unknown> {
@@ -253,14 +186,6 @@ function swarmNodes(stack: StackModel, resolver: Resolver, where: { work: string
 /** Managers and workers spread over three subnets, as over three availability zones. */
 function subnetOf(_node: SwarmNode, index: number): number {
   return index % 3;
-}
-
-async function ensureTools(harnessDir: string): Promise<void> {
-  const missing: string[] = [];
-  for (const tool of TOOLS) if (!(await available(tool))) missing.push(tool);
-  if (missing.length === 0) return;
-  log('install', `missing ${missing.join(', ')}: installing with e2e/install.sh`);
-  await run('bash', [path.join(harnessDir, 'install.sh')], { timeoutMs: 600_000 });
 }
 
 interface NodeInfo {
@@ -375,8 +300,4 @@ function checkCalls(nodes: readonly SwarmNode[]): string[] {
     if (!signal || signal.args[1] !== '0') problems.push(`${node.label}: cfn-signal ${signal ? `reported ${signal.args.join(' ')}` : 'was not called'}`);
   }
   return problems;
-}
-
-function log(phase: string, line: string): void {
-  console.log(`[${phase}] ${line}`);
 }
