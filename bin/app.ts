@@ -7,6 +7,7 @@ import {
   MemcachedServiceStack,
   MemcachedSwarmStack,
   PaasStack,
+  PaasSwarmStack,
   readConfig,
 } from 'docker-host-dependencies';
 
@@ -14,7 +15,8 @@ import {
  * The CDK app: the CustomResources stack for plain templates, and the
  * memcached-as-a-service example for the environment picked with `-c env=NAME`:
  * on one Docker host, or on a Docker swarm when the environment has `swarm`;
- * and its apps on a wildcard domain when the environment has a `paas` block.
+ * and its apps on a wildcard domain when the environment has a `paas` block,
+ * on the swarm too when it has `swarm`.
  */
 export function buildApp(app: App): App {
   const { environment: config, legacyFunctionNames } = readConfig(app.node);
@@ -34,7 +36,11 @@ export function buildApp(app: App): App {
     });
     if (config.datastoresStackName === undefined) appStack.addStackDependency(service);
   }
-  if (config.paas) new PaasStack(app, `Paas-${config.name}`, { env, config, paas: config.paas });
+  if (config.paas) {
+    const paasId = `Paas-${config.name}`;
+    if (config.swarm) new PaasSwarmStack(app, paasId, { env, config: { ...config, swarm: config.swarm }, paas: config.paas });
+    else new PaasStack(app, paasId, { env, config, paas: config.paas });
+  }
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;

@@ -13,3 +13,4 @@ export * from './app-stack';
 export * from './memcached-service-stack';
 export * from './memcached-swarm-stack';
 export * from './examples/paas-stack';
+export * from './examples/paas-swarm-stack';

@@ -7,8 +7,8 @@ import { CertificateDependency, ElasticacheDependency, Route53Dependency, StackD
 import { DockerHost } from '../docker-host';
 import { AppRouter } from '../router/app-router';
 
-/** The Docker network the apps and the router share. */
-const APPS_NETWORK = 'apps';
+/** The Docker network the apps and the router share: a bridge on one host, an overlay network on the swarm. */
+export const APPS_NETWORK = 'apps';
 
 export interface PaasStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -32,28 +32,10 @@ export class PaasStack extends Stack {
     super(scope, id, props);
     const { config, paas } = props;
 
-    const vpc = new VpcDependency(this, 'Vpc', { vpcName: config.vpcName });
-    const zone = new Route53Dependency(this, 'Zone', { domainName: paas.zoneName, privateZone: false });
-    const certificate = new CertificateDependency(this, 'Certificate', { domainName: paas.certificateDomain });
+    const { vpc, lookups, apps } = paasLookups(this, config, paas);
     const placement = vpc.placement(config.subnetIndex);
 
-    const datastores = {
-      redis: paas.apps.some((app) => app.datastore === 'redis') && paas.redisCacheId !== undefined
-        ? new ElasticacheDependency(this, 'Redis', { cacheId: paas.redisCacheId })
-        : undefined,
-      postgres: paas.apps.some((app) => app.datastore === 'postgres') && paas.postgresStackName !== undefined
-        ? new StackDependency(this, 'Postgres', { stackName: paas.postgresStackName })
-        : undefined,
-    };
-    const apps = paas.apps.map((app) => appContainer(app, datastores));
-
-    this.router = new AppRouter(this, 'Router', {
-      vpc: placement.vpc,
-      zone: zone.toHostedZone(),
-      domainName: paas.domainName,
-      certificate: certificate.toCertificate(),
-      apps: AppRouter.routesOf(apps),
-    });
+    this.router = new AppRouter(this, 'Router', { ...lookups, vpc: placement.vpc, apps: AppRouter.routesOf(apps) });
     this.host = new DockerHost(this, 'Host', {
       ...placement,
       instanceType: new ec2.InstanceType(config.instanceType),
@@ -62,13 +44,41 @@ export class PaasStack extends Stack {
       containers: [...apps, this.router.container({ image: paas.routerImage, network: APPS_NETWORK, memoryMiB: 64 })],
     });
     this.router.addInstance(this.host.instance);
-
-    new CfnOutput(this, 'LoadBalancerDnsName', { description: 'the router\'s load balancer', value: this.router.loadBalancer.loadBalancerDnsName });
-    new CfnOutput(this, 'AppUrls', {
-      description: 'each app on its own name',
-      value: paas.apps.map((app) => `https://${app.hostName}.${paas.domainName}/`).join(' '),
-    });
+    paasOutputs(this, this.router, paas);
   }
+}
+
+/**
+ * What the PaaS on one host and on the swarm share: the lookups of the VPC,
+ * the zone, the certificate and the apps' datastores, and the apps'
+ * containers, each with its datastore's address in its environment.
+ */
+export function paasLookups(scope: Construct, config: EnvironmentConfig, paas: PaasConfig) {
+  const vpc = new VpcDependency(scope, 'Vpc', { vpcName: config.vpcName });
+  const zone = new Route53Dependency(scope, 'Zone', { domainName: paas.zoneName, privateZone: false });
+  const certificate = new CertificateDependency(scope, 'Certificate', { domainName: paas.certificateDomain });
+  const datastores = {
+    redis: paas.apps.some((app) => app.datastore === 'redis') && paas.redisCacheId !== undefined
+      ? new ElasticacheDependency(scope, 'Redis', { cacheId: paas.redisCacheId })
+      : undefined,
+    postgres: paas.apps.some((app) => app.datastore === 'postgres') && paas.postgresStackName !== undefined
+      ? new StackDependency(scope, 'Postgres', { stackName: paas.postgresStackName })
+      : undefined,
+  };
+  return {
+    vpc,
+    lookups: { zone: zone.toHostedZone(), domainName: paas.domainName, certificate: certificate.toCertificate() },
+    apps: paas.apps.map((app) => appContainer(app, datastores)),
+  };
+}
+
+/** The load balancer's name and each app's address, as stack outputs. */
+export function paasOutputs(scope: Construct, router: AppRouter, paas: PaasConfig): void {
+  new CfnOutput(scope, 'LoadBalancerDnsName', { description: 'the router\'s load balancer', value: router.loadBalancer.loadBalancerDnsName });
+  new CfnOutput(scope, 'AppUrls', {
+    description: 'each app on its own name',
+    value: paas.apps.map((app) => `https://${app.hostName}.${paas.domainName}/`).join(' '),
+  });
 }
 
 /** An app's container: on the apps' network, no port published, its datastore's address in its environment. */

@@ -1,4 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -216,10 +217,26 @@ export class AppRouter extends Construct {
   public addInstance(instance: ec2.Instance): void {
     this.httpsTargetGroup.addTarget(new targets.InstanceTarget(instance, this.httpsPort));
     this.redirectTargetGroup.addTarget(new targets.InstanceTarget(instance, this.redirectPort));
+    this.allowToNodes(instance, instance.connections.securityGroups);
+  }
+
+  /**
+   * Puts the instances of an Auto Scaling group behind the load balancer,
+   * such as the swarm nodes that run the router as a global service, and
+   * lets the load balancer reach their router ports in `securityGroups` (the
+   * nodes' side is opened by the router service's ports).
+   */
+  public addAutoScalingGroup(group: autoscaling.AutoScalingGroup, securityGroups: readonly ec2.ISecurityGroup[]): void {
+    group.attachToNetworkTargetGroup(this.httpsTargetGroup);
+    group.attachToNetworkTargetGroup(this.redirectTargetGroup);
+    this.allowToNodes(group, securityGroups);
+  }
+
+  private allowToNodes(nodes: Construct, securityGroups: readonly ec2.ISecurityGroup[]): void {
     // Rules of their own, not inline: the nodes' group already names the load balancer's.
-    instance.connections.securityGroups.forEach((group, i) => {
+    securityGroups.forEach((group, i) => {
       for (const port of [this.httpsPort, this.redirectPort]) {
-        new ec2.CfnSecurityGroupEgress(this, `Egress${instance.node.addr.slice(0, 8)}${i}Port${port}`, {
+        new ec2.CfnSecurityGroupEgress(this, `Egress${nodes.node.addr.slice(0, 8)}${i}Port${port}`, {
           groupId: this.loadBalancerSecurityGroup.securityGroupId,
           destinationSecurityGroupId: group.securityGroupId,
           ipProtocol: 'tcp',
@@ -231,10 +248,17 @@ export class AppRouter extends Construct {
     });
   }
 
-  /** The apps of these containers: each container with a `route`, reached by its name. */
-  public static routesOf(containers: readonly ContainerDefinition[]): RouteTarget[] {
+  /**
+   * The apps of these containers: each container with a `route`, reached by
+   * its name on one Docker host, or, given the swarm's `stackName`, as the
+   * service `<stackName>_<name>` by `tasks.<stackName>_<name>`, which Docker's
+   * DNS answers with the addresses of the service's running tasks, without
+   * IPVS.
+   */
+  public static routesOf(containers: readonly ContainerDefinition[], options: { readonly swarmStackName?: string } = {}): RouteTarget[] {
+    const upstream = (name: string) => (options.swarmStackName === undefined ? name : `tasks.${options.swarmStackName}_${name}`);
     return containers.flatMap((container) =>
-      container.route === undefined ? [] : [{ hostName: container.route.hostName, upstream: container.name, port: container.route.port }],
+      container.route === undefined ? [] : [{ hostName: container.route.hostName, upstream: upstream(container.name), port: container.route.port }],
     );
   }
 

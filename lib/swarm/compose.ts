@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Duration, Token } from 'aws-cdk-lib';
 import { environmentFileContent, RestartPolicy, type ContainerDefinition, type HealthCheck } from '../containers';
-import { SWARM_DIRECTORY } from './node-script';
+import { SWARM_DIRECTORY, type ServiceReload } from './node-script';
 
 /** How a swarm replaces a service's tasks when the service changes (compose `deploy.update_config`). */
 export interface UpdatePolicy {
@@ -112,6 +113,36 @@ export interface ServiceFile {
   readonly content: string;
 }
 
+/** Where the nodes write the services' `files`, a folder per service, as cfn-init writes them. */
+export const FILES_DIRECTORY = `${SWARM_DIRECTORY}/files`;
+
+/** The `files` of the services, each under its service's folder on the nodes. */
+export function serviceFiles(services: readonly SwarmServiceDefinition[]): ServiceFile[] {
+  return services.flatMap((service) => (service.files ?? []).map((file) => ({ path: `${FILES_DIRECTORY}/${service.name}${file.path}`, content: file.content })));
+}
+
+/** What each node runs in its own tasks of a service with `reload` after the service's files change. */
+export function serviceReloads(services: readonly SwarmServiceDefinition[], stackNamespace: string): ServiceReload[] {
+  return services.flatMap((service) =>
+    service.reload === undefined ? [] : [{ service: `${stackNamespace}_${service.name}`, folder: `${FILES_DIRECTORY}/${service.name}`, command: [...service.reload] }],
+  );
+}
+
+/** Label of the tasks of a service whose files have no reload command: the files' digest. */
+const FILES_LABEL = 'docker-swarm.files-sha256';
+
+function filesDigest(service: SwarmServiceDefinition): string {
+  const hash = createHash('sha256');
+  for (const file of service.files ?? []) hash.update(`${file.path}\0${file.content}\0`);
+  return hash.digest('hex');
+}
+
+/** The folders of a service's files, each mounted read-only from the node, so a rewritten file is seen at once. */
+function fileMounts(service: SwarmServiceDefinition): Array<Record<string, unknown>> {
+  const folders = [...new Set((service.files ?? []).map((file) => file.path.slice(0, file.path.lastIndexOf('/'))))];
+  return folders.map((folder) => ({ type: 'bind', source: `${FILES_DIRECTORY}/${service.name}${folder}`, target: folder, read_only: true }));
+}
+
 /** The env-file of a service on the managers; `docker stack deploy` reads it into the service. */
 export function envFilePath(service: SwarmServiceDefinition): string {
   return `${SWARM_DIRECTORY}/env/${service.name}.env`;
@@ -128,13 +159,17 @@ export function envFiles(services: readonly SwarmServiceDefinition[]): ServiceFi
 /**
  * The compose file (version 3.8) of the services, as `docker stack deploy`
  * reads it: each service's image, command, ports, env-file, limits,
- * placement, update and rollback policy, restart policy, health check and
- * secrets. Values known only at deploy time stay tokens.
+ * placement, update and rollback policy, restart policy, health check,
+ * secrets, overlay network and the folders of its files. Values known only
+ * at deploy time stay tokens.
  */
 export function renderCompose(services: readonly SwarmServiceDefinition[], defaults: ComposeDefaults): Record<string, unknown> {
   const composeServices: Record<string, unknown> = {};
   const secrets: Record<string, unknown> = {};
+  const networks: Record<string, unknown> = {};
   for (const service of services) {
+    if (service.network !== undefined) networks[service.network] = { driver: 'overlay' };
+    const mounts = fileMounts(service);
     const update = service.updatePolicy ?? {};
     const updateConfig = {
       parallelism: update.parallelism ?? 1,
@@ -171,6 +206,10 @@ export function renderCompose(services: readonly SwarmServiceDefinition[], defau
           })
         : undefined,
       secrets: service.secrets && service.secrets.length > 0 ? service.secrets.map((secret) => secret.name) : undefined,
+      networks: service.network === undefined ? undefined : [service.network],
+      volumes: mounts.length > 0 ? mounts : undefined,
+      // Without a reload command, changed files change the tasks' spec, so the swarm replaces them.
+      labels: mounts.length > 0 && service.reload === undefined ? { [FILES_LABEL]: filesDigest(service) } : undefined,
       deploy: omitUndefined({
         mode: service.global ? 'global' : 'replicated',
         replicas: service.global ? undefined : (service.replicas ?? 1),
@@ -186,6 +225,7 @@ export function renderCompose(services: readonly SwarmServiceDefinition[], defau
   return omitUndefined({
     version: '3.8',
     services: composeServices,
+    networks: Object.keys(networks).length > 0 ? networks : undefined,
     secrets: Object.keys(secrets).length > 0 ? secrets : undefined,
   });
 }

@@ -6,8 +6,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ImageDependency } from '../dependencies';
 import { PortProtocol, validateContainers } from '../containers';
-import { envFiles, renderCompose, validateService, type SwarmServiceDefinition } from './compose';
-import { COMPOSE_FILE, DEPLOY_COMMAND, DRAIN_COMMAND, renderNodeScript } from './node-script';
+import { envFiles, renderCompose, serviceFiles, serviceReloads, validateService, type SwarmServiceDefinition } from './compose';
+import { COMPOSE_FILE, DEPLOY_COMMAND, DRAIN_COMMAND, RELOAD_COMMAND, renderNodeScript } from './node-script';
 
 /** The workers: an Auto Scaling group whose nodes carry the same engine labels. */
 export interface WorkerGroupProps {
@@ -85,6 +85,12 @@ export interface DockerSwarmProps {
   readonly drainTimeout?: Duration;
 }
 
+/** A file of a group's cfn-init metadata; an object is written as JSON. */
+interface MetadataFile {
+  readonly path: string;
+  readonly content: unknown;
+}
+
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const STACK_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 /** Ports the swarm's own traffic uses: cluster management, node gossip, overlay networks. */
@@ -103,7 +109,11 @@ const SWARM_PORTS: ReadonlyArray<readonly [ec2.Port, string]> = [
  * own, with the join tokens in SSM Parameter Store under a path of the stack;
  * the leading manager deploys the services from one compose file at boot and
  * again after each stack update (cfn-hup); a worker leaving by scale-in is
- * drained first.
+ * drained first. A service's `network` is an overlay network of the stack;
+ * its `files` are written by cfn-init on every node and their folders
+ * mounted read-only into its tasks; after a stack update changes them, each
+ * node runs the service's `reload` command in its own tasks (or, without
+ * one, the swarm replaces the tasks).
  *
  * @example
  * new DockerSwarm(this, 'Swarm', {
@@ -178,19 +188,23 @@ export class DockerSwarm extends Construct {
     for (const [port, what] of SWARM_PORTS) this.securityGroup.addIngressRule(this.securityGroup, port, `${what} between nodes`);
     for (const service of props.services) {
       for (const port of service.ports ?? []) {
+        const protocolPort = port.protocol === PortProtocol.UDP ? ec2.Port.udp(port.hostPort) : ec2.Port.tcp(port.hostPort);
         for (const cidr of port.allowFrom) {
           const peer = !Token.isUnresolved(cidr) && cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
-          this.securityGroup.addIngressRule(
-            peer,
-            port.protocol === PortProtocol.UDP ? ec2.Port.udp(port.hostPort) : ec2.Port.tcp(port.hostPort),
-            `${service.name} ${port.hostPort}/${port.protocol ?? 'tcp'} from ${cidr}`,
-          );
+          this.securityGroup.addIngressRule(peer, protocolPort, `${service.name} ${port.hostPort}/${port.protocol ?? 'tcp'} from ${cidr}`);
+        }
+        for (const group of port.allowFromSecurityGroups ?? []) {
+          this.securityGroup.addIngressRule(ec2.Peer.securityGroupId(group), protocolPort, `${service.name} ${port.hostPort}/${port.protocol ?? 'tcp'} from a security group`);
         }
       }
     }
 
     const machineImage = props.machineImage ?? ImageDependency.amazonLinux2023(this, 'Image', instanceType).toMachineImage();
     const secrets = props.services.flatMap((service) => service.secrets ?? []);
+    const files = serviceFiles(props.services);
+    const reloads = serviceReloads(props.services, stackNamespace);
+    // Any node may run a task with files, so the workers get them from the stack metadata too.
+    const workerMetadata = files.length > 0;
     const roles = {
       manager: this.nodeRole('ManagerRole', 'manager'),
       worker: this.nodeRole('WorkerRole', 'worker'),
@@ -198,6 +212,7 @@ export class DockerSwarm extends Construct {
     roles.worker.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn('worker-token'), parameterArn('manager-address')] }));
     roles.manager.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [parameterArn('*')] }));
     roles.manager.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource'], resources: [stack.stackId] }));
+    if (workerMetadata) roles.worker.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource'], resources: [stack.stackId] }));
     if (secrets.length > 0) {
       roles.manager.addToPolicy(
         new iam.PolicyStatement({
@@ -240,6 +255,8 @@ export class DockerSwarm extends Construct {
                   labels: options.labels,
                   stackNamespace,
                   secrets,
+                  workerMetadata,
+                  reloads,
                 }),
             }),
           ),
@@ -269,7 +286,10 @@ export class DockerSwarm extends Construct {
     this.workerGroup = group('Workers', 'worker', { subnets: { subnets }, min, max, desired, labels, instanceType: workers.instanceType ?? instanceType });
 
     this.compose = renderCompose(props.services, { publishMode: props.publishMode ?? 'ingress', endpointMode: props.endpointMode ?? 'vip' });
-    for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, this.compose, envFiles(props.services));
+    const managerFiles: MetadataFile[] = [{ path: COMPOSE_FILE, content: this.compose }, ...envFiles(props.services), ...files];
+    const reload = reloads.length > 0 ? [RELOAD_COMMAND] : [];
+    for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, managerFiles, [DEPLOY_COMMAND, ...reload]);
+    if (workerMetadata) this.addServiceMetadata(this.workerGroup, files, reload);
     this.drainOnScaleIn(props.drainTimeout ?? Duration.minutes(10));
   }
 
@@ -288,23 +308,23 @@ export class DockerSwarm extends Construct {
   }
 
   /**
-   * The services' files as cfn-init metadata of a manager's group, and the
-   * cfn-hup hook that writes them again and redeploys after each stack
-   * update, so a service change replaces no node.
+   * Files as cfn-init metadata of a group, and the cfn-hup hook that writes
+   * them again and runs `commands` after each stack update (the managers
+   * redeploy, every node reloads the tasks whose files changed), so a
+   * service change replaces no node.
    */
-  private addServiceMetadata(managerGroup: autoscaling.AutoScalingGroup, compose: Record<string, unknown>, files: ReturnType<typeof envFiles>): void {
-    const cfnGroup = managerGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+  private addServiceMetadata(group: autoscaling.AutoScalingGroup, files: readonly MetadataFile[], commands: readonly string[]): void {
+    const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
     const init = (path: string, content: unknown) => [path, { content, mode: '000600', owner: 'root', group: 'root' }] as const;
     const cfnInit = `/opt/aws/bin/cfn-init -v --stack ${Aws.STACK_NAME} --resource ${cfnGroup.logicalId} --region ${Aws.REGION}`;
     cfnGroup.addOverride('Metadata.AWS::CloudFormation::Init', {
       config: {
         files: Object.fromEntries([
-          init(COMPOSE_FILE, compose),
           ...files.map((file) => init(file.path, file.content)),
           init('/etc/cfn/cfn-hup.conf', `[main]\nstack=${Aws.STACK_ID}\nregion=${Aws.REGION}\ninterval=1\n`),
           init(
             '/etc/cfn/hooks.d/docker-swarm.conf',
-            `[docker-swarm-services]\ntriggers=post.update\npath=Resources.${cfnGroup.logicalId}.Metadata.AWS::CloudFormation::Init\naction=${cfnInit} && ${DEPLOY_COMMAND}\nrunas=root\n`,
+            `[docker-swarm-services]\ntriggers=post.update\npath=Resources.${cfnGroup.logicalId}.Metadata.AWS::CloudFormation::Init\naction=${[cfnInit, ...commands].join(' && ')}\nrunas=root\n`,
           ),
           init(
             '/etc/systemd/system/cfn-hup.service',

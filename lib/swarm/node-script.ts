@@ -9,6 +9,19 @@ export const DEPLOY_COMMAND = '/usr/local/sbin/docker-swarm-deploy';
 /** Drains a leaving worker and lets its instance end; the scale-in lifecycle hook runs it on the managers. */
 export const DRAIN_COMMAND = '/usr/local/sbin/docker-swarm-drain';
 
+/** Runs the reload commands of the services whose files changed in their tasks on the node; cfn-hup runs it after each stack update. */
+export const RELOAD_COMMAND = '/usr/local/sbin/docker-swarm-reload';
+
+/** A service whose tasks take a rewritten file with a command instead of being replaced. */
+export interface ServiceReload {
+  /** The service's name in the swarm, `<stack>_<service>`. */
+  readonly service: string;
+  /** The folder on the node that holds the service's files. */
+  readonly folder: string;
+  /** The command run in each of the service's tasks on the node, such as `nginx -s reload`. */
+  readonly command: readonly string[];
+}
+
 /** A swarm secret the leading manager creates from an SSM SecureString parameter before it deploys. */
 export interface ScriptSecret {
   readonly name: string;
@@ -29,6 +42,13 @@ export interface NodeScriptOptions {
   readonly stackNamespace: string;
   /** On managers: the secrets to create before deploying. */
   readonly secrets: readonly ScriptSecret[];
+  /**
+   * On workers: the group has cfn-init metadata (the services' files and
+   * cfn-hup), applied before the node joins, so its tasks find their files.
+   */
+  readonly workerMetadata: boolean;
+  /** The services whose tasks reload rewritten files. */
+  readonly reloads: readonly ServiceReload[];
 }
 
 /**
@@ -37,7 +57,8 @@ export interface NodeScriptOptions {
  * address under the parameter path, and every other node joins, retrying
  * until the swarm exists. A manager removes managers that are down (a
  * replaced manager's predecessor), writes the services' files with cfn-init
- * and deploys them. The exit status goes to CloudFormation.
+ * and deploys them. When services have `files`, a worker writes them with
+ * cfn-init before it joins. The exit status goes to CloudFormation.
  */
 export function renderNodeScript(options: NodeScriptOptions): string {
   const manager = options.role === 'manager';
@@ -86,9 +107,66 @@ export function renderNodeScript(options: NodeScriptOptions): string {
     '}',
     '',
   ];
-  if (manager) lines.push(...managerLines(options));
-  else lines.push('if [ "$(docker info --format "{{.Swarm.LocalNodeState}}")" != active ]; then', '  join_swarm worker', 'fi', '');
+  if (manager) {
+    lines.push(...managerLines(options));
+  } else {
+    if (options.workerMetadata) lines.push(...metadataLines(options, '# The services\' files and the cfn-hup configuration, from the stack metadata, before tasks can land here.'));
+    lines.push('if [ "$(docker info --format "{{.Swarm.LocalNodeState}}")" != active ]; then', '  join_swarm worker', 'fi', '');
+  }
   return lines.join('\n');
+}
+
+/** Writes the reload helper, applies the group's cfn-init metadata, records the files' state and starts cfn-hup. */
+function metadataLines(options: NodeScriptOptions, comment: string): string[] {
+  const reloads = options.reloads.length > 0;
+  return [
+    `install -d -m 0700 ${SWARM_DIRECTORY}`,
+    ...(reloads ? [`cat > ${RELOAD_COMMAND} <<'END_OF_RELOAD'`, ...renderReloadScript(options.reloads), 'END_OF_RELOAD', `chmod 0755 ${RELOAD_COMMAND}`] : []),
+    comment,
+    `cfn-init -v --stack ${quote(options.stackName)} --resource ${quote(options.resource)} --region ${quote(options.region)}`,
+    ...(reloads ? [RELOAD_COMMAND] : []),
+    'systemctl enable --now cfn-hup',
+    '',
+  ];
+}
+
+/**
+ * The reload helper: for each service with a reload command, when the
+ * checksum of its files differs from the one last applied on this node, runs
+ * the command in each of the service's running tasks here and records the
+ * checksum. A task that fails to reload leaves the checksum as it was and
+ * fails the helper, so the stack update shows it.
+ */
+function renderReloadScript(reloads: readonly ServiceReload[]): string[] {
+  const lines = [
+    '#!/bin/bash',
+    '# Runs the reload command of each service whose files changed in the service\'s tasks on this node.',
+    'set -euo pipefail',
+    'applied=/var/lib/docker-swarm/applied',
+    'install -d -m 0700 "$applied"',
+    'status=0',
+    '# reload SERVICE FOLDER COMMAND...',
+    'reload() {',
+    '  local service=$1 folder=$2 sum container',
+    '  shift 2',
+    '  sum=$(cd "$folder" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum | sha256sum | cut -d " " -f 1) || return 1',
+    '  if [ "$(cat "$applied/$service" 2>/dev/null)" = "$sum" ]; then',
+    '    return 0',
+    '  fi',
+    '  for container in $(docker ps --quiet --filter "label=com.docker.swarm.service.name=$service"); do',
+    '    if docker exec "$container" "$@"; then',
+    '      echo "$service: reloaded task container $container"',
+    '    else',
+    '      echo "$service: task container $container did not reload" >&2',
+    '      return 1',
+    '    fi',
+    '  done',
+    '  echo "$sum" > "$applied/$service"',
+    '}',
+  ];
+  for (const reload of reloads) lines.push(`reload ${[reload.service, reload.folder, ...reload.command].map(quote).join(' ')} || status=1`);
+  lines.push('exit "$status"');
+  return lines;
 }
 
 function managerLines(options: NodeScriptOptions): string[] {
@@ -116,7 +194,6 @@ function managerLines(options: NodeScriptOptions): string[] {
     '  fi',
     'done',
     '',
-    `install -d -m 0700 ${SWARM_DIRECTORY}`,
     `cat > ${DEPLOY_COMMAND} <<'END_OF_DEPLOY'`,
     ...renderDeployScript(options),
     'END_OF_DEPLOY',
@@ -124,10 +201,7 @@ function managerLines(options: NodeScriptOptions): string[] {
     ...renderDrainScript(options.region),
     'END_OF_DRAIN',
     `chmod 0755 ${DEPLOY_COMMAND} ${DRAIN_COMMAND}`,
-    '',
-    '# The compose file, the env-files and the cfn-hup configuration, from the stack metadata.',
-    `cfn-init -v --stack ${quote(options.stackName)} --resource ${quote(options.resource)} --region ${quote(options.region)}`,
-    'systemctl enable --now cfn-hup',
+    ...metadataLines(options, '# The compose file, the env-files, the services\' files and the cfn-hup configuration, from the stack metadata.'),
     DEPLOY_COMMAND,
     '',
   ];

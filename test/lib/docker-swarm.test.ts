@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -159,6 +163,84 @@ describe('services', () => {
   });
 });
 
+describe('files of services', () => {
+  const SITE: SwarmServiceDefinition = {
+    name: 'site',
+    image: 'nginx:1.27-alpine',
+    network: 'web',
+    files: [{ path: '/etc/nginx/conf.d/site.conf', content: 'server { listen 80; }\n' }],
+    reload: ['nginx', '-s', 'reload'],
+  };
+
+  it('writes the files on every node and mounts their folder read-only into the tasks, on the service\'s overlay network', () => {
+    // GIVEN
+    const { stack: withFiles, swarm } = swarmStack({ services: [SITE] });
+    // THEN
+    const service = (swarm.compose.services as Record<string, any>).site;
+    expect(service.volumes).toEqual([{ type: 'bind', source: '/etc/docker-swarm/files/site/etc/nginx/conf.d', target: '/etc/nginx/conf.d', read_only: true }]);
+    expect(service.networks).toEqual(['web']);
+    expect(swarm.compose.networks).toEqual({ web: { driver: 'overlay' } });
+    const groups = Object.values(Template.fromStack(withFiles).findResources('AWS::AutoScaling::AutoScalingGroup'));
+    expect(groups).toHaveLength(4);
+    for (const group of groups) {
+      expect(group.Metadata['AWS::CloudFormation::Init'].config.files['/etc/docker-swarm/files/site/etc/nginx/conf.d/site.conf'].content).toBe('server { listen 80; }\n');
+    }
+  });
+
+  it('replaces the tasks of a service without a reload command when its files change, and not otherwise', () => {
+    // GIVEN
+    const plain = { ...SITE, reload: undefined };
+    const label = (service: SwarmServiceDefinition) => (swarmStack({ services: [service] }).swarm.compose.services as Record<string, any>).site.labels;
+    // THEN
+    expect(label(SITE)).toBeUndefined();
+    expect(label(plain)['docker-swarm.files-sha256']).toMatch(/^[0-9a-f]{64}$/);
+    expect(label(plain)).toEqual(label({ ...plain }));
+    expect(label(plain)).not.toEqual(label({ ...plain, files: [{ ...SITE.files![0], content: 'server { listen 81; }\n' }] }));
+  });
+
+  it('reloads the service\'s tasks on the node once per change of its files, and fails when a task does not reload', () => {
+    // GIVEN the reload helper of the user data, a files folder, and a docker that runs two tasks of the service
+    const { stack: withFiles } = swarmStack({ services: [SITE] });
+    const work = mkdtempSync(path.join(tmpdir(), 'swarm-reload-'));
+    const folder = path.join(work, 'files');
+    mkdirSync(path.join(folder, 'etc/nginx/conf.d'), { recursive: true });
+    const config = path.join(folder, 'etc/nginx/conf.d/site.conf');
+    writeFileSync(config, 'one\n');
+    const script = /cat > \/usr\/local\/sbin\/docker-swarm-reload <<'END_OF_RELOAD'\n([\s\S]*?)\nEND_OF_RELOAD/.exec(userData('worker', Template.fromStack(withFiles)))![1]
+      .replace('/var/lib/docker-swarm/applied', path.join(work, 'applied'))
+      .replace('/etc/docker-swarm/files/site', folder);
+    writeFileSync(path.join(work, 'reload'), script, { mode: 0o755 });
+    mkdirSync(path.join(work, 'bin'));
+    writeFileSync(
+      path.join(work, 'bin/docker'),
+      '#!/bin/sh\necho "$*" >> "$DOCKER_LOG"\ncase "$1" in ps) printf "c1\\nc2\\n" ;; exec) [ "$2" != "$FAIL_IN" ] ;; esac\n',
+    );
+    chmodSync(path.join(work, 'bin/docker'), 0o755);
+    const log = path.join(work, 'docker.log');
+    const reload = (failIn = '') => {
+      writeFileSync(log, '');
+      const result = spawnSync(path.join(work, 'reload'), { encoding: 'utf8', env: { PATH: `${path.join(work, 'bin')}:${process.env.PATH}`, DOCKER_LOG: log, FAIL_IN: failIn } });
+      return { status: result.status, execs: readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith('exec')) };
+    };
+    // WHEN / THEN
+    expect(reload()).toEqual({ status: 0, execs: ['exec c1 nginx -s reload', 'exec c2 nginx -s reload'] });
+    expect(reload()).toEqual({ status: 0, execs: [] });
+    writeFileSync(config, 'two\n');
+    expect(reload('c2')).toEqual({ status: 1, execs: ['exec c1 nginx -s reload', 'exec c2 nginx -s reload'] });
+    expect(reload()).toEqual({ status: 0, execs: ['exec c1 nginx -s reload', 'exec c2 nginx -s reload'] });
+  });
+
+  it('opens a published port to a security group it names', () => {
+    // GIVEN
+    const { stack: open } = swarmStack({ services: [{ ...ALPHA, ports: [{ hostPort: 8443, allowFrom: [], allowFromSecurityGroups: ['sg-0123456789abcdef0'] }] }] });
+    // THEN
+    const [group] = Object.values(Template.fromStack(open).findResources('AWS::EC2::SecurityGroup'));
+    expect(group.Properties.SecurityGroupIngress).toEqual([
+      { Description: 'alpha 8443/tcp from a security group', FromPort: 8443, IpProtocol: 'tcp', SourceSecurityGroupId: 'sg-0123456789abcdef0', ToPort: 8443 },
+    ]);
+  });
+});
+
 describe('user data', () => {
   it('labels the workers\' engines with the group\'s labels and the instance id', () => {
     expect(userData('worker')).toContain(`printf '{"labels": ["instance-id=%s", "public=no"]}\\n' "$instance_id" > /etc/docker/daemon.json`);
@@ -183,9 +265,9 @@ function parameterArn(name: string) {
   };
 }
 
-function userData(role: 'manager' | 'worker'): string {
+function userData(role: 'manager' | 'worker', of: Template = template): string {
   const prefix = role === 'manager' ? 'SwarmManager1LaunchTemplate' : 'SwarmWorkersLaunchTemplate';
-  const [launchTemplate] = Object.entries(template.findResources('AWS::EC2::LaunchTemplate')).filter(([id]) => id.startsWith(prefix) && !id.includes('Profile'));
+  const [launchTemplate] = Object.entries(of.findResources('AWS::EC2::LaunchTemplate')).filter(([id]) => id.startsWith(prefix) && !id.includes('Profile'));
   const encoded = renderIntrinsic(launchTemplate[1].Properties.LaunchTemplateData.UserData, SAMPLES);
   return Buffer.from(encoded, 'base64').toString('utf8');
 }
