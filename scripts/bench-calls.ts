@@ -11,7 +11,7 @@ import { definition as route53 } from '../lambdas/route53-dependency/definition'
 import { definition as stack } from '../lambdas/stack-dependency/definition';
 import { definition as vpc } from '../lambdas/vpc-dependency/definition';
 import { parseProperties, type Schema } from '../lambdas/shared/properties';
-import type { LookupDefinition } from '../lambdas/shared/types';
+import type { LookupDefinition } from '../lambdas/shared/definition';
 import { type FakeCall, fakeEc2, fakeRoute53 } from '../test/helpers/account';
 import { fakeAcm, fakeCloudFormation, fakeIam } from '../test/helpers/account-lookups';
 

@@ -2,7 +2,7 @@ import { ACMClient } from '@aws-sdk/client-acm';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CLIENT_CONFIG, recordCalls } from '../shared/clients';
 import type { Parsed } from '../shared/properties';
-import type { LookupDefinition } from '../shared/types';
+import type { LookupDefinition } from '../shared/definition';
 import { contract, type schema } from './contract';
 import { lookupCertificate } from './lookup';
 

@@ -10,7 +10,7 @@ import { InputError, LookupError } from '../shared/errors';
 import { allItems } from '../shared/pages';
 import { compilePattern, PatternError } from '../shared/pattern';
 import { listWithin } from '../shared/text';
-import type { Data, LookupContext, LookupResult } from '../shared/types';
+import type { Data, LookupContext, LookupResult } from '../shared/definition';
 import type { CertificateClients, CertificateProperties } from './definition';
 
 /** The largest page both listings allow, so that most accounts need one call. */
@@ -68,7 +68,7 @@ export function nameMatcher(pattern: string): (name: string) => boolean {
     return compilePattern(pattern);
   } catch (error) {
     if (!(error instanceof PatternError)) throw error;
-    throw new InputError(`CertificateName ${JSON.stringify(pattern)} ${error.problem}; ${error.fix}`);
+    throw new InputError(`CertificateName ${JSON.stringify(pattern)} ${error.problem}; ${error.fix}`, { properties: ['CertificateName'], cause: error });
   }
 }
 

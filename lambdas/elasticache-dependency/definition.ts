@@ -1,7 +1,7 @@
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { CLIENT_CONFIG, recordCalls } from '../shared/clients';
 import type { Parsed } from '../shared/properties';
-import type { LookupDefinition } from '../shared/types';
+import type { LookupDefinition } from '../shared/definition';
 import { contract, type schema } from './contract';
 import { lookupCache } from './lookup';
 

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { toData, type Value } from '../shared/data';
 import { LookupError } from '../shared/errors';
-import type { Data, LookupContext, LookupResult } from '../shared/types';
+import type { Data, LookupContext, LookupResult } from '../shared/definition';
 import type { ElasticacheClients, ElasticacheProperties } from './definition';
 
 /**

@@ -2,9 +2,9 @@ import { paginateDescribeImages, type Filter, type Image } from '@aws-sdk/client
 import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
 import { allItems } from '../shared/pages';
-import { show } from '../shared/properties';
+import { show } from '../shared/text';
 import { compareText } from '../shared/text';
-import type { Data, LookupContext, LookupResult } from '../shared/types';
+import type { Data, LookupContext, LookupResult } from '../shared/definition';
 import type { ImageClients, ImageProperties } from './definition';
 
 /** Images of this account and of Amazon: never one that a stranger published under a matching name. */

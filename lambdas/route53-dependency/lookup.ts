@@ -9,7 +9,7 @@ import {
 import { toData } from '../shared/data';
 import { InputError, LookupError } from '../shared/errors';
 import { listSome } from '../shared/text';
-import type { Data, LookupContext, LookupResult } from '../shared/types';
+import type { Data, LookupContext, LookupResult } from '../shared/definition';
 import type { Route53Clients, Route53Properties } from './definition';
 
 /** How many zones, or VPCs of a zone, a message names before saying how many more there are. */

@@ -1,4 +1,4 @@
-import type { Data } from './types';
+import type { Data } from './definition';
 
 export type Value = string | number | boolean | Date | readonly string[] | null | undefined;
 

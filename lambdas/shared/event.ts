@@ -1,12 +1,4 @@
-import { InputError } from './errors';
-
-/** The event cannot be answered (fields missing, or a ResponseURL the handler will not call). */
-export class CannotAnswerError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'CannotAnswerError';
-  }
-}
+import { CannotAnswerError, InputError } from './errors';
 
 /**
  * What the handler needs from a CloudFormation event to answer it. The
@@ -33,11 +25,13 @@ const REQUIRED_FIELDS = ['RequestType', 'ResponseURL', 'StackId', 'RequestId', '
 export function readEvent(event: unknown): Request {
   if (!isRecord(event)) {
     const kind = event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event;
-    throw new CannotAnswerError(`the event is not an object but ${kind}`);
+    throw new CannotAnswerError(`the event is not an object but ${kind}`, { fields: [] });
   }
   const missing = REQUIRED_FIELDS.filter((field) => typeof event[field] !== 'string' || event[field] === '');
   if (missing.length > 0) {
-    throw new CannotAnswerError(`the event lacks ${missing.join(', ')} (each must be a non-empty string), so it cannot be answered`);
+    throw new CannotAnswerError(`the event lacks ${missing.join(', ')} (each must be a non-empty string), so it cannot be answered`, {
+      fields: missing,
+    });
   }
   return {
     RequestType: event.RequestType as string,

@@ -3,11 +3,12 @@ import { recordingCalls } from './clients';
 import { Deadline, within } from './deadline';
 import { eventFields, readEvent, type Request, resourceProperties } from './event';
 import { log } from './log';
-import { parseNoEcho, parseProperties, type Schema, show } from './properties';
+import { parseNoEcho, parseProperties, type Schema } from './properties';
+import { show } from './text';
 import { putResponse } from './put';
 import { describeError, describeSetupError, describeTimeout } from './reason';
 import { type Answer, buildResponse, checkAnswerable, keptId } from './response';
-import type { LookupDefinition } from './types';
+import type { LookupDefinition } from './definition';
 import { ALLOWED_HOSTS_VARIABLE, checkResponseUrl, loggableUrl } from './url';
 
 type Setup<C> = { readonly ok: true; readonly clients: C } | { readonly ok: false; readonly error: unknown };

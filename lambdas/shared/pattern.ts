@@ -15,8 +15,9 @@ export class PatternError extends Error {
   public constructor(
     public readonly problem: string,
     public readonly fix: string,
+    options?: ErrorOptions,
   ) {
-    super(`${problem}; ${fix}`);
+    super(`${problem}; ${fix}`, options);
     this.name = 'PatternError';
   }
 }
@@ -70,6 +71,7 @@ export function compilePattern(pattern: string): (text: string) => boolean {
     throw new PatternError(
       `is not a valid regular expression: ${message.slice(message.lastIndexOf(': ') + 2)}`,
       'correct the pattern',
+      { cause: error },
     );
   }
   const states = compile(new Parser(pattern).parse());

@@ -1,4 +1,5 @@
 import { InputError } from './errors';
+import { show } from './text';
 
 /** Properties every custom resource accepts besides its own. */
 export const COMMON_PROPERTIES = ['ServiceToken', 'ServiceTimeout', 'Refresh', 'NoEcho'] as const;
@@ -64,6 +65,7 @@ export function parseProperties<S extends Schema>(schema: S, raw: Record<string,
     const list = unknownNames.map((n) => `"${n}"`).join(', ');
     throw new InputError(
       `unknown ${unknownNames.length === 1 ? 'property' : 'properties'} ${list}; valid properties are ${validNames}`,
+      { properties: unknownNames },
     );
   }
 
@@ -72,7 +74,7 @@ export function parseProperties<S extends Schema>(schema: S, raw: Record<string,
     const value = Object.hasOwn(props, name) ? props[name] : undefined;
     if (value === undefined || value === null || value === '') {
       if (spec.required) {
-        throw new InputError(`missing required property ${name} (${spec.description}); valid properties are ${validNames}`);
+        throw new InputError(`missing required property ${name} (${spec.description}); valid properties are ${validNames}`, { properties: [name] });
       }
       continue;
     }
@@ -99,16 +101,16 @@ function parseBoolean(name: string, value: unknown): boolean {
     if (lower === 'true') return true;
     if (lower === 'false') return false;
   }
-  throw new InputError(`${name} must be true or false, got ${show(value)}`);
+  throw new InputError(`${name} must be true or false, got ${show(value)}`, { properties: [name] });
 }
 
 function parseString(name: string, spec: StringSpec, value: unknown): string {
   if (typeof value !== 'string' && typeof value !== 'number') {
-    throw new InputError(`${name} must be a string (${spec.description}), got ${show(value)}`);
+    throw new InputError(`${name} must be a string (${spec.description}), got ${show(value)}`, { properties: [name] });
   }
   const text = String(value).trim();
   if (spec.pattern && !spec.pattern.test(text)) {
-    throw new InputError(`${name} ${show(text)} is not valid: expected ${spec.description}`);
+    throw new InputError(`${name} ${show(text)} is not valid: expected ${spec.description}`, { properties: [name] });
   }
   return text;
 }
@@ -117,12 +119,12 @@ function parseList(name: string, spec: ListSpec, value: unknown): string[] {
   const result: string[] = [];
   for (const item of listItems(name, value)) {
     if (typeof item !== 'string' && typeof item !== 'number') {
-      throw new InputError(`${name} must hold only strings (${spec.description}), got an item ${show(item)}`);
+      throw new InputError(`${name} must hold only strings (${spec.description}), got an item ${show(item)}`, { properties: [name] });
     }
     const text = String(item).trim();
     if (text === '') continue;
     if (spec.pattern && !spec.pattern.test(text)) {
-      throw new InputError(`${name} item ${show(text)} is not valid: expected ${spec.description}`);
+      throw new InputError(`${name} item ${show(text)} is not valid: expected ${spec.description}`, { properties: [name] });
     }
     result.push(text);
   }
@@ -141,23 +143,5 @@ function listItems(name: string, value: unknown): unknown[] {
       // Not JSON: rejected below with every other value that is not a list.
     }
   }
-  throw new InputError(`${name} must be a JSON array of strings or a comma-separated list, got ${show(value)}`);
-}
-
-/**
- * A short, printable rendering of a value for an error message; a value JSON
- * cannot render (nested too deeply, or cyclic) by its kind alone.
- */
-export function show(value: unknown): string {
-  let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
-  else if (value === undefined) text = 'nothing';
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = `${Array.isArray(value) ? 'an array' : 'an object'} nested too deeply to show`;
-    }
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  throw new InputError(`${name} must be a JSON array of strings or a comma-separated list, got ${show(value)}`, { properties: [name] });
 }

@@ -1,6 +1,7 @@
-import { CannotAnswerError, type Request } from './event';
+import { CannotAnswerError } from './errors';
+import type { Request } from './event';
 import { type LogLocation, logLocation, MAX_REASON_CHARS, shorten, withLogLocation } from './reason';
-import type { Data } from './types';
+import type { Data } from './definition';
 
 /** The largest response body CloudFormation accepts, in bytes. */
 export const MAX_BODY_BYTES = 4096;
@@ -49,6 +50,7 @@ export function checkAnswerable(request: Request): void {
   if (bytes > MAX_BODY_BYTES) {
     throw new CannotAnswerError(
       `the smallest answer to this event, which repeats its StackId, RequestId and LogicalResourceId, is ${bytes} bytes, more than the ${MAX_BODY_BYTES} CloudFormation accepts`,
+      { fields: ['StackId', 'RequestId', 'LogicalResourceId'] },
     );
   }
 }

@@ -27,3 +27,21 @@ export function compareText(a: string | undefined, b: string | undefined): numbe
   if (x === y) return 0;
   return x < y ? -1 : 1;
 }
+
+/**
+ * A short, printable rendering of a value for an error message; a value JSON
+ * cannot render (nested too deeply, or cyclic) by its kind alone.
+ */
+export function show(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (value === undefined) text = 'nothing';
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = `${Array.isArray(value) ? 'an array' : 'an object'} nested too deeply to show`;
+    }
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

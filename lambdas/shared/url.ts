@@ -1,9 +1,11 @@
-import { CannotAnswerError } from './event';
+import { CannotAnswerError } from './errors';
 
 /** Names the environment variable that adds hosts answers may go to. */
 export const ALLOWED_HOSTS_VARIABLE = 'RESPONSE_URL_ALLOWED_HOSTS';
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+/** What a refused ResponseURL is about. */
+const RESPONSE_URL = { fields: ['ResponseURL'] };
 
 /** CloudFormation's response buckets: `cloudformation-custom-resource-response-useast1` and the like. */
 const RESPONSE_BUCKET = /^cloudformation-custom-resource-response-[a-z0-9]+$/;
@@ -27,29 +29,31 @@ export function checkResponseUrl(raw: string, allowedHosts: string | undefined):
   let url: URL;
   try {
     url = new URL(raw);
-  } catch {
-    throw new CannotAnswerError('ResponseURL is not a valid URL');
+  } catch (error) {
+    throw new CannotAnswerError('ResponseURL is not a valid URL', { ...RESPONSE_URL, cause: error });
   }
   const host = bareHost(url.hostname);
   const named = namedHosts(allowedHosts).includes(host);
   const shown = `${url.protocol}//${url.host}`;
 
   if (url.username !== '' || url.password !== '') {
-    throw new CannotAnswerError(`ResponseURL ${shown} carries a user name or password, which CloudFormation's never does`);
+    throw new CannotAnswerError(`ResponseURL ${shown} carries a user name or password, which CloudFormation's never does`, RESPONSE_URL);
   }
   if (url.protocol === 'https:') {
     if (named || isResponseBucket(url)) return url;
     throw new CannotAnswerError(
       `ResponseURL ${shown}${url.pathname.split('/', 2).join('/')} is not ${DEFAULT_RULE}, nor on a host named in ${ALLOWED_HOSTS_VARIABLE}`,
+      RESPONSE_URL,
     );
   }
   if (url.protocol === 'http:') {
     if (named && LOOPBACK_HOSTS.includes(host)) return url;
     throw new CannotAnswerError(
       `ResponseURL ${shown} uses http, which is accepted only for a loopback host (${LOOPBACK_HOSTS.join(', ')}) named in ${ALLOWED_HOSTS_VARIABLE}`,
+      RESPONSE_URL,
     );
   }
-  throw new CannotAnswerError(`ResponseURL ${shown} must use https`);
+  throw new CannotAnswerError(`ResponseURL ${shown} must use https`, RESPONSE_URL);
 }
 
 /** Whether an https URL is on port 443 in a response bucket, virtual-hosted or path-style. */

@@ -1,7 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CLIENT_CONFIG, recordCalls } from '../shared/clients';
 import type { Parsed } from '../shared/properties';
-import type { LookupDefinition } from '../shared/types';
+import type { LookupDefinition } from '../shared/definition';
 import { contract, type schema } from './contract';
 import { lookupStack } from './lookup';
 

@@ -7,7 +7,7 @@ import {
 import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
 import { listSome } from '../shared/text';
-import type { Data, LookupContext, LookupResult } from '../shared/types';
+import type { Data, LookupContext, LookupResult } from '../shared/definition';
 import type { StackClients, StackProperties } from './definition';
 
 /** The attribute that holds the outputs as an env-file; `Excludes` may name it to leave it out. */

@@ -1,7 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { CLIENT_CONFIG, recordCalls } from '../shared/clients';
 import type { Parsed } from '../shared/properties';
-import type { LookupDefinition } from '../shared/types';
+import type { LookupDefinition } from '../shared/definition';
 import { contract, type schema } from './contract';
 import { lookupVpc } from './lookup';
 

@@ -10,9 +10,9 @@ import {
 import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
 import { allItems } from '../shared/pages';
-import { show } from '../shared/properties';
+import { show } from '../shared/text';
 import { compareText, listSome } from '../shared/text';
-import type { Data, LookupContext, LookupResult } from '../shared/types';
+import type { Data, LookupContext, LookupResult } from '../shared/definition';
 import type { VpcClients, VpcProperties } from './definition';
 
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;

@@ -84,6 +84,8 @@ describe('IAM server certificate names', () => {
 
     // THEN
     expect(error.message).toBe(message);
+    expect(error.properties).toEqual(['CertificateName']);
+    expect(error.cause).toMatchObject({ name: 'PatternError', cause: expect.any(SyntaxError) });
   });
 });
 

@@ -46,6 +46,9 @@ describe('readEvent', () => {
     expect(() => readEvent({ RequestType: 'Create' })).toThrow(
       'the event lacks ResponseURL, StackId, RequestId, LogicalResourceId (each',
     );
+    expect(() => readEvent({ RequestType: 'Create' })).toThrow(
+      expect.objectContaining({ name: 'CannotAnswerError', fields: ['ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId'] }),
+    );
   });
 
   it.each([

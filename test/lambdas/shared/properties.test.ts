@@ -1,5 +1,5 @@
 import { InputError } from '../../../lambdas/shared/errors';
-import { defineSchema, parseNoEcho, parseProperties, show } from '../../../lambdas/shared/properties';
+import { defineSchema, parseNoEcho, parseProperties } from '../../../lambdas/shared/properties';
 
 const schema = defineSchema({
   VpcName: { type: 'string', required: true, description: 'the Name tag of the VPC' },
@@ -67,6 +67,15 @@ describe('parseProperties', () => {
     expect(() => parseProperties(schema, raw)).toThrow(InputError);
     expect(() => parseProperties(schema, raw)).toThrow(message);
   });
+
+  it.each([
+    [{ VpcNmae: 'main' }, ['VpcNmae']],
+    [{ VpcName: 'main', Foo: 1, Bar: 2 }, ['Foo', 'Bar']],
+    [{}, ['VpcName']],
+    [{ VpcName: 'main', Owners: 'self,strangers' }, ['Owners']],
+  ])('names the properties at fault in the error of %j', (raw, properties) => {
+    expect(() => parseProperties(schema, raw)).toThrow(expect.objectContaining({ name: 'InputError', properties }));
+  });
 });
 
 describe('parseNoEcho', () => {
@@ -83,16 +92,5 @@ describe('parseNoEcho', () => {
 
   it('refuses a NoEcho that is not true or false', () => {
     expect(() => parseNoEcho({ NoEcho: 'yes' })).toThrow('NoEcho must be true or false, got "yes"');
-  });
-});
-
-describe('show', () => {
-  it.each([
-    ['main', '"main"'],
-    [undefined, 'nothing'],
-    [{ a: [1] }, '{"a":[1]}'],
-    ['x'.repeat(100), `"${'x'.repeat(76)}...`],
-  ])('renders %p as %p', (value, expected) => {
-    expect(show(value)).toBe(expected);
   });
 });

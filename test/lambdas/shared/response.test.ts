@@ -1,4 +1,5 @@
-import { CannotAnswerError, type Request } from '../../../lambdas/shared/event';
+import { CannotAnswerError } from '../../../lambdas/shared/errors';
+import type { Request } from '../../../lambdas/shared/event';
 import { buildResponse, checkAnswerable, keptId, MAX_BODY_BYTES } from '../../../lambdas/shared/response';
 
 const LOGS = { logGroupName: '/aws/lambda/fn', logStreamName: 'stream-1' };
@@ -144,7 +145,11 @@ describe('checkAnswerable', () => {
     expect(() => checkAnswerable({ ...REQUEST, LogicalResourceId: 'a://'.repeat(50_000) })).toThrow(
       new CannotAnswerError(
         'the smallest answer to this event, which repeats its StackId, RequestId and LogicalResourceId, is 200153 bytes, more than the 4096 CloudFormation accepts',
+        { fields: [] },
       ),
+    );
+    expect(() => checkAnswerable({ ...REQUEST, LogicalResourceId: 'a://'.repeat(50_000) })).toThrow(
+      expect.objectContaining({ fields: ['StackId', 'RequestId', 'LogicalResourceId'] }),
     );
   });
 });

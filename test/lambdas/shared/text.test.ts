@@ -1,4 +1,4 @@
-import { compareText, listSome, listWithin } from '../../../lambdas/shared/text';
+import { compareText, listSome, listWithin, show } from '../../../lambdas/shared/text';
 
 describe('lists in messages', () => {
   it.each([
@@ -30,5 +30,16 @@ describe('ordering text', () => {
     ['Z', 'a', -1],
   ])('compareText(%j, %j) is %i', (a, b, expected) => {
     expect(compareText(a, b)).toBe(expected);
+  });
+});
+
+describe('show', () => {
+  it.each([
+    ['main', '"main"'],
+    [undefined, 'nothing'],
+    [{ a: [1] }, '{"a":[1]}'],
+    ['x'.repeat(100), `"${'x'.repeat(76)}...`],
+  ])('renders %p as %p', (value, expected) => {
+    expect(show(value)).toBe(expected);
   });
 });

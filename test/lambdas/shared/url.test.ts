@@ -57,6 +57,12 @@ describe('checkResponseUrl', () => {
     expect(() => checkResponseUrl(url, allowed)).toThrow(message);
   });
 
+  it('names the field at fault and keeps the parser\'s error as the cause', () => {
+    expect(() => checkResponseUrl('/relative/path', undefined)).toThrow(
+      expect.objectContaining({ name: 'CannotAnswerError', fields: ['ResponseURL'], cause: expect.objectContaining({ code: 'ERR_INVALID_URL' }) }),
+    );
+  });
+
   it('never repeats the query string in its message', () => {
     expect(() => checkResponseUrl('https://example.com/x' + QUERY, undefined)).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('X-Amz') }),
