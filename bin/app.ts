@@ -2,8 +2,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  AppStack,
   CustomResourcesStack,
+  MemcachedAppStack,
   MemcachedServiceStack,
   MemcachedSwarmStack,
   PaasStack,
@@ -28,7 +28,7 @@ export function buildApp(app: App): App {
     ? new MemcachedSwarmStack(app, serviceId, { env, config: { ...config, swarm: config.swarm } })
     : new MemcachedServiceStack(app, serviceId, { env, config });
   if (config.app) {
-    const appStack = new AppStack(app, `MemcachedApp-${config.name}`, {
+    const appStack = new MemcachedAppStack(app, `MemcachedApp-${config.name}`, {
       env,
       config,
       app: config.app,

@@ -9,8 +9,8 @@ export { AppRouter, type AppRouterProps, type RouterContainerOptions } from './r
 export type { RouteTarget } from './router/nginx-config';
 export * from './custom-resources-stack';
 export * from './config';
-export * from './app-stack';
-export * from './memcached-service-stack';
-export * from './memcached-swarm-stack';
+export * from './examples/memcached-app-stack';
+export * from './examples/memcached-service-stack';
+export * from './examples/memcached-swarm-stack';
 export * from './examples/paas-stack';
 export * from './examples/paas-swarm-stack';

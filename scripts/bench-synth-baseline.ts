@@ -11,7 +11,7 @@ import { readConfig } from '../lib/config';
 import { CustomResourcesStack } from '../lib/custom-resources-stack';
 import { RestartPolicy } from '../lib/containers';
 import { DockerHost } from '../lib/docker-host';
-import { memcachedContainer, pascalCase } from '../lib/memcached-service-stack';
+import { memcachedContainer, pascalCase } from '../lib/examples/memcached-service-stack';
 
 const app = new App();
 const { environment: config, legacyFunctionNames } = readConfig(app.node);

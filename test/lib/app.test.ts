@@ -131,7 +131,7 @@ describe('the memcached service', () => {
   });
 });
 
-describe('the app stack', () => {
+describe('the memcached app stack', () => {
   it('reads the service stack\'s outputs and gives them to the app container as its env-file', () => {
     // GIVEN the app stack of the default environment
     appStack.hasResourceProperties('Custom::StackDependency', { StackName: 'MemcachedService-dev' });

@@ -1,10 +1,10 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig, SwarmConfig } from './config';
-import { VpcDependency } from './dependencies';
+import type { EnvironmentConfig, SwarmConfig } from '../config';
+import { VpcDependency } from '../dependencies';
 import { memcachedContainer, pascalCase } from './memcached-service-stack';
-import { DockerSwarm } from './swarm';
+import { DockerSwarm } from '../swarm';
 
 export interface MemcachedSwarmStackProps extends StackProps {
   readonly config: EnvironmentConfig & { readonly swarm: SwarmConfig };

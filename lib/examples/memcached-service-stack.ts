@@ -2,10 +2,10 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig, Tenant } from './config';
-import { Route53Dependency, VpcDependency } from './dependencies';
-import { ContainerLogging, RestartPolicy, type ContainerDefinition } from './containers';
-import { DockerHost } from './docker-host';
+import type { EnvironmentConfig, Tenant } from '../config';
+import { Route53Dependency, VpcDependency } from '../dependencies';
+import { ContainerLogging, RestartPolicy, type ContainerDefinition } from '../containers';
+import { DockerHost } from '../docker-host';
 
 /** Memory a memcached container needs besides its items: connections, hash table, the process. */
 const MEMCACHED_OVERHEAD_MIB = 32;
@@ -39,11 +39,7 @@ export class MemcachedServiceStack extends Stack {
     });
 
     this.host = new DockerHost(this, 'Host', {
-      ...vpc.placement(config.subnetIndex),
-      instanceType: new ec2.InstanceType(config.instanceType),
-      volumeSize: config.volumeSize,
-      terminationProtection: config.terminationProtection,
-      startupGracePeriod: Duration.seconds(config.startupGracePeriodSeconds),
+      ...hostSettings(config, vpc),
       containers: config.tenants.map((tenant) => memcachedContainer(tenant, config.memcachedImage, containerLogging(config))),
     });
 
@@ -75,6 +71,17 @@ export function memcachedContainer(tenant: Tenant, image: string, logging?: Cont
     memoryMiB: tenant.memoryMiB + MEMCACHED_OVERHEAD_MIB,
     restart: RestartPolicy.ALWAYS,
     ports: [{ hostPort: tenant.port, containerPort: MEMCACHED_PORT, allowFrom: [...tenant.allowFrom] }],
+  };
+}
+
+/** What a Docker host of the example stacks takes from the environment: its subnet, size, protection and grace period. */
+export function hostSettings(config: EnvironmentConfig, vpc: VpcDependency) {
+  return {
+    ...vpc.placement(config.subnetIndex),
+    instanceType: new ec2.InstanceType(config.instanceType),
+    volumeSize: config.volumeSize,
+    terminationProtection: config.terminationProtection,
+    startupGracePeriod: Duration.seconds(config.startupGracePeriodSeconds),
   };
 }
 

@@ -1,13 +1,12 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { AppContainerConfig, EnvironmentConfig } from './config';
-import { StackDependency, VpcDependency } from './dependencies';
-import { RestartPolicy } from './containers';
-import { DockerHost } from './docker-host';
-import { containerLogging } from './memcached-service-stack';
+import type { AppContainerConfig, EnvironmentConfig } from '../config';
+import { StackDependency, VpcDependency } from '../dependencies';
+import { RestartPolicy } from '../containers';
+import { DockerHost } from '../docker-host';
+import { containerLogging, hostSettings } from './memcached-service-stack';
 
-export interface AppStackProps extends StackProps {
+export interface MemcachedAppStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly app: AppContainerConfig;
   /** The stack whose outputs the app container gets in its env-file. */
@@ -15,15 +14,15 @@ export interface AppStackProps extends StackProps {
 }
 
 /**
- * An app on its own Docker host that finds its datastores at deploy time:
+ * The memcached service's app: an app on its own Docker host that finds its datastores at deploy time:
  * the outputs of the datastores stack (by default the memcached service
  * stack, whose outputs are the tenants' endpoints) become the app
  * container's env-file.
  */
-export class AppStack extends Stack {
+export class MemcachedAppStack extends Stack {
   public readonly host: DockerHost;
 
-  constructor(scope: Construct, id: string, props: AppStackProps) {
+  constructor(scope: Construct, id: string, props: MemcachedAppStackProps) {
     super(scope, id, props);
     const { config, app } = props;
 
@@ -31,11 +30,7 @@ export class AppStack extends Stack {
     const datastores = new StackDependency(this, 'Datastores', { stackName: props.datastoresStackName });
 
     this.host = new DockerHost(this, 'Host', {
-      ...vpc.placement(config.subnetIndex),
-      instanceType: new ec2.InstanceType(config.instanceType),
-      volumeSize: config.volumeSize,
-      terminationProtection: config.terminationProtection,
-      startupGracePeriod: Duration.seconds(config.startupGracePeriodSeconds),
+      ...hostSettings(config, vpc),
       containers: [
         {
           name: 'app',
