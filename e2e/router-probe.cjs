@@ -1,16 +1,19 @@
 'use strict';
 /**
- * HTTP probe of the router, run inside the host's network namespace.
- * `router-probe.cjs get PORT HOST PATH` prints one JSON line: status, location, body.
- * `router-probe.cjs loop PORT MILLISECONDS HOST...` asks each host in turn,
+ * HTTP probe of the router, run inside the host's network namespace, or in
+ * the swarm's VPC as the load balancer. TARGET is the router's port on
+ * 127.0.0.1, or ADDRESS:PORT.
+ * `router-probe.cjs get TARGET HOST PATH` prints one JSON line: status, location, body.
+ * `router-probe.cjs loop TARGET MILLISECONDS HOST...` asks each host in turn,
  * one new connection per request, for that long, and prints one JSON line:
  * requests, failures and the first failures' reasons.
  */
 const http = require('node:http');
 
-function get(port, host, path) {
+function get(target, host, path) {
+  const [address, port] = target.includes(':') ? target.split(':') : ['127.0.0.1', target];
   return new Promise((resolve) => {
-    const request = http.request({ host: '127.0.0.1', port, path, headers: { Host: host }, agent: false, timeout: 5000 }, (response) => {
+    const request = http.request({ host: address, port: Number(port), path, headers: { Host: host }, agent: false, timeout: 5000 }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk) => (body += chunk));
@@ -23,10 +26,10 @@ function get(port, host, path) {
 }
 
 async function main() {
-  const [mode, port, ...rest] = process.argv.slice(2);
+  const [mode, target, ...rest] = process.argv.slice(2);
   if (mode === 'get') {
     const [host, path] = rest;
-    process.stdout.write(`${JSON.stringify(await get(Number(port), host, path))}\n`);
+    process.stdout.write(`${JSON.stringify(await get(target, host, path))}\n`);
     return;
   }
   const [milliseconds, ...hosts] = rest;
@@ -35,7 +38,7 @@ async function main() {
   const failures = [];
   for (let i = 0; Date.now() < end; i++) {
     const host = hosts[i % hosts.length];
-    const answer = await get(Number(port), host, '/');
+    const answer = await get(target, host, '/');
     requests++;
     const label = host.split('.')[0];
     if (answer.status !== 200 || !(answer.body.startsWith(`${label}: `) || answer.body.includes('static site'))) {

@@ -7,24 +7,10 @@ import type { PaasAppConfig } from '../lib/config';
 import type { PaasStack } from '../lib/examples/paas-stack';
 import { DockerEngine } from './docker/engine';
 import { importPaasImage, PAAS_IMAGE, paasRootfs } from './docker/image';
+import { ADDED, APPS, COUNTER, DOMAIN, RELOAD_LOOP_MS, RouterChecks, routerSummary, STORES, waitFor, type Answer, type LoopCount } from './router-checks';
 import { log as logPhase, runScaffolded, type RunOptions } from './scaffold';
 
-const DOMAIN = 'apps.e2e.example.com';
 const NETWORK = 'apps';
-/** Stand-ins for the Redis and the Postgres the counters count in: the counter program's Redis-protocol store. */
-const STORES = [
-  { name: 'redis', port: 6379 },
-  { name: 'postgres', port: 5432 },
-] as const;
-const COUNTER = ['python3', '/usr/local/bin/counter.py'];
-const APPS: PaasAppConfig[] = [
-  { hostName: 'redis-counter', image: PAAS_IMAGE, port: 8000, datastore: 'redis', command: [...COUNTER, 'redis-counter', 'REDIS_HOST', 'REDIS_PORT', '8000'] },
-  { hostName: 'postgres-counter', image: PAAS_IMAGE, port: 8000, datastore: 'postgres', command: [...COUNTER, 'postgres-counter', 'DatabaseHost', 'DatabasePort', '8000'] },
-  { hostName: 'www', image: PAAS_IMAGE, port: 8000, command: ['python3', '-m', 'http.server', '8000', '--directory', '/srv/site'] },
-];
-/** The app an update adds while requests to the others go on. */
-const ADDED: PaasAppConfig = { hostName: 'added', image: PAAS_IMAGE, port: 8000, datastore: 'redis', command: [...COUNTER, 'added', 'REDIS_HOST', 'REDIS_PORT', '8000'] };
-const RELOAD_LOOP_MS = 8000;
 
 /**
  * The router's end-to-end run: the example's apps, the router and stand-ins
@@ -41,11 +27,9 @@ export function main(options: RunOptions): Promise<number> {
     const engine = new DockerEngine({ root: path.join(work, 'engine'), netns: `e2e-router-${process.pid}` });
     run.cleanup(() => engine.stop());
     const probe = (args: string[]) => engine.inNetns([process.execPath, path.join(options.harnessDir, 'router-probe.cjs'), ...args], { timeoutMs: 60_000 });
-    const get = async (port: number, host: string, urlPath = '/') =>
-      JSON.parse((await probe(['get', String(port), host, urlPath])).stdout) as { status: number; body: string; location?: string; error?: string };
-    const firstPort = () => routerOf(APPS).httpsPort;
-    let answered = 0;
     const first = routerOf(APPS);
+    const get = async (host: string, urlPath = '/', port = first.httpsPort) => JSON.parse((await probe(['get', String(port), host, urlPath])).stdout) as Answer;
+    const checks = new RouterChecks(get, problems, log);
     log(`rendered the router for ${APPS.length} apps from the Paas stack (https port ${first.httpsPort}, redirect port ${first.redirectPort})`);
     const rootfs = await run.phases.time('image', () => paasRootfs(run.cacheDir, path.join(options.repo, 'examples', 'counter', 'counter.py'), log));
     run.imageBuilt = rootfs.built;
@@ -65,29 +49,16 @@ export function main(options: RunOptions): Promise<number> {
       '--publish', `${first.httpsPort}:${first.httpsPort}/tcp`, '--publish', `${first.redirectPort}:${first.redirectPort}/tcp`,
       '--volume', `${confDir}:/etc/nginx/conf.d:ro`, PAAS_IMAGE, 'nginx', '-g', 'daemon off;',
     ]);
-    await waitFor(async () => (await get(first.httpsPort, `www.${DOMAIN}`)).status === 200, 'the router to answer www');
+    await waitFor(async () => (await get(`www.${DOMAIN}`)).status === 200, 'the router to answer www');
 
-    for (const app of APPS) {
-      const first = await get(firstPort(), `${app.hostName}.${DOMAIN}`);
-      const second = await get(firstPort(), `${app.hostName}.${DOMAIN}`);
-      const own = app.hostName === 'www' ? first.body.includes('static site') : first.body === `${app.hostName}: 1\n` && second.body === `${app.hostName}: 2\n`;
-      if (first.status === 200 && own) answered++;
-      else problems.push(`${app.hostName}.${DOMAIN} answered ${first.status} ${JSON.stringify(first.body)}, then ${JSON.stringify(second.body)}, not its own answer`);
-      log(`${app.hostName}.${DOMAIN} -> ${first.status} ${JSON.stringify(first.body.trim().slice(0, 60))}`);
-    }
-    const unknown = await get(firstPort(), `nobody.${DOMAIN}`);
-    log(`nobody.${DOMAIN} -> ${unknown.status} ${JSON.stringify(unknown.body)}`);
-    if (unknown.status !== 404 || unknown.body !== 'no app answers on this name\n') problems.push(`an unknown name answered ${unknown.status} ${JSON.stringify(unknown.body)}, not the router's 404`);
-    const redirect = await get(first.redirectPort, `www.${DOMAIN}`, '/a/b?c=d');
-    log(`http://www.${DOMAIN}/a/b?c=d -> ${redirect.status} ${redirect.location}`);
-    if (redirect.status !== 301 || redirect.location !== `https://www.${DOMAIN}/a/b?c=d`) problems.push(`plain HTTP answered ${redirect.status} ${redirect.location}, not 301 to https`);
+    let answered = await checks.answersByName(APPS);
+    await checks.unknownName();
+    await checks.redirect(first.redirectPort);
 
     await engine.docker(['stop', 'postgres-counter']);
-    const down = await get(firstPort(), `postgres-counter.${DOMAIN}`);
-    log(`postgres-counter.${DOMAIN} with its container stopped -> ${down.status} ${JSON.stringify(down.body)}`);
-    if (down.status !== 503 || down.body !== 'postgres-counter has no healthy instance\n') problems.push(`an app without a running container answered ${down.status} ${JSON.stringify(down.body)}, not 503`);
+    await checks.unavailable('postgres-counter', 'with its container stopped');
     await engine.docker(['start', 'postgres-counter']);
-    await waitFor(async () => (await get(firstPort(), `postgres-counter.${DOMAIN}`)).status === 200, 'postgres-counter to answer again');
+    await waitFor(async () => (await get(`postgres-counter.${DOMAIN}`)).status === 200, 'postgres-counter to answer again');
 
     const updated = routerOf([...APPS, ADDED]);
     const loop = probe(['loop', String(first.httpsPort), String(RELOAD_LOOP_MS), ...APPS.map((app) => `${app.hostName}.${DOMAIN}`)]);
@@ -97,14 +68,10 @@ export function main(options: RunOptions): Promise<number> {
     await engine.docker(['exec', 'router', 'nginx', '-t']);
     await engine.docker(['exec', 'router', ...updated.reload]);
     log(`update: started the added app, rewrote the configuration, ran the router's reload: ${updated.reload.join(' ')}`);
-    const reload = JSON.parse((await loop).stdout) as { requests: number; failed: number; failures: string[] };
-    log(`during the reload: ${reload.requests} requests, ${reload.failed} failed${reload.failures.length > 0 ? `: ${reload.failures.join('; ')}` : ''}`);
-    if (reload.requests === 0 || reload.failed > 0) problems.push(`requests to the other apps failed during the reload: ${reload.failed} of ${reload.requests}`);
-    const added = await get(firstPort(), `added.${DOMAIN}`);
-    log(`added.${DOMAIN} -> ${added.status} ${JSON.stringify(added.body)}`);
-    if (added.status === 200 && added.body === 'added: 1\n') answered++;
-    else problems.push(`the added app answered ${added.status} ${JSON.stringify(added.body)}`);
-    return `router: ${answered} apps answered by name; reload ${reload.requests} requests, ${reload.failed} failed`;
+    const reload = JSON.parse((await loop).stdout) as LoopCount;
+    checks.reload(reload);
+    answered += await checks.answersByName([ADDED]);
+    return routerSummary('router', answered, reload);
   });
 }
 
@@ -157,14 +124,6 @@ async function startApp(engine: DockerEngine, app: PaasAppConfig): Promise<void>
 function writeConfig(dir: string, content: string): void {
   writeFileSync(path.join(dir, '.apps.conf.new'), content, { mode: 0o644 });
   renameSync(path.join(dir, '.apps.conf.new'), path.join(dir, 'apps.conf'));
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after 30 s waiting for ${what}`);
-    await sleep(300);
-  }
 }
 
 function log(line: string): void {

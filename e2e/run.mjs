@@ -30,8 +30,9 @@ if (process.platform !== 'linux' || uid !== 0) {
   process.exit(1);
 }
 
-// `run.mjs router` and `run.mjs swarm` run the router's (router.ts) and the swarm's (swarm/main.ts) end-to-end runs instead of the whole one.
-const entries = { router: 'router', swarm: 'swarm/main' };
+// `run.mjs router`, `run.mjs swarm` and `run.mjs router-swarm` run the router's (router.ts), the swarm's (swarm/main.ts)
+// and the router's on the swarm (swarm/router.ts) end-to-end runs instead of the whole one.
+const entries = { router: 'router', swarm: 'swarm/main', 'router-swarm': 'swarm/router' };
 const entry = entries[process.argv[2]] ?? 'main';
 const outfile = path.join(repo, '.e2e', 'harness', `${entry.replace(/\//g, '-')}.cjs`);
 await build({

@@ -150,7 +150,7 @@ function swarmContext(): Record<string, unknown> {
 }
 
 /** One node per instance each Auto Scaling group starts, with its launch template's user data and the group's metadata. */
-function swarmNodes(stack: StackModel, resolver: Resolver, where: { work: string; logDir: string; harnessDir: string; parameterStore: string }): SwarmNode[] {
+export function swarmNodes(stack: StackModel, resolver: Resolver, where: { work: string; logDir: string; harnessDir: string; parameterStore: string }): SwarmNode[] {
   const nodes: SwarmNode[] = [];
   for (const [logicalId, resource] of Object.entries(stack.template.Resources)) {
     if (resource.Type !== 'AWS::AutoScaling::AutoScalingGroup') continue;
@@ -160,7 +160,8 @@ function swarmNodes(stack: StackModel, resolver: Resolver, where: { work: string
     const encoded = resolver.resolveString(stack, launchTemplate.LaunchTemplateData.UserData, `${launchTemplateId}.Properties.LaunchTemplateData.UserData`);
     const userData = Buffer.from(encoded, 'base64').toString('utf8');
     const metadata = resolver.resolve(stack, resource.Metadata ?? {}, `${logicalId}.Metadata`) as Record<string, unknown>;
-    const role = 'AWS::CloudFormation::Init' in metadata ? 'manager' : 'worker';
+    // Workers may have metadata too (the services' files); the user data says which role it plays.
+    const role = /^# Docker swarm manager:/m.test(userData) ? 'manager' : 'worker';
     const count = Number(properties.DesiredCapacity ?? properties.MinSize);
     for (let i = 0; i < count; i++) {
       const index = nodes.length;
@@ -184,7 +185,7 @@ function swarmNodes(stack: StackModel, resolver: Resolver, where: { work: string
 }
 
 /** Managers and workers spread over three subnets, as over three availability zones. */
-function subnetOf(_node: SwarmNode, index: number): number {
+export function subnetOf(_node: SwarmNode, index: number): number {
   return index % 3;
 }
 
