@@ -9,8 +9,10 @@ container's secret with the host's role, recreates only the containers whose
 definition, env-file or secret changed, removes the containers no longer
 listed, waits until every container has run (and is healthy, where it has a
 health check) for the grace period, and reports the result to CloudFormation
-with cfn-signal. No value is ever read by a shell: every command runs from an
-argument list.
+with cfn-signal. When cfn-init cannot apply an update, it reports FAILURE to
+the update's wait condition, read with cfn-get-metadata, so the stack rolls
+back at once instead of waiting out its timeout. No value is ever read by a
+shell: every command runs from an argument list.
 """
 import hashlib
 import json
@@ -21,6 +23,7 @@ import sys
 import time
 
 MANAGED = "docker-host.managed"
+METADATA_HOST_FILE = "/etc/docker-host/host.json"
 SPEC_HASH = "docker-host.spec-hash"
 REASON_LIMIT = 900
 LOG_LINES = 5
@@ -199,9 +202,9 @@ def converge(host):
 
 
 def last_logs(name):
-    result = run(["docker", "logs", "--tail", str(LOG_LINES), name], check=False)
-    text = (result.stdout + result.stderr).decode("utf-8", "replace")
-    return tail(text, LOG_LINES) or "(no output)"
+    """The container's last log lines, its output and errors in the order it wrote them."""
+    result = subprocess.run(["docker", "logs", "--tail", str(LOG_LINES), name], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+    return tail(result.stdout.decode("utf-8", "replace"), LOG_LINES) or "(no output)"
 
 
 def problem(name, state, restarts_before):
@@ -210,7 +213,8 @@ def problem(name, state, restarts_before):
     if state.get("Restarting"):
         return "container %s is restarting" % name
     if restarts_before is not None and state["restarts"] > restarts_before:
-        return "container %s restarted %d times" % (name, state["restarts"] - restarts_before)
+        restarts = state["restarts"] - restarts_before
+        return "container %s restarted %d time%s" % (name, restarts, "" if restarts == 1 else "s")
     health = (state.get("Health") or {}).get("Status")
     if health == "unhealthy":
         return "container %s is unhealthy" % name
@@ -263,6 +267,22 @@ def signal(host, success, reason, boot):
             sys.stderr.write("cfn-signal could not report: %s\n" % tail(result.stderr.decode("utf-8", "replace"), 2))
 
 
+def pending_change(host):
+    """The host file of the metadata cfn-init could not apply, read with
+    cfn-get-metadata, so its wait condition can be told; None when it cannot
+    be read or its wait condition is the one this host file already has."""
+    result = run(["cfn-get-metadata", "--stack", host["stackName"], "--resource", host["resource"],
+                  "--region", host["region"], "--key", "AWS::CloudFormation::Init"], check=False)
+    if result.returncode != 0:
+        return None
+    try:
+        pending = json.loads(result.stdout.decode("utf-8"))["config"]["files"][METADATA_HOST_FILE]["content"]
+        wait = {"waitHandle": pending["waitHandle"], "applyId": pending["applyId"]}
+    except (ValueError, KeyError, TypeError):
+        return None
+    return None if wait["applyId"] == host.get("applyId") else dict(host, **wait)
+
+
 def read_host(path):
     with open(path, "rb") as handle:
         return json.loads(handle.read().decode("utf-8"))
@@ -270,14 +290,18 @@ def read_host(path):
 
 def main(argv):
     boot = "--boot" in argv
-    path = os.environ.get("DOCKER_HOST_FILE", "/etc/docker-host/host.json")
+    path = os.environ.get("DOCKER_HOST_FILE", METADATA_HOST_FILE)
     os.umask(0o077)
     host = read_host(path)
     if "--update" in argv:
         result = run(["cfn-init", "-v", "--stack", host["stackName"], "--resource", host["resource"],
                       "--region", host["region"]], check=False)
         if result.returncode != 0:
-            sys.stderr.write("docker-host-apply: cfn-init failed: %s\n" % tail(result.stderr.decode("utf-8", "replace"), 5))
+            reason = "cfn-init could not apply the new metadata: %s" % tail(result.stderr.decode("utf-8", "replace"), 5)
+            sys.stderr.write("docker-host-apply: %s\n" % reason)
+            pending = pending_change(host)
+            if pending:
+                signal(pending, False, reason, False)
             return 1
         host = read_host(path)
     try:

@@ -427,11 +427,38 @@ describe('apply program', () => {
     const { status, calls } = runApply(hostFile, freshDir(), { args: ['--boot'], secrets, crash: ['web'] });
     // THEN
     expect(status).toBe(1);
-    const reason = 'container web is not running (exit code 1); last log lines: starting | fatal: web cannot start';
+    const reason = 'container web is not running (exit code 1); last log lines: starting | fatal: web cannot start | starting';
     expect(calls.filter((call) => call[0] === 'cfn-signal').map((call) => call.slice(1, 5))).toEqual([
       ['--exit-code', '1', '--reason', reason],
       ['--exit-code', '1', '--reason', reason],
     ]);
+  });
+
+  it('signals FAILURE to the new wait condition at once when cfn-init cannot apply an update, and touches no container', () => {
+    // GIVEN a host that runs its containers, and a new metadata that cfn-init fails to write
+    const dir = freshDir();
+    runApply(hostFile, dir, { secrets });
+    const pending = { ...hostFile, applyId: 'new-apply-id', waitHandle: 'https://wait.example/new-handle' };
+    const metadata = { config: { files: { '/etc/docker-host/host.json': { content: pending } } } };
+    // WHEN cfn-hup runs the update
+    const { status, calls } = runApply(hostFile, dir, { args: ['--update'], secrets, failingInit: { metadata } });
+    // THEN
+    expect(status).toBe(1);
+    expect(calls.filter((call) => call[0] !== 'cfn-init')).toEqual([
+      ['cfn-get-metadata', '--stack', 'memcached-dev', '--resource', instanceLogicalId(), '--region', 'eu-west-1', '--key', 'AWS::CloudFormation::Init'],
+      ['cfn-signal', '--exit-code', '1', '--reason', 'cfn-init could not apply the new metadata: Error: no space left on device', '--id', 'new-apply-id', 'https://wait.example/new-handle'],
+    ]);
+  });
+
+  it('sends no signal when cfn-init fails and the metadata names the wait condition already signalled', () => {
+    // GIVEN a new metadata whose wait condition is the host's own (or that cannot be read)
+    const metadata = { config: { files: { '/etc/docker-host/host.json': { content: hostFile } } } };
+    // WHEN
+    const same = runApply(hostFile, freshDir(), { args: ['--update'], secrets, failingInit: { metadata } });
+    const unreadable = runApply(hostFile, freshDir(), { args: ['--update'], secrets, failingInit: { metadata: 'not metadata' } });
+    // THEN
+    expect([same.status, unreadable.status]).toEqual([1, 1]);
+    expect([...same.calls, ...unreadable.calls].filter((call) => call[0] === 'cfn-signal')).toEqual([]);
   });
 
   it('writes a deploy-time value to the env-file byte for byte and runs nothing in it, heredoc breakers included', () => {

@@ -2,7 +2,8 @@
 """Stands in for the docker CLI in tests of the apply program: keeps its
 containers in the JSON file $FAKE_DOCKER_STATE and appends each call, as a
 JSON list, to $FAKE_DOCKER_CALLS. A container named in $FAKE_DOCKER_CRASH
-exits 1 right after it starts and logs "fatal: <name> cannot start"."""
+exits 1 right after it starts and logs "starting", "fatal: <name> cannot
+start" on stderr, then "starting" again."""
 import json
 import os
 import sys
@@ -37,7 +38,13 @@ elif args[0] == "network":
 elif args[0] == "exec":
     pass
 elif args[0] == "logs":
-    print("starting\nfatal: %s cannot start" % args[-1] if args[-1] in os.environ.get("FAKE_DOCKER_CRASH", "").split(",") else "ready")
+    if args[-1] in os.environ.get("FAKE_DOCKER_CRASH", "").split(","):
+        # A crash loop: output and errors interleaved, as the engine keeps them.
+        for stream, line in ((sys.stdout, "starting"), (sys.stderr, "fatal: %s cannot start" % args[-1]), (sys.stdout, "starting")):
+            stream.write(line + "\n")
+            stream.flush()
+    else:
+        print("ready")
 elif args[0] == "run":
     options = args[1:]
     labels = {}

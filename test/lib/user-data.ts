@@ -107,12 +107,13 @@ export interface ApplyRun {
  * Runs the apply program on a host file with `docker` replaced by a fake
  * that keeps its containers in `stateDir` (so runs build on each other) and
  * `cfn-signal`, `cfn-init` and `aws` by recorders; `aws` answers each secret
- * ARN with `secrets[arn]`.
+ * ARN with `secrets[arn]`. With `failingInit`, cfn-init fails and
+ * `cfn-get-metadata` answers with that metadata.
  */
 export function runApply(
   hostFile: Record<string, unknown>,
   stateDir: string,
-  options: { args?: string[]; secrets?: Record<string, string>; crash?: string[] } = {},
+  options: { args?: string[]; secrets?: Record<string, string>; crash?: string[]; failingInit?: { metadata: unknown } } = {},
 ): ApplyRun {
   const bin = path.join(stateDir, 'bin');
   mkdirSync(bin, { recursive: true });
@@ -120,8 +121,14 @@ export function runApply(
   writeFileSync(calls, '');
   copyFileSync(path.join(__dirname, 'fake-docker.py'), path.join(bin, 'docker'));
   chmodSync(path.join(bin, 'docker'), 0o755);
-  for (const program of ['cfn-signal', 'cfn-init']) {
-    writeFileSync(path.join(bin, program), `#!/usr/bin/env python3\nimport json, os, sys\nopen(os.environ["FAKE_DOCKER_CALLS"], "a").write(json.dumps(["${program}"] + sys.argv[1:]) + "\\n")\n`);
+  const answers: Record<string, string> = options.failingInit
+    ? { 'cfn-init': 'sys.stderr.write("Error: no space left on device\\n"); sys.exit(1)', 'cfn-get-metadata': `print(${JSON.stringify(JSON.stringify(options.failingInit.metadata))})` }
+    : {};
+  for (const program of ['cfn-signal', 'cfn-init', 'cfn-get-metadata']) {
+    writeFileSync(
+      path.join(bin, program),
+      `#!/usr/bin/env python3\nimport json, os, sys\nopen(os.environ["FAKE_DOCKER_CALLS"], "a").write(json.dumps(["${program}"] + sys.argv[1:]) + "\\n")\n${answers[program] ?? ''}\n`,
+    );
     chmodSync(path.join(bin, program), 0o755);
   }
   writeFileSync(path.join(stateDir, 'secrets.json'), JSON.stringify(options.secrets ?? {}));
