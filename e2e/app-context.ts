@@ -11,6 +11,13 @@ export const TENANTS: readonly (TenantExpectation & { readonly allowFrom: readon
   { name: 'beta', port: 11212, memoryMiB: 32, allowFrom: ['10.20.1.0/24'] },
 ];
 
+/** The tenants after an update: alpha gets more memory, gamma is added, beta stays as it was. */
+export const UPDATED_TENANTS: readonly (TenantExpectation & { readonly allowFrom: readonly string[] })[] = [
+  { ...TENANTS[0], memoryMiB: 96 },
+  TENANTS[1],
+  { name: 'gamma', port: 11213, memoryMiB: 16, allowFrom: ['10.20.2.0/24'] },
+];
+
 /** Variables the app container gets besides the datastores' outputs. */
 export const APP_ENVIRONMENT: Readonly<Record<string, string>> = { APP_ENV: 'e2e', GREETING_LANG: 'de' };
 
@@ -45,11 +52,12 @@ export const TEMPLATES: ReadonlyArray<{ readonly file: string; readonly stackNam
 ];
 
 /**
- * The context `cdk synth` gets: the e2e environment, both images pointed at
- * the locally built one, the functions of the CustomResources stack under
- * their original names (for legacy-route53.yaml), and the CLI's telemetry off.
+ * The context `cdk synth` gets: the e2e environment with these tenants, both
+ * images pointed at the locally built one, the functions of the
+ * CustomResources stack under their original names (for legacy-route53.yaml),
+ * and the CLI's telemetry off.
  */
-export function appContext(image: string): Record<string, unknown> {
+export function appContext(image: string, tenants: typeof TENANTS = TENANTS): Record<string, unknown> {
   return {
     env: ENVIRONMENT_NAME,
     legacyFunctionNames: true,
@@ -64,7 +72,7 @@ export function appContext(image: string): Record<string, unknown> {
         containerLogging: 'json-file',
         startupGracePeriodSeconds: 5,
         datastoresStackName: NAMES.datastoresStack,
-        tenants: TENANTS,
+        tenants,
         app: { port: 8080, containerPort: 11211, allowFrom: ['10.20.0.0/16'], memoryMiB: 48, environment: APP_ENVIRONMENT },
       },
     },

@@ -15,6 +15,7 @@ export const NAMES = {
   privateZoneName: 'internal.e2e.example.com',
   imageName: 'al2023-ami-2023.*-kernel-6.1-x86_64',
   datastoresStack: 'e2e-datastores',
+  credentialsStack: 'e2e-credentials',
   cacheClusterId: 'e2e-sessions',
   certificateDomain: 'e2e.example.com',
   serverCertificateName: 'e2e-www-.*',
@@ -34,9 +35,25 @@ export const INJECTED = 'e2e-injected';
  */
 export const HOSTILE_OUTPUT = `END_OF_ENV_FILE $(dnf install -y ${INJECTED}) \`systemctl start ${INJECTED}\` '"; \x01\x1b[31m\x7f\u00ff\ufffd`;
 
+/** A word only the secret holds, so that a copy of it in any encoding that keeps ASCII (JSON, shell quoting) is found. */
+export const SECRET_MARKER = 'e2e-secret-4f1c9b';
+
+/**
+ * The credentials stack's output that a Docker host gets only as a secret:
+ * quotes, spaces, `$`, a backslash, a `#`, an `=` and characters outside
+ * ASCII, which must reach the container's environment byte for byte and no
+ * file the run keeps.
+ */
+export const SECRET_OUTPUT = `it's "${SECRET_MARKER}" $HOME \\n \\ #not-a-comment a=b  Grüße 東京 ✓`;
+
 /** The outputs of the datastores stack, which the app container must find in its environment. */
 export function datastoresOutputs(): Record<string, string> {
-  const stack = ACCOUNT.stacks.find((candidate) => candidate.StackName === NAMES.datastoresStack);
+  return stackOutputs(NAMES.datastoresStack);
+}
+
+/** The outputs of a stack of the fake account, by key. */
+export function stackOutputs(stackName: string): Record<string, string> {
+  const stack = ACCOUNT.stacks.find((candidate) => candidate.StackName === stackName);
   return Object.fromEntries((stack?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
 }
 
@@ -44,6 +61,7 @@ const AMAZON = '137112412989';
 const STRANGER = '999999999999';
 const MAIN_VPC = 'vpc-0e2e0000000000001';
 const DATASTORES_STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/e2e-datastores/0e2e0000-0000-4000-8000-000000000001`;
+const CREDENTIALS_STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/e2e-credentials/0e2e0000-0000-4000-8000-000000000003`;
 
 /** What a lookup must find in the fake account: the id its answer carries, and why. */
 export interface ExpectedLookup {
@@ -74,6 +92,7 @@ const EXPECTED_LOOKUPS: Readonly<Record<string, ExpectedLookup>> = {
   },
   [`Custom::ElasticacheDependency ${NAMES.cacheClusterId}`]: { id: NAMES.cacheClusterId, why: `the memcached cluster ${NAMES.cacheClusterId}` },
   [`Custom::StackDependency ${NAMES.datastoresStack}`]: { id: DATASTORES_STACK_ID, why: `the id of stack ${NAMES.datastoresStack}` },
+  [`Custom::StackDependency ${NAMES.credentialsStack}`]: { id: CREDENTIALS_STACK_ID, why: `the id of stack ${NAMES.credentialsStack}` },
   [`Custom::CertificateDependency ${NAMES.certificateDomain}`]: {
     id: `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/c0e2e000-0000-4000-8000-00000000000d`,
     why: `the issued certificate for ${NAMES.certificateDomain} in us-east-1, the region asked for`,
@@ -191,6 +210,15 @@ export const ACCOUNT: FakeAccount = {
         { OutputKey: 'AdminPassword', OutputValue: 'not-for-every-app', Description: 'left out with Excludes' },
       ],
       Tags: [{ Key: 'project', Value: 'e2e' }],
+    },
+    {
+      StackId: CREDENTIALS_STACK_ID,
+      StackName: NAMES.credentialsStack,
+      Description: 'credentials an app gets only as a secret',
+      CreationTime: new Date('2024-10-01T08:00:00.000Z'),
+      StackStatus: 'CREATE_COMPLETE',
+      DisableRollback: false,
+      Outputs: [{ OutputKey: 'ApiToken', OutputValue: SECRET_OUTPUT, Description: 'read by the vault container as a secret' }],
     },
     {
       StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/e2e-rolling-back/0e2e0000-0000-4000-8000-000000000002`,

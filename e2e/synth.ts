@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { App } from 'aws-cdk-lib';
 import { run } from './exec';
 
 /**
@@ -38,4 +39,17 @@ export async function synthesize(repo: string, workDir: string, context: Record<
     timeoutMs: 300_000,
   });
   return output;
+}
+
+/**
+ * Synthesizes a CDK app in this process into `outdir`, with the app's own
+ * `cdk.json` context (its feature flags) under the given context, as the CLI
+ * would; `build` adds the stacks. Returns `outdir`.
+ */
+export function synthesizeHere(repo: string, outdir: string, context: Record<string, unknown>, build: (app: App) => void): string {
+  const own = JSON.parse(readFileSync(path.join(repo, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const app = new App({ outdir, context: { ...own.context, ...context } });
+  build(app);
+  app.synth();
+  return outdir;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Stands in for cfn-init on the Docker host of the end-to-end run: reads the
 instance's AWS::CloudFormation::Init metadata, already resolved, from the JSON
-file $E2E_METADATA and writes its `files` as cfn-init does (a string content
+file $E2E_CFN_METADATA and writes its `files` as cfn-init does (a string content
 as it is, an object as JSON; mode, parent folders). It records its call in
 $E2E_STUB_LOG as the other stubs do. It does not fetch metadata from
 CloudFormation, and knows no packages, sources, users, commands or services.
@@ -12,7 +12,7 @@ import sys
 
 with open(os.environ["E2E_STUB_LOG"], "a") as log:
     log.write("\x1f".join(["cfn-init"] + sys.argv[1:]) + "\x1e")
-with open(os.environ["E2E_METADATA"]) as handle:
+with open(os.environ["E2E_CFN_METADATA"]) as handle:
     init = json.load(handle)["AWS::CloudFormation::Init"]
 for path, spec in init["config"].get("files", {}).items():
     content = spec["content"]

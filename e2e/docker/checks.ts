@@ -1,15 +1,26 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { DockerRun } from './script';
 
 /** The parts of `docker inspect` the checks read. */
 export interface ContainerInspect {
+  readonly Id?: string;
   readonly Name: string;
-  readonly Config: { readonly Image: string; readonly Env?: readonly string[] | null; readonly Cmd?: readonly string[] | null };
-  readonly State: { readonly Status: string; readonly Running: boolean; readonly ExitCode: number; readonly RestartCount?: number };
+  readonly Config: { readonly Image: string; readonly Env?: readonly string[] | null; readonly Cmd?: readonly string[] | null; readonly User?: string };
+  readonly State: {
+    readonly Status: string;
+    readonly Running: boolean;
+    readonly ExitCode: number;
+    readonly StartedAt?: string;
+    readonly RestartCount?: number;
+    readonly Health?: { readonly Status: string } | null;
+  };
   readonly HostConfig: {
     readonly Memory: number;
     readonly RestartPolicy: { readonly Name: string };
     readonly PortBindings?: Readonly<Record<string, ReadonlyArray<{ readonly HostIp: string; readonly HostPort: string }> | null>> | null;
+    readonly LogConfig?: { readonly Type: string; readonly Config?: Readonly<Record<string, string>> | null };
+    readonly ReadonlyRootfs?: boolean;
   };
   readonly NetworkSettings: {
     readonly Ports?: Readonly<Record<string, ReadonlyArray<{ readonly HostIp: string; readonly HostPort: string }> | null>> | null;
@@ -61,7 +72,132 @@ export function checkContainer(expected: DockerRun, actual: ContainerInspect | u
     problems.push(`${label} has restart policy ${actual.HostConfig.RestartPolicy.Name || 'no'}, not ${restart}`);
   }
   for (const mapping of expected.publish) problems.push(...checkPublished(label, mapping, actual));
+  if (expected.logging) {
+    const logConfig = actual.HostConfig.LogConfig;
+    const want = `${expected.logging.driver} ${JSON.stringify(sorted(expected.logging.options))}`;
+    const got = `${logConfig?.Type ?? '(none)'} ${JSON.stringify(sorted(logConfig?.Config ?? {}))}`;
+    if (got !== want) problems.push(`${label} logs with ${got}, not ${want}`);
+  }
+  if (expected.user !== undefined && actual.Config.User !== expected.user) problems.push(`${label} runs as user ${actual.Config.User || '(the image\'s)'}, not ${expected.user}`);
+  if (expected.readOnlyRootFilesystem !== undefined && (actual.HostConfig.ReadonlyRootfs ?? false) !== expected.readOnlyRootFilesystem) {
+    problems.push(`${label} has ${actual.HostConfig.ReadonlyRootfs ? 'a read-only' : 'a writable'} root filesystem, not ${expected.readOnlyRootFilesystem ? 'a read-only' : 'a writable'} one`);
+  }
   return problems;
+}
+
+function sorted(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** What an update did to each container, by name: recreated (another container now), kept (the same container, never restarted), restarted in place, started (new), removed. */
+export interface ContainerChanges {
+  readonly recreated: readonly string[];
+  readonly kept: readonly string[];
+  readonly restarted: readonly string[];
+  readonly started: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/** Compares two `docker inspect`s of a host's containers, before and after an update. */
+export function containerChanges(before: readonly ContainerInspect[], after: readonly ContainerInspect[]): ContainerChanges {
+  const byName = (containers: readonly ContainerInspect[]) => new Map(containers.map((container) => [container.Name.replace(/^\//, ''), container]));
+  const old = byName(before);
+  const now = byName(after);
+  const changes = { recreated: [] as string[], kept: [] as string[], restarted: [] as string[], started: [] as string[], removed: [] as string[] };
+  for (const [name, container] of [...now].sort(([a], [b]) => a.localeCompare(b))) {
+    const previous = old.get(name);
+    if (!previous) changes.started.push(name);
+    else if (previous.Id !== container.Id) changes.recreated.push(name);
+    else if (previous.State.StartedAt !== container.State.StartedAt) changes.restarted.push(name);
+    else changes.kept.push(name);
+  }
+  changes.removed.push(...[...old.keys()].filter((name) => !now.has(name)).sort());
+  return changes;
+}
+
+/**
+ * The signals of a host whose container failed: cfn-signal to the instance
+ * (and to the wait condition) reported failure, with a reason that names the
+ * container and holds its last log line. Returns the problems and the reason.
+ */
+export function checkFailureSignal(calls: readonly StubCall[], container: string, lastLine: string): { problems: string[]; reason?: string } {
+  const signals = calls.filter((call) => call.command === 'cfn-signal');
+  const toInstance = signals.filter((call) => call.args.includes('--stack'));
+  if (toInstance.length !== 1) return { problems: [`cfn-signal to the instance was called ${toInstance.length} times, not once`] };
+  const problems: string[] = [];
+  for (const call of signals) {
+    const exitCode = optionValues(call.args).get('--exit-code');
+    if (exitCode === undefined || exitCode === '0') problems.push(`cfn-signal reported exit code ${exitCode ?? '(none)'}, not failure`);
+  }
+  const reason = optionValues(toInstance[0].args).get('--reason') ?? '';
+  if (!reason.includes(`container ${container} `)) problems.push(`the failure reason does not name container ${container}: ${JSON.stringify(reason)}`);
+  if (!reason.includes(lastLine)) problems.push(`the failure reason lacks the container's last log line ${JSON.stringify(lastLine)}: ${JSON.stringify(reason)}`);
+  return { problems, reason };
+}
+
+/**
+ * The stubbed calls an update the way cfn-hup runs it made: cfn-init once,
+ * one cfn-signal of success to the new wait condition (`--id` its apply id)
+ * and none to the instance, and nothing of the user data (dnf, systemctl),
+ * which an instance that was not replaced never runs again.
+ */
+export function checkUpdateCalls(calls: readonly StubCall[], applyId: string): string[] {
+  const problems: string[] = [];
+  const inits = calls.filter((call) => call.command === 'cfn-init').length;
+  if (inits !== 1) problems.push(`the update ran cfn-init ${inits} times, not once`);
+  const boot = calls.filter((call) => call.command === 'dnf' || call.command === 'systemctl');
+  if (boot.length > 0) problems.push(`the update ran the user data's commands again: ${boot.map((call) => `${call.command} ${call.args.join(' ')}`).join('; ')}`);
+  const signals = calls.filter((call) => call.command === 'cfn-signal');
+  const toWait = signals.filter((call) => optionValues(call.args).get('--id') === applyId);
+  if (signals.length !== 1 || toWait.length !== 1) {
+    problems.push(`the update signalled ${signals.length} times (${signals.map((call) => call.args.join(' ')).join('; ') || 'never'}), not once to the wait condition of apply id ${applyId}`);
+  } else if (optionValues(toWait[0].args).get('--exit-code') !== '0') {
+    problems.push(`the update signalled the wait condition with exit code ${optionValues(toWait[0].args).get('--exit-code')}, not 0: ${optionValues(toWait[0].args).get('--reason')}`);
+  }
+  return problems;
+}
+
+/** What a search of the files the run keeps found: how many files and bytes it read, each file that holds a needle, and the files it could not read. */
+export interface FileSearch {
+  readonly files: number;
+  readonly bytes: number;
+  readonly found: ReadonlyArray<{ readonly file: string; readonly needle: string }>;
+  readonly unreadable: readonly string[];
+}
+
+/**
+ * Searches every regular file under `roots` (symbolic links not followed)
+ * for each needle, as UTF-8 bytes, except the files and folders `skip`
+ * says to leave out. A file that cannot be read is named, not skipped in
+ * silence.
+ */
+export function searchFiles(roots: readonly string[], needles: readonly string[], skip: (file: string) => boolean = () => false): FileSearch {
+  let files = 0;
+  let bytes = 0;
+  const found: Array<{ file: string; needle: string }> = [];
+  const unreadable: string[] = [];
+  const visit = (file: string) => {
+    if (skip(file)) return;
+    const stat = lstatSync(file, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(file).sort()) visit(path.join(file, entry));
+      return;
+    }
+    if (!stat.isFile()) return;
+    let content: Buffer;
+    try {
+      content = readFileSync(file);
+    } catch (error) {
+      unreadable.push(`${file} (${error instanceof Error ? error.message : String(error)})`);
+      return;
+    }
+    files++;
+    bytes += content.length;
+    for (const needle of needles) if (content.includes(Buffer.from(needle, 'utf8'))) found.push({ file, needle });
+  };
+  for (const root of roots) visit(root);
+  return { files, bytes, found, unreadable };
 }
 
 /** `11211:11211/tcp` -> the host port and the container port key Docker uses (`11211/tcp`). */

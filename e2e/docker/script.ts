@@ -10,6 +10,14 @@ export interface DockerRun {
   readonly publish: readonly string[];
   /** `--env-file` paths, with the script's variables expanded. */
   readonly envFiles: readonly string[];
+  /** The env-file of the container's secret, which the host writes from Secrets Manager. */
+  readonly secretEnvFile?: string;
+  /** `--log-driver` and its `--log-opt`s. */
+  readonly logging?: { readonly driver: string; readonly options: Readonly<Record<string, string>> };
+  /** `--user`. */
+  readonly user?: string;
+  /** `--read-only`. */
+  readonly readOnlyRootFilesystem?: boolean;
 }
 
 /** A file a script writes from a here-string of base64 (`base64 --decode > FILE <<< B64`): its path and what it holds. */
@@ -145,6 +153,10 @@ export interface HostFile {
     readonly memoryMiB?: number;
     readonly ports: ReadonlyArray<{ readonly hostPort: number; readonly containerPort: number; readonly protocol: string }>;
     readonly environment?: string;
+    readonly secretArn?: string;
+    readonly logging?: { readonly driver: string; readonly options: Readonly<Record<string, string>> };
+    readonly user?: string;
+    readonly readOnlyRootFilesystem?: boolean;
   }>;
 }
 
@@ -160,6 +172,10 @@ export function planHost(host: HostFile): ScriptPlan {
       memory: container.memoryMiB === undefined ? undefined : `${container.memoryMiB}m`,
       publish: container.ports.map((port) => `${port.hostPort}:${port.containerPort}/${port.protocol}`),
       envFiles: container.environment === undefined ? [] : [envFile(container.name)],
+      secretEnvFile: container.secretArn === undefined ? undefined : `${host.envFileDirectory}/${container.name}.secret.env`,
+      logging: container.logging,
+      user: container.user,
+      readOnlyRootFilesystem: container.readOnlyRootFilesystem,
     })),
     files: host.containers
       .filter((container) => container.environment !== undefined)

@@ -97,9 +97,7 @@ export function main(options: RunOptions): Promise<number> {
       const compose = metadata['AWS::CloudFormation::Init'].config.files['/etc/docker-swarm/stack.yml'].content;
       compose.services['memcached-alpha'].environment = { REVISION: '2' };
       manager.updateMetadata(metadata);
-      const hook = manager.writtenFile('/etc/cfn/hooks.d/docker-swarm.conf') ?? '';
-      const action = /^action=(.*)$/m.exec(hook)?.[1];
-      if (!action) throw new Error(`${manager.label}: /etc/cfn/hooks.d/docker-swarm.conf has no action line:\n${hook}`);
+      const action = manager.hookAction('/etc/cfn/hooks.d/docker-swarm.conf');
       const stopFile = path.join(work, 'stop-client');
       const client = network.run([process.execPath, path.join(options.harnessDir, 'swarm', 'client-loop.cjs'), String(TENANTS[0].port), stopFile, ...workers.map((node) => node.address)]);
       await sleep(2000);

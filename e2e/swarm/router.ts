@@ -139,9 +139,7 @@ export function main(options: RunOptions): Promise<number> {
       await sleep(1500);
       const actions = await Promise.all(
         nodes.map(async (node) => {
-          const hook = node.writtenFile('/etc/cfn/hooks.d/docker-swarm.conf') ?? '';
-          const action = /^action=(.*)$/m.exec(hook)?.[1];
-          if (!action) throw new Error(`${node.label}: /etc/cfn/hooks.d/docker-swarm.conf has no action line:\n${hook}`);
+          const action = node.hookAction('/etc/cfn/hooks.d/docker-swarm.conf');
           return [node, await node.runCommand(action)] as const;
         }),
       );

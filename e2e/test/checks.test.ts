@@ -1,13 +1,20 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   checkContainer,
   checkDockerInstalled,
   checkEnvFile,
   checkEnvironment,
+  checkFailureSignal,
   checkOutputsInEnvironment,
   checkSignal,
   checkTenants,
+  checkUpdateCalls,
+  containerChanges,
   memoryBytes,
   parsePublish,
+  searchFiles,
   type ContainerInspect,
 } from '../docker/checks';
 import type { DockerRun } from '../docker/script';
@@ -49,6 +56,58 @@ describe('checkContainer', () => {
 
     // THEN
     expect(problems).toEqual([problem]);
+  });
+
+  it('finds nothing wrong with the log driver, its options, the user and a read-only root the host file asks for', () => {
+    // GIVEN
+    const expected: DockerRun = { ...MEMCACHED, logging: { driver: 'json-file', options: { 'max-size': '5m', 'max-file': '2' } }, user: '65534:65534', readOnlyRootFilesystem: true };
+    const actual = inspect({ logConfig: { Type: 'json-file', Config: { 'max-file': '2', 'max-size': '5m' } }, user: '65534:65534', readOnly: true });
+
+    // WHEN
+    const problems = checkContainer(expected, actual);
+
+    // THEN
+    expect(problems).toEqual([]);
+  });
+
+  it('reports another log driver or option, another user and a writable root', () => {
+    // GIVEN
+    const expected: DockerRun = { ...MEMCACHED, logging: { driver: 'json-file', options: { 'max-size': '5m', 'max-file': '2' } }, user: '65534:65534', readOnlyRootFilesystem: true };
+    const actual = inspect({ logConfig: { Type: 'json-file', Config: { 'max-size': '10m' } }, user: '', readOnly: false });
+
+    // WHEN
+    const problems = checkContainer(expected, actual);
+
+    // THEN
+    expect(problems).toEqual([
+      'container memcached-alpha logs with json-file {"max-size":"10m"}, not json-file {"max-file":"2","max-size":"5m"}',
+      "container memcached-alpha runs as user (the image's), not 65534:65534",
+      'container memcached-alpha has a writable root filesystem, not a read-only one',
+    ]);
+  });
+});
+
+describe('containerChanges', () => {
+  it('tells recreated, untouched, restarted, started and removed containers apart by id and start time', () => {
+    // GIVEN
+    const before = [
+      inspect({ name: 'alpha', id: 'a1', startedAt: 't1' }),
+      inspect({ name: 'beta', id: 'b1', startedAt: 't1' }),
+      inspect({ name: 'delta', id: 'd1', startedAt: 't1' }),
+      inspect({ name: 'omega', id: 'o1', startedAt: 't1' }),
+    ];
+    const after = [
+      inspect({ name: 'gamma', id: 'g1', startedAt: 't2' }),
+      inspect({ name: 'beta', id: 'b1', startedAt: 't1' }),
+      inspect({ name: 'alpha', id: 'a2', startedAt: 't2' }),
+      inspect({ name: 'delta', id: 'd1', startedAt: 't2' }),
+    ];
+
+    // WHEN
+    const changes = containerChanges(before, after);
+
+    // THEN
+    expect(changes).toEqual({ recreated: ['alpha'], kept: ['beta'], restarted: ['delta'], started: ['gamma'], removed: ['omega'] });
   });
 });
 
@@ -149,12 +208,107 @@ describe('stubbed commands', () => {
     expect(none).toEqual(['cfn-signal to the instance was called 0 times, not once']);
   });
 
+  it('reads a failed start from the signals: the reason names the container and holds its last log line', () => {
+    // GIVEN
+    const reason = 'container crasher is restarting; last log lines: crasher: starting | crasher: cannot open /srv/state';
+    const calls = [failure(reason, ['--stack', 'App', '--resource', 'HostInstance', '--region', 'eu-west-1']), failure(reason, ['--id', 'abc', 'https://handle'])];
+
+    // WHEN
+    const checked = checkFailureSignal(calls, 'crasher', 'crasher: cannot open /srv/state');
+
+    // THEN
+    expect(checked).toEqual({ problems: [], reason });
+  });
+
+  it('reports a failed start signalled as success, or with a reason that names another container and lacks the log line', () => {
+    // GIVEN
+    const calls = [failure('container other is not running (exit code 1); last log lines: (no output)', ['--stack', 'App']), signal('0')];
+
+    // WHEN
+    const twice = checkFailureSignal(calls, 'crasher', 'crasher: cannot open /srv/state');
+    const once = checkFailureSignal([{ command: 'cfn-signal', args: ['--exit-code', '0', '--reason', 'every container runs', '--stack', 'App'] }], 'crasher', 'boom');
+
+    // THEN
+    expect(twice.problems).toEqual(['cfn-signal to the instance was called 2 times, not once']);
+    expect(once.problems).toEqual([
+      'cfn-signal reported exit code 0, not failure',
+      'the failure reason does not name container crasher: "every container runs"',
+      'the failure reason lacks the container\'s last log line "boom": "every container runs"',
+    ]);
+  });
+
+  it('accepts an update that ran cfn-init once and signalled success to the new wait condition only', () => {
+    // GIVEN
+    const calls = [
+      { command: 'cfn-init', args: ['-v', '--stack', 'App'] },
+      { command: 'cfn-signal', args: ['--exit-code', '0', '--reason', 'every container runs', '--id', 'new', 'https://handle'] },
+    ];
+
+    // WHEN
+    const problems = checkUpdateCalls(calls, 'new');
+
+    // THEN
+    expect(problems).toEqual([]);
+  });
+
+  it('reports an update that ran the user data again, signalled another wait condition or failed', () => {
+    // GIVEN
+    const rebooted = [
+      { command: 'dnf', args: ['install', '-y', 'docker'] },
+      { command: 'cfn-init', args: ['-v'] },
+      { command: 'cfn-signal', args: ['--exit-code', '0', '--id', 'old', 'https://handle'] },
+    ];
+    const failed = [{ command: 'cfn-init', args: ['-v'] }, failure('container alpha is unhealthy', ['--id', 'new', 'https://handle'])];
+
+    // WHEN
+    const again = checkUpdateCalls(rebooted, 'new');
+    const unhealthy = checkUpdateCalls(failed, 'new');
+
+    // THEN
+    expect(again).toEqual([
+      "the update ran the user data's commands again: dnf install -y docker",
+      'the update signalled 1 times (--exit-code 0 --id old https://handle), not once to the wait condition of apply id new',
+    ]);
+    expect(unhealthy).toEqual(['the update signalled the wait condition with exit code 1, not 0: container alpha is unhealthy']);
+  });
+
   it('reports user data that never installs or starts Docker', () => {
     // WHEN
     const problems = checkDockerInstalled([{ command: 'dnf', args: ['install', '-y', 'podman'] }]);
 
     // THEN
     expect(problems).toEqual(['the user data never runs dnf install docker', 'the user data never starts the docker service with systemctl']);
+  });
+});
+
+describe('searchFiles', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'search-files-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('finds each needle as UTF-8 bytes in the files under the roots, but not in what it is told to skip or behind a link', () => {
+    // GIVEN
+    const secret = 'it\'s "x" $HOME \\ 東京 ✓';
+    mkdirSync(path.join(root, 'logs'));
+    mkdirSync(path.join(root, 'engine', 'layers'), { recursive: true });
+    writeFileSync(path.join(root, 'logs', 'user-data.log'), `before ${secret} after`);
+    writeFileSync(path.join(root, 'logs', 'metadata.json'), JSON.stringify({ value: `marker-1 ${secret}` }));
+    writeFileSync(path.join(root, 'clean.txt'), 'nothing here');
+    writeFileSync(path.join(root, 'engine', 'layers', 'env'), secret);
+    symlinkSync(path.join(root, 'logs', 'user-data.log'), path.join(root, 'link'));
+
+    // WHEN
+    const search = searchFiles([root], [secret, 'marker-1'], (file) => file.endsWith('/layers'));
+
+    // THEN
+    expect(search.found).toEqual([
+      { file: path.join(root, 'logs', 'metadata.json'), needle: 'marker-1' },
+      { file: path.join(root, 'logs', 'user-data.log'), needle: secret },
+    ]);
+    expect(search.files).toBe(3);
+    expect(search.unreadable).toEqual([]);
   });
 });
 
@@ -187,19 +341,31 @@ describe('sizes and ports', () => {
 
 function inspect(options: {
   name?: string;
+  id?: string;
+  startedAt?: string;
   running?: boolean;
   image?: string;
   memory?: number;
   restart?: string;
   port?: string;
   ports?: ContainerInspect['NetworkSettings']['Ports'];
+  logConfig?: ContainerInspect['HostConfig']['LogConfig'];
+  user?: string;
+  readOnly?: boolean;
 }): ContainerInspect {
   const port = options.port ?? '11211';
+  const state = options.running === false ? { Status: 'exited', Running: false, ExitCode: 1 } : { Status: 'running', Running: true, ExitCode: 0 };
   return {
+    Id: options.id,
     Name: `/${options.name ?? 'memcached-alpha'}`,
-    Config: { Image: options.image ?? 'e2e/memcached:local', Env: ['PATH=/usr/bin'] },
-    State: options.running === false ? { Status: 'exited', Running: false, ExitCode: 1 } : { Status: 'running', Running: true, ExitCode: 0 },
-    HostConfig: { Memory: options.memory ?? 96 * 1024 * 1024, RestartPolicy: { Name: options.restart ?? 'always' } },
+    Config: { Image: options.image ?? 'e2e/memcached:local', Env: ['PATH=/usr/bin'], User: options.user },
+    State: { ...state, StartedAt: options.startedAt },
+    HostConfig: {
+      Memory: options.memory ?? 96 * 1024 * 1024,
+      RestartPolicy: { Name: options.restart ?? 'always' },
+      LogConfig: options.logConfig,
+      ReadonlyRootfs: options.readOnly,
+    },
     NetworkSettings: {
       Ports: options.ports ?? {
         '11211/tcp': [
@@ -209,6 +375,10 @@ function inspect(options: {
       },
     },
   };
+}
+
+function failure(reason: string, target: string[]) {
+  return { command: 'cfn-signal', args: ['--exit-code', '1', '--reason', reason, ...target] };
 }
 
 function signal(exitCode: string) {

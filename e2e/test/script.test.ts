@@ -34,13 +34,24 @@ describe('planScript', () => {
 });
 
 describe('planHost', () => {
-  it("reads the containers and env-files of a Docker host's host file", () => {
+  it("reads the containers, env-files, secret env-file, logging, user and root filesystem of a Docker host's host file", () => {
     // GIVEN
     const host = {
       envFileDirectory: '/etc/docker-host',
       containers: [
         { name: 'memcached-alpha', image: 'e2e/memcached:local', command: ['memcached', '-m', '64'], restart: 'always', memoryMiB: 96, ports: [{ hostPort: 11211, containerPort: 11211, protocol: 'tcp' }] },
         { name: 'app', image: 'e2e/memcached:local', command: [], restart: 'unless-stopped', ports: [{ hostPort: 5353, containerPort: 53, protocol: 'udp' }], environment: 'A=1\nB=$x' },
+        {
+          name: 'vault',
+          image: 'e2e/memcached:local',
+          command: ['sleep', 'infinity'],
+          restart: 'always',
+          ports: [],
+          secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:vault',
+          logging: { driver: 'json-file', options: { 'max-size': '5m', 'max-file': '2' } },
+          user: '65534:65534',
+          readOnlyRootFilesystem: true,
+        },
       ],
     };
 
@@ -51,6 +62,18 @@ describe('planHost', () => {
     expect(plan.dockerRuns).toEqual([
       { name: 'memcached-alpha', image: 'e2e/memcached:local', command: ['memcached', '-m', '64'], restart: 'always', memory: '96m', publish: ['11211:11211/tcp'], envFiles: [] },
       { name: 'app', image: 'e2e/memcached:local', command: [], restart: 'unless-stopped', memory: undefined, publish: ['5353:53/udp'], envFiles: ['/etc/docker-host/app.env'] },
+      {
+        name: 'vault',
+        image: 'e2e/memcached:local',
+        command: ['sleep', 'infinity'],
+        restart: 'always',
+        publish: [],
+        envFiles: [],
+        secretEnvFile: '/etc/docker-host/vault.secret.env',
+        logging: { driver: 'json-file', options: { 'max-size': '5m', 'max-file': '2' } },
+        user: '65534:65534',
+        readOnlyRootFilesystem: true,
+      },
     ]);
     expect(plan.files).toEqual([{ path: '/etc/docker-host/app.env', content: 'A=1\nB=$x\n' }]);
   });

@@ -1,11 +1,14 @@
 'use strict';
 /**
- * Stands in for the AWS CLI on a swarm node of the end-to-end run: SSM
- * Parameter Store (`ssm put-parameter`, `ssm get-parameter`) kept as files
- * in $E2E_SSM_DIR, shared by the nodes as the account's store would be, and
- * `autoscaling complete-lifecycle-action` recorded. Every call goes to
+ * Stands in for the AWS CLI on a swarm node or Docker host of the
+ * end-to-end run: SSM Parameter Store (`ssm put-parameter`, `ssm
+ * get-parameter`) kept as files in $E2E_SSM_DIR, shared by the nodes as the
+ * account's store would be; `autoscaling complete-lifecycle-action`
+ * recorded; and `secretsmanager get-secret-value --query SecretString
+ * --output text` answered from $E2E_SECRETS, a JSON object of secret ARNs
+ * and their SecretString, as the template stored them. Every call goes to
  * $E2E_CALL_LOG as one JSON line without parameter values, which hold join
- * tokens.
+ * tokens, and without secret values, which it never logs.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -43,6 +46,11 @@ if (service === 'ssm' && action === 'put-parameter') {
   process.stdout.write(`${parameter.value}\n`);
 } else if (service === 'autoscaling' && action === 'complete-lifecycle-action') {
   process.exit(0);
+} else if (service === 'secretsmanager' && action === 'get-secret-value') {
+  const secrets = JSON.parse(fs.readFileSync(process.env.E2E_SECRETS, 'utf8'));
+  if (!Object.hasOwn(secrets, options['secret-id'])) fail('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+  if (options.query !== 'SecretString' || options.output !== 'text') fail('InvalidParameterException', 'the stand-in answers only --query SecretString --output text');
+  process.stdout.write(`${secrets[options['secret-id']]}\n`);
 } else {
   fail('InvalidAction', `the end-to-end stand-in knows no ${service} ${action}`);
 }
