@@ -9,6 +9,14 @@ export const DAY_TWO_STACK = 'DockerHostDayTwo-e2e';
 /** The container that exits 1 three seconds after it starts, and the last line it logs. */
 export const CRASHER = { name: 'crasher', lastLine: 'crasher: cannot open /srv/state: permission denied' } as const;
 
+/**
+ * The container that logs with the default `awslogs` driver. Its host is
+ * never booted: Docker's driver calls CloudWatch Logs when a container
+ * starts, so the run only creates the container from the apply program's
+ * own `docker run` arguments and reads `docker inspect`.
+ */
+export const SHIPPER = { name: 'shipper' } as const;
+
 /** The container that gets the credentials stack's outputs as a secret, and its json-file log options. */
 export const VAULT = { name: 'vault', maxSize: '5m', maxFiles: 2, user: '65534:65534' } as const;
 
@@ -17,8 +25,9 @@ export const VAULT = { name: 'vault', maxSize: '5m', maxFiles: 2, user: '65534:6
  * reads the outputs of the credentials stack, looked up with `noEcho`, as
  * `secretEnvironmentFile` (so they reach the host only through Secrets
  * Manager), logs to rotated json-file logs, runs as nobody on a read-only
- * root and is healthy only with its secret in its environment; and a Docker
- * host whose only container crashes, so that its signal must be FAILURE.
+ * root and is healthy only with its secret in its environment; a Docker
+ * host whose only container crashes, so that its signal must be FAILURE;
+ * and a Docker host whose container logs to the host's log group.
  */
 export function addDayTwoStack(app: App, image: string): Stack {
   const stack = new Stack(app, DAY_TWO_STACK);
@@ -53,5 +62,6 @@ export function addDayTwoStack(app: App, image: string): Stack {
       },
     ],
   });
+  new DockerHost(stack, 'Shipper', { ...common, containers: [{ name: SHIPPER.name, image, command: ['sleep', 'infinity'] }] });
   return stack;
 }

@@ -8,7 +8,8 @@ import { Resolver } from './cloudformation/intrinsics';
 import { creationOrder, type ResourceNode } from './cloudformation/order';
 import type { StackModel } from './cloudformation/template';
 import { readYamlTemplate } from './cloudformation/yaml';
-import { addDayTwoStack, CRASHER, DAY_TWO_STACK, VAULT } from './day-two';
+import { APPLY_PROGRAM } from '../lib/docker-host-script';
+import { addDayTwoStack, CRASHER, DAY_TWO_STACK, SHIPPER, VAULT } from './day-two';
 import {
   checkContainer,
   checkDockerInstalled,
@@ -27,6 +28,7 @@ import {
 import { HostMachine } from './docker/host';
 import { hostFileOf } from './docker/script';
 import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from './docker/image';
+import { run as runProgram } from './exec';
 import { FakeAws } from './fake-aws/server';
 import { ACCOUNT, ACCOUNT_ID, expectedLookup, INJECTED, NON_ASCII_OUTPUT, REGION, SECRET_MARKER, SECRET_OUTPUT, stackOutputs } from './fixture';
 import { refusedAccesses } from './lambda/invoke';
@@ -89,7 +91,9 @@ export function main(options: RunOptions): Promise<number> {
       check(resolveEverything(resolver, order, stacks));
 
       const secretStore = writeSecretStore(resolver, stacks, path.join(work, 'secrets.json'));
-      const hosts = hostsOf(order, resolver, { work, logDir, harnessDir: options.harnessDir, secretStore });
+      const instances = hostsOf(order, resolver, { work, logDir, harnessDir: options.harnessDir, secretStore });
+      const shipper = instances.find((host) => runsContainer(host, SHIPPER.name));
+      const hosts = instances.filter((host) => host !== shipper);
       run.cleanup(async () => (await Promise.all(hosts.map((host) => host.machine.stop()))).flat());
       if (hosts.length === 0) throw new Failure(['the app synthesized no EC2 instance with user data']);
       const rootfs = await phases.time('image', () => memcachedRootfs(run.cacheDir, (line) => log('image', line)));
@@ -118,6 +122,8 @@ export function main(options: RunOptions): Promise<number> {
       );
       await phases.time('checks', async () => {
         for (const host of hosts) problems.push(...(await checkHost(host, created, figures)));
+        const vaultHost = hosts.find((host) => runsContainer(host, VAULT.name));
+        if (shipper && vaultHost) problems.push(...(await checkAwsLogs(shipper, vaultHost, resolver, figures)));
       });
       const service = hosts.find((host) => host.node.stack.stackName === SERVICE_STACK);
       if (service) problems.push(...(await phases.time('update', () => updateInPlace(service, created, resolver, options.repo, work, figures))));
@@ -238,7 +244,48 @@ function resolvedMetadata(resolver: Resolver, node: ResourceNode): Record<string
 
 /** Whether the host runs the container that crashes, so its start must fail. */
 function crashes(host: Host): boolean {
-  return host.machine.plan.dockerRuns.some((run) => run.name === CRASHER.name);
+  return runsContainer(host, CRASHER.name);
+}
+
+function runsContainer(host: Host, name: string): boolean {
+  return host.machine.plan.dockerRuns.some((run) => run.name === name);
+}
+
+/** Prints the `docker run` arguments the apply program builds for the container in argv[2] (JSON), as a JSON list. */
+const DOCKER_ARGS = 'import json, runpy, sys; program = runpy.run_path(sys.argv[1]); print(json.dumps(program["docker_args"](json.loads(sys.argv[2]), [], "e2e", "/etc/docker-host")))';
+
+/**
+ * The `awslogs` options of a container reach `docker inspect`: the apply
+ * program that booted another host builds the `docker run` arguments of the
+ * shipper's container from its resolved host file, and the engine creates
+ * (never starts: the driver would call CloudWatch Logs) a container with
+ * them. Its log configuration must be the host's log group (the template's
+ * `Ref`), the region and the container's own stream.
+ */
+async function checkAwsLogs(shipper: Host, on: Host, resolver: Resolver, figures: string[]): Promise<string[]> {
+  const container = hostFileOf(shipper.machine.metadata ?? {}).containers.find((candidate) => candidate.name === SHIPPER.name);
+  const logGroup = Object.entries(shipper.node.stack.template.Resources).find(
+    ([logicalId, resource]) => resource.Type === 'AWS::Logs::LogGroup' && logicalId.startsWith(shipper.node.logicalId.replace(/Instance[0-9A-F]{8}$/, 'Logs')),
+  );
+  if (!container || !logGroup) return [`${shipper.label}: no container ${SHIPPER.name} or no log group in the template`];
+  const expected = {
+    driver: 'awslogs',
+    options: { 'awslogs-group': resolver.resolveString(shipper.node.stack, { Ref: logGroup[0] }, `${logGroup[0]}.Ref`), 'awslogs-region': REGION, 'awslogs-stream': SHIPPER.name },
+  };
+  const args = JSON.parse((await runProgram('python3', ['-c', DOCKER_ARGS, on.machine.upperPath(APPLY_PROGRAM), JSON.stringify(container)])).stdout) as string[];
+  if (args.slice(0, 3).join(' ') !== 'docker run --detach') return [`the apply program's arguments for ${SHIPPER.name} do not start with docker run --detach: ${args.join(' ')}`];
+  await on.machine.engine.docker(['create', ...args.slice(3)]);
+  const [created] = JSON.parse((await on.machine.engine.docker(['inspect', SHIPPER.name])).stdout) as ContainerInspect[];
+  await on.machine.engine.docker(['rm', SHIPPER.name]);
+  const problems = checkContainer({ name: SHIPPER.name, image: container.image, command: container.command, restart: container.restart, publish: [], envFiles: [], logging: expected }, {
+    ...created,
+    State: { ...created.State, Running: true },
+  });
+  if (created.State.Status !== 'created') problems.push(`container ${SHIPPER.name} is ${created.State.Status}, not only created`);
+  const options = Object.entries(created.HostConfig.LogConfig?.Config ?? {}).map(([key, value]) => `${key}=${value}`);
+  log('checks', `${SHIPPER.name} created (not started) from the apply program's arguments: docker inspect shows ${created.HostConfig.LogConfig?.Type} ${options.join(' ')}`);
+  figures.push(`${SHIPPER.name} (created, not started) ${created.HostConfig.LogConfig?.Type} ${options.join(' ')}`);
+  return problems.map((problem) => `${shipper.label}: ${problem}`);
 }
 
 /**
