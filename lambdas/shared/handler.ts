@@ -112,7 +112,8 @@ async function decide<S extends Schema, C>(
         sentence: describeTimeout(definition.resourceType, deadline.elapsedMs(), deadline.leftMs()),
       };
     }
-    if (!outcome.value.id) {
+    // An id from a malformed AWS answer may not be text; CloudFormation reads only a string.
+    if (typeof outcome.value.id !== 'string' || outcome.value.id === '') {
       return { status: 'FAILED', sentence: `the ${definition.resourceType} lookup found no id to answer` };
     }
     return { status: 'SUCCESS', id: outcome.value.id, data: outcome.value.data, noEcho, tooLarge: definition.tooLarge };

@@ -344,9 +344,12 @@ describe('failures', () => {
     expect(lookup).not.toHaveBeenCalled();
   });
 
-  it('answers FAILED when the lookup finds no id to answer', async () => {
+  it.each([
+    ['an empty id', ''],
+    ['an id that is not text, as from a malformed AWS answer', 42],
+  ])('answers FAILED when the lookup finds %s, never a PhysicalResourceId CloudFormation cannot read', async (_case, id) => {
     // GIVEN
-    const handler = makeHandler(testDefinition({ lookup: async () => found('', { Name: 'main' }) }));
+    const handler = makeHandler(testDefinition({ lookup: async () => found(id as string, { Name: 'main' }) }));
 
     // WHEN
     const { puts } = await invoke(handler, { properties: { Name: 'main' } });
