@@ -4,20 +4,40 @@ import { PAAS_IMAGE } from './docker/image';
 
 /** The apps' domain in the router runs, on one host and on the swarm. */
 export const DOMAIN = 'apps.e2e.example.com';
-/** Stand-ins for the Redis and the Postgres the counters count in: the counter program's Redis-protocol store. */
+/** Starts PostgreSQL with a database cluster of its own that trusts the run's network, as the user `postgres`. */
+const POSTGRES = `set -e
+for bin in /usr/lib/postgresql/*/bin; do :; done
+"$bin/initdb" --pgdata=/tmp/data --username=counter --auth=trust > /dev/null
+echo "host all all 0.0.0.0/0 trust" >> /tmp/data/pg_hba.conf
+exec "$bin/postgres" -D /tmp/data -c listen_addresses='*' -k /tmp`;
+
+/** The Redis and the PostgreSQL the counters count in, from Debian's packages: how each starts, as whom, and how to tell it is ready. */
 export const STORES = [
-  { name: 'redis', port: 6379 },
-  { name: 'postgres', port: 5432 },
+  { name: 'redis', port: 6379, user: 'redis', command: ['redis-server', '--port', '6379', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'], ready: ['redis-cli', 'ping'] },
+  { name: 'postgres', port: 5432, user: 'postgres', command: ['sh', '-c', POSTGRES], ready: ['sh', '-c', 'for bin in /usr/lib/postgresql/*/bin; do :; done; "$bin/pg_isready" -q -h 127.0.0.1'] },
 ] as const;
+
+/**
+ * An app's datastore variables as its lookup gives them, the stores reached
+ * by `host(store)`: Redis's endpoint (`ElasticacheDependency`), or the
+ * database stack's outputs (`StackDependency`), which name the user and the
+ * database with libpq's variables.
+ */
+export function datastoreEnvironment(datastore: PaasAppConfig['datastore'], host: (store: 'redis' | 'postgres') => string): string[] {
+  if (datastore === 'redis') return [`REDIS_HOST=${host('redis')}`, 'REDIS_PORT=6379'];
+  if (datastore === 'postgres') return [`DatabaseHost=${host('postgres')}`, 'DatabasePort=5432', 'PGUSER=counter', 'PGDATABASE=postgres'];
+  return [];
+}
+
 export const COUNTER = ['python3', '/usr/local/bin/counter.py'];
-/** The example's apps: two counters, each in its own datastore, and a static site. */
+/** The example's apps: a counter in Redis, one in PostgreSQL, and a static site. */
 export const APPS: readonly PaasAppConfig[] = [
-  { hostName: 'redis-counter', image: PAAS_IMAGE, port: 8000, datastore: 'redis', command: [...COUNTER, 'redis-counter', 'REDIS_HOST', 'REDIS_PORT', '8000'] },
-  { hostName: 'postgres-counter', image: PAAS_IMAGE, port: 8000, datastore: 'postgres', command: [...COUNTER, 'postgres-counter', 'DatabaseHost', 'DatabasePort', '8000'] },
+  { hostName: 'redis-counter', image: PAAS_IMAGE, port: 8000, datastore: 'redis', command: [...COUNTER, 'redis', 'redis-counter', 'REDIS_HOST', 'REDIS_PORT', '8000'] },
+  { hostName: 'postgres-counter', image: PAAS_IMAGE, port: 8000, datastore: 'postgres', command: [...COUNTER, 'postgres', 'postgres-counter', 'DatabaseHost', 'DatabasePort', '8000'] },
   { hostName: 'www', image: PAAS_IMAGE, port: 8000, command: ['python3', '-m', 'http.server', '8000', '--directory', '/srv/site'] },
 ];
 /** The app an update adds while requests to the others go on. */
-export const ADDED: PaasAppConfig = { hostName: 'added', image: PAAS_IMAGE, port: 8000, datastore: 'redis', command: [...COUNTER, 'added', 'REDIS_HOST', 'REDIS_PORT', '8000'] };
+export const ADDED: PaasAppConfig = { hostName: 'added', image: PAAS_IMAGE, port: 8000, datastore: 'redis', command: [...COUNTER, 'redis', 'added', 'REDIS_HOST', 'REDIS_PORT', '8000'] };
 /** How long the client asks the other apps while the router reloads. */
 export const RELOAD_LOOP_MS = 8000;
 

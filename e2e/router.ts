@@ -7,7 +7,7 @@ import type { PaasAppConfig } from '../lib/config';
 import type { PaasStack } from '../lib/examples/paas-stack';
 import { DockerEngine } from './docker/engine';
 import { importPaasImage, PAAS_IMAGE, paasRootfs } from './docker/image';
-import { ADDED, APPS, COUNTER, DOMAIN, RELOAD_LOOP_MS, RouterChecks, routerSummary, STORES, waitFor, type Answer, type LoopCount } from './router-checks';
+import { ADDED, APPS, datastoreEnvironment, DOMAIN, RELOAD_LOOP_MS, RouterChecks, routerSummary, STORES, waitFor, type Answer, type LoopCount } from './router-checks';
 import { log as logPhase, runScaffolded, type RunOptions } from './scaffold';
 
 const NETWORK = 'apps';
@@ -37,8 +37,9 @@ export function main(options: RunOptions): Promise<number> {
     await importPaasImage(engine, rootfs.tarball);
     await engine.docker(['network', 'create', NETWORK]);
     for (const store of STORES) {
-      await engine.docker(['run', '--detach', '--name', store.name, '--network', NETWORK, PAAS_IMAGE, ...COUNTER, '--store', String(store.port)]);
+      await engine.docker(['run', '--detach', '--name', store.name, '--network', NETWORK, '--user', store.user, PAAS_IMAGE, ...store.command]);
     }
+    for (const store of STORES) await waitFor(async () => (await engine.docker(['exec', store.name, ...store.ready], true)).code === 0, `${store.name} to be ready`);
     for (const app of APPS) await startApp(engine, app);
 
     const confDir = path.join(work, 'router-conf');
@@ -115,8 +116,7 @@ function context(apps: readonly PaasAppConfig[]): Record<string, unknown> {
 
 /** Starts an app as the Docker host does: on the apps' network, no port published, its datastore's address in its environment. */
 async function startApp(engine: DockerEngine, app: PaasAppConfig): Promise<void> {
-  const environment =
-    app.datastore === 'redis' ? ['REDIS_HOST=redis', 'REDIS_PORT=6379'] : app.datastore === 'postgres' ? ['DatabaseHost=postgres', 'DatabasePort=5432'] : [];
+  const environment = datastoreEnvironment(app.datastore, (store) => store);
   await engine.docker(['run', '--detach', '--name', app.hostName, '--network', NETWORK, ...environment.flatMap((line) => ['--env', line]), app.image, ...(app.command ?? [])]);
 }
 

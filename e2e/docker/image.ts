@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { run } from '../exec';
@@ -40,25 +40,30 @@ export async function memcachedRootfs(cacheDir: string, log: (line: string) => v
   return { tarball, built };
 }
 
-/** The image the app router example's containers run: nginx and python3 from Debian, and the example's counter app. */
+/** The image the app router example's containers run: nginx, python3 with psycopg2, Redis and PostgreSQL from Debian, and the example's counter app. */
 export const PAAS_IMAGE = 'e2e/paas:local';
+
+/** Debian packages of `PAAS_IMAGE`: the router, the counter app and its Postgres client, and the datastores the counters count in. */
+const PAAS_PACKAGES = ['nginx', 'python3', 'python3-psycopg2', 'redis-server', 'postgresql'];
 
 /**
  * The root file system of `PAAS_IMAGE`: a Debian with nginx (the router,
- * its own site removed, so only the rendered configuration answers) and
- * python3 with `examples/counter/counter.py` as `/usr/local/bin/counter.py`
- * (the counter apps, and the datastores they count in) and a static site in
- * `/srv/site`. Cached in `cacheDir` under a name that changes with the
- * counter app.
+ * its own site removed, so only the rendered configuration answers),
+ * python3 with psycopg2 and `examples/counter/counter.py` as
+ * `/usr/local/bin/counter.py` (the counter apps), Redis and PostgreSQL
+ * (their datastores), and a static site in `/srv/site`. Cached in
+ * `cacheDir` under a name that changes with the counter app and the
+ * packages.
  */
 export async function paasRootfs(cacheDir: string, counterApp: string, log: (line: string) => void): Promise<{ tarball: string; built: boolean }> {
   const source = debianSource();
   const program = readFileSync(counterApp, 'utf8');
-  const tarball = path.join(cacheDir, `paas-rootfs-${source.suite}-${createHash('sha256').update(program).digest('hex').slice(0, 12)}.tar`);
+  const digest = createHash('sha256').update(program).update(PAAS_PACKAGES.join(',')).digest('hex').slice(0, 12);
+  const tarball = path.join(cacheDir, `paas-rootfs-${source.suite}-${digest}.tar`);
   const built = !existsSync(tarball);
   if (built) {
-    log(`building a ${source.suite} root file system with nginx and python3 from ${source.mirror} (cached in ${tarball})`);
-    await buildRootfsTarball(source, tarball, ['nginx', 'python3'], {
+    log(`building a ${source.suite} root file system with ${PAAS_PACKAGES.join(', ')} from ${source.mirror} (cached in ${tarball})`);
+    await buildRootfsTarball(source, tarball, PAAS_PACKAGES, {
       'usr/local/bin/counter.py': program,
       'srv/site/index.html': STATIC_SITE,
       'etc/nginx/sites-enabled/default': undefined,
@@ -96,6 +101,7 @@ async function buildRootfsTarball(source: DebianSource, tarball: string, package
   const rootfs = path.join(work, 'rootfs');
   try {
     await run('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, source.suite, rootfs, source.mirror], { timeoutMs: 900_000 });
+    endProcessesIn(rootfs);
     for (const dir of STRIPPED) {
       const full = path.join(rootfs, dir);
       if (existsSync(full)) for (const entry of readdirSync(full)) rmSync(path.join(full, entry), { recursive: true, force: true });
@@ -115,6 +121,17 @@ async function buildRootfsTarball(source: DebianSource, tarball: string, package
     renameSync(partial, tarball);
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Ends what a package's install script left running in the new root file system, such as a database it started. */
+function endProcessesIn(rootfs: string): void {
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/root`) === rootfs) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone already, or not ours to read
+    }
   }
 }
 

@@ -10,7 +10,7 @@ import { Resolver } from '../cloudformation/intrinsics';
 import type { StackModel } from '../cloudformation/template';
 import { importPaasImage, PAAS_IMAGE, paasRootfs } from '../docker/image';
 import { NAMES } from '../fixture';
-import { ADDED, APPS, COUNTER, DOMAIN, RELOAD_LOOP_MS, RouterChecks, routerSummary, STORES, waitFor, type Answer, type LoopCount } from '../router-checks';
+import { ADDED, APPS, datastoreEnvironment, DOMAIN, RELOAD_LOOP_MS, RouterChecks, routerSummary, STORES, waitFor, type Answer, type LoopCount } from '../router-checks';
 import { check, log, runScaffolded, type RunOptions } from '../scaffold';
 import { subnetOf, swarmNodes } from './main';
 import { VpcNetwork } from './network';
@@ -84,16 +84,19 @@ export function main(options: RunOptions): Promise<number> {
       }),
     );
 
-    // Stand-ins for the Redis and the Postgres the lookups found: stores on the apps' network, by the names the lookups answered.
+    // The Redis and the PostgreSQL the lookups found: services on the apps' network, by the names the lookups answered.
     for (const store of STORES) {
       await manager.engine.docker([
         'service', 'create', '--detach', '--name', `${store.name}-store`, '--network', `${NAMESPACE}_apps`, '--endpoint-mode', 'dnsrr',
-        '--constraint', 'node.role == worker', PAAS_IMAGE, ...COUNTER, '--store', String(store.port),
+        '--constraint', 'node.role == worker', '--user', store.user, PAAS_IMAGE, ...store.command,
       ]);
     }
     const routerTasks = await phases.time('ready', async () => {
       for (const app of APPS) check(await waitForTasks(manager, `${NAMESPACE}_${app.hostName}`, 1));
-      for (const store of STORES) check(await waitForTasks(manager, `${store.name}-store`, 1));
+      for (const store of STORES) {
+        check(await waitForTasks(manager, `${store.name}-store`, 1));
+        await inTasks(nodes, `${store.name}-store`, store.ready, `${store.name} to be ready`);
+      }
       check(await waitForTasks(manager, ROUTER_SERVICE, workers.length));
       await resolvable(nodes, ROUTER_SERVICE, APPS.map((app) => `tasks.${NAMESPACE}_${app.hostName}`));
       for (const app of APPS.filter((candidate) => candidate.datastore)) await resolvable(nodes, `${NAMESPACE}_${app.hostName}`, STORES.map((store) => `${store.name}-store`));
@@ -181,9 +184,10 @@ function synthesizePaas(repo: string, outdir: string, apps: readonly PaasAppConf
   const stack = stacks.find((candidate) => candidate.stackName === STACK);
   if (!stack) throw new Error(`the app synthesized no stack ${STACK}`);
   const resolver = new Resolver(stacks, { accountId: '123456789012', region: REGION, partition: 'aws', urlSuffix: 'amazonaws.com' });
+  const store = (name: string) => `${name}-store`;
   const answers: Record<string, Record<string, string>> = {
-    'Custom::ElasticacheDependency': { PrimaryEndpointAddress: 'redis-store', PrimaryEndpointPort: '6379' },
-    'Custom::StackDependency': { Environment: 'DatabaseHost=postgres-store\nDatabasePort=5432' },
+    'Custom::ElasticacheDependency': { PrimaryEndpointAddress: store('redis'), PrimaryEndpointPort: '6379' },
+    'Custom::StackDependency': { Environment: datastoreEnvironment('postgres', store).join('\n') },
   };
   for (const [logicalId, resource] of Object.entries(stack.template.Resources)) {
     const data = answers[resource.Type];
@@ -229,12 +233,15 @@ async function taskContainers(nodes: readonly SwarmNode[], service: string): Pro
 
 /** Waits until Docker's DNS answers each name in each of the service's task containers, which the swarm's gossip takes a moment to reach. */
 async function resolvable(nodes: readonly SwarmNode[], service: string, names: readonly string[]): Promise<void> {
+  for (const name of names) await inTasks(nodes, service, ['getent', 'hosts', name], `${name} to resolve in ${service}`);
+}
+
+/** Waits until `command` succeeds in each of the service's task containers. */
+async function inTasks(nodes: readonly SwarmNode[], service: string, command: readonly string[], what: string): Promise<void> {
   for (const node of nodes) {
     const containers = (await node.engine.docker(['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=${service}`])).stdout.split('\n').filter(Boolean);
     for (const container of containers) {
-      for (const name of names) {
-        await waitFor(async () => (await node.engine.docker(['exec', container, 'getent', 'hosts', name], true)).code === 0, `${name} to resolve in ${service} on ${node.label}`);
-      }
+      await waitFor(async () => (await node.engine.docker(['exec', container, ...command], true)).code === 0, `${what} on ${node.label}`);
     }
   }
 }
