@@ -70,7 +70,8 @@ export function main(options: RunOptions): Promise<number> {
         nodes.map(async (node, i) => {
           await node.engine.start();
           node.address = (await network.attach(node.options.netns, i, subnetOf(node, i))).address;
-          await importPaasImage(node.engine, rootfs.tarball);
+          // Every task runs on a worker: the manager needs no image.
+          if (node.options.role === 'worker') await importPaasImage(node.engine, rootfs.tarball);
           node.prepare();
         }),
       ),
