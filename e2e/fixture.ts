@@ -1,5 +1,5 @@
 import type { Image } from '@aws-sdk/client-ec2';
-import type { FakeAccount } from './fake-aws/account';
+import type { FakeAccount } from '../testkit/fake-aws/account';
 
 /** The account and region the end-to-end run pretends to deploy to. */
 export const ACCOUNT_ID = '123456789012';

@@ -29,11 +29,11 @@ import { HostMachine } from './docker/host';
 import { hostFileOf } from './docker/script';
 import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from './docker/image';
 import { run as runProgram } from './exec';
-import { FakeAws } from './fake-aws/server';
+import { FakeAws } from '../testkit/fake-aws/server';
 import { ACCOUNT, ACCOUNT_ID, expectedLookup, INJECTED, NON_ASCII_OUTPUT, REGION, SECRET_MARKER, SECRET_OUTPUT, stackOutputs } from './fixture';
 import { refusedAccesses } from './lambda/invoke';
-import { ResponseServer } from './lambda/response-server';
-import { isLoopback } from './loopback';
+import { isLoopback } from '../testkit/loopback';
+import { ResponseServer } from '../testkit/response-server';
 import { check, describeError, Failure, log, runScaffolded, type RunOptions } from './scaffold';
 import { synthesize, synthesizeHere } from './synth';
 
@@ -60,12 +60,11 @@ export function main(options: RunOptions): Promise<number> {
     log('synth', `stacks: ${stacks.map((stack) => stack.stackName).join(', ')}`);
 
     const fakeAws = new FakeAws(ACCOUNT);
-    const responses = new ResponseServer();
+    const responses = await ResponseServer.start();
     const endpoint = await fakeAws.start();
-    await responses.start();
     run.cleanup(async () => {
       await fakeAws.stop();
-      await responses.stop();
+      await responses.close();
       return [];
     });
     const refusedLog = path.join(work, 'refused-network');

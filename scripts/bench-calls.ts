@@ -12,8 +12,8 @@ import { definition as stack } from '../lambdas/stack-dependency/definition';
 import { definition as vpc } from '../lambdas/vpc-dependency/definition';
 import { parseProperties, type Schema } from '../lambdas/shared/properties';
 import type { LookupDefinition } from '../lambdas/shared/definition';
-import { type FakeCall, fakeEc2, fakeRoute53 } from '../test/helpers/account';
-import { fakeAcm, fakeCloudFormation, fakeIam } from '../test/helpers/account-lookups';
+import { type FakeCall, fakeEc2, fakeRoute53 } from '../testkit/mock-account';
+import { fakeAcm, fakeCloudFormation, fakeIam } from '../testkit/mock-account-lookups';
 
 process.env.AWS_REGION = 'eu-west-1';
 

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as certificate } from '../lambdas/certificate-dependency';
 import { handler as vpc } from '../lambdas/vpc-dependency';
-import { fakeIam, serverCertificate } from '../test/helpers/account-lookups';
+import { fakeIam, serverCertificate } from '../testkit/mock-account-lookups';
 
 const BUDGET_MS = 5000;
 

@@ -34,20 +34,24 @@ export const BUNDLE_OPTIONS = {
 };
 
 /**
- * The lookup types of lambdas/registry.ts. The registry is free of the SDK,
- * so bundling it takes milliseconds.
+ * The exports of a TypeScript module that loads nothing but Node's own
+ * modules, bundled in memory and imported; it takes milliseconds.
  */
-export async function readRegistry() {
+export async function importTypeScript(file) {
   const result = await build({
-    entryPoints: [path.join(root, 'lambdas', 'registry.ts')],
+    entryPoints: [path.join(root, file)],
     bundle: true,
     platform: 'node',
     format: 'esm',
     write: false,
     logLevel: 'warning',
   });
-  const { CONTRACTS } = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].contents).toString('base64')}`);
-  return CONTRACTS;
+  return import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].contents).toString('base64')}`);
+}
+
+/** The lookup types of lambdas/registry.ts, which is free of the SDK. */
+export async function readRegistry() {
+  return (await importTypeScript('lambdas/registry.ts')).CONTRACTS;
 }
 
 async function buildLambdas() {

@@ -2,19 +2,19 @@
 /**
  * Runs one lookup from a terminal with the operator's own AWS credentials and
  * prints the Data it would return, or the Reason it would fail with. It runs
- * the built handler bundle itself, answering to a server on 127.0.0.1, so what
- * it prints is exactly what CloudFormation would get.
+ * the built handler bundle itself, answering to the test kit's response
+ * server on 127.0.0.1, so what it prints is exactly what CloudFormation would
+ * get.
  *
  * Exit codes: 0 SUCCESS, 1 FAILED, 2 the command cannot run as given (an
  * unknown option or type, no region, no credentials).
  */
-import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readRegistry } from './build.mjs';
+import { importTypeScript, readRegistry } from './build.mjs';
 
 const LAMBDAS = await readRegistry();
 
@@ -122,22 +122,6 @@ async function checkAwsConfig() {
   return region;
 }
 
-/** Starts a server on 127.0.0.1 that resolves with the first response body PUT to it. */
-async function responseServer() {
-  let resolveBody;
-  const body = new Promise((resolve) => (resolveBody = resolve));
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      res.end();
-      resolveBody(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, body, url: `http://127.0.0.1:${server.address().port}/lookup` };
-}
-
 // The bundles run on Node 20 as Lambda's newest runtime's code does; the SDK's
 // notice that its future versions need Node 22 is not this command's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -147,34 +131,34 @@ if (regionOption !== undefined) process.env.AWS_REGION = regionOption;
 const region = await checkAwsConfig();
 process.env.AWS_REGION = region;
 
-const { server, body, url } = await responseServer();
+const { customResourceEvent, lambdaContext, ResponseServer } = await importTypeScript('testkit/index.ts');
+const server = await ResponseServer.start();
 process.env.RESPONSE_URL_ALLOWED_HOSTS = '127.0.0.1';
 if (!verbose) console.log = () => undefined;
 else console.log = (...items) => process.stderr.write(`${items.join(' ')}\n`);
 
 const { handler } = createRequire(import.meta.url)(path.join(root, 'dist', 'lambdas', lambda.name, 'index.js'));
-const deadline = Date.now() + TIME_BUDGET_MS;
+const serviceToken = `npm-run-lookup:${lambda.legacyName}`;
 await handler(
-  {
-    RequestType: 'Create',
-    ServiceToken: `npm-run-lookup:${lambda.legacyName}`,
-    ResponseURL: url,
-    StackId: `arn:aws:cloudformation:${region}:000000000000:stack/npm-run-lookup/${randomUUID()}`,
-    RequestId: randomUUID(),
-    LogicalResourceId: 'Lookup',
-    ResourceType: lambda.resourceType,
-    ResourceProperties: { ServiceToken: `npm-run-lookup:${lambda.legacyName}`, ...properties },
-  },
-  {
-    getRemainingTimeInMillis: () => deadline - Date.now(),
+  customResourceEvent({
+    responseUrl: server.url(),
+    serviceToken,
+    stackId: `arn:aws:cloudformation:${region}:000000000000:stack/npm-run-lookup/${randomUUID()}`,
+    logicalResourceId: 'Lookup',
+    resourceType: lambda.resourceType,
+    properties,
+  }),
+  lambdaContext(TIME_BUDGET_MS, {
+    functionName: lambda.legacyName,
+    region,
+    accountId: '000000000000',
+    memoryMb: 256,
     logGroupName: 'terminal',
     logStreamName: 'npm run lookup --verbose',
-    functionName: lambda.legacyName,
-    awsRequestId: randomUUID(),
-  },
+  }),
 );
-const response = await body;
-server.close();
+await server.close();
+const response = server.received[0].body;
 
 if (json) {
   process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);

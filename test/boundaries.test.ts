@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { CONTRACTS } from '../lambdas/registry';
@@ -28,6 +28,38 @@ it.each(CONTRACTS.map((contract) => [contract.name]))('the %s handler loads neit
   expect(loaded.filter((pkg) => pkg === 'aws-cdk-lib' || pkg.startsWith('aws-cdk-lib/') || pkg === 'constructs')).toEqual([]);
   expect(loaded.some((pkg) => pkg.startsWith('@aws-sdk/'))).toBe(true);
 });
+
+/**
+ * Which top-level folders each folder's files may not import from: the
+ * product (lib/, lambdas/, bin/) loads no test code; the test kit serves the
+ * jest tests, the end-to-end harness and the scripts alike, so it loads none
+ * of them; nothing loads test/, and test/ loads no script.
+ */
+const FORBIDDEN: Record<string, readonly string[]> = {
+  bin: ['test', 'testkit', 'e2e', 'scripts'],
+  lib: ['test', 'testkit', 'e2e', 'scripts'],
+  lambdas: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'bin'],
+  testkit: ['test', 'e2e', 'scripts'],
+  e2e: ['test'],
+  scripts: ['test'],
+  test: ['scripts'],
+};
+
+it.each(Object.entries(FORBIDDEN))('no file in %s/ imports from %j', (folder, forbidden) => {
+  // GIVEN every relative import of every source file in the folder
+  const files = readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' }).filter((file) => /\.(ts|mjs|cjs)$/.test(file));
+  const imports = files.flatMap((file) => relativeImports(path.join(ROOT, folder, file)));
+  // THEN
+  expect(imports.filter((target) => forbidden.includes(target.split(path.sep)[0]))).toEqual([]);
+  expect(files.length).toBeGreaterThan(0);
+});
+
+/** The files a source file imports or requires by relative path, from the repository's root. */
+function relativeImports(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  const specifiers = [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\(\s*|^import\s+)['"](\.{1,2}\/[^'"]*)['"]/gm)].map((match) => match[1]);
+  return specifiers.map((specifier) => path.relative(ROOT, path.resolve(path.dirname(file), specifier)));
+}
 
 /** The packages an entry point imports, directly or through any of our files. */
 async function packagesLoadedBy(...entryPoints: string[]): Promise<string[]> {

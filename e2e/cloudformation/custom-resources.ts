@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FakeAws } from '../fake-aws/server';
+import type { FakeAws } from '../../testkit/fake-aws/server';
 import { invokeFunction, type InvokeOptions, type LambdaFunction } from '../lambda/invoke';
-import type { ReceivedResponse, ResponseServer } from '../lambda/response-server';
+import { customResourceEvent } from '../../testkit/lambda';
+import type { ReceivedPut, ResponseServer } from '../../testkit/response-server';
 import { stackId, type Resolver } from './intrinsics';
 import type { ResourceNode } from './order';
 import { isCustomResource, type CfnResource, type StackModel } from './template';
@@ -137,22 +138,22 @@ export class CustomResources {
     serviceToken: string,
     properties: Readonly<Record<string, unknown>>,
     physicalId: string | undefined,
-  ): Promise<{ body: ResponseBody; response: ReceivedResponse; output: string }> {
+  ): Promise<{ body: ResponseBody; response: ReceivedPut; output: string }> {
     const label = describeNode(node);
     const requestId = randomUUID();
     const signature = randomBytes(32).toString('hex');
     const responsePath = `/${encodeURIComponent(node.stack.stackName)}/${encodeURIComponent(node.logicalId)}/${requestId}`;
-    const event = {
-      RequestType: requestType,
-      ServiceToken: serviceToken,
-      ResponseURL: this.responses.urlFor(responsePath, signature),
-      StackId: stackId(node.stack, this.resolver.target),
-      RequestId: requestId,
-      LogicalResourceId: node.logicalId,
-      ResourceType: node.resource.Type,
-      ...(physicalId === undefined ? {} : { PhysicalResourceId: physicalId }),
-      ResourceProperties: properties,
-    };
+    const event = customResourceEvent({
+      requestType,
+      responseUrl: this.responses.url(responsePath, signature),
+      serviceToken,
+      stackId: stackId(node.stack, this.resolver.target),
+      requestId,
+      logicalResourceId: node.logicalId,
+      resourceType: node.resource.Type,
+      physicalResourceId: physicalId,
+      properties,
+    });
     const invocation = await invokeFunction(fn, event, this.invokeOptions);
     if (this.logFile) {
       appendFileSync(this.logFile, `== ${requestType} ${label}: exit ${invocation.exitCode} after ${invocation.durationMs} ms\n${invocation.output}\n`);
@@ -220,7 +221,7 @@ export function cloudFormationStrings(value: unknown): unknown {
 }
 
 /** What is wrong with how an answer was sent, as CloudFormation's S3 URL would see it. */
-export function wireProblems(response: ReceivedResponse): string[] {
+export function wireProblems(response: Pick<ReceivedPut, 'method' | 'headers' | 'bytes' | 'rawBody'>): string[] {
   const problems: string[] = [];
   if (response.method !== 'PUT') problems.push(`was sent with ${response.method}, not PUT`);
   if (response.headers['content-type'] !== '') problems.push(`has content-type ${JSON.stringify(response.headers['content-type'])}, not ""`);

@@ -3,14 +3,14 @@
 instance's AWS::CloudFormation::Init metadata, already resolved, from the JSON
 file $E2E_CFN_METADATA and writes its `files` as cfn-init does (a string content
 as it is, an object as JSON; mode, parent folders). It records its call in
-$E2E_STUB_LOG as the other stubs do. It does not fetch metadata from
+$STUB_LOG as the other stubs do. It does not fetch metadata from
 CloudFormation, and knows no packages, sources, users, commands or services.
 """
 import json
 import os
 import sys
 
-with open(os.environ["E2E_STUB_LOG"], "a") as log:
+with open(os.environ["STUB_LOG"], "a") as log:
     log.write("\x1f".join(["cfn-init"] + sys.argv[1:]) + "\x1e")
 with open(os.environ["E2E_CFN_METADATA"]) as handle:
     init = json.load(handle)["AWS::CloudFormation::Init"]

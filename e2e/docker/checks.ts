@@ -1,5 +1,6 @@
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { StubCall } from '../../testkit/stub';
 import type { DockerRun } from './script';
 
 /** The parts of `docker inspect` the checks read. */
@@ -25,24 +26,6 @@ export interface ContainerInspect {
   readonly NetworkSettings: {
     readonly Ports?: Readonly<Record<string, ReadonlyArray<{ readonly HostIp: string; readonly HostPort: string }> | null>> | null;
   };
-}
-
-/** One call of a stubbed command (`dnf`, `systemctl`, `cfn-signal`): its name and arguments. */
-export interface StubCall {
-  readonly command: string;
-  readonly args: readonly string[];
-}
-
-/** The calls a recording stub logged (records split by `\x1e`, words by `\x1f`), in order; none when it wrote no log. */
-export function readStubCalls(stubLog: string): StubCall[] {
-  if (!existsSync(stubLog)) return [];
-  return readFileSync(stubLog, 'utf8')
-    .split('\x1e')
-    .filter((record) => record !== '')
-    .map((record) => {
-      const [command, ...args] = record.split('\x1f');
-      return { command, args };
-    });
 }
 
 /** A memcached tenant as the app's context defines it. */

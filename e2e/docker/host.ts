@@ -1,6 +1,7 @@
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { installStubs } from '../../testkit/stub';
 import type { ContainerInspect } from './checks';
 import { OverlaidMachine, type MachineLayout } from './machine';
 import { hostFileOf, planHost, planScript, type ScriptPlan } from './script';
@@ -45,10 +46,10 @@ export class HostMachine extends OverlaidMachine {
     const { harnessDir, workDir } = this.layout;
     const bin = path.join(workDir, 'bin');
     mkdirSync(bin, { recursive: true });
-    for (const command of STUBBED) copyFileSync(path.join(harnessDir, 'docker', 'stub.sh'), path.join(bin, command));
+    installStubs(path.join(harnessDir, '..'), bin, STUBBED);
     copyFileSync(path.join(harnessDir, 'docker', 'cfn-init.py'), path.join(bin, 'cfn-init'));
     writeFileSync(path.join(bin, 'aws'), `#!/bin/sh\nexec ${process.execPath} ${path.join(harnessDir, 'swarm', 'stand-ins', 'aws.cjs')} "$@"\n`);
-    for (const command of [...STUBBED, 'cfn-init', 'aws']) chmodSync(path.join(bin, command), 0o755);
+    for (const command of ['cfn-init', 'aws']) chmodSync(path.join(bin, command), 0o755);
     this.updateMetadata(this.metadata);
     const scriptFile = path.join(workDir, 'user-data.sh');
     writeFileSync(scriptFile, this.script, { mode: 0o700 });

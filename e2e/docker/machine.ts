@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../exec';
-import { readStubCalls, type StubCall } from './checks';
+import { readStubCalls, type StubCall } from '../../testkit/stub';
 import { DockerEngine } from './engine';
 
 /** System folders a machine's scripts run with behind overlays (`overlay-run.sh`); what they write there stays in the machine's folder. */
@@ -135,7 +135,7 @@ export abstract class OverlaidMachine {
           HOME: '/root',
           LANG: 'C.UTF-8',
           DOCKER_HOST: this.engine.dockerHost,
-          E2E_STUB_LOG: this.stubLog,
+          STUB_LOG: this.stubLog,
           E2E_CALL_LOG: this.callLog,
           E2E_CFN_METADATA: this.metadataFile,
           ...this.environment(),

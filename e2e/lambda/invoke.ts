@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
+import { logStreamName as newLogStreamName } from '../../testkit/lambda';
 
 /** A Lambda function as the template defines it, with its code unpacked in a folder. */
 export interface LambdaFunction {
@@ -44,7 +45,7 @@ export async function invokeFunction(fn: LambdaFunction, event: unknown, options
   const [file, exportName] = splitHandler(fn.handler);
   const modulePath = path.join(fn.codeDir, `${file}.js`);
   if (!existsSync(modulePath)) throw new Error(`function ${fn.functionName}: its handler ${fn.handler} needs ${modulePath}, which does not exist`);
-  const logStreamName = `2025/01/01/[$LATEST]${randomUUID().replace(/-/g, '')}`;
+  const logStreamName = newLogStreamName();
   const logGroupName = `/aws/lambda/${fn.functionName}`;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -76,19 +77,11 @@ export async function invokeFunction(fn: LambdaFunction, event: unknown, options
     handler: exportName,
     event,
     timeoutMs: fn.timeoutSeconds * 1000,
-    context: {
-      functionName: fn.functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:${options.region}:${options.accountId}:function:${fn.functionName}`,
-      memoryLimitInMB: String(fn.memoryMb),
-      awsRequestId: randomUUID(),
-      logGroupName,
-      logStreamName,
-    },
+    fn: { functionName: fn.functionName, region: options.region, accountId: options.accountId, memoryMb: fn.memoryMb, logGroupName, logStreamName },
   });
 
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(options.harnessDir, 'lambda-child.cjs')], {
+  const child = spawn(process.execPath, [childScript(options.harnessDir)], {
     cwd: fn.codeDir,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -109,6 +102,25 @@ export async function invokeFunction(fn: LambdaFunction, event: unknown, options
 export function refusedAccesses(refusedLog: string): string[] {
   if (!existsSync(refusedLog)) return [];
   return readFileSync(refusedLog, 'utf8').split('\n').filter((line) => line !== '');
+}
+
+let bundledChild: string | undefined;
+
+/**
+ * child.ts bundled with the test kit, once per process, beside the harness's
+ * own bundles; written under a name of its own, then renamed, as processes
+ * running side by side may write it at once.
+ */
+function childScript(harnessDir: string): string {
+  if (!bundledChild) {
+    const outfile = path.join(harnessDir, '..', '.e2e', 'harness', 'lambda-child.cjs');
+    const [output] = buildSync({ entryPoints: [path.join(harnessDir, 'lambda', 'child.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error', write: false }).outputFiles;
+    mkdirSync(path.dirname(outfile), { recursive: true });
+    writeFileSync(`${outfile}.${process.pid}`, output.contents);
+    renameSync(`${outfile}.${process.pid}`, outfile);
+    bundledChild = outfile;
+  }
+  return bundledChild;
 }
 
 function splitHandler(handler: string): [string, string] {

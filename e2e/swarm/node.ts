@@ -1,5 +1,6 @@
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { installStubs } from '../../testkit/stub';
 import { OverlaidMachine } from '../docker/machine';
 import type { RunResult } from '../exec';
 
@@ -39,9 +40,7 @@ export class SwarmNode extends OverlaidMachine {
   prepare(): void {
     const { harnessDir, metadata } = this.options;
     mkdirSync(this.bin, { recursive: true });
-    const stub = path.join(this.bin, 'stub');
-    copyFileSync(path.join(harnessDir, 'docker', 'stub.sh'), stub);
-    for (const command of ['dnf', 'cfn-signal']) copyFileSync(stub, path.join(this.bin, command));
+    installStubs(path.join(harnessDir, '..'), this.bin, ['dnf', 'cfn-signal', 'stub']);
     copyFileSync(path.join(harnessDir, 'swarm', 'stand-ins', 'systemctl.sh'), path.join(this.bin, 'systemctl'));
     copyFileSync(path.join(harnessDir, 'swarm', 'stand-ins', 'ec2-metadata.sh'), path.join(this.bin, 'ec2-metadata'));
     const node = (name: string, script: string) => writeFileSync(path.join(this.bin, name), `#!/bin/sh\nexec ${process.execPath} ${path.join(harnessDir, 'swarm', 'stand-ins', script)} "$@"\n`);
@@ -50,7 +49,7 @@ export class SwarmNode extends OverlaidMachine {
     const optBin = path.join(this.upperRoot, 'opt', 'upper', 'aws', 'bin');
     mkdirSync(optBin, { recursive: true });
     copyFileSync(path.join(this.bin, 'cfn-init'), path.join(optBin, 'cfn-init'));
-    for (const file of ['dnf', 'cfn-signal', 'systemctl', 'ec2-metadata', 'aws', 'cfn-init', 'stub']) chmodSync(path.join(this.bin, file), 0o755);
+    for (const file of ['systemctl', 'ec2-metadata', 'aws', 'cfn-init']) chmodSync(path.join(this.bin, file), 0o755);
     chmodSync(path.join(optBin, 'cfn-init'), 0o755);
     this.updateMetadata(metadata);
     writeFileSync(this.stubLog, '');

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { IAMClient, ListServerCertificatesCommand } from '@aws-sdk/client-iam';
 import { GetHostedZoneCommand, ListHostedZonesByNameCommand, NoSuchHostedZone, Route53Client } from '@aws-sdk/client-route-53';
-import { FakeAws } from '../fake-aws/server';
+import { FakeAws } from '../../testkit/fake-aws/server';
 import { ACCOUNT, NON_ASCII_OUTPUT, REGION } from '../fixture';
 
 let fake: FakeAws;

@@ -15,7 +15,7 @@ import {
 } from '../../lambdas/certificate-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
-import { acmCertificate, fakeAcm, fakeIam, serverCertificate } from '../helpers/account-lookups';
+import { acmCertificate, fakeAcm, fakeIam, serverCertificate } from '../../testkit/mock-account-lookups';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 import { rejectionBy, thrownBy } from '../helpers/thrown';
 

@@ -20,7 +20,8 @@ import { handler as stackHandler } from '../../lambdas/stack-dependency';
 import { definition as stack } from '../../lambdas/stack-dependency/definition';
 import { handler as vpcHandler } from '../../lambdas/vpc-dependency';
 import { definition as vpc } from '../../lambdas/vpc-dependency/definition';
-import { type Handler, lambdaContext, ResponseServer } from '../helpers/cfn';
+import { lambdaContext } from '../../testkit/lambda';
+import { type Handler, ResponseServer } from '../helpers/cfn';
 
 const RUNS_PER_HANDLER = 200;
 
@@ -65,9 +66,9 @@ describe('fuzzed events and properties', () => {
           behaviour = fuzz.aws;
           awsCalls = 0;
           const token = randomUUID();
-          const path = `/cloudformation-custom-resource-response/${token}?`;
-          const event = buildEvent(fuzz, token, server.responseUrl(token));
-          const seen = server.requests.length;
+          const path = `/cloudformation-custom-resource-response/${token}`;
+          const event = buildEvent(fuzz, token, server.url(path));
+          const seen = server.received.length;
 
           // WHEN
           let rejected = false;
@@ -81,7 +82,7 @@ describe('fuzzed events and properties', () => {
           }
 
           // THEN
-          const puts = server.requests.slice(seen).filter((put) => put.path.startsWith(path));
+          const puts = server.to(path).filter((put) => server.received.indexOf(put) >= seen);
           if (!answerable(event)) {
             expect(rejected).toBe(true);
             expect(puts).toHaveLength(0);
@@ -119,7 +120,7 @@ describe('fuzzed events and properties', () => {
 
     // WHEN the answers are counted per ResponseURL
     const perUrl = new Map<string, number>();
-    for (const put of server.requests) perUrl.set(put.path, (perUrl.get(put.path) ?? 0) + 1);
+    for (const put of server.received) perUrl.set(put.path, (perUrl.get(put.path) ?? 0) + 1);
 
     // THEN each got one at most
     expect(answered).toBeGreaterThan(HANDLERS.length * RUNS_PER_HANDLER * 0.5);

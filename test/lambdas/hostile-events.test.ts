@@ -11,7 +11,7 @@ import { handler as imageHandler } from '../../lambdas/image-dependency';
 import { handler as route53Handler } from '../../lambdas/route53-dependency';
 import { handler as stackHandler } from '../../lambdas/stack-dependency';
 import { handler as vpcHandler } from '../../lambdas/vpc-dependency';
-import { stack } from '../helpers/account-lookups';
+import { stack } from '../../testkit/mock-account-lookups';
 import { type Handler, invoke, loggedLines, LOGS, ResponseServer } from '../helpers/cfn';
 
 /** Each handler with the string property it looks up by and its valid properties, as its Reason lists them. */
@@ -143,7 +143,7 @@ describe('fields of hundreds of kilobytes', () => {
     // THEN
     try {
       await expect(invocation).rejects.toThrow('the smallest answer to this event, which repeats its StackId, RequestId and LogicalResourceId, is 200');
-      expect(server.requests).toHaveLength(0);
+      expect(server.received).toHaveLength(0);
       expect(loggedLines()).toEqual([
         expect.objectContaining({ message: 'received', logicalResourceId: `${'a://'.repeat(255)}a:/… (200000 characters)` }),
         expect.objectContaining({ level: 'ERROR', message: 'cannot answer', problem: expect.stringContaining('more than the 4096 CloudFormation accepts') }),

@@ -5,7 +5,7 @@ import { handler } from '../../lambdas/image-dependency/index';
 import { imageData, lookupImage, newestImage } from '../../lambdas/image-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
-import { ACCOUNT_ID, AMAZON_ID, STRANGER_ID, fakeEc2 } from '../helpers/account';
+import { ACCOUNT_ID, AMAZON_ID, STRANGER_ID, fakeEc2 } from '../../testkit/mock-account';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 
 const ec2Mock = mockClient(EC2Client);

@@ -5,7 +5,7 @@ import { handler } from '../../lambdas/route53-dependency/index';
 import { lookupHostedZone, normalizeName, similarZones, zoneData } from '../../lambdas/route53-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
-import { fakeRoute53, type FakeZone } from '../helpers/account';
+import { fakeRoute53, type FakeZone } from '../../testkit/mock-account';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 
 const route53Mock = mockClient(Route53Client);

@@ -6,7 +6,7 @@ import { schema } from '../../lambdas/stack-dependency/contract';
 import { definition, type StackProperties } from '../../lambdas/stack-dependency/definition';
 import { handler } from '../../lambdas/stack-dependency/index';
 import { lookupStack, refuseLineBreaks, renderEnvFile, selectOutputs } from '../../lambdas/stack-dependency/lookup';
-import { fakeCloudFormation, stack, stackId } from '../helpers/account-lookups';
+import { fakeCloudFormation, stack, stackId } from '../../testkit/mock-account-lookups';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 import { rejectionBy, thrownBy } from '../helpers/thrown';
 

@@ -5,7 +5,7 @@ import { handler } from '../../lambdas/vpc-dependency/index';
 import { lookupVpc, similarNamePatterns, sortSubnets, vpcData, vpcFilter } from '../../lambdas/vpc-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
-import { fakeEc2 } from '../helpers/account';
+import { fakeEc2 } from '../../testkit/mock-account';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 
 const ec2Mock = mockClient(EC2Client);

@@ -3,6 +3,9 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { APPLY_PROGRAM } from '../../lib/docker-host-script';
+import { installStubs, readStubCalls } from '../../testkit/stub';
+
+const REPO = path.join(__dirname, '..', '..');
 
 /** Deploy-time values to put in place of `Ref` and `Fn::GetAtt`: keyed by `AWS::Region`-style names or by attribute. */
 export type SampleValues = Readonly<Record<string, string>>;
@@ -62,36 +65,20 @@ export type Call = readonly string[];
 
 /**
  * Runs a user data script with `dnf`, `systemctl`, `docker`, `cfn-signal`,
- * `cfn-init` and the apply program replaced by stubs that record their arguments. `failing` names a stub
- * that exits 1 (after recording).
+ * `cfn-init` and the apply program replaced by the test kit's recording
+ * stubs. `failing` names a stub that exits 1 (after recording).
  */
 export function runWithStubs(script: string, options: { failing?: string } = {}): { status: number | null; calls: Call[]; stderr: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'docker-host-stubs-'));
   const log = path.join(dir, 'calls.log');
-  writeFileSync(log, '');
-  for (const program of ['dnf', 'systemctl', 'docker', 'cfn-signal', 'cfn-init', 'docker-host-apply']) {
-    const stub = path.join(dir, program);
-    writeFileSync(
-      stub,
-      [
-        '#!/bin/sh',
-        `{ printf '%s' "${program}"; for arg in "$@"; do printf '\\t%s' "$arg"; done; printf '\\n'; } >> '${log}'`,
-        `[ "${program}" != "${options.failing ?? ''}" ]`,
-        '',
-      ].join('\n'),
-    );
-    chmodSync(stub, 0o755);
-  }
+  installStubs(REPO, dir, ['dnf', 'systemctl', 'docker', 'cfn-signal', 'cfn-init', 'docker-host-apply']);
   const scriptFile = path.join(dir, 'user-data.sh');
   writeFileSync(scriptFile, script.replaceAll(APPLY_PROGRAM, path.join(dir, 'docker-host-apply')));
   const result = spawnSync('bash', [scriptFile], {
     encoding: 'utf8',
-    env: { PATH: `${dir}:/usr/bin:/bin` },
+    env: { PATH: `${dir}:/usr/bin:/bin`, STUB_LOG: log, STUB_FAILING: options.failing ?? '' },
   });
-  const calls = readFileSync(log, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => line.split('\t'));
+  const calls = readStubCalls(log).map((call) => [call.command, ...call.args]);
   return { status: result.status, calls, stderr: result.stderr };
 }
 
@@ -160,4 +147,4 @@ export function runApply(
   return { status: result.status, stderr: result.stderr, calls: recorded };
 }
 
-const APPLY_PROGRAM_SOURCE = path.join(__dirname, '..', '..', 'lib', 'containers', 'docker-host-apply.py');
+const APPLY_PROGRAM_SOURCE = path.join(REPO, 'lib', 'containers', 'docker-host-apply.py');

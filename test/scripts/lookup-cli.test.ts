@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { FakeAws } from '../../e2e/fake-aws/server';
+import { FakeAws } from '../../testkit/fake-aws/server';
 import { ACCOUNT, NAMES, NON_ASCII_OUTPUT, REGION } from '../../e2e/fixture';
 
 const run = promisify(execFile);
@@ -43,9 +43,15 @@ describe('npm run lookup', () => {
 
     // THEN
     const body = JSON.parse(stdout) as { Status: string; Data: Record<string, string>; PhysicalResourceId: string };
+    const [vpc] = ACCOUNT.vpcs.filter((candidate) => candidate.Tags?.some((tag) => tag.Key === 'Name' && tag.Value === NAMES.vpcName));
     expect(body.Status).toBe('SUCCESS');
-    expect(body.Data.VpcId).toBe(body.PhysicalResourceId);
-    expect(Number(body.Data.SubnetCount)).toBeGreaterThan(0);
+    expect(body.PhysicalResourceId).toBe(vpc.VpcId);
+    expect(body.Data).toMatchObject({
+      VpcId: vpc.VpcId,
+      SubnetCount: '3',
+      SubnetIds: 'subnet-0e2e00000000000a1,subnet-0e2e00000000000b1,subnet-0e2e00000000000c1',
+      AvailabilityZones: 'eu-west-1a,eu-west-1b,eu-west-1c',
+    });
   });
 
   it('prints the Reason and exits 1 when the lookup fails', async () => {

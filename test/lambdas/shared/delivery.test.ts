@@ -131,7 +131,7 @@ describe('delivery of the answer', () => {
       // THEN
       expect(elapsedMs).toBeLessThan(1500);
       expect(puts).toHaveLength(1);
-      expect(server.requests).toHaveLength(1);
+      expect(server.received).toHaveLength(1);
       expectValidPut(puts[0]);
       expect(puts[0].body).toMatchObject({
         Status: 'FAILED',
@@ -230,7 +230,7 @@ describe('delivery of the answer', () => {
 
       // THEN
       await expect(invocation).rejects.toThrow(/ResponseURL http:\/\/127\.0\.0\.1:\d+ uses http/);
-      expect(server.requests).toHaveLength(0);
+      expect(server.received).toHaveLength(0);
     });
   });
 

@@ -8,12 +8,12 @@ import type { LookupDefinition, LookupResult } from '../../../lambdas/shared/def
 import {
   consoleOutput,
   invoke,
-  lambdaContext,
   loggedLines,
   LOGS,
   ResponseServer,
   STACK_ID,
 } from '../../helpers/cfn';
+import { lambdaContext } from '../../../testkit/lambda';
 
 describe('Create and Update', () => {
   it('answers SUCCESS with the id and data the lookup found', async () => {
@@ -49,7 +49,8 @@ describe('Create and Update', () => {
     // THEN
     expect(puts).toHaveLength(1);
     expect(puts[0].method).toBe('PUT');
-    expect(puts[0].path).toMatch(/^\/cloudformation-custom-resource-response\/[0-9a-f-]+\?X-Amz-Algorithm=/);
+    expect(puts[0].path).toMatch(/^\/cloudformation-custom-resource-response\/[0-9a-f-]+$/);
+    expect(puts[0].query).toMatch(/^\?X-Amz-Algorithm=/);
     expect(puts[0].headers['content-type']).toBe('');
     expect(puts[0].contentLength).toBe(Buffer.byteLength(puts[0].rawBody));
     expect(JSON.parse(puts[0].rawBody)).toEqual(puts[0].body);
@@ -187,7 +188,7 @@ describe('events that cannot be answered', () => {
 
       // THEN
       await expect(invocation).rejects.toThrow(`the event lacks ${field} (each must be a non-empty string)`);
-      expect(server.requests).toHaveLength(0);
+      expect(server.received).toHaveLength(0);
       expect(loggedLines()).toEqual([
         expect.objectContaining({ level: 'ERROR', message: 'cannot answer', problem: expect.stringContaining(field) }),
       ]);
@@ -203,7 +204,7 @@ describe('events that cannot be answered', () => {
 
     // THEN
     await expect(invocation).rejects.toThrow('the event lacks StackId, RequestId (each must be a non-empty string)');
-    expect(server.requests).toHaveLength(0);
+    expect(server.received).toHaveLength(0);
   });
 
   it.each([
@@ -459,7 +460,7 @@ describe('logs', () => {
         message: 'received',
         ...ids,
         resourceType: 'Custom::Dependency',
-        responseUrl: server.responseUrl(requestId).replace(/\?.*/, ''),
+        responseUrl: server.url(`/cloudformation-custom-resource-response/${requestId}`).replace(/\?.*/, ''),
       },
       {
         level: 'INFO',

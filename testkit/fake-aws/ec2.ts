@@ -75,13 +75,15 @@ function filteredPage<T>(
 /** The owner aliases EC2 DescribeImages accepts besides `self`. */
 export const OWNER_ALIASES: readonly string[] = ['amazon', 'aws-backup-vault', 'aws-marketplace'];
 
-function ownedBy(image: Image, owner: string, accountId: string): boolean {
+/** Whether `owner` of DescribeImages' `Owners` (an account id, `self` or an alias) owns the image. */
+export function ownedBy(image: Image, owner: string, accountId: string): boolean {
   if (owner === 'self') return image.OwnerId === accountId;
   if (OWNER_ALIASES.includes(owner)) return image.ImageOwnerAlias === owner;
   return image.OwnerId === owner;
 }
 
-function vpcValues(vpc: Vpc, name: string): readonly string[] | undefined {
+/** A VPC's values for an EC2 filter name; `undefined` for a name EC2 rejects. */
+export function vpcValues(vpc: Vpc, name: string): readonly string[] | undefined {
   const values: Record<string, Array<string | boolean | undefined>> = {
     'vpc-id': [vpc.VpcId],
     state: [vpc.State],
@@ -94,7 +96,8 @@ function vpcValues(vpc: Vpc, name: string): readonly string[] | undefined {
   return known(values, name) ?? tagFilterValues(name, vpc.Tags);
 }
 
-function subnetValues(subnet: Subnet, name: string): readonly string[] | undefined {
+/** A subnet's values for an EC2 filter name; `undefined` for a name EC2 rejects. */
+export function subnetValues(subnet: Subnet, name: string): readonly string[] | undefined {
   const values: Record<string, Array<string | boolean | undefined>> = {
     'subnet-id': [subnet.SubnetId],
     'vpc-id': [subnet.VpcId],
@@ -108,7 +111,8 @@ function subnetValues(subnet: Subnet, name: string): readonly string[] | undefin
   return known(values, name) ?? tagFilterValues(name, subnet.Tags);
 }
 
-function imageValues(image: Image, name: string): readonly string[] | undefined {
+/** An image's values for an EC2 filter name; `undefined` for a name EC2 rejects. */
+export function imageValues(image: Image, name: string): readonly string[] | undefined {
   const values: Record<string, Array<string | boolean | undefined>> = {
     'image-id': [image.ImageId],
     name: [image.Name],

@@ -19,7 +19,7 @@ import {
   type ServerCertificateMetadata,
 } from '@aws-sdk/client-iam';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { ACCOUNT_ID, fakeCall, type FakeCall } from './account';
+import { ACCOUNT_ID, fakeCall, type FakeCall } from './mock-account';
 
 /** How many stacks `DescribeStacks` returns at most without a `StackName`, as in CloudFormation. */
 const CLOUDFORMATION_PAGE = 100;

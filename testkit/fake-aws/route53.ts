@@ -34,15 +34,7 @@ function listHostedZonesByName(query: URLSearchParams, account: FakeAccount): Xm
   if (startId !== null && dnsName === null) {
     throw new AwsError('InvalidInput', 'The DNS name must be specified when a hosted zone id is specified');
   }
-  const sorted = [...account.hostedZones].sort((a, b) => compareZones(a.zone, b.zone));
-  const start = sorted.findIndex((entry) => {
-    if (dnsName === null) return true;
-    const order = compareNames(entry.zone.Name ?? '', dnsName);
-    return order > 0 || (order === 0 && (startId === null || zoneId(entry.zone) >= startId));
-  });
-  const rest = start < 0 ? [] : sorted.slice(start);
-  const shown = rest.slice(0, maxItems);
-  const next = rest[maxItems];
+  const { shown, next } = hostedZonesPage(account.hostedZones, (entry) => entry.zone, dnsName, startId, maxItems);
   return el(
     'ListHostedZonesByNameResponse',
     [
@@ -56,6 +48,28 @@ function listHostedZonesByName(query: URLSearchParams, account: FakeAccount): Xm
     ],
     XMLNS,
   );
+}
+
+/**
+ * One page of `ListHostedZonesByName` as Route 53 gives it: the zones sorted
+ * by name with the labels reversed, then by id, from `dnsName` and `startId`
+ * on, at most `maxItems`, and the first zone of the next page.
+ */
+export function hostedZonesPage<T>(
+  zones: readonly T[],
+  zoneOf: (item: T) => HostedZone,
+  dnsName: string | null | undefined,
+  startId: string | null | undefined,
+  maxItems: number,
+): { shown: T[]; next: T | undefined } {
+  const sorted = [...zones].sort((a, b) => compareZones(zoneOf(a), zoneOf(b)));
+  const start = sorted.findIndex((item) => {
+    if (dnsName === null || dnsName === undefined) return true;
+    const order = compareNames(zoneOf(item).Name ?? '', dnsName);
+    return order > 0 || (order === 0 && (startId === null || startId === undefined || zoneId(zoneOf(item)) >= startId));
+  });
+  const rest = start < 0 ? [] : sorted.slice(start);
+  return { shown: rest.slice(0, maxItems), next: rest[maxItems] };
 }
 
 function getHostedZone(id: string, account: FakeAccount): XmlElement {

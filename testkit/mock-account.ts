@@ -14,12 +14,12 @@ import {
   type Filter,
   type Image,
   type Subnet,
-  type Tag,
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { OWNER_ALIASES } from '../../e2e/fake-aws/ec2';
-import { globMatches } from '../../e2e/fake-aws/protocol';
+import { imageValues, ownedBy, subnetValues, vpcValues } from './fake-aws/ec2';
+import { AwsError, passesFilters } from './fake-aws/protocol';
+import { hostedZonesPage } from './fake-aws/route53';
 
 /** One request a fake account answered, with its input as it was when sent. */
 export interface FakeCall {
@@ -68,33 +68,19 @@ export function fakeRoute53(
   mock: AwsClientStub<Route53Client> = mockClient(Route53Client),
 ): FakeRoute53 {
   const zones = [...generatedZones(zoneCount), ...extra];
-  const sorted = zones
-    .map((zone) => ({ zone, key: reversedLabels(zone.name) }))
-    .sort((a, b) => compareKeys(a.key, b.key) || compareText(a.zone.id, b.zone.id));
   const calls: FakeCall[] = [];
 
   mock.on(ListHostedZonesByNameCommand).callsFake((input: ListHostedZonesByNameCommandInput) => {
     calls.push(fakeCall('ListHostedZonesByName', input));
     const max = Math.min(input.MaxItems ?? ROUTE53_PAGE, ROUTE53_PAGE);
-    let start = 0;
-    if (input.DNSName !== undefined) {
-      const key = reversedLabels(input.DNSName);
-      const id = input.HostedZoneId ?? '';
-      start = sorted.findIndex((z) => {
-        const order = compareKeys(z.key, key);
-        return order > 0 || (order === 0 && compareText(z.zone.id, id) >= 0);
-      });
-      if (start < 0) start = sorted.length;
-    }
-    const page = sorted.slice(start, start + max).map((z) => hostedZone(z.zone));
-    const next = sorted[start + max]?.zone;
+    const { shown, next } = hostedZonesPage(zones.map(hostedZone), (zone) => zone, input.DNSName, input.HostedZoneId, max);
     const output: Partial<ListHostedZonesByNameCommandOutput> = {
-      HostedZones: page,
+      HostedZones: shown,
       DNSName: input.DNSName,
       HostedZoneId: input.HostedZoneId,
       IsTruncated: next !== undefined,
-      NextDNSName: next && withDot(next.name),
-      NextHostedZoneId: next?.id,
+      NextDNSName: next?.Name,
+      NextHostedZoneId: next?.Id?.replace(/^\/hostedzone\//, ''),
       MaxItems: max,
     };
     return output;
@@ -145,22 +131,8 @@ function withDot(name: string): string {
   return name.endsWith('.') ? name.toLowerCase() : `${name.toLowerCase()}.`;
 }
 
-function reversedLabels(name: string): string[] {
-  return withDot(name).slice(0, -1).split('.').reverse();
-}
 
-function compareKeys(a: readonly string[], b: readonly string[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const order = compareText(a[i], b[i]);
-    if (order !== 0) return order;
-  }
-  return a.length - b.length;
-}
 
-function compareText(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
 
 /** The account the fake EC2 answers for (`self`). */
 export const ACCOUNT_ID = '123456789012';
@@ -198,26 +170,9 @@ interface PageInput {
   readonly NextToken?: string;
 }
 
-type Fields<T> = Record<string, (item: T) => Array<string | undefined>>;
-
-const VPC_FIELDS: Fields<Vpc> = {
-  'vpc-id': (vpc) => [vpc.VpcId],
-  'is-default': (vpc) => [String(vpc.IsDefault ?? false)],
-};
-
-const SUBNET_FIELDS: Fields<Subnet> = {
-  'vpc-id': (subnet) => [subnet.VpcId],
-  'default-for-az': (subnet) => [String(subnet.DefaultForAz ?? false)],
-};
-
-const IMAGE_FIELDS: Fields<Image> = {
-  name: (image) => [image.Name],
-  state: (image) => [image.State],
-  architecture: (image) => [image.Architecture],
-};
-
 /**
- * An EC2 account that filters on the server as EC2 does: `Filters` (values
+ * An EC2 account that filters on the server as EC2 does, with the wire
+ * fake's filters: `Filters` (values
  * with `*` and `?` wildcards and `\` escapes, `tag:<key>`), image `Owners`
  * and deprecation, and pages with `MaxResults` (5 to 1000) and `NextToken`.
  * An unknown filter name is an error, as it is in EC2.
@@ -232,13 +187,13 @@ export function fakeEc2(options: FakeEc2Options = {}, mock: AwsClientStub<EC2Cli
 
   mock.on(DescribeVpcsCommand).callsFake((input: PageInput) => {
     calls.push(fakeCall('DescribeVpcs', input));
-    const { items, NextToken } = page(filterItems(vpcs, input.Filters, VPC_FIELDS), input, pageSize);
+    const { items, NextToken } = page(filterItems(vpcs, input.Filters, vpcValues), input, pageSize);
     return { Vpcs: items, NextToken };
   });
 
   mock.on(DescribeSubnetsCommand).callsFake((input: PageInput) => {
     calls.push(fakeCall('DescribeSubnets', input));
-    const { items, NextToken } = page(filterItems(subnets, input.Filters, SUBNET_FIELDS), input, pageSize);
+    const { items, NextToken } = page(filterItems(subnets, input.Filters, subnetValues), input, pageSize);
     return { Subnets: items, NextToken };
   });
 
@@ -247,36 +202,25 @@ export function fakeEc2(options: FakeEc2Options = {}, mock: AwsClientStub<EC2Cli
     const now = new Date().toISOString();
     const visible = images.filter(
       (image) =>
-        ownedBy(image, input.Owners) &&
+        (!input.Owners?.length || input.Owners.some((owner) => ownedBy(image, owner, ACCOUNT_ID))) &&
         (input.IncludeDeprecated || image.OwnerId === ACCOUNT_ID || !image.DeprecationTime || image.DeprecationTime > now),
     );
-    const { items, NextToken } = page(filterItems(visible, input.Filters, IMAGE_FIELDS), input, pageSize);
+    const { items, NextToken } = page(filterItems(visible, input.Filters, imageValues), input, pageSize);
     return { Images: items, NextToken };
   });
 
   return { mock, vpcs, subnets, images, calls };
 }
 
-function ownedBy(image: Image, owners: string[] | undefined): boolean {
-  if (!owners || owners.length === 0) return true;
-  return owners.some((owner) => {
-    if (owner === 'self') return image.OwnerId === ACCOUNT_ID;
-    if (OWNER_ALIASES.includes(owner)) return image.ImageOwnerAlias === owner;
-    return image.OwnerId === owner;
-  });
-}
-
-function filterItems<T extends { Tags?: Tag[] }>(items: readonly T[], filters: Filter[] | undefined, fields: Fields<T>): T[] {
-  const tests = (filters ?? []).map((filter) => {
-    const name = filter.Name ?? '';
-    const field = name.startsWith('tag:')
-      ? (item: T) => (item.Tags ?? []).filter((tag) => tag.Key === name.slice(4)).map((tag) => tag.Value)
-      : fields[name];
-    if (!field) throw ec2Error('InvalidParameterValue', `The filter '${name}' is invalid`);
-    const patterns = filter.Values ?? [];
-    return (item: T) => field(item).some((value) => value !== undefined && patterns.some((p) => globMatches(p, value)));
-  });
-  return items.filter((item) => tests.every((test) => test(item)));
+/** The items that pass the filters, as the wire fake's EC2 filters them. */
+function filterItems<T>(items: readonly T[], filters: Filter[] | undefined, valuesOf: (item: T, name: string) => readonly string[] | undefined): T[] {
+  const requested = (filters ?? []).map((filter) => ({ name: filter.Name ?? '', values: filter.Values ?? [] }));
+  try {
+    return items.filter((item) => passesFilters(requested, (name) => valuesOf(item, name)));
+  } catch (error) {
+    if (error instanceof AwsError) throw ec2Error(error.code, error.message);
+    throw error;
+  }
 }
 
 function page<T>(items: T[], input: PageInput, pageSize: number): { items: T[]; NextToken?: string } {
