@@ -273,18 +273,6 @@ describe('lookup in IAM', () => {
     expect(acmMock.calls()).toHaveLength(0);
   });
 
-  it('passes the abort signal to every page', async () => {
-    // GIVEN two pages
-    fakeIam({ certificates: 150, pageLimit: 100 }, iamMock);
-    const abortSignal = new AbortController().signal;
-
-    // WHEN
-    await lookup({ CertificateName: 'site-0019' }, abortSignal);
-
-    // THEN
-    expect(iamMock.calls().map((call) => (call.args as unknown[])[1])).toEqual([{ abortSignal }, { abortSignal }]);
-  });
-
   it('answers FAILED when Region is given with CertificateName, without calling AWS', async () => {
     // GIVEN
     fakeIam({ certificates: 3 }, iamMock);
@@ -363,18 +351,6 @@ describe('lookup in ACM', () => {
       'no ISSUED ACM certificate in eu-west-1 covers www.example.com, exactly or by a wildcard; ' +
         'there are no ISSUED certificates there. Request or import a certificate for it, or set Region to where it is',
     );
-  });
-
-  it('passes the abort signal to every page', async () => {
-    // GIVEN two pages
-    fakeAcm({ certificates: 300, pageLimit: 100 }, acmMock);
-    const abortSignal = new AbortController().signal;
-
-    // WHEN
-    await lookup({ DomainName: 'app0005.example.com' }, abortSignal);
-
-    // THEN
-    expect(acmMock.calls().map((call) => (call.args as unknown[])[1])).toEqual([{ abortSignal }, { abortSignal }]);
   });
 });
 
@@ -628,27 +604,6 @@ describe('Custom::CertificateDependency handler', () => {
         LOGS,
       PhysicalResourceId: oldArn,
     });
-  });
-
-  it('Delete answers SUCCESS with the old id without calling IAM or ACM', async () => {
-    // WHEN
-    const { puts } = await invoke(handler, {
-      event: { RequestType: 'Delete', PhysicalResourceId: 'arn:aws:iam::123456789012:server-certificate/web-2030' },
-      properties: { CertificateName: 'web-.*' },
-    });
-
-    // THEN
-    expect(puts).toHaveLength(1);
-    expect(puts[0].body).toEqual({
-      Status: 'SUCCESS',
-      Reason: LOGS,
-      PhysicalResourceId: 'arn:aws:iam::123456789012:server-certificate/web-2030',
-      StackId: STACK_ID,
-      RequestId: expect.any(String),
-      LogicalResourceId: 'Dependency',
-    });
-    expect(iamMock.calls()).toHaveLength(0);
-    expect(acmMock.calls()).toHaveLength(0);
   });
 });
 

@@ -191,20 +191,6 @@ describe('lookup', () => {
     expect(inputsOf(DescribeReplicationGroupsCommand)).toEqual([{ ReplicationGroupId: 'orders' }]);
   });
 
-  it('passes the abort signal to every call', async () => {
-    // GIVEN
-    elasticacheMock.on(DescribeCacheClustersCommand).rejects(clusterNotFound('orders'));
-    elasticacheMock.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [redisGroup()] });
-    const abortSignal = new AbortController().signal;
-
-    // WHEN
-    await lookup('orders', abortSignal);
-
-    // THEN
-    const options = elasticacheMock.calls().map((call) => (call.args as unknown[])[1]);
-    expect(options).toEqual([{ abortSignal }, { abortSignal }]);
-  });
-
   it('answers FAILED naming the id when neither a cache cluster nor a replication group has it', async () => {
     // GIVEN
     elasticacheMock.on(DescribeCacheClustersCommand).rejects(clusterNotFound('sesions'));
@@ -427,26 +413,6 @@ describe('Custom::ElasticacheDependency handler', () => {
     expect(puts[0].body).toMatchObject({
       Status: 'FAILED',
       Reason: `unknown property "CacheID"; valid properties are CacheId. ${LOGS}`,
-    });
-    expect(elasticacheMock.calls()).toHaveLength(0);
-  });
-
-  it('Delete answers SUCCESS with the old id without calling ElastiCache', async () => {
-    // WHEN
-    const { puts } = await invoke(handler, {
-      event: { RequestType: 'Delete', PhysicalResourceId: 'sessions' },
-      properties: { CacheId: 'sessions' },
-    });
-
-    // THEN
-    expect(puts).toHaveLength(1);
-    expect(puts[0].body).toEqual({
-      Status: 'SUCCESS',
-      Reason: LOGS,
-      PhysicalResourceId: 'sessions',
-      StackId: STACK_ID,
-      RequestId: expect.any(String),
-      LogicalResourceId: 'Dependency',
     });
     expect(elasticacheMock.calls()).toHaveLength(0);
   });
