@@ -1,7 +1,7 @@
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import type { FakeAccount } from './account';
 import { answerQuery, AwsError, pagedList, type AwsAnswer, type AwsRequest, type Paging, type QueryService } from './protocol';
-import { el, list, type Xml } from './xml';
+import { fields, list, type Xml } from './xml';
 
 const PAGING: Paging = { size: 'MaxResults', token: 'NextToken', defaultSize: 100, nextTag: 'NextToken' };
 
@@ -27,24 +27,9 @@ export function answerCloudFormation(request: AwsRequest, account: FakeAccount):
 
 function stackXml(stack: Stack): Xml {
   return [
-    el('StackId', stack.StackId),
-    el('StackName', stack.StackName),
-    el('Description', stack.Description),
-    list('Parameters', 'member', stack.Parameters, (parameter) => [
-      el('ParameterKey', parameter.ParameterKey),
-      el('ParameterValue', parameter.ParameterValue),
-    ]),
-    el('CreationTime', stack.CreationTime),
-    el('LastUpdatedTime', stack.LastUpdatedTime),
-    el('StackStatus', stack.StackStatus),
-    el('StackStatusReason', stack.StackStatusReason),
-    el('DisableRollback', stack.DisableRollback),
-    list('Outputs', 'member', stack.Outputs, (output) => [
-      el('OutputKey', output.OutputKey),
-      el('OutputValue', output.OutputValue),
-      el('Description', output.Description),
-      el('ExportName', output.ExportName),
-    ]),
-    list('Tags', 'member', stack.Tags, (tag) => [el('Key', tag.Key), el('Value', tag.Value)]),
+    ...fields(stack, ['StackId', 'StackName', 'Description', 'CreationTime', 'LastUpdatedTime', 'StackStatus', 'StackStatusReason', 'DisableRollback']),
+    list('Parameters', 'member', stack.Parameters, (parameter) => fields(parameter, ['ParameterKey', 'ParameterValue'])),
+    list('Outputs', 'member', stack.Outputs, (output) => fields(output, ['OutputKey', 'OutputValue', 'Description', 'ExportName'])),
+    list('Tags', 'member', stack.Tags, (tag) => fields(tag, ['Key', 'Value'])),
   ];
 }

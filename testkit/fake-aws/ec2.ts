@@ -1,4 +1,4 @@
-import type { Image, Subnet, Vpc } from '@aws-sdk/client-ec2';
+import type { Image, Subnet, Tag, Vpc } from '@aws-sdk/client-ec2';
 import type { FakeAccount } from './account';
 import {
   answerQuery,
@@ -14,7 +14,7 @@ import {
   type Paging,
   type QueryService,
 } from './protocol';
-import { el, type Xml } from './xml';
+import { camelCase, fields, type Xml } from './xml';
 
 const PAGING: Paging = { size: 'MaxResults', token: 'NextToken', defaultSize: 1000, nextTag: 'nextToken' };
 
@@ -82,112 +82,84 @@ export function ownedBy(image: Image, owner: string, accountId: string): boolean
   return image.OwnerId === owner;
 }
 
+/** EC2's filter names for a VPC's fields. */
+const VPC_FILTERS = {
+  'vpc-id': 'VpcId',
+  state: 'State',
+  'cidr-block': 'CidrBlock',
+  cidr: 'CidrBlock',
+  'dhcp-options-id': 'DhcpOptionsId',
+  'is-default': 'IsDefault',
+  'owner-id': 'OwnerId',
+} as const satisfies Record<string, keyof Vpc>;
+
+/** EC2's filter names for a subnet's fields. */
+const SUBNET_FILTERS = {
+  'subnet-id': 'SubnetId',
+  'vpc-id': 'VpcId',
+  state: 'State',
+  'availability-zone': 'AvailabilityZone',
+  'availability-zone-id': 'AvailabilityZoneId',
+  'cidr-block': 'CidrBlock',
+  'default-for-az': 'DefaultForAz',
+  'owner-id': 'OwnerId',
+} as const satisfies Record<string, keyof Subnet>;
+
+/** EC2's filter names for an image's fields. */
+const IMAGE_FILTERS = {
+  'image-id': 'ImageId',
+  name: 'Name',
+  state: 'State',
+  architecture: 'Architecture',
+  'owner-id': 'OwnerId',
+  'owner-alias': 'ImageOwnerAlias',
+  'image-type': 'ImageType',
+  'is-public': 'Public',
+  'root-device-type': 'RootDeviceType',
+  'virtualization-type': 'VirtualizationType',
+  hypervisor: 'Hypervisor',
+  description: 'Description',
+} as const satisfies Record<string, keyof Image>;
+
 /** A VPC's values for an EC2 filter name; `undefined` for a name EC2 rejects. */
 export function vpcValues(vpc: Vpc, name: string): readonly string[] | undefined {
-  const values: Record<string, Array<string | boolean | undefined>> = {
-    'vpc-id': [vpc.VpcId],
-    state: [vpc.State],
-    'cidr-block': [vpc.CidrBlock],
-    cidr: [vpc.CidrBlock],
-    'dhcp-options-id': [vpc.DhcpOptionsId],
-    'is-default': [vpc.IsDefault],
-    'owner-id': [vpc.OwnerId],
-  };
-  return known(values, name) ?? tagFilterValues(name, vpc.Tags);
+  return filterValues(vpc, VPC_FILTERS, name);
 }
 
 /** A subnet's values for an EC2 filter name; `undefined` for a name EC2 rejects. */
 export function subnetValues(subnet: Subnet, name: string): readonly string[] | undefined {
-  const values: Record<string, Array<string | boolean | undefined>> = {
-    'subnet-id': [subnet.SubnetId],
-    'vpc-id': [subnet.VpcId],
-    state: [subnet.State],
-    'availability-zone': [subnet.AvailabilityZone],
-    'availability-zone-id': [subnet.AvailabilityZoneId],
-    'cidr-block': [subnet.CidrBlock],
-    'default-for-az': [subnet.DefaultForAz],
-    'owner-id': [subnet.OwnerId],
-  };
-  return known(values, name) ?? tagFilterValues(name, subnet.Tags);
+  return filterValues(subnet, SUBNET_FILTERS, name);
 }
 
 /** An image's values for an EC2 filter name; `undefined` for a name EC2 rejects. */
 export function imageValues(image: Image, name: string): readonly string[] | undefined {
-  const values: Record<string, Array<string | boolean | undefined>> = {
-    'image-id': [image.ImageId],
-    name: [image.Name],
-    state: [image.State],
-    architecture: [image.Architecture],
-    'owner-id': [image.OwnerId],
-    'owner-alias': [image.ImageOwnerAlias],
-    'image-type': [image.ImageType],
-    'is-public': [image.Public],
-    'root-device-type': [image.RootDeviceType],
-    'virtualization-type': [image.VirtualizationType],
-    hypervisor: [image.Hypervisor],
-    description: [image.Description],
-  };
-  return known(values, name) ?? tagFilterValues(name, image.Tags);
+  return filterValues(image, IMAGE_FILTERS, name);
 }
 
-function known(values: Record<string, Array<string | boolean | undefined>>, name: string): string[] | undefined {
-  if (!Object.hasOwn(values, name)) return undefined;
-  return values[name].filter((value) => value !== undefined).map(String);
+/** The value of the field a filter name reads (none when the item lacks it), or of the tags a tag filter reads. */
+function filterValues<T extends { readonly Tags?: Tag[] }>(item: T, filters: Readonly<Record<string, keyof T>>, name: string): string[] | undefined {
+  if (!Object.hasOwn(filters, name)) return tagFilterValues(name, item.Tags);
+  const value = item[filters[name]];
+  return value === undefined ? [] : [String(value)];
 }
 
 function vpcXml(vpc: Vpc): Xml {
-  return [
-    el('vpcId', vpc.VpcId),
-    el('ownerId', vpc.OwnerId),
-    el('state', vpc.State),
-    el('cidrBlock', vpc.CidrBlock),
-    el('dhcpOptionsId', vpc.DhcpOptionsId),
-    el('instanceTenancy', vpc.InstanceTenancy),
-    el('isDefault', vpc.IsDefault),
-    ec2Tags(vpc.Tags),
-  ];
+  return [...fields(vpc, ['VpcId', 'OwnerId', 'State', 'CidrBlock', 'DhcpOptionsId', 'InstanceTenancy', 'IsDefault'], camelCase), ec2Tags(vpc.Tags)];
 }
 
 function subnetXml(subnet: Subnet): Xml {
-  return [
-    el('subnetId', subnet.SubnetId),
-    el('subnetArn', subnet.SubnetArn),
-    el('vpcId', subnet.VpcId),
-    el('ownerId', subnet.OwnerId),
-    el('state', subnet.State),
-    el('cidrBlock', subnet.CidrBlock),
-    el('availableIpAddressCount', subnet.AvailableIpAddressCount),
-    el('availabilityZone', subnet.AvailabilityZone),
-    el('availabilityZoneId', subnet.AvailabilityZoneId),
-    el('defaultForAz', subnet.DefaultForAz),
-    el('mapPublicIpOnLaunch', subnet.MapPublicIpOnLaunch),
-    ec2Tags(subnet.Tags),
-  ];
+  const names = ['SubnetId', 'SubnetArn', 'VpcId', 'OwnerId', 'State', 'CidrBlock', 'AvailableIpAddressCount', 'AvailabilityZone', 'AvailabilityZoneId', 'DefaultForAz', 'MapPublicIpOnLaunch'] as const;
+  return [...fields(subnet, names, camelCase), ec2Tags(subnet.Tags)];
 }
 
+/** The image fields DescribeImages names otherwise than by their SDK name. */
+const IMAGE_TAGS: Readonly<Record<string, string>> = { State: 'imageState', OwnerId: 'imageOwnerId', Public: 'isPublic' };
+
 function imageXml(image: Image): Xml {
-  return [
-    el('imageId', image.ImageId),
-    el('imageLocation', image.ImageLocation),
-    el('imageState', image.State),
-    el('imageOwnerId', image.OwnerId),
-    el('creationDate', image.CreationDate),
-    el('isPublic', image.Public),
-    el('architecture', image.Architecture),
-    el('imageType', image.ImageType),
-    el('sriovNetSupport', image.SriovNetSupport),
-    el('imageOwnerAlias', image.ImageOwnerAlias),
-    el('name', image.Name),
-    el('description', image.Description),
-    el('rootDeviceType', image.RootDeviceType),
-    el('rootDeviceName', image.RootDeviceName),
-    el('virtualizationType', image.VirtualizationType),
-    el('hypervisor', image.Hypervisor),
-    el('enaSupport', image.EnaSupport),
-    el('bootMode', image.BootMode),
-    el('platformDetails', image.PlatformDetails),
-    el('usageOperation', image.UsageOperation),
-    el('deprecationTime', image.DeprecationTime),
-    ec2Tags(image.Tags),
-  ];
+  const names = [
+    'ImageId', 'ImageLocation', 'State', 'OwnerId', 'CreationDate', 'Public', 'Architecture', 'ImageType', 'SriovNetSupport', 'ImageOwnerAlias', 'Name',
+    'Description', 'RootDeviceType', 'RootDeviceName', 'VirtualizationType', 'Hypervisor', 'EnaSupport', 'BootMode', 'PlatformDetails', 'UsageOperation',
+    'DeprecationTime',
+  ] as const;
+  return [...fields(image, names, (name) => IMAGE_TAGS[name] ?? camelCase(name)), ec2Tags(image.Tags)];
 }

@@ -1,7 +1,7 @@
 import type { CacheCluster, CacheNode, Endpoint, NodeGroup, ReplicationGroup } from '@aws-sdk/client-elasticache';
 import type { FakeAccount } from './account';
 import { answerQuery, AwsError, pagedList, type AwsAnswer, type AwsRequest, type Paging, type QueryService } from './protocol';
-import { el, list, type Xml } from './xml';
+import { el, fields, list, type Xml } from './xml';
 
 const PAGING: Paging = { size: 'MaxRecords', token: 'Marker', defaultSize: 100, nextTag: 'Marker' };
 
@@ -34,80 +34,40 @@ export function answerElasticache(request: AwsRequest, account: FakeAccount): Aw
 
 function cacheClusterXml(cluster: CacheCluster, showNodes: boolean): Xml {
   return [
-    el('CacheClusterId', cluster.CacheClusterId),
+    ...fields(cluster, ['CacheClusterId', 'ClientDownloadLandingPage', 'CacheNodeType', 'Engine', 'EngineVersion', 'CacheClusterStatus', 'NumCacheNodes']),
+    ...fields(cluster, ['PreferredAvailabilityZone', 'CacheClusterCreateTime', 'PreferredMaintenanceWindow', 'CacheSubnetGroupName', 'AutoMinorVersionUpgrade']),
+    ...fields(cluster, ['ReplicationGroupId', 'SnapshotRetentionLimit', 'TransitEncryptionEnabled', 'AtRestEncryptionEnabled', 'ARN', 'NetworkType', 'IpDiscovery']),
     endpointXml('ConfigurationEndpoint', cluster.ConfigurationEndpoint),
-    el('ClientDownloadLandingPage', cluster.ClientDownloadLandingPage),
-    el('CacheNodeType', cluster.CacheNodeType),
-    el('Engine', cluster.Engine),
-    el('EngineVersion', cluster.EngineVersion),
-    el('CacheClusterStatus', cluster.CacheClusterStatus),
-    el('NumCacheNodes', cluster.NumCacheNodes),
-    el('PreferredAvailabilityZone', cluster.PreferredAvailabilityZone),
-    el('CacheClusterCreateTime', cluster.CacheClusterCreateTime),
-    el('PreferredMaintenanceWindow', cluster.PreferredMaintenanceWindow),
-    el('CacheSubnetGroupName', cluster.CacheSubnetGroupName),
     showNodes ? list('CacheNodes', 'CacheNode', cluster.CacheNodes, cacheNodeXml) : undefined,
-    el('AutoMinorVersionUpgrade', cluster.AutoMinorVersionUpgrade),
-    el('ReplicationGroupId', cluster.ReplicationGroupId),
-    el('SnapshotRetentionLimit', cluster.SnapshotRetentionLimit),
-    el('TransitEncryptionEnabled', cluster.TransitEncryptionEnabled),
-    el('AtRestEncryptionEnabled', cluster.AtRestEncryptionEnabled),
-    el('ARN', cluster.ARN),
-    el('NetworkType', cluster.NetworkType),
-    el('IpDiscovery', cluster.IpDiscovery),
   ];
 }
 
 function cacheNodeXml(node: CacheNode): Xml {
   return [
-    el('CacheNodeId', node.CacheNodeId),
-    el('CacheNodeStatus', node.CacheNodeStatus),
-    el('CacheNodeCreateTime', node.CacheNodeCreateTime),
+    ...fields(node, ['CacheNodeId', 'CacheNodeStatus', 'CacheNodeCreateTime', 'ParameterGroupStatus', 'CustomerAvailabilityZone']),
     endpointXml('Endpoint', node.Endpoint),
-    el('ParameterGroupStatus', node.ParameterGroupStatus),
-    el('CustomerAvailabilityZone', node.CustomerAvailabilityZone),
   ];
 }
 
 function replicationGroupXml(group: ReplicationGroup): Xml {
   return [
-    el('ReplicationGroupId', group.ReplicationGroupId),
-    el('Description', group.Description),
-    el('Status', group.Status),
+    ...fields(group, ['ReplicationGroupId', 'Description', 'Status', 'AutomaticFailover', 'MultiAZ', 'SnapshotRetentionLimit', 'ClusterEnabled', 'CacheNodeType']),
+    ...fields(group, ['AuthTokenEnabled', 'TransitEncryptionEnabled', 'AtRestEncryptionEnabled', 'ARN', 'ReplicationGroupCreateTime', 'AutoMinorVersionUpgrade']),
+    ...fields(group, ['NetworkType', 'IpDiscovery', 'ClusterMode', 'Engine']),
     list('MemberClusters', 'ClusterId', group.MemberClusters, (id) => id),
     list('NodeGroups', 'NodeGroup', group.NodeGroups, nodeGroupXml),
-    el('AutomaticFailover', group.AutomaticFailover),
-    el('MultiAZ', group.MultiAZ),
     endpointXml('ConfigurationEndpoint', group.ConfigurationEndpoint),
-    el('SnapshotRetentionLimit', group.SnapshotRetentionLimit),
-    el('ClusterEnabled', group.ClusterEnabled),
-    el('CacheNodeType', group.CacheNodeType),
-    el('AuthTokenEnabled', group.AuthTokenEnabled),
-    el('TransitEncryptionEnabled', group.TransitEncryptionEnabled),
-    el('AtRestEncryptionEnabled', group.AtRestEncryptionEnabled),
-    el('ARN', group.ARN),
-    el('ReplicationGroupCreateTime', group.ReplicationGroupCreateTime),
-    el('AutoMinorVersionUpgrade', group.AutoMinorVersionUpgrade),
-    el('NetworkType', group.NetworkType),
-    el('IpDiscovery', group.IpDiscovery),
-    el('ClusterMode', group.ClusterMode),
-    el('Engine', group.Engine),
   ];
 }
 
 function nodeGroupXml(group: NodeGroup): Xml {
   return [
-    el('NodeGroupId', group.NodeGroupId),
-    el('Status', group.Status),
+    ...fields(group, ['NodeGroupId', 'Status', 'Slots']),
     endpointXml('PrimaryEndpoint', group.PrimaryEndpoint),
     endpointXml('ReaderEndpoint', group.ReaderEndpoint),
-    el('Slots', group.Slots),
     list('NodeGroupMembers', 'NodeGroupMember', group.NodeGroupMembers, (member) => [
-      el('CacheClusterId', member.CacheClusterId),
-      el('CacheNodeId', member.CacheNodeId),
+      ...fields(member, ['CacheClusterId', 'CacheNodeId', 'PreferredAvailabilityZone', 'CurrentRole']),
       endpointXml('ReadEndpoint', member.ReadEndpoint),
-      el('PreferredAvailabilityZone', member.PreferredAvailabilityZone),
-      el('CurrentRole', member.CurrentRole),
     ]),
   ];
 }

@@ -12,6 +12,19 @@ export function el(tag: string, content: Xml, xmlns?: string): XmlElement {
   return { tag, content, xmlns };
 }
 
+/**
+ * An element for each of a record's `names`, in order, named as the SDK
+ * names the field or as `tagOf` renames it; a field the record lacks is left out.
+ */
+export function fields<T extends object>(record: T, names: ReadonlyArray<keyof T & string>, tagOf: (name: string) => string = (name) => name): XmlElement[] {
+  return names.map((name) => el(tagOf(name), record[name] as Xml));
+}
+
+/** EC2's element names: the SDK's field name with a lower-case first letter, `VpcId` as `vpcId`. */
+export function camelCase(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
 /** A list as AWS writes it: each item in an element of its own (`item`, `member`, `CacheNode`, ...). */
 export function list<T>(tag: string, itemTag: string, items: readonly T[] | undefined, render: (item: T) => Xml): XmlElement {
   return el(tag, items === undefined ? undefined : items.map((item) => el(itemTag, render(item))));
