@@ -1,5 +1,6 @@
 import type { Image } from '@aws-sdk/client-ec2';
 import type { FakeAccount } from '../testkit/fake-aws/account';
+import { memcachedCluster, redisGroup } from '../testkit/mock-account-lookups';
 
 /** The account and region the end-to-end run pretends to deploy to. */
 export const ACCOUNT_ID = '123456789012';
@@ -140,18 +141,7 @@ export const ACCOUNT: FakeAccount = {
   ],
   cacheClusters: [
     {
-      CacheClusterId: 'e2e-sessions',
-      ConfigurationEndpoint: { Address: 'e2e-sessions.abc123.cfg.euw1.cache.amazonaws.com', Port: 11211 },
-      ClientDownloadLandingPage: 'https://console.aws.amazon.com/elasticache/home#client-download:',
-      CacheNodeType: 'cache.t4g.micro',
-      Engine: 'memcached',
-      EngineVersion: '1.6.22',
-      CacheClusterStatus: 'available',
-      NumCacheNodes: 2,
-      PreferredAvailabilityZone: 'Multiple',
-      CacheClusterCreateTime: new Date('2024-11-02T09:14:00.000Z'),
-      PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
-      CacheSubnetGroupName: 'e2e-cache-subnets',
+      ...memcachedCluster('e2e-sessions', new Date('2024-11-02T09:14:00.000Z'), 'e2e-cache-subnets'),
       CacheNodes: [1, 2].map((n) => ({
         CacheNodeId: `000${n}`,
         CacheNodeStatus: 'available',
@@ -170,22 +160,7 @@ export const ACCOUNT: FakeAccount = {
   ],
   replicationGroups: [
     {
-      ReplicationGroupId: 'e2e-queue',
-      Description: 'queue for the example app',
-      Status: 'available',
-      MemberClusters: ['e2e-queue-001', 'e2e-queue-002'],
-      NodeGroups: [
-        {
-          NodeGroupId: '0001',
-          Status: 'available',
-          PrimaryEndpoint: { Address: 'master.e2e-queue.abc123.euw1.cache.amazonaws.com', Port: 6379 },
-          ReaderEndpoint: { Address: 'replica.e2e-queue.abc123.euw1.cache.amazonaws.com', Port: 6379 },
-          NodeGroupMembers: [],
-        },
-      ],
-      AutomaticFailover: 'enabled',
-      MultiAZ: 'enabled',
-      ClusterEnabled: false,
+      ...redisGroup('e2e-queue', 'queue for the example app', ['e2e-queue-001', 'e2e-queue-002']),
       CacheNodeType: 'cache.t4g.small',
       Engine: 'valkey',
       ARN: `arn:aws:elasticache:${REGION}:${ACCOUNT_ID}:replicationgroup:e2e-queue`,

@@ -18,6 +18,7 @@ import {
   type ListServerCertificatesCommandInput,
   type ServerCertificateMetadata,
 } from '@aws-sdk/client-iam';
+import type { CacheCluster, NodeGroupMember, ReplicationGroup } from '@aws-sdk/client-elasticache';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { ACCOUNT_ID, fakeCall, type FakeCall } from './mock-account';
 
@@ -316,4 +317,52 @@ function hashHex(text: string): string {
   let hash = 0;
   for (const char of text) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return hash.toString(16).padStart(8, '0');
+}
+
+/**
+ * An available two-node memcached cluster as DescribeCacheClusters shows
+ * it, created at `created` in the subnet group `subnetGroup`; callers add
+ * its nodes and whatever else they need.
+ */
+export function memcachedCluster(id: string, created: Date, subnetGroup: string): CacheCluster {
+  return {
+    CacheClusterId: id,
+    ConfigurationEndpoint: { Address: `${id}.abc123.cfg.euw1.cache.amazonaws.com`, Port: 11211 },
+    ClientDownloadLandingPage: 'https://console.aws.amazon.com/elasticache/home#client-download:',
+    CacheNodeType: 'cache.t4g.micro',
+    Engine: 'memcached',
+    EngineVersion: '1.6.22',
+    CacheClusterStatus: 'available',
+    NumCacheNodes: 2,
+    PreferredAvailabilityZone: 'Multiple',
+    CacheClusterCreateTime: created,
+    PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+    CacheSubnetGroupName: subnetGroup,
+  };
+}
+
+/**
+ * An available Redis replication group without cluster mode, as
+ * DescribeReplicationGroups shows it: one node group of `members`, with its
+ * primary and reader endpoints, and automatic failover across zones.
+ */
+export function redisGroup(id: string, description: string, members: readonly string[], roles: readonly NodeGroupMember[] = []): ReplicationGroup {
+  return {
+    ReplicationGroupId: id,
+    Description: description,
+    Status: 'available',
+    MemberClusters: [...members],
+    NodeGroups: [
+      {
+        NodeGroupId: '0001',
+        Status: 'available',
+        PrimaryEndpoint: { Address: `master.${id}.abc123.euw1.cache.amazonaws.com`, Port: 6379 },
+        ReaderEndpoint: { Address: `replica.${id}.abc123.euw1.cache.amazonaws.com`, Port: 6379 },
+        NodeGroupMembers: [...roles],
+      },
+    ],
+    AutomaticFailover: 'enabled',
+    MultiAZ: 'enabled',
+    ClusterEnabled: false,
+  };
 }

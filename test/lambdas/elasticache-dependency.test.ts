@@ -19,6 +19,7 @@ import {
 } from '../../lambdas/elasticache-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../lambdas/shared/properties';
+import { memcachedCluster, redisGroup } from '../../testkit/mock-account-lookups';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 import { rejectionBy } from '../helpers/thrown';
 
@@ -31,7 +32,7 @@ beforeEach(() => {
 describe('cache cluster data', () => {
   it('gives the scalar fields of a memcached cluster, its nodes in id order and its configuration endpoint', () => {
     // GIVEN a memcached cluster whose nodes arrive out of order
-    const cluster = memcachedCluster();
+    const cluster = sessionsCluster();
 
     // WHEN
     const data = cacheClusterData(cluster);
@@ -100,7 +101,7 @@ describe('cache cluster data', () => {
 describe('replication group data', () => {
   it('gives a group without cluster mode its primary and reader endpoints and member clusters', () => {
     // GIVEN
-    const group = redisGroup();
+    const group = ordersGroup();
 
     // WHEN
     const data = replicationGroupData(group);
@@ -155,20 +156,20 @@ describe('replication group data', () => {
 describe('lookup', () => {
   it('answers with the cache cluster of that id after one call', async () => {
     // GIVEN
-    elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [memcachedCluster()] });
+    elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [sessionsCluster()] });
 
     // WHEN
     const result = await lookup('sessions');
 
     // THEN
-    expect(result).toEqual({ id: 'sessions', data: cacheClusterData(memcachedCluster()) });
+    expect(result).toEqual({ id: 'sessions', data: cacheClusterData(sessionsCluster()) });
     expect(inputsOf(DescribeCacheClustersCommand)).toEqual([{ CacheClusterId: 'sessions', ShowCacheNodeInfo: true }]);
     expect(elasticacheMock).toHaveReceivedCommandTimes(DescribeReplicationGroupsCommand, 0);
   });
 
   it('asks for the id in lower case, as ElastiCache stores it', async () => {
     // GIVEN
-    elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [memcachedCluster()] });
+    elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [sessionsCluster()] });
 
     // WHEN
     await lookup('Sessions');
@@ -180,13 +181,13 @@ describe('lookup', () => {
   it('answers with the replication group when no cache cluster has the id', async () => {
     // GIVEN
     elasticacheMock.on(DescribeCacheClustersCommand).rejects(clusterNotFound('orders'));
-    elasticacheMock.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [redisGroup()] });
+    elasticacheMock.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [ordersGroup()] });
 
     // WHEN
     const result = await lookup('orders');
 
     // THEN
-    expect(result).toEqual({ id: 'orders', data: replicationGroupData(redisGroup()) });
+    expect(result).toEqual({ id: 'orders', data: replicationGroupData(ordersGroup()) });
     expect(inputsOf(DescribeCacheClustersCommand)).toEqual([{ CacheClusterId: 'orders', ShowCacheNodeInfo: true }]);
     expect(inputsOf(DescribeReplicationGroupsCommand)).toEqual([{ ReplicationGroupId: 'orders' }]);
   });
@@ -211,21 +212,21 @@ describe('lookup', () => {
   it.each<[string, CacheCluster, string]>([
     [
       'a cluster being created has no nodes yet',
-      { ...memcachedCluster(), CacheClusterStatus: 'creating', CacheNodes: [], ConfigurationEndpoint: undefined },
+      { ...sessionsCluster(), CacheClusterStatus: 'creating', CacheNodes: [], ConfigurationEndpoint: undefined },
       'cache cluster "sessions" is creating; its endpoints are not known yet. Deploy again when its status is available',
     ],
     [
       'a node being added has no endpoint yet',
       {
-        ...memcachedCluster(),
+        ...sessionsCluster(),
         CacheClusterStatus: 'modifying',
-        CacheNodes: [...(memcachedCluster().CacheNodes ?? []), { CacheNodeId: '0003', CacheNodeStatus: 'creating' }],
+        CacheNodes: [...(sessionsCluster().CacheNodes ?? []), { CacheNodeId: '0003', CacheNodeStatus: 'creating' }],
       },
       'cache cluster "sessions" is modifying; its endpoints are not known yet. Deploy again when its status is available',
     ],
     [
       'a memcached cluster has no configuration endpoint yet',
-      { ...memcachedCluster(), CacheClusterStatus: 'creating', ConfigurationEndpoint: undefined },
+      { ...sessionsCluster(), CacheClusterStatus: 'creating', ConfigurationEndpoint: undefined },
       'cache cluster "sessions" is creating; its endpoints are not known yet. Deploy again when its status is available',
     ],
   ])('answers FAILED when %s', async (_case, cluster, reason) => {
@@ -242,7 +243,7 @@ describe('lookup', () => {
   it.each<[string, ReplicationGroup, string]>([
     [
       'a replication group being created has no primary endpoint yet',
-      { ...redisGroup(), Status: 'creating', NodeGroups: [{ NodeGroupId: '0001', Status: 'creating' }] },
+      { ...ordersGroup(), Status: 'creating', NodeGroups: [{ NodeGroupId: '0001', Status: 'creating' }] },
       'replication group "orders" is creating; its endpoints are not known yet. Deploy again when its status is available',
     ],
     [
@@ -350,14 +351,14 @@ describe('Custom::ElasticacheDependency handler', () => {
   it('answers SUCCESS with the replication group id as PhysicalResourceId', async () => {
     // GIVEN
     elasticacheMock.on(DescribeCacheClustersCommand).rejects(clusterNotFound('orders'));
-    elasticacheMock.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [redisGroup()] });
+    elasticacheMock.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [ordersGroup()] });
 
     // WHEN
     const { puts } = await invoke(handler, { properties: { CacheId: 'orders' } });
 
     // THEN
     expect(puts[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'orders' });
-    expect(puts[0].body.Data).toEqual(replicationGroupData(redisGroup()));
+    expect(puts[0].body.Data).toEqual(replicationGroupData(ordersGroup()));
   });
 
   it('answers FAILED naming the id when nothing has it', async () => {
@@ -386,7 +387,7 @@ describe('Custom::ElasticacheDependency handler', () => {
 
   it('answers a failed Update with the old id while the cluster is being created', async () => {
     // GIVEN
-    const creating = { ...memcachedCluster(), CacheClusterStatus: 'creating', CacheNodes: [] };
+    const creating = { ...sessionsCluster(), CacheClusterStatus: 'creating', CacheNodes: [] };
     elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [creating] });
 
     // WHEN
@@ -431,19 +432,9 @@ function clusterNotFound(id: string): CacheClusterNotFoundFault {
   return new CacheClusterNotFoundFault({ message: `CacheCluster ${id} not found.`, $metadata: {} });
 }
 
-function memcachedCluster(): CacheCluster {
+function sessionsCluster(): CacheCluster {
   return {
-    CacheClusterId: 'sessions',
-    ConfigurationEndpoint: { Address: 'sessions.abc123.cfg.euw1.cache.amazonaws.com', Port: 11211 },
-    ClientDownloadLandingPage: 'https://console.aws.amazon.com/elasticache/home#client-download:',
-    CacheNodeType: 'cache.t4g.micro',
-    Engine: 'memcached',
-    EngineVersion: '1.6.22',
-    CacheClusterStatus: 'available',
-    NumCacheNodes: 2,
-    PreferredAvailabilityZone: 'Multiple',
-    CacheClusterCreateTime: new Date('2024-03-01T10:00:00Z'),
-    PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+    ...memcachedCluster('sessions', new Date('2024-03-01T10:00:00Z'), 'private'),
     PendingModifiedValues: {},
     CacheSecurityGroups: [],
     CacheParameterGroup: {
@@ -451,7 +442,6 @@ function memcachedCluster(): CacheCluster {
       ParameterApplyStatus: 'in-sync',
       CacheNodeIdsToReboot: [],
     },
-    CacheSubnetGroupName: 'private',
     CacheNodes: [
       memcachedNode('0002', 'eu-west-1b'),
       memcachedNode('0001', 'eu-west-1a'),
@@ -500,28 +490,13 @@ function redisMemberCluster(): CacheCluster {
   };
 }
 
-function redisGroup(): ReplicationGroup {
+function ordersGroup(): ReplicationGroup {
   return {
-    ReplicationGroupId: 'orders',
-    Description: 'orders cache',
-    Status: 'available',
+    ...redisGroup('orders', 'orders cache', ['orders-001', 'orders-002'], [
+      { CacheClusterId: 'orders-001', CacheNodeId: '0001', CurrentRole: 'primary' },
+      { CacheClusterId: 'orders-002', CacheNodeId: '0001', CurrentRole: 'replica' },
+    ]),
     PendingModifiedValues: {},
-    MemberClusters: ['orders-001', 'orders-002'],
-    NodeGroups: [
-      {
-        NodeGroupId: '0001',
-        Status: 'available',
-        PrimaryEndpoint: { Address: 'master.orders.abc123.euw1.cache.amazonaws.com', Port: 6379 },
-        ReaderEndpoint: { Address: 'replica.orders.abc123.euw1.cache.amazonaws.com', Port: 6379 },
-        NodeGroupMembers: [
-          { CacheClusterId: 'orders-001', CacheNodeId: '0001', CurrentRole: 'primary' },
-          { CacheClusterId: 'orders-002', CacheNodeId: '0001', CurrentRole: 'replica' },
-        ],
-      },
-    ],
-    AutomaticFailover: 'enabled',
-    MultiAZ: 'enabled',
-    ClusterEnabled: false,
     CacheNodeType: 'cache.r7g.large',
     TransitEncryptionEnabled: true,
     ARN: 'arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:orders',

@@ -52,6 +52,24 @@ const OWN: Image = {
   ],
 };
 
+/** The attributes of the image OWN, less its tags, description and match count. */
+const OWN_ATTRIBUTES = {
+  ImageId: 'ami-0own0000000000001',
+  Name: 'docker-host-2024-12-01',
+  ImageLocation: '123456789012/docker-host-2024-12-01',
+  State: 'available',
+  OwnerId: '123456789012',
+  CreationDate: '2024-12-01T08:00:00.000Z',
+  Public: 'false',
+  Architecture: 'x86_64',
+  ImageType: 'machine',
+  SriovNetSupport: '',
+  RootDeviceType: 'ebs',
+  RootDeviceName: '/dev/xvda',
+  VirtualizationType: 'hvm',
+  Hypervisor: 'xen',
+};
+
 const ACCOUNT = { extraImages: [AL2023_OCT_X86, AL2023_OCT_ARM, AL2023_NOV_X86, AL2023_PENDING, AL2023_DEPRECATED, STRANGERS, OWN] };
 
 describe('finding an image', () => {
@@ -85,18 +103,7 @@ describe('finding an image', () => {
         MatchCount: '2',
       },
     });
-    expect(account.calls).toEqual([
-      {
-        command: 'DescribeImages',
-        input: {
-          Owners: ['self', 'amazon'],
-          Filters: [
-            { Name: 'name', Values: ['al2023-ami-2023.*-kernel-6.1-x86_64'] },
-            { Name: 'state', Values: ['available'] },
-          ],
-        },
-      },
-    ]);
+    expect(account.calls).toEqual([describeImages('al2023-ami-2023.*-kernel-6.1-x86_64', ['self', 'amazon'])]);
   });
 
   it('asks only for the Architecture given', async () => {
@@ -229,20 +236,7 @@ describe('image attributes', () => {
 
     // THEN
     expect(data).toEqual({
-      ImageId: 'ami-0own0000000000001',
-      Name: 'docker-host-2024-12-01',
-      ImageLocation: '123456789012/docker-host-2024-12-01',
-      State: 'available',
-      OwnerId: '123456789012',
-      CreationDate: '2024-12-01T08:00:00.000Z',
-      Public: 'false',
-      Architecture: 'x86_64',
-      ImageType: 'machine',
-      SriovNetSupport: '',
-      RootDeviceType: 'ebs',
-      RootDeviceName: '/dev/xvda',
-      VirtualizationType: 'hvm',
-      Hypervisor: 'xen',
+      ...OWN_ATTRIBUTES,
       Tags: 'a=,b=2',
       Description: 'Docker on AL2023',
       MatchCount: '3',
@@ -277,18 +271,7 @@ describe('accounts with many images', () => {
     // THEN
     expect(result.id).toBe('ami-0000000000000070f');
     expect(result.data).toMatchObject({ Name: 'build-007-01807', MatchCount: '13' });
-    expect(account.calls).toEqual([
-      {
-        command: 'DescribeImages',
-        input: {
-          Owners: ['self', 'amazon'],
-          Filters: [
-            { Name: 'name', Values: ['build-007-*'] },
-            { Name: 'state', Values: ['available'] },
-          ],
-        },
-      },
-    ]);
+    expect(account.calls).toEqual([describeImages('build-007-*', ['self', 'amazon'])]);
   });
 
   it('makes one call to say no image of 2,000 matches', async () => {
@@ -326,20 +309,7 @@ describe('Custom::ImageDependency handler', () => {
       RequestId: expect.any(String),
       LogicalResourceId: 'Dependency',
       Data: {
-        ImageId: 'ami-0own0000000000001',
-        Name: 'docker-host-2024-12-01',
-        ImageLocation: '123456789012/docker-host-2024-12-01',
-        State: 'available',
-        OwnerId: '123456789012',
-        CreationDate: '2024-12-01T08:00:00.000Z',
-        Public: 'false',
-        Architecture: 'x86_64',
-        ImageType: 'machine',
-        SriovNetSupport: '',
-        RootDeviceType: 'ebs',
-        RootDeviceName: '/dev/xvda',
-        VirtualizationType: 'hvm',
-        Hypervisor: 'xen',
+        ...OWN_ATTRIBUTES,
         Tags: 'Name=Docker host,team=ops',
         Description: '',
         MatchCount: '1',
@@ -407,4 +377,9 @@ function amazon(id: string, name: string, created: string, architecture: 'x86_64
 
 function image(id: string, created: string | undefined): Image {
   return { ImageId: id, CreationDate: created };
+}
+
+/** The one DescribeImages call a lookup of available images named `name` owned by `owners` makes. */
+function describeImages(name: string, owners: string[]) {
+  return { command: 'DescribeImages', input: { Owners: owners, Filters: [{ Name: 'name', Values: [name] }, { Name: 'state', Values: ['available'] }] } };
 }

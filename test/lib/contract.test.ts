@@ -11,14 +11,8 @@ import { stackData } from '../../lambdas/stack-dependency/lookup';
 import { vpcData } from '../../lambdas/vpc-dependency/lookup';
 import { CONTRACTS, contractOf } from '../../lambdas/registry';
 import { type Contract, isAttribute } from '../../lambdas/shared/contract';
-import {
-  CertificateDependency,
-  ElasticacheDependency,
-  ImageDependency,
-  Route53Dependency,
-  StackDependency,
-  VpcDependency,
-} from '../../lib/dependencies';
+import { memcachedCluster } from '../../testkit/mock-account-lookups';
+import * as lookups from '../../lib/dependencies';
 
 /**
  * The two halves of the project meet here: what the constructs send must be
@@ -43,13 +37,13 @@ let template: Template;
 
 beforeAll(() => {
   const stack = new Stack(new App(), 'Contract');
-  new VpcDependency(stack, 'Vpc', { vpcName: 'main', onlyDefaultSubnets: false, refresh: '1' });
-  new Route53Dependency(stack, 'Zone', { domainName: 'Example.com.', privateZone: true, vpcId: 'vpc-0abc1234' });
-  new ImageDependency(stack, 'Image', { imageName: 'al2023-ami-*', owners: ['self', '123456789012'], architecture: 'arm64' });
-  new ElasticacheDependency(stack, 'Cache', { cacheId: 'sessions-01' });
-  new StackDependency(stack, 'Outputs', { stackName: 'datastores-dev', includes: ['DbHost', 'DbPort'], excludes: ['Secret'], noEcho: true });
-  new CertificateDependency(stack, 'Acm', { domainName: '*.example.com', region: 'us-east-1' });
-  new CertificateDependency(stack, 'Iam', { certificateName: '^www-\\d+$' });
+  new lookups.VpcDependency(stack, 'Vpc', { vpcName: 'main', onlyDefaultSubnets: false, refresh: '1' });
+  new lookups.Route53Dependency(stack, 'Zone', { domainName: 'Example.com.', privateZone: true, vpcId: 'vpc-0abc1234' });
+  new lookups.ImageDependency(stack, 'Image', { imageName: 'al2023-ami-*', owners: ['self', '123456789012'], architecture: 'arm64' });
+  new lookups.ElasticacheDependency(stack, 'Cache', { cacheId: 'sessions-01' });
+  new lookups.StackDependency(stack, 'Outputs', { stackName: 'datastores-dev', includes: ['DbHost', 'DbPort'], excludes: ['Secret'], noEcho: true });
+  new lookups.CertificateDependency(stack, 'Acm', { domainName: '*.example.com', region: 'us-east-1' });
+  new lookups.CertificateDependency(stack, 'Iam', { certificateName: '^www-\\d+$' });
   template = Template.fromStack(stack);
 });
 
@@ -207,23 +201,13 @@ const ACM_CERTIFICATE = {
 };
 
 const CACHE_CLUSTER = {
-  CacheClusterId: 'sessions-01',
-  CacheNodeType: 'cache.t4g.micro',
-  Engine: 'memcached',
-  EngineVersion: '1.6.22',
-  CacheClusterStatus: 'available',
-  NumCacheNodes: 2,
-  PreferredAvailabilityZone: 'Multiple',
-  CacheClusterCreateTime: DATE,
-  PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
-  CacheSubnetGroupName: 'private',
+  ...memcachedCluster('sessions-01', DATE, 'private'),
   AutoMinorVersionUpgrade: true,
   TransitEncryptionEnabled: false,
   AtRestEncryptionEnabled: false,
   ARN: 'arn:aws:elasticache:eu-west-1:123456789012:cluster:sessions-01',
   NetworkType: 'ipv4' as const,
   IpDiscovery: 'ipv4' as const,
-  ConfigurationEndpoint: { Address: 'sessions-01.cfg.euw1.cache.amazonaws.com', Port: 11211 },
   CacheNodes: [
     { CacheNodeId: '0002', Endpoint: { Address: 'sessions-01.0002.euw1.cache.amazonaws.com', Port: 11211 } },
     { CacheNodeId: '0001', Endpoint: { Address: 'sessions-01.0001.euw1.cache.amazonaws.com', Port: 11211 } },

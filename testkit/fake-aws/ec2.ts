@@ -82,27 +82,24 @@ export function ownedBy(image: Image, owner: string, accountId: string): boolean
   return image.OwnerId === owner;
 }
 
+/** The filter names VPCs and subnets share, with the field each reads. */
+const NETWORK_FILTERS = { 'vpc-id': 'VpcId', state: 'State', 'cidr-block': 'CidrBlock', 'owner-id': 'OwnerId' } as const;
+
 /** EC2's filter names for a VPC's fields. */
 const VPC_FILTERS = {
-  'vpc-id': 'VpcId',
-  state: 'State',
-  'cidr-block': 'CidrBlock',
+  ...NETWORK_FILTERS,
   cidr: 'CidrBlock',
   'dhcp-options-id': 'DhcpOptionsId',
   'is-default': 'IsDefault',
-  'owner-id': 'OwnerId',
 } as const satisfies Record<string, keyof Vpc>;
 
 /** EC2's filter names for a subnet's fields. */
 const SUBNET_FILTERS = {
+  ...NETWORK_FILTERS,
   'subnet-id': 'SubnetId',
-  'vpc-id': 'VpcId',
-  state: 'State',
   'availability-zone': 'AvailabilityZone',
   'availability-zone-id': 'AvailabilityZoneId',
-  'cidr-block': 'CidrBlock',
   'default-for-az': 'DefaultForAz',
-  'owner-id': 'OwnerId',
 } as const satisfies Record<string, keyof Subnet>;
 
 /** EC2's filter names for an image's fields. */
