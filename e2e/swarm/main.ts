@@ -6,7 +6,7 @@ import { Resolver } from '../cloudformation/intrinsics';
 import type { StackModel } from '../cloudformation/template';
 import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from '../docker/image';
 import { NAMES } from '../fixture';
-import { check, log, runScaffolded, type RunOptions } from '../scaffold';
+import { check, log, runScaffolded, type Run, type RunOptions } from '../scaffold';
 import { synthesize } from '../synth';
 import { VpcNetwork } from './network';
 import { SwarmNode } from './node';
@@ -40,24 +40,11 @@ export function main(options: RunOptions): Promise<number> {
     const parameterStore = path.join(work, 'ssm');
     mkdirSync(parameterStore, { mode: 0o700 });
     const nodes = swarmNodes(stack, resolver, { work, logDir, harnessDir: options.harnessDir, parameterStore });
-    const network = new VpcNetwork(`e2e-${process.pid}-vpc`);
-    run.cleanup(() => network.destroy());
-    run.cleanup(async () => (await Promise.all(nodes.map((node) => node.stop()))).flat());
     log('synth', `${STACK}: ${nodes.map((node) => node.label).join(', ')}`);
 
     const rootfs = await phases.time('image', () => memcachedRootfs(run.cacheDir, (line) => log('image', line)));
     run.imageBuilt = rootfs.built;
-    await network.create();
-    await phases.time('docker engines', () =>
-      Promise.all(
-        nodes.map(async (node, i) => {
-          await node.engine.start();
-          node.address = (await network.attach(node.options.netns, i, subnetOf(node, i))).address;
-          await importMemcachedImage(node.engine, rootfs.tarball);
-          node.prepare();
-        }),
-      ),
-    );
+    const network = await startNodes(run, nodes, (node) => importMemcachedImage(node.engine, rootfs.tarball));
 
     // Every node boots at once, as an Auto Scaling group's do; workers retry until the swarm exists.
     const started = Date.now();
@@ -134,16 +121,19 @@ function swarmContext(): Record<string, unknown> {
     env: ENVIRONMENT,
     'cli-telemetry': false,
     images: { memcachedImage: LOCAL_IMAGE, appImage: LOCAL_IMAGE },
-    environments: {
-      [ENVIRONMENT]: {
-        region: REGION,
-        vpcName: NAMES.vpcName,
-        hostedZoneName: NAMES.privateZoneName,
-        instanceType: 't3.small',
-        swarm: { managers: 1, minWorkers: 2, desiredWorkers: 2, maxWorkers: 3, publishMode: 'host' },
-        tenants: TENANTS,
-      },
-    },
+    environments: { [ENVIRONMENT]: swarmEnvironment(TENANTS) },
+  };
+}
+
+/** The environment the swarm runs synthesize: one manager and two workers in the fixture's VPC and zone, running `tenants`. */
+export function swarmEnvironment(tenants: ReadonlyArray<Record<string, unknown>>): Record<string, unknown> {
+  return {
+    region: REGION,
+    vpcName: NAMES.vpcName,
+    hostedZoneName: NAMES.privateZoneName,
+    instanceType: 't3.small',
+    swarm: { managers: 1, minWorkers: 2, desiredWorkers: 2, maxWorkers: 3, publishMode: 'host' },
+    tenants,
   };
 }
 
@@ -182,9 +172,28 @@ export function swarmNodes(stack: StackModel, resolver: Resolver, where: { work:
   return nodes.sort((a, b) => (a.options.role === b.options.role ? 0 : a.options.role === 'manager' ? -1 : 1));
 }
 
-/** Managers and workers spread over three subnets, as over three availability zones. */
-export function subnetOf(_node: SwarmNode, index: number): number {
-  return index % 3;
+/**
+ * Wires the nodes as subnets of one VPC, managers and workers spread over
+ * three as over three availability zones; starts their engines side by side,
+ * loads each the image it runs and writes their stand-ins. The run's cleanup
+ * stops them and removes the network.
+ */
+export async function startNodes(run: Run, nodes: readonly SwarmNode[], loadImage: (node: SwarmNode) => Promise<void>): Promise<VpcNetwork> {
+  const network = new VpcNetwork(`e2e-${process.pid}-vpc`);
+  run.cleanup(() => network.destroy());
+  run.cleanup(async () => (await Promise.all(nodes.map((node) => node.stop()))).flat());
+  await network.create();
+  await run.phases.time('docker engines', () =>
+    Promise.all(
+      nodes.map(async (node, i) => {
+        await node.engine.start();
+        node.address = (await network.attach(node.options.netns, i, i % 3)).address;
+        await loadImage(node);
+        node.prepare();
+      }),
+    ),
+  );
+  return network;
 }
 
 interface NodeInfo {

@@ -9,11 +9,9 @@ import { loadAssembly } from '../cloudformation/assembly';
 import { Resolver } from '../cloudformation/intrinsics';
 import type { StackModel } from '../cloudformation/template';
 import { importPaasImage, PAAS_IMAGE, paasRootfs } from '../docker/image';
-import { NAMES } from '../fixture';
 import { ADDED, APPS, datastoreEnvironment, DOMAIN, RELOAD_LOOP_MS, RouterChecks, routerSummary, STORES, waitFor, type Answer, type LoopCount } from '../router-checks';
 import { check, log, runScaffolded, type RunOptions } from '../scaffold';
-import { subnetOf, swarmNodes } from './main';
-import { VpcNetwork } from './network';
+import { startNodes, swarmEnvironment, swarmNodes } from './main';
 import { SwarmNode } from './node';
 
 const ENVIRONMENT = 'e2e-router-swarm';
@@ -55,27 +53,16 @@ export function main(options: RunOptions): Promise<number> {
     };
 
     const nodes = await phases.time('synth', async () => synthNodes(APPS, 'synth'));
-    const network = new VpcNetwork(`e2e-${process.pid}-vpc`);
-    run.cleanup(() => network.destroy());
-    run.cleanup(async () => (await Promise.all(nodes.map((node) => node.stop()))).flat());
     const manager = nodes.find((node) => node.options.role === 'manager')!;
     const workers = nodes.filter((node) => node.options.role === 'worker');
     log('synth', `${STACK}: ${nodes.map((node) => node.label).join(', ')}`);
 
     const rootfs = await phases.time('image', () => paasRootfs(run.cacheDir, path.join(options.repo, 'examples', 'counter', 'counter.py'), (line) => log('image', line)));
     run.imageBuilt = rootfs.built;
-    await network.create();
-    await phases.time('docker engines', () =>
-      Promise.all(
-        nodes.map(async (node, i) => {
-          await node.engine.start();
-          node.address = (await network.attach(node.options.netns, i, subnetOf(node, i))).address;
-          // Every task runs on a worker: the manager needs no image.
-          if (node.options.role === 'worker') await importPaasImage(node.engine, rootfs.tarball);
-          node.prepare();
-        }),
-      ),
-    );
+    // Every task runs on a worker: the manager needs no image.
+    const network = await startNodes(run, nodes, async (node) => {
+      if (node.options.role === 'worker') await importPaasImage(node.engine, rootfs.tarball);
+    });
 
     const results = await phases.time('user data', () => Promise.all(nodes.map((node) => node.runUserData())));
     check(
@@ -202,12 +189,7 @@ function context(apps: readonly PaasAppConfig[]): Record<string, unknown> {
     env: ENVIRONMENT,
     environments: {
       [ENVIRONMENT]: {
-        region: REGION,
-        vpcName: NAMES.vpcName,
-        hostedZoneName: NAMES.privateZoneName,
-        instanceType: 't3.small',
-        swarm: { managers: 1, minWorkers: 2, desiredWorkers: 2, maxWorkers: 3, publishMode: 'host' },
-        tenants: [{ name: 'alpha', port: 11211, memoryMiB: 32, allowFrom: ['10.88.0.0/16'] }],
+        ...swarmEnvironment([{ name: 'alpha', port: 11211, memoryMiB: 32, allowFrom: ['10.88.0.0/16'] }]),
         paas: { zoneName: 'e2e.example.com', domainName: DOMAIN, redisCacheId: 'e2e-queue', postgresStackName: 'e2e-datastores', routerImage: PAAS_IMAGE, apps },
       },
     },
