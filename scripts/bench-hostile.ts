@@ -2,17 +2,17 @@
  * Prints how long each handler takes to answer hostile events (patterns that
  * make a backtracking engine run for minutes, fields of hundreds of
  * kilobytes, values nested thousands of levels deep, oversize ids, a broken
- * clock), each with a 5 s budget and its answer PUT to a server on
- * 127.0.0.1, then the worst time. AWS is the mocked account of the tests.
+ * clock), each with a 5 s budget and its answer PUT to the test kit's
+ * response server on 127.0.0.1, then the worst time. AWS is the mocked account of the tests.
  * Run by `npm run bench`.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as certificate } from '../lambdas/certificate-dependency';
 import { handler as vpc } from '../lambdas/vpc-dependency';
+import { customResourceEvent, lambdaContext } from '../testkit/lambda';
 import { fakeIam, serverCertificate } from '../testkit/mock-account-lookups';
+import { ResponseServer } from '../testkit/response-server';
 
 const BUDGET_MS = 5000;
 
@@ -51,17 +51,7 @@ const cases: Case[] = [
 ];
 
 async function main(): Promise<void> {
-  const received: string[] = [];
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Status: string }).Status);
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await ResponseServer.start();
   const iam = mockClient(IAMClient);
 
   const rows: string[][] = [['hostile event', 'answer', 'ms']];
@@ -69,31 +59,30 @@ async function main(): Promise<void> {
   for (const [index, item] of cases.entries()) {
     iam.reset();
     fakeIam({ extraCertificates: (item.certificates ?? []).map((name) => serverCertificate(name, '2031-01-01T00:00:00Z')) }, iam);
-    received.length = 0;
+    const seen = server.received.length;
     const started = Date.now();
-    const deadline = started + BUDGET_MS;
     const event = {
-      RequestType: 'Create',
-      ResponseURL: `http://127.0.0.1:${port}/cloudformation-custom-resource-response/${index}?X-Amz-Signature=0`,
-      StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/bench/1',
-      RequestId: `bench-${index}`,
-      LogicalResourceId: 'Dependency',
+      ...customResourceEvent({
+        responseUrl: server.url(`/cloudformation-custom-resource-response/${index}`),
+        serviceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:bench',
+        stackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/bench/1',
+        requestId: `bench-${index}`,
+        logicalResourceId: 'Dependency',
+        resourceType: 'Custom::Dependency',
+      }),
       ...item.event,
     };
-    const context = {
-      logGroupName: '/aws/lambda/bench',
-      logStreamName: 'bench',
-      getRemainingTimeInMillis: item.clock ?? (() => Math.max(0, deadline - Date.now())),
-    };
+    const context = lambdaContext(BUDGET_MS);
+    if (item.clock) context.getRemainingTimeInMillis = item.clock as () => number;
     const outcome = await item.handler(event as never, context as never).then(
-      () => received.join(', ') || 'none',
+      () => server.received.slice(seen).map((put) => put.body.Status).join(', ') || 'none',
       () => 'refused',
     );
     const ms = Date.now() - started;
     worst = Math.max(worst, ms);
     rows.push([item.name, outcome, String(ms)]);
   }
-  server.close();
+  await server.close();
 
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   console.info(`Hostile events (budget ${BUDGET_MS} ms each)`);
