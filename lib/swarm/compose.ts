@@ -160,16 +160,23 @@ export function envFiles(services: readonly SwarmServiceDefinition[]): ServiceFi
  * The compose file (version 3.8) of the services, as `docker stack deploy`
  * reads it: each service's image, command, ports, env-file, limits,
  * placement, update and rollback policy, restart policy, health check,
- * secrets, overlay network and the folders of its files. Values known only
- * at deploy time stay tokens.
+ * secrets, overlay network, the folders of its files, volumes, user,
+ * read-only root file system and logging. Values known only at deploy time
+ * stay tokens.
  */
 export function renderCompose(services: readonly SwarmServiceDefinition[], defaults: ComposeDefaults): Record<string, unknown> {
   const composeServices: Record<string, unknown> = {};
   const secrets: Record<string, unknown> = {};
   const networks: Record<string, unknown> = {};
+  const namedVolumes: Record<string, unknown> = {};
   for (const service of services) {
     if (service.network !== undefined) networks[service.network] = { driver: 'overlay' };
     const mounts = fileMounts(service);
+    for (const volume of service.volumes ?? []) {
+      const named = !volume.source.startsWith('/');
+      if (named) namedVolumes[volume.source] = {};
+      mounts.push(omitUndefined({ type: named ? 'volume' : 'bind', source: volume.source, target: volume.containerPath, read_only: volume.readOnly || undefined }));
+    }
     const update = service.updatePolicy ?? {};
     const updateConfig = {
       parallelism: update.parallelism ?? 1,
@@ -208,6 +215,9 @@ export function renderCompose(services: readonly SwarmServiceDefinition[], defau
       secrets: service.secrets && service.secrets.length > 0 ? service.secrets.map((secret) => secret.name) : undefined,
       networks: service.network === undefined ? undefined : [service.network],
       volumes: mounts.length > 0 ? mounts : undefined,
+      user: service.user,
+      read_only: service.readOnlyRootFilesystem || undefined,
+      logging: service.logging ? { driver: service.logging.driver, options: { ...service.logging.options } } : undefined,
       // Without a reload command, changed files change the tasks' spec, so the swarm replaces them.
       labels: mounts.length > 0 && service.reload === undefined ? { [FILES_LABEL]: filesDigest(service) } : undefined,
       deploy: omitUndefined({
@@ -226,16 +236,28 @@ export function renderCompose(services: readonly SwarmServiceDefinition[], defau
     version: '3.8',
     services: composeServices,
     networks: Object.keys(networks).length > 0 ? networks : undefined,
+    volumes: Object.keys(namedVolumes).length > 0 ? namedVolumes : undefined,
     secrets: Object.keys(secrets).length > 0 ? secrets : undefined,
   });
 }
 
 /**
  * Checks what `ContainerDefinition` does not cover: replicas, global, CPU,
- * update policy, constraints and secrets. Throws a sentence naming the
- * property.
+ * update policy, constraints and secrets, and refuses what only a
+ * `DockerHost` can give (secret environment variables, the instance role,
+ * the host's log group). Throws a sentence naming the property.
  */
 export function validateService(at: string, service: SwarmServiceDefinition): void {
+  for (const [prop, instead] of [
+    ['secretEnvironment', 'secrets (files under /run/secrets)'],
+    ['secretEnvironmentFile', 'secrets (files under /run/secrets)'],
+    ['needsInstanceRole', 'credentials of its own, since the nodes keep the instance metadata service to themselves'],
+  ] as const) {
+    if (service[prop]) throw new Error(`${at}.${prop} is for DockerHost; a swarm service cannot have it: use ${instead}`);
+  }
+  if (service.logging?.driver === 'awslogs') {
+    throw new Error(`${at}.logging awslogs needs the log group a DockerHost creates; a swarm service takes ContainerLogging.jsonFile() or the engine's default`);
+  }
   if (service.global && service.replicas !== undefined) throw new Error(`${at}: replicas and global exclude each other; drop replicas for one task per node`);
   if (service.replicas !== undefined && (!Number.isInteger(service.replicas) || service.replicas < 0)) {
     throw new Error(`${at}.replicas must be a whole number from 0, got ${service.replicas}`);

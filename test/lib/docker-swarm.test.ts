@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ContainerLogging } from '../../lib/containers';
 import { VpcDependency } from '../../lib/dependencies';
 import { DockerSwarm, type DockerSwarmProps, type SwarmServiceDefinition } from '../../lib/swarm';
 import { renderIntrinsic } from './user-data';
@@ -156,6 +157,36 @@ describe('services', () => {
     const service = (swarm.compose.services as Record<string, any>).alpha;
     expect(service.ports[0].mode).toBe('host');
     expect(service.deploy.endpoint_mode).toBe('dnsrr');
+  });
+
+  it('gives the tasks the service\'s volumes, user, read-only root file system and rotated log files', () => {
+    // GIVEN
+    const { swarm } = swarmStack({
+      services: [{
+        ...ALPHA,
+        volumes: [{ source: 'cache-data', containerPath: '/data' }, { source: '/srv/seed', containerPath: '/seed', readOnly: true }],
+        user: '11211:11211',
+        readOnlyRootFilesystem: true,
+        logging: ContainerLogging.jsonFile({ maxSize: '5m', maxFiles: 2 }),
+      }],
+    });
+    // THEN
+    const service = (swarm.compose.services as Record<string, any>).alpha;
+    expect(service.volumes).toEqual([
+      { type: 'volume', source: 'cache-data', target: '/data' },
+      { type: 'bind', source: '/srv/seed', target: '/seed', read_only: true },
+    ]);
+    expect(swarm.compose.volumes).toEqual({ 'cache-data': {} });
+    expect(service).toMatchObject({ user: '11211:11211', read_only: true, logging: { driver: 'json-file', options: { 'max-size': '5m', 'max-file': '2' } } });
+  });
+
+  it.each([
+    [{ secretEnvironment: { TOKEN: 'x' } }, 'services[0].secretEnvironment is for DockerHost; a swarm service cannot have it: use secrets (files under /run/secrets)'],
+    [{ secretEnvironmentFile: 'TOKEN=x' }, 'services[0].secretEnvironmentFile is for DockerHost'],
+    [{ needsInstanceRole: true }, 'services[0].needsInstanceRole is for DockerHost; a swarm service cannot have it: use credentials of its own'],
+    [{ logging: ContainerLogging.awsLogs() }, 'services[0].logging awslogs needs the log group a DockerHost creates; a swarm service takes ContainerLogging.jsonFile()'],
+  ] as const)('refuses %j, which only a Docker host gives, instead of dropping it', (change, message) => {
+    expect(() => swarmStack({ services: [{ ...ALPHA, ...change }] })).toThrow(message);
   });
 
   it('refuses replicas together with global', () => {
