@@ -4,10 +4,10 @@ import { buildApp } from '../bin/app';
 import { APP_ENVIRONMENT, APP_STACK, appContext, SERVICE_STACK, TEMPLATES, TENANTS, UPDATED_TENANTS } from './app-context';
 import { loadAssembly } from './cloudformation/assembly';
 import { CustomResources, describeNode, type CreatedResource } from './cloudformation/custom-resources';
-import { Resolver } from './cloudformation/intrinsics';
+import { Resolver } from '../testkit/cloudformation/intrinsics';
 import { creationOrder, type ResourceNode } from './cloudformation/order';
-import type { StackModel } from './cloudformation/template';
-import { readYamlTemplate } from './cloudformation/yaml';
+import type { StackModel } from '../testkit/cloudformation/template';
+import { readYamlTemplate } from '../testkit/cloudformation/yaml';
 import { APPLY_PROGRAM } from '../lib/docker-host-script';
 import { addDayTwoStack, CRASHER, DAY_TWO_STACK, SHIPPER, VAULT } from './day-two';
 import {

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../bin/app';
-import { readYamlTemplate } from '../e2e/cloudformation/yaml';
+import { readYamlTemplate } from '../testkit/cloudformation/yaml';
 
 const ROOT = path.resolve(__dirname, '..');
 const CDK_OUT = path.join(ROOT, 'cdk.out');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CfnTemplate, StackModel } from './template';
+import type { CfnTemplate, StackModel } from '../../testkit/cloudformation/template';
 
 interface Manifest {
   readonly artifacts?: Readonly<Record<string, Artifact>>;

@@ -5,9 +5,9 @@ import type { FakeAws } from '../../testkit/fake-aws/server';
 import { invokeFunction, type InvokeOptions, type LambdaFunction } from '../lambda/invoke';
 import { customResourceEvent } from '../../testkit/lambda';
 import type { ReceivedPut, ResponseServer } from '../../testkit/response-server';
-import { stackId, type Resolver } from './intrinsics';
+import { stackId, type Resolver } from '../../testkit/cloudformation/intrinsics';
 import type { ResourceNode } from './order';
-import { isCustomResource, type CfnResource, type StackModel } from './template';
+import { isCustomResource, type CfnResource, type StackModel } from '../../testkit/cloudformation/template';
 
 /** A custom resource CloudFormation sent a Create for: what it sent, and the id the handler answered. */
 export interface SentResource {

@@ -1,5 +1,5 @@
-import { isIntrinsic, ResolveError } from './intrinsics';
-import type { CfnResource, StackModel } from './template';
+import { isIntrinsic, ResolveError } from '../../testkit/cloudformation/intrinsics';
+import type { CfnResource, StackModel } from '../../testkit/cloudformation/template';
 
 /** One resource of one stack, in the order CloudFormation creates them. */
 export interface ResourceNode {

@@ -1,6 +1,6 @@
-import { Resolver, ResolveError, stackId } from '../cloudformation/intrinsics';
+import { Resolver, ResolveError, stackId } from '../../testkit/cloudformation/intrinsics';
 import { creationOrder, dependenciesOf } from '../cloudformation/order';
-import type { CfnTemplate, StackModel } from '../cloudformation/template';
+import type { CfnTemplate, StackModel } from '../../testkit/cloudformation/template';
 
 const TARGET = { accountId: '123456789012', region: 'eu-west-1', partition: 'aws', urlSuffix: 'amazonaws.com' };
 

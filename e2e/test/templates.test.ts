@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { Resolver } from '../cloudformation/intrinsics';
+import { Resolver } from '../../testkit/cloudformation/intrinsics';
 import { creationOrder } from '../cloudformation/order';
-import { readYamlTemplate } from '../cloudformation/yaml';
+import { readYamlTemplate } from '../../testkit/cloudformation/yaml';
 import { expectedLookup } from '../fixture';
 
 const TEMPLATES = path.resolve(__dirname, '..', '..', 'templates');

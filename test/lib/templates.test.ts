@@ -7,7 +7,9 @@ import { parseProperties } from '../../lambdas/shared/properties';
 import { CustomResourcesStack } from '../../lib/custom-resources-stack';
 import { contractOf } from '../../lambdas/registry';
 import { isAttribute } from '../../lambdas/shared/contract';
-import { parseYamlTemplate } from '../../e2e/cloudformation/yaml';
+import { Resolver } from '../../testkit/cloudformation/intrinsics';
+import type { CfnTemplate, StackModel } from '../../testkit/cloudformation/template';
+import { parseYamlTemplate } from '../../testkit/cloudformation/yaml';
 import { runWithStubs } from './user-data';
 
 const DIR = path.join(__dirname, '..', '..', 'templates');
@@ -66,7 +68,7 @@ describe.each(FILES)('%s', (file) => {
     // GIVEN the template's custom resources, with parameters and attributes filled in
     // WHEN
     const parse = () =>
-      lookups.map(([, resource]) => parseProperties(contractOf(resource.Type)?.schema ?? {}, resolve(resource.Properties, template) as Record<string, unknown>));
+      lookups.map(([, resource]) => parseProperties(contractOf(resource.Type)?.schema ?? {}, deployment(file).resolve(resource.Properties) as Record<string, unknown>));
     // THEN
     expect(parse).not.toThrow();
   });
@@ -113,7 +115,7 @@ describe('docker-host.yaml user data', () => {
   let script: string;
   beforeAll(() => {
     const userData = (templates['docker-host.yaml'].Resources.Host.Properties?.UserData as Record<string, unknown>)['Fn::Base64'];
-    script = resolve(userData, templates['docker-host.yaml']) as string;
+    script = deployment('docker-host.yaml').resolve(userData) as string;
   });
 
   it('writes the datastores stack\'s outputs to a root-only env-file and runs the app with it', () => {
@@ -161,37 +163,41 @@ describe('docker-host.yaml user data', () => {
 });
 
 /**
- * A value as CloudFormation would see it at deploy time: parameters take
- * their default (or a sample when the default is empty), attributes and
- * pseudo parameters a sample.
+ * The template deployed as CloudFormation would do it, with the test kit's
+ * resolver: parameters without a default (or with an empty one) take a
+ * sample, each lookup answers with the sample attributes named after it
+ * (`Datastores.Environment`), and the CustomResources stack exports its
+ * functions. Returns the resolver of the template's values.
  */
-function resolve(value: unknown, template: Record<string, any>): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((item) => resolve(item, template));
-  const object = value as Record<string, unknown>;
-  if ('Ref' in object) return sample(String(object.Ref), template);
-  if ('Fn::GetAtt' in object) return sample((object['Fn::GetAtt'] as string[]).join('.'), template);
-  if ('Fn::Sub' in object) {
-    const [text, variables] = Array.isArray(object['Fn::Sub']) ? object['Fn::Sub'] : [object['Fn::Sub'], {}];
-    return String(text).replace(/\$\{([^}!]+)\}/g, (_match, name: string) =>
-      name in variables ? String(resolve(variables[name], template)) : sample(name, template),
+function deployment(file: string): { resolve: (value: unknown) => unknown } {
+  const known = deployments.get(file);
+  if (known) return known;
+  const template = templates[file] as CfnTemplate;
+  const parameters = Object.fromEntries(
+    Object.entries(template.Parameters ?? {})
+      .filter(([, parameter]) => parameter.Default === undefined || parameter.Default === '')
+      .map(([name]) => [name, SAMPLES[name]]),
+  );
+  const stack: StackModel = { stackName: SAMPLES['AWS::StackName'], template, parameters, dependsOn: ['CustomResources'] };
+  customResourcesTemplate ??= Template.fromStack(new CustomResourcesStack(new App(), 'CustomResources')).toJSON() as CfnTemplate;
+  const customResources: StackModel = { stackName: 'CustomResources', template: customResourcesTemplate };
+  const resolver = new Resolver([customResources, stack], { accountId: SAMPLES['AWS::AccountId'], region: SAMPLES['AWS::Region'], partition: 'aws', urlSuffix: 'amazonaws.com' });
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (!resource.Type.startsWith('Custom::')) continue;
+    const data = Object.fromEntries(
+      Object.entries(SAMPLES)
+        .filter(([name]) => name.startsWith(`${logicalId}.`))
+        .map(([name, value]) => [name.slice(logicalId.length + 1), value]),
     );
+    resolver.answer(stack, logicalId, { physicalId: `${logicalId}-id`, data });
   }
-  if ('Fn::Join' in object) {
-    const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
-    return parts.map((part) => resolve(part, template)).join(separator);
-  }
-  if ('Fn::Base64' in object) return Buffer.from(String(resolve(object['Fn::Base64'], template)), 'utf8').toString('base64');
-  if ('Fn::ImportValue' in object) return `arn:aws:lambda:eu-west-1:123456789012:function:${String(object['Fn::ImportValue'])}`;
-  return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, resolve(item, template)]));
+  const deployed = { resolve: (value: unknown) => resolver.resolve(stack, value, file) };
+  deployments.set(file, deployed);
+  return deployed;
 }
 
-function sample(name: string, template: Record<string, any>): string {
-  const fallback = template.Parameters?.[name]?.Default;
-  const value = fallback !== undefined && fallback !== '' ? String(fallback) : SAMPLES[name];
-  if (value === undefined) throw new Error(`no sample value for ${name}`);
-  return value;
-}
+const deployments = new Map<string, { resolve: (value: unknown) => unknown }>();
+let customResourcesTemplate: CfnTemplate | undefined;
 
 /** The `AllowedPattern` of docker-host.yaml's AppImage parameter. */
 function appImagePattern(): RegExp {
