@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../bin/app';
+import { resolveIntrinsics, type Leaves } from '../testkit/cloudformation/intrinsics';
 import { readYamlTemplate } from '../testkit/cloudformation/yaml';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -89,30 +90,25 @@ function userData(file: string, template: { Resources?: Record<string, { Type: s
     const properties = resource.Properties ?? {};
     const data = resource.Type === 'AWS::EC2::LaunchTemplate' ? properties.LaunchTemplateData?.UserData : properties.UserData;
     if (data === undefined) return [];
+    const source = `${path.relative(ROOT, file)} ${id}`;
     const encoded = data['Fn::Base64'];
-    const text = encoded === undefined ? Buffer.from(render(data), 'base64').toString('utf8') : render(encoded);
-    return [{ source: `${path.relative(ROOT, file)} ${id}`, text }];
+    const text = encoded === undefined ? Buffer.from(render(data, source), 'base64').toString('utf8') : render(encoded, source);
+    return [{ source, text }];
   });
 }
 
-/**
- * A value with its intrinsics filled in: joins joined, substitutions made,
- * base64 encoded, and every value known only at deploy time written as
- * `deploy-time-value`.
- */
-function render(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const object = value as Record<string, any>;
-  if ('Fn::Join' in object) {
-    const [separator, parts] = object['Fn::Join'];
-    return parts.map(render).join(separator);
-  }
-  if ('Fn::Base64' in object) return Buffer.from(render(object['Fn::Base64']), 'utf8').toString('base64');
-  if ('Fn::Sub' in object) {
-    const [text] = Array.isArray(object['Fn::Sub']) ? object['Fn::Sub'] : [object['Fn::Sub']];
-    return String(text).replace(/\$\{(!?)([^}]*)\}/g, (_match, literal: string, name: string) => (literal ? `\${${name}}` : DEPLOY_TIME_VALUE));
-  }
-  return DEPLOY_TIME_VALUE;
+/** Every value known only at deploy time (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`) becomes `deploy-time-value`. */
+const DEPLOY_TIME: Leaves = {
+  ref: () => DEPLOY_TIME_VALUE,
+  getAtt: () => DEPLOY_TIME_VALUE,
+  importValue: () => DEPLOY_TIME_VALUE,
+};
+
+/** A value with its intrinsics resolved, every value known only at deploy time written as `deploy-time-value`. */
+function render(value: unknown, at: string): string {
+  const rendered = resolveIntrinsics(value, DEPLOY_TIME, at);
+  if (typeof rendered !== 'string') throw new Error(`${at} renders to ${JSON.stringify(rendered)}, not a string`);
+  return rendered;
 }
 
 /** Runs shellcheck on each script; prints the findings and returns how many scripts had some. */

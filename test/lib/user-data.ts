@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { APPLY_PROGRAM } from '../../lib/docker-host-script';
+import { resolveIntrinsics, type Leaves } from '../../testkit/cloudformation/intrinsics';
 import { installStubs, readStubCalls } from '../../testkit/stub';
 
 const REPO = path.join(__dirname, '..', '..');
@@ -30,13 +31,9 @@ export function renderHostFile(template: Record<string, any>, values: SampleValu
   });
 }
 
-/** Every string of a JSON value with its intrinsics replaced by sample values, as CloudFormation would. */
+/** A JSON value with its intrinsics replaced by sample values, as CloudFormation would. */
 export function resolveAll(value: unknown, values: SampleValues): any {
-  if (Array.isArray(value)) return value.map((item) => resolveAll(item, values));
-  if (value === null || typeof value !== 'object') return value;
-  const object = value as Record<string, unknown>;
-  if (['Ref', 'Fn::GetAtt', 'Fn::Join', 'Fn::Base64'].some((key) => key in object)) return renderIntrinsic(object, values);
-  return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, resolveAll(item, values)]));
+  return resolveIntrinsics(value, sampleLeaves(values), 'template');
 }
 
 function onlyInstance(template: Record<string, any>): Record<string, any> {
@@ -47,17 +44,21 @@ function onlyInstance(template: Record<string, any>): Record<string, any> {
 
 /** A template value with its intrinsics replaced by sample values, as CloudFormation would at deploy time. */
 export function renderIntrinsic(value: unknown, values: SampleValues): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  const object = value as Record<string, any>;
-  if ('Fn::Join' in object) {
-    const [separator, parts] = object['Fn::Join'];
-    return parts.map((part: unknown) => renderIntrinsic(part, values)).join(separator);
-  }
-  if ('Fn::Base64' in object) return Buffer.from(renderIntrinsic(object['Fn::Base64'], values), 'utf8').toString('base64');
-  const name = 'Ref' in object ? object.Ref : 'Fn::GetAtt' in object ? object['Fn::GetAtt'][1] : undefined;
-  if (name === undefined || !(name in values)) throw new Error(`no sample value for ${JSON.stringify(value)}`);
-  return values[name];
+  const rendered = resolveAll(value, values);
+  if (typeof rendered !== 'string' && typeof rendered !== 'number') throw new Error(`${JSON.stringify(value)} renders to ${JSON.stringify(rendered)}, not a string`);
+  return String(rendered);
+}
+
+/** `Ref` by name and `Fn::GetAtt` by attribute from the sample values; an intrinsic without one fails the test. */
+function sampleLeaves(values: SampleValues): Leaves {
+  const sample = (name: string, intrinsic: unknown): string => {
+    if (!Object.hasOwn(values, name)) throw new Error(`no sample value for ${JSON.stringify(intrinsic)}`);
+    return values[name];
+  };
+  return {
+    ref: (name) => sample(name, { Ref: name }),
+    getAtt: (logicalId, attribute) => sample(attribute, { 'Fn::GetAtt': [logicalId, attribute] }),
+  };
 }
 
 /** One command the script ran: the program's name and its arguments. */

@@ -23,16 +23,140 @@ export class ResolveError extends Error {
   }
 }
 
-/** Marks a value `Ref: AWS::NoValue` removes from its object or list. */
-const NO_VALUE = Symbol('AWS::NoValue');
+/** What `Ref: AWS::NoValue` gives: the value is removed from its object or list. */
+export const NO_VALUE = Symbol('AWS::NoValue');
+
+/**
+ * What only the caller knows: the values of `Ref` (parameters, resources,
+ * pseudo parameters), `Fn::GetAtt`, `Fn::ImportValue`, conditions, mappings
+ * and `Fn::GetAZs`. `at` names where the value was met, for error messages.
+ * A function a caller leaves out makes its intrinsic an error.
+ */
+export interface Leaves {
+  ref(name: string, at: string): unknown;
+  getAtt(logicalId: string, attribute: string, at: string): unknown;
+  importValue?(name: string, at: string): unknown;
+  condition?(name: string, at: string): boolean;
+  findInMap?(map: string, top: string, second: string, at: string): unknown;
+  getAZs?(at: string): string[];
+}
+
+/**
+ * `value` with its intrinsic functions resolved as CloudFormation would at
+ * deploy time: `Fn::Join`, `Fn::Sub`, `Fn::Select`, `Fn::Split`,
+ * `Fn::Base64`, `Fn::If`, `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or` here,
+ * everything else from `leaves`. Returns `NO_VALUE` where the whole value is
+ * `Ref: AWS::NoValue`. `at` names where the value was met.
+ */
+export function resolveIntrinsics(value: unknown, leaves: Leaves, at: string): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item, i) => resolveIntrinsics(item, leaves, `${at}[${i}]`)).filter((item) => item !== NO_VALUE);
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1 && isIntrinsic(entries[0][0], entries[0][1])) return intrinsic(entries[0][0], entries[0][1], leaves, at);
+  const out: Record<string, unknown> = {};
+  for (const [name, item] of entries) {
+    const resolved = resolveIntrinsics(item, leaves, `${at}.${name}`);
+    if (resolved !== NO_VALUE) out[name] = resolved;
+  }
+  return out;
+}
+
+function intrinsic(name: string, argument: unknown, leaves: Leaves, at: string): unknown {
+  const resolveArg = (value: unknown) => resolveIntrinsics(value, leaves, at);
+  const truth = (value: unknown): boolean => {
+    if (typeof value !== 'boolean') throw new ResolveError(`${at}: a condition resolves to ${describe(value)}, not true or false`);
+    return value;
+  };
+  const unsupported = () => new ResolveError(`${at} uses ${name}, which the end-to-end run does not resolve`);
+  switch (name) {
+    case 'Ref':
+      return leaves.ref(expectString(argument, `${at}: Ref`), at);
+    case 'Fn::GetAtt': {
+      const [logicalId, attribute] = getAttArgs(resolveArg(argument), at);
+      return leaves.getAtt(logicalId, attribute, at);
+    }
+    case 'Fn::Join': {
+      const [delimiter, items] = expectArray(argument, 2, `${at}: Fn::Join`);
+      const list = resolveArg(items);
+      if (!Array.isArray(list)) throw new ResolveError(`${at}: Fn::Join needs a list, got ${describe(list)}`);
+      return list.map((item, i) => expectString(item, `${at}: Fn::Join item ${i}`)).join(expectString(delimiter, `${at}: Fn::Join delimiter`));
+    }
+    case 'Fn::Sub':
+      return sub(argument, leaves, at);
+    case 'Fn::Select': {
+      const [index, items] = expectArray(argument, 2, `${at}: Fn::Select`);
+      const list = resolveArg(items);
+      const i = Number(resolveArg(index));
+      if (!Array.isArray(list)) throw new ResolveError(`${at}: Fn::Select needs a list, got ${describe(list)}`);
+      if (!Number.isInteger(i) || i < 0 || i >= list.length) {
+        throw new ResolveError(`${at}: Fn::Select index ${i} is out of range of a list of ${list.length}: ${describe(list)}`);
+      }
+      return list[i];
+    }
+    case 'Fn::Split': {
+      const [delimiter, source] = expectArray(argument, 2, `${at}: Fn::Split`);
+      return expectString(resolveArg(source), `${at}: Fn::Split source`).split(expectString(delimiter, `${at}: Fn::Split delimiter`));
+    }
+    case 'Fn::ImportValue':
+      if (!leaves.importValue) throw unsupported();
+      return leaves.importValue(expectString(resolveArg(argument), `${at}: Fn::ImportValue`), at);
+    case 'Fn::Base64':
+      return Buffer.from(expectString(resolveArg(argument), `${at}: Fn::Base64`), 'utf8').toString('base64');
+    case 'Fn::GetAZs':
+      if (!leaves.getAZs) throw unsupported();
+      return leaves.getAZs(at);
+    case 'Fn::FindInMap': {
+      if (!leaves.findInMap) throw unsupported();
+      const [map, top, second] = expectArray(argument, 3, `${at}: Fn::FindInMap`).map((part) => String(resolveArg(part)));
+      return resolveArg(leaves.findInMap(map, top, second, at));
+    }
+    case 'Fn::If': {
+      if (!leaves.condition) throw unsupported();
+      const [condition, whenTrue, whenFalse] = expectArray(argument, 3, `${at}: Fn::If`);
+      return leaves.condition(expectString(condition, `${at}: Fn::If condition`), at) ? resolveArg(whenTrue) : resolveArg(whenFalse);
+    }
+    case 'Fn::Equals': {
+      const [a, b] = expectArray(argument, 2, `${at}: Fn::Equals`);
+      return JSON.stringify(resolveArg(a)) === JSON.stringify(resolveArg(b));
+    }
+    case 'Fn::Not':
+      return !truth(resolveArg(expectArray(argument, 1, `${at}: Fn::Not`)[0]));
+    case 'Fn::And':
+      return (argument as unknown[]).every((item) => truth(resolveArg(item)));
+    case 'Fn::Or':
+      return (argument as unknown[]).some((item) => truth(resolveArg(item)));
+    case 'Condition':
+      if (!leaves.condition) throw unsupported();
+      return leaves.condition(expectString(argument, `${at}: Condition`), at);
+    default:
+      throw unsupported();
+  }
+}
+
+function sub(argument: unknown, leaves: Leaves, at: string): string {
+  const [text, variables] = Array.isArray(argument) ? argument : [argument, {}];
+  const source = expectString(text, `${at}: Fn::Sub`);
+  const values = (variables ?? {}) as Record<string, unknown>;
+  return source.replace(/\$\{(!?)([^}]*)\}/g, (_, literal: string, name: string) => {
+    if (literal) return `\${${name}}`;
+    if (Object.hasOwn(values, name)) return expectString(resolveIntrinsics(values[name], leaves, at), `${at}: Fn::Sub variable ${name}`);
+    const dot = name.indexOf('.');
+    if (dot > 0 && !name.startsWith('AWS::')) {
+      return expectString(leaves.getAtt(name.slice(0, dot), name.slice(dot + 1), at), `${at}: Fn::Sub \${${name}}`);
+    }
+    return expectString(leaves.ref(name, at), `${at}: Fn::Sub \${${name}}`);
+  });
+}
 
 /**
  * Resolves CloudFormation intrinsic functions as the service would during a
- * deployment: `Ref` and `Fn::GetAtt` of custom resources from their
- * handlers' answers, of other resources from stable fake ids, and `Fn::Join`,
- * `Fn::Sub`, `Fn::Select`, `Fn::Split`, `Fn::ImportValue`, `Fn::If`,
- * `Fn::Base64`, `Fn::GetAZs`, `Fn::FindInMap` and conditions. Every error
- * names the stack, resource and property where the value was met.
+ * deployment, with `resolveIntrinsics`: `Ref` and `Fn::GetAtt` of custom
+ * resources from their handlers' answers, of other resources from stable fake
+ * ids, parameters from the stack's values or defaults, `Fn::ImportValue` from
+ * the app's exports, `Fn::GetAZs`, `Fn::FindInMap` and conditions from the
+ * stack. Every error names the stack, resource and property where the value was met.
  */
 export class Resolver {
   private readonly answers = new Map<string, CustomAnswer>();
@@ -70,12 +194,7 @@ export class Resolver {
 
   /** Whether a resource or output with this `Condition` is created. */
   condition(stack: StackModel, name: string | undefined, where: string): boolean {
-    if (name === undefined) return true;
-    const definition = stack.template.Conditions?.[name];
-    if (definition === undefined) throw new ResolveError(`${stack.stackName}/${where} uses condition ${name}, which the template does not define`);
-    const value = this.walk(stack, definition, `Conditions.${name}`);
-    if (typeof value !== 'boolean') throw new ResolveError(`condition ${name} of ${stack.stackName} is ${describe(value)}, not true or false`);
-    return value;
+    return name === undefined || this.conditionAt(stack, name, `${stack.stackName}/${where}`);
   }
 
   /** The Lambda function resource a ServiceToken ARN (from `Fn::GetAtt ... Arn` or an export) names. */
@@ -84,103 +203,43 @@ export class Resolver {
   }
 
   private walk(stack: StackModel, value: unknown, where: string): unknown {
-    if (Array.isArray(value)) {
-      return value.map((item, i) => this.walk(stack, item, `${where}[${i}]`)).filter((item) => item !== NO_VALUE);
-    }
-    if (value === null || typeof value !== 'object') return value;
-    const entries = Object.entries(value);
-    if (entries.length === 1 && isIntrinsic(entries[0][0], entries[0][1])) {
-      return this.intrinsic(stack, entries[0][0], entries[0][1], where);
-    }
-    const out: Record<string, unknown> = {};
-    for (const [name, item] of entries) {
-      const resolved = this.walk(stack, item, `${where}.${name}`);
-      if (resolved !== NO_VALUE) out[name] = resolved;
-    }
-    return out;
+    return resolveIntrinsics(value, this.leaves(stack), `${stack.stackName}/${where}`);
   }
 
-  private intrinsic(stack: StackModel, name: string, argument: unknown, where: string): unknown {
-    const at = `${stack.stackName}/${where}`;
-    const resolveArg = (value: unknown) => this.walk(stack, value, where);
-    switch (name) {
-      case 'Ref':
-        return this.ref(stack, expectString(argument, `${at}: Ref`), where);
-      case 'Fn::GetAtt': {
-        const [logicalId, attribute] = getAttArgs(resolveArg(argument), at);
-        return this.getAtt(stack, logicalId, attribute, where);
-      }
-      case 'Fn::Join': {
-        const [delimiter, items] = expectArray(argument, 2, `${at}: Fn::Join`);
-        const list = resolveArg(items);
-        if (!Array.isArray(list)) throw new ResolveError(`${at}: Fn::Join needs a list, got ${describe(list)}`);
-        return list.map((item, i) => expectString(item, `${at}: Fn::Join item ${i}`)).join(expectString(delimiter, `${at}: Fn::Join delimiter`));
-      }
-      case 'Fn::Sub':
-        return this.sub(stack, argument, where);
-      case 'Fn::Select': {
-        const [index, items] = expectArray(argument, 2, `${at}: Fn::Select`);
-        const list = resolveArg(items);
-        const i = Number(resolveArg(index));
-        if (!Array.isArray(list)) throw new ResolveError(`${at}: Fn::Select needs a list, got ${describe(list)}`);
-        if (!Number.isInteger(i) || i < 0 || i >= list.length) {
-          throw new ResolveError(`${at}: Fn::Select index ${i} is out of range of a list of ${list.length}: ${describe(list)}`);
-        }
-        return list[i];
-      }
-      case 'Fn::Split': {
-        const [delimiter, source] = expectArray(argument, 2, `${at}: Fn::Split`);
-        return expectString(resolveArg(source), `${at}: Fn::Split source`).split(expectString(delimiter, `${at}: Fn::Split delimiter`));
-      }
-      case 'Fn::ImportValue':
-        return this.importValue(expectString(resolveArg(argument), `${at}: Fn::ImportValue`), at);
-      case 'Fn::Base64':
-        return Buffer.from(expectString(resolveArg(argument), `${at}: Fn::Base64`), 'utf8').toString('base64');
-      case 'Fn::GetAZs':
-        return ['a', 'b', 'c'].map((zone) => `${this.target.region}${zone}`);
-      case 'Fn::FindInMap': {
-        const [map, top, second] = (expectArray(argument, 3, `${at}: Fn::FindInMap`) as unknown[]).map((part) => String(resolveArg(part)));
+  private leaves(stack: StackModel): Leaves {
+    return {
+      ref: (name, at) => this.ref(stack, name, at),
+      getAtt: (logicalId, attribute, at) => this.getAtt(stack, logicalId, attribute, at),
+      importValue: (name, at) => this.importValue(name, at),
+      condition: (name, at) => this.conditionAt(stack, name, at),
+      findInMap: (map, top, second, at) => {
         const found = stack.template.Mappings?.[map]?.[top]?.[second];
         if (found === undefined) throw new ResolveError(`${at}: Fn::FindInMap finds nothing at ${map}.${top}.${second}`);
-        return resolveArg(found);
-      }
-      case 'Fn::If': {
-        const [condition, whenTrue, whenFalse] = expectArray(argument, 3, `${at}: Fn::If`);
-        return this.condition(stack, expectString(condition, `${at}: Fn::If condition`), where) ? resolveArg(whenTrue) : resolveArg(whenFalse);
-      }
-      case 'Fn::Equals': {
-        const [a, b] = expectArray(argument, 2, `${at}: Fn::Equals`);
-        return JSON.stringify(resolveArg(a)) === JSON.stringify(resolveArg(b));
-      }
-      case 'Fn::Not':
-        return !this.truth(resolveArg(expectArray(argument, 1, `${at}: Fn::Not`)[0]), at);
-      case 'Fn::And':
-        return (argument as unknown[]).every((item) => this.truth(resolveArg(item), at));
-      case 'Fn::Or':
-        return (argument as unknown[]).some((item) => this.truth(resolveArg(item), at));
-      case 'Condition':
-        return this.condition(stack, expectString(argument, `${at}: Condition`), where);
-      default:
-        throw new ResolveError(`${at} uses ${name}, which the end-to-end run does not resolve`);
-    }
+        return found;
+      },
+      getAZs: () => ['a', 'b', 'c'].map((zone) => `${this.target.region}${zone}`),
+    };
   }
 
-  private truth(value: unknown, at: string): boolean {
-    if (typeof value !== 'boolean') throw new ResolveError(`${at}: a condition resolves to ${describe(value)}, not true or false`);
+  private conditionAt(stack: StackModel, name: string, at: string): boolean {
+    const definition = stack.template.Conditions?.[name];
+    if (definition === undefined) throw new ResolveError(`${at} uses condition ${name}, which the template does not define`);
+    const value = this.walk(stack, definition, `Conditions.${name}`);
+    if (typeof value !== 'boolean') throw new ResolveError(`condition ${name} of ${stack.stackName} is ${describe(value)}, not true or false`);
     return value;
   }
 
-  private ref(stack: StackModel, name: string, where: string): unknown {
+  private ref(stack: StackModel, name: string, at: string): unknown {
     const pseudo = this.pseudo(stack, name);
     if (pseudo !== undefined) return pseudo;
     const parameter = stack.template.Parameters?.[name];
     if (parameter) {
       const value = stack.parameters?.[name] ?? parameter.Default;
-      if (value === undefined) throw new ResolveError(`${stack.stackName}/${where} refers to parameter ${name}, which has no value and no Default`);
+      if (value === undefined) throw new ResolveError(`${at} refers to parameter ${name}, which has no value and no Default`);
       return parameter.Type.startsWith('List<') || parameter.Type === 'CommaDelimitedList' ? String(value).split(',') : value;
     }
-    const resource = this.resource(stack, name, `${stack.stackName}/${where}: Ref`);
-    if (isCustomResource(resource)) return this.answered(stack, name, resource, where).physicalId;
+    const resource = this.resource(stack, name, `${at}: Ref`);
+    if (isCustomResource(resource)) return this.answered(stack, name, resource, at).physicalId;
     return this.fakeId(stack, name, resource);
   }
 
@@ -208,14 +267,14 @@ export class Resolver {
     }
   }
 
-  private getAtt(stack: StackModel, logicalId: string, attribute: string, where: string): unknown {
-    const resource = this.resource(stack, logicalId, `${stack.stackName}/${where}: Fn::GetAtt`);
+  private getAtt(stack: StackModel, logicalId: string, attribute: string, at: string): unknown {
+    const resource = this.resource(stack, logicalId, `${at}: Fn::GetAtt`);
     if (isCustomResource(resource)) {
-      const answer = this.answered(stack, logicalId, resource, where);
+      const answer = this.answered(stack, logicalId, resource, at);
       if (!Object.hasOwn(answer.data, attribute)) {
         const returned = Object.keys(answer.data);
         throw new ResolveError(
-          `${stack.stackName}/${where} references attribute ${attribute} of ${logicalId} (${resource.Type}) that the handler did not return; ` +
+          `${at} references attribute ${attribute} of ${logicalId} (${resource.Type}) that the handler did not return; ` +
             `it returned ${returned.length === 0 ? 'no attributes' : returned.join(', ')}`,
         );
       }
@@ -223,22 +282,6 @@ export class Resolver {
     }
     if (attribute === 'Arn') return this.fakeArn(stack, logicalId, resource);
     return `${this.fakeId(stack, logicalId, resource)}.${attribute}`;
-  }
-
-  private sub(stack: StackModel, argument: unknown, where: string): string {
-    const at = `${stack.stackName}/${where}`;
-    const [text, variables] = Array.isArray(argument) ? argument : [argument, {}];
-    const source = expectString(text, `${at}: Fn::Sub`);
-    const values = (variables ?? {}) as Record<string, unknown>;
-    return source.replace(/\$\{(!?)([^}]*)\}/g, (_, literal: string, name: string) => {
-      if (literal) return `\${${name}}`;
-      if (Object.hasOwn(values, name)) return expectString(this.walk(stack, values[name], where), `${at}: Fn::Sub variable ${name}`);
-      const dot = name.indexOf('.');
-      if (dot > 0 && !name.startsWith('AWS::')) {
-        return expectString(this.getAtt(stack, name.slice(0, dot), name.slice(dot + 1), where), `${at}: Fn::Sub \${${name}}`);
-      }
-      return expectString(this.ref(stack, name, where), `${at}: Fn::Sub \${${name}}`);
-    });
   }
 
   private importValue(name: string, at: string): unknown {
@@ -258,10 +301,10 @@ export class Resolver {
     return resource;
   }
 
-  private answered(stack: StackModel, logicalId: string, resource: CfnResource, where: string): CustomAnswer {
+  private answered(stack: StackModel, logicalId: string, resource: CfnResource, at: string): CustomAnswer {
     const answer = this.answers.get(key(stack, logicalId));
     if (!answer) {
-      throw new ResolveError(`${stack.stackName}/${where} refers to ${logicalId} (${resource.Type}), which has not been answered yet`);
+      throw new ResolveError(`${at} refers to ${logicalId} (${resource.Type}), which has not been answered yet`);
     }
     return answer;
   }
