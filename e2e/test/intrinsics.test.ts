@@ -1,4 +1,4 @@
-import { Resolver, ResolveError, stackId } from '../../testkit/cloudformation/intrinsics';
+import { NO_VALUE, resolveIntrinsics, Resolver, ResolveError, stackId, type Leaves } from '../../testkit/cloudformation/intrinsics';
 import { creationOrder, dependenciesOf } from '../cloudformation/order';
 import type { CfnTemplate, StackModel } from '../../testkit/cloudformation/template';
 
@@ -172,6 +172,75 @@ describe('Resolver', () => {
 
     // THEN
     expect(id).toMatch(/^arn:aws:cloudformation:eu-west-1:123456789012:stack\/App\/[0-9a-f-]{36}$/);
+  });
+});
+
+describe('resolveIntrinsics', () => {
+  /** Leaves that answer `Ref` and `Fn::GetAtt` from `values` and record what they were asked. */
+  function recording(values: Record<string, unknown>): { leaves: Leaves; asked: string[] } {
+    const asked: string[] = [];
+    const leaves: Leaves = {
+      ref: (name, at) => {
+        asked.push(`Ref ${name} at ${at}`);
+        return values[name];
+      },
+      getAtt: (logicalId, attribute, at) => {
+        asked.push(`GetAtt ${logicalId}.${attribute} at ${at}`);
+        return values[`${logicalId}.${attribute}`];
+      },
+    };
+    return { leaves, asked };
+  }
+
+  it('computes the functions itself and asks the caller only for deploy-time values', () => {
+    // GIVEN
+    const { leaves, asked } = recording({ 'AWS::Region': 'eu-west-1', Subnets: 'subnet-a,subnet-b', 'Db.Port': 5432 });
+    const value = {
+      Script: {
+        'Fn::Base64': {
+          'Fn::Join': [
+            '\n',
+            [
+              { 'Fn::Sub': ['region=${AWS::Region} port=${Db.Port} name=${Name} ${!Literal}', { Name: { 'Fn::Select': [1, { 'Fn::Split': [',', { Ref: 'Subnets' }] }] } }] },
+              { 'Fn::Select': [0, ['first', 'second']] },
+            ],
+          ],
+        },
+      },
+      Kept: [1, true, 'text'],
+    };
+
+    // WHEN
+    const resolved = resolveIntrinsics(value, leaves, 'Host.Properties');
+
+    // THEN
+    expect(resolved).toEqual({
+      Script: Buffer.from('region=eu-west-1 port=5432 name=subnet-b ${Literal}\nfirst', 'utf8').toString('base64'),
+      Kept: [1, true, 'text'],
+    });
+    expect(asked).toEqual(['Ref AWS::Region at Host.Properties.Script[0]', 'GetAtt Db.Port at Host.Properties.Script[0]', 'Ref Subnets at Host.Properties.Script[0]']);
+  });
+
+  it('drops what a leaf answers with NO_VALUE from its object or list', () => {
+    // GIVEN
+    const { leaves } = recording({ 'AWS::NoValue': NO_VALUE, Name: 'web' });
+
+    // WHEN
+    const resolved = resolveIntrinsics({ Tags: [{ Ref: 'Name' }, { Ref: 'AWS::NoValue' }], KeyName: { Ref: 'AWS::NoValue' } }, leaves, 'Host.Properties');
+
+    // THEN
+    expect(resolved).toEqual({ Tags: ['web'] });
+  });
+
+  it('throws naming the place and the function when the caller gives no value for it', () => {
+    // GIVEN leaves without conditions
+    const { leaves } = recording({});
+
+    // WHEN
+    const resolve = () => resolveIntrinsics({ ImageId: { 'Fn::If': ['IsArm', 'ami-arm', 'ami-x86'] } }, leaves, 'Host.Properties');
+
+    // THEN
+    expect(resolve).toThrow(new ResolveError('Host.Properties.ImageId uses Fn::If, whose value this caller does not give'));
   });
 });
 

@@ -69,7 +69,7 @@ function intrinsic(name: string, argument: unknown, leaves: Leaves, at: string):
     if (typeof value !== 'boolean') throw new ResolveError(`${at}: a condition resolves to ${describe(value)}, not true or false`);
     return value;
   };
-  const unsupported = () => new ResolveError(`${at} uses ${name}, which the end-to-end run does not resolve`);
+  const unsupported = () => new ResolveError(`${at} uses ${name}, whose value this caller does not give`);
   switch (name) {
     case 'Ref':
       return leaves.ref(expectString(argument, `${at}: Ref`), at);
@@ -131,7 +131,7 @@ function intrinsic(name: string, argument: unknown, leaves: Leaves, at: string):
       if (!leaves.condition) throw unsupported();
       return leaves.condition(expectString(argument, `${at}: Condition`), at);
     default:
-      throw unsupported();
+      throw new ResolveError(`${at} uses ${name}, which the end-to-end run does not resolve`);
   }
 }
 
