@@ -20,6 +20,10 @@ import {
 } from '@aws-sdk/client-iam';
 import type { CacheCluster, NodeGroupMember, ReplicationGroup } from '@aws-sdk/client-elasticache';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { listedCertificates } from './fake-aws/acm';
+import { describedStacks } from './fake-aws/cloudformation';
+import { listedServerCertificates } from './fake-aws/iam';
+import { AwsError } from './fake-aws/protocol';
 import { ACCOUNT_ID, fakeCall, type FakeCall } from './mock-account';
 
 /** How many stacks `DescribeStacks` returns at most without a `StackName`, as in CloudFormation. */
@@ -53,24 +57,22 @@ export function fakeCloudFormation(
 
   mock.on(DescribeStacksCommand).callsFake((input: DescribeStacksCommandInput) => {
     calls.push(fakeCall('DescribeStacks', input));
-    const name = input.StackName;
-    if (name === undefined) {
-      const start = Number(input.NextToken ?? 0);
-      const end = start + CLOUDFORMATION_PAGE;
-      return { Stacks: stacks.slice(start, end), NextToken: end < stacks.length ? String(end) : undefined };
-    }
-    const stack = stacks.find(
-      (s) => s.StackId === name || (s.StackName === name && s.StackStatus !== 'DELETE_COMPLETE'),
-    );
-    if (!stack) {
+    let found: Stack[];
+    try {
+      found = describedStacks(stacks, input.StackName);
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
       throw new CloudFormationServiceException({
-        name: 'ValidationError',
+        name: error.code,
         $fault: 'client',
-        $metadata: { httpStatusCode: 400 },
-        message: `Stack with id ${name} does not exist`,
+        $metadata: { httpStatusCode: error.status },
+        message: error.message,
       });
     }
-    return { Stacks: [stack] };
+    if (input.StackName !== undefined) return { Stacks: found };
+    const start = Number(input.NextToken ?? 0);
+    const end = start + CLOUDFORMATION_PAGE;
+    return { Stacks: found.slice(start, end), NextToken: end < found.length ? String(end) : undefined };
   });
 
   return { mock, stacks, calls };
@@ -150,7 +152,8 @@ export function fakeIam(
 
   mock.on(ListServerCertificatesCommand).callsFake((input: ListServerCertificatesCommandInput) => {
     calls.push(fakeCall('ListServerCertificates', input));
-    const { items, next } = page(certificates, input.Marker, input.MaxItems, options.pageLimit);
+    const listed = listedServerCertificates(certificates, input.PathPrefix);
+    const { items, next } = page(listed, input.Marker, input.MaxItems, options.pageLimit);
     return { ServerCertificateMetadataList: items, IsTruncated: next !== undefined, Marker: next };
   });
 
@@ -207,7 +210,7 @@ export interface FakeAcm {
  * An ACM account with generated and extra certificates, each in the region
  * its ARN names. It answers `ListCertificates` as ACM does: only the client's
  * region, only `CertificateStatuses` when given, only the key types of
- * `Includes.keyTypes` (RSA 2048 alone when not given), in pages of `MaxItems`
+ * `Includes.keyTypes` (RSA 1024 and RSA 2048 when not given), in pages of `MaxItems`
  * with a `NextToken` to go on from.
  */
 export function fakeAcm(
@@ -215,19 +218,13 @@ export function fakeAcm(
   mock: AwsClientStub<ACMClient> = mockClient(ACMClient),
 ): FakeAcm {
   const certificates = [...generatedAcmCertificates(options.certificates ?? 0), ...(options.extraCertificates ?? [])];
+  const regional = certificates.map((certificate) => ({ region: certificate.CertificateArn?.split(':')[3] ?? '', certificate }));
   const calls: FakeRegionalCall[] = [];
 
   mock.on(ListCertificatesCommand).callsFake(async (input: ListCertificatesCommandInput, getClient) => {
     const region = await getClient().config.region();
     calls.push({ ...fakeCall('ListCertificates', input), region });
-    const statuses = input.CertificateStatuses ?? [];
-    const keyTypes: readonly string[] = input.Includes?.keyTypes ?? ['RSA_2048'];
-    const listed = certificates.filter(
-      (c) =>
-        c.CertificateArn?.split(':')[3] === region &&
-        (statuses.length === 0 || statuses.includes(c.Status ?? 'ISSUED')) &&
-        keyTypes.includes(c.KeyAlgorithm ?? 'RSA_2048'),
-    );
+    const listed = listedCertificates(regional, region, input);
     const { items, next } = page(listed, input.NextToken, input.MaxItems, options.pageLimit);
     return { CertificateSummaryList: items, NextToken: next };
   });

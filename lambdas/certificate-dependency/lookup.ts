@@ -80,7 +80,7 @@ function listServerCertificates(iam: IAMClient, abortSignal: AbortSignal): Promi
 }
 
 function listIssuedCertificates(acm: ACMClient, abortSignal: AbortSignal): Promise<CertificateSummary[]> {
-  // Without keyTypes, ACM lists only RSA 2048 certificates.
+  // Without keyTypes, ACM lists only RSA 1024 and RSA 2048 certificates.
   const input = { CertificateStatuses: ['ISSUED' as const], Includes: { keyTypes: Object.values(KeyAlgorithm) } };
   return allItems(
     paginateListCertificates({ client: acm, pageSize: PAGE_SIZE }, input, { abortSignal }),

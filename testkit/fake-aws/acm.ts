@@ -26,13 +26,7 @@ export function answerAcm(request: AwsRequest, account: FakeAccount): AwsAnswer 
 }
 
 function listCertificates(input: ListCertificatesRequest, region: string, account: FakeAccount): unknown {
-  const keyTypes = input.Includes?.keyTypes ?? DEFAULT_KEY_TYPES;
-  const statuses = input.CertificateStatuses ?? [];
-  const found = account.acmCertificates
-    .filter((entry) => entry.region === region)
-    .map((entry) => entry.certificate)
-    .filter((certificate) => keyTypes.includes(certificate.KeyAlgorithm as KeyAlgorithm))
-    .filter((certificate) => statuses.length === 0 || statuses.includes(certificate.Status as never));
+  const found = listedCertificates(account.acmCertificates, region, input);
   const size = input.MaxItems ?? PAGE_SIZE;
   const start = input.NextToken === undefined ? 0 : Number(/^e2e-acm:(\d+)$/.exec(input.NextToken)?.[1] ?? NaN);
   if (!Number.isInteger(start)) throw new AwsError('InvalidNextTokenException', `invalid NextToken ${input.NextToken}`);
@@ -41,6 +35,25 @@ function listCertificates(input: ListCertificatesRequest, region: string, accoun
     CertificateSummaryList: found.slice(start, end).map(summaryJson),
     NextToken: end < found.length ? `e2e-acm:${end}` : undefined,
   };
+}
+
+/**
+ * The certificates `ListCertificates` lists, as ACM selects them: those in
+ * the request's `region`, with a status of `CertificateStatuses` when given,
+ * and a key type of `Includes.keyTypes` (RSA 1024 and RSA 2048 when not given).
+ */
+export function listedCertificates(
+  certificates: FakeAccount['acmCertificates'],
+  region: string,
+  input: Pick<ListCertificatesRequest, 'CertificateStatuses' | 'Includes'>,
+): CertificateSummary[] {
+  const keyTypes = input.Includes?.keyTypes ?? DEFAULT_KEY_TYPES;
+  const statuses: readonly string[] = input.CertificateStatuses ?? [];
+  return certificates
+    .filter((entry) => entry.region === region)
+    .map((entry) => entry.certificate)
+    .filter((certificate) => keyTypes.includes(certificate.KeyAlgorithm ?? 'RSA_2048'))
+    .filter((certificate) => statuses.length === 0 || statuses.includes(certificate.Status ?? 'ISSUED'));
 }
 
 /** JSON 1.1 sends timestamps as seconds since the epoch. */

@@ -10,15 +10,25 @@ const CLOUDFORMATION: QueryService<FakeAccount> = {
   xmlns: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
   actions: {
     DescribeStacks: (params, account) => {
-      const name = params.get('StackName');
-      const found = account.stacks.filter(
-        (stack) => name === null || stack.StackName === name || stack.StackId === name,
-      );
-      if (name !== null && found.length === 0) throw new AwsError('ValidationError', `Stack with id ${name} does not exist`);
+      const found = describedStacks(account.stacks, params.get('StackName') ?? undefined);
       return pagedList(params, PAGING, 'Stacks', 'member', found, stackXml);
     },
   },
 };
+
+/**
+ * The stacks `DescribeStacks` answers with, as CloudFormation selects them:
+ * every stack without a `name`; by name only a stack not deleted, by id
+ * (its ARN) any stack; a `ValidationError` when none matches.
+ */
+export function describedStacks(stacks: readonly Stack[], name: string | undefined): Stack[] {
+  if (name === undefined) return [...stacks];
+  const found = stacks.filter(
+    (stack) => stack.StackId === name || (stack.StackName === name && stack.StackStatus !== 'DELETE_COMPLETE'),
+  );
+  if (found.length === 0) throw new AwsError('ValidationError', `Stack with id ${name} does not exist`);
+  return found;
+}
 
 /** CloudFormation's query/XML API: `DescribeStacks` with outputs. */
 export function answerCloudFormation(request: AwsRequest, account: FakeAccount): AwsAnswer {

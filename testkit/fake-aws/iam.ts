@@ -1,3 +1,4 @@
+import type { ServerCertificateMetadata } from '@aws-sdk/client-iam';
 import type { FakeAccount } from './account';
 import { answerQuery, pagedList, type AwsAnswer, type AwsRequest, type Paging, type QueryService } from './protocol';
 import { el } from './xml';
@@ -9,8 +10,7 @@ const IAM: QueryService<FakeAccount> = {
   xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/',
   actions: {
     ListServerCertificates: (params, account) => {
-      const prefix = params.get('PathPrefix') ?? '/';
-      const found = account.serverCertificates.filter((certificate) => (certificate.Path ?? '/').startsWith(prefix));
+      const found = listedServerCertificates(account.serverCertificates, params.get('PathPrefix') ?? undefined);
       return pagedList(params, PAGING, 'ServerCertificateMetadataList', 'member', found, (certificate) => [
         el('Path', certificate.Path),
         el('ServerCertificateName', certificate.ServerCertificateName),
@@ -22,6 +22,14 @@ const IAM: QueryService<FakeAccount> = {
     },
   },
 };
+
+/** The server certificates `ListServerCertificates` lists, as IAM selects them: those whose path starts with `pathPrefix` (`/` when not given). */
+export function listedServerCertificates(
+  certificates: readonly ServerCertificateMetadata[],
+  pathPrefix = '/',
+): ServerCertificateMetadata[] {
+  return certificates.filter((certificate) => (certificate.Path ?? '/').startsWith(pathPrefix));
+}
 
 /** IAM's query/XML API: `ListServerCertificates`. */
 export function answerIam(request: AwsRequest, account: FakeAccount): AwsAnswer {
