@@ -119,33 +119,34 @@ const LISTING_MAX_PAGE = 1000;
 /** How many items IAM and ACM listings return per page when a request gives no `MaxItems`. */
 const LISTING_DEFAULT_PAGE = 100;
 
-export interface FakeIamOptions {
-  /**
-   * Generated server certificates, named `site-0000`, `site-0001`, ..., expiring
-   * from five years ago to four years ahead (`site-<n>` in the current year + n % 10 - 5).
-   */
+/** What a fake IAM or ACM account holds: generated and extra certificates. */
+export interface FakeCertificatesOptions<T> {
+  /** How many certificates to generate. */
   readonly certificates?: number;
-  readonly extraCertificates?: readonly ServerCertificateMetadata[];
-  /** How many items a page holds at most, however large `MaxItems` is (IAM may return fewer). */
+  readonly extraCertificates?: readonly T[];
+  /** How many items a page holds at most, however large `MaxItems` is (the service may return fewer). */
   readonly pageLimit?: number;
 }
 
-export interface FakeIam {
-  readonly mock: AwsClientStub<IAMClient>;
-  readonly certificates: readonly ServerCertificateMetadata[];
+/** A fake IAM or ACM account: its client mock, its certificates and the requests it answered. */
+export interface FakeCertificates<Stub, T, Call extends FakeCall = FakeCall> {
+  readonly mock: Stub;
+  readonly certificates: readonly T[];
   /** Every request answered so far, in order. */
-  readonly calls: FakeCall[];
+  readonly calls: Call[];
 }
 
 /**
- * An IAM account with generated and extra server certificates. It answers
+ * An IAM account with generated server certificates, named `site-0000`,
+ * `site-0001`, ..., expiring from five years ago to four years ahead
+ * (`site-<n>` in the current year + n % 10 - 5), and extra ones. It answers
  * `ListServerCertificates` as IAM does: pages of `MaxItems` (100 by default, at
  * most 1,000), `IsTruncated` and an opaque `Marker` to go on from.
  */
 export function fakeIam(
-  options: FakeIamOptions = {},
+  options: FakeCertificatesOptions<ServerCertificateMetadata> = {},
   mock: AwsClientStub<IAMClient> = mockClient(IAMClient),
-): FakeIam {
+): FakeCertificates<AwsClientStub<IAMClient>, ServerCertificateMetadata> {
   const generated = generatedServerCertificates(options.certificates ?? 0);
   const certificates = [...generated, ...(options.extraCertificates ?? [])];
   const calls: FakeCall[] = [];
@@ -187,36 +188,19 @@ export interface FakeRegionalCall extends FakeCall {
   readonly region: string;
 }
 
-export interface FakeAcmOptions {
-  /**
-   * Generated certificates for `app0000.example.com`, ... (and `www.` each) in
-   * eu-west-1, of every key type; three in five `ISSUED`.
-   */
-  readonly certificates?: number;
-  /** Certificates in the regions their ARNs name. */
-  readonly extraCertificates?: readonly CertificateSummary[];
-  /** How many items a page holds at most, however large `MaxItems` is (ACM may return fewer). */
-  readonly pageLimit?: number;
-}
-
-export interface FakeAcm {
-  readonly mock: AwsClientStub<ACMClient>;
-  readonly certificates: readonly CertificateSummary[];
-  /** Every request answered so far, in order. */
-  readonly calls: FakeRegionalCall[];
-}
-
 /**
- * An ACM account with generated and extra certificates, each in the region
- * its ARN names. It answers `ListCertificates` as ACM does: only the client's
- * region, only `CertificateStatuses` when given, only the key types of
- * `Includes.keyTypes` (RSA 1024 and RSA 2048 when not given), in pages of `MaxItems`
- * with a `NextToken` to go on from.
+ * An ACM account with generated certificates for `app0000.example.com`, ...
+ * (and `www.` each) in eu-west-1, of every key type, three in five `ISSUED`,
+ * and extra ones, each in the region its ARN names. It answers
+ * `ListCertificates` as ACM does: only the client's region, only
+ * `CertificateStatuses` when given, only the key types of `Includes.keyTypes`
+ * (RSA 1024 and RSA 2048 when not given), in pages of `MaxItems` with a
+ * `NextToken` to go on from.
  */
 export function fakeAcm(
-  options: FakeAcmOptions = {},
+  options: FakeCertificatesOptions<CertificateSummary> = {},
   mock: AwsClientStub<ACMClient> = mockClient(ACMClient),
-): FakeAcm {
+): FakeCertificates<AwsClientStub<ACMClient>, CertificateSummary, FakeRegionalCall> {
   const certificates = [...generatedAcmCertificates(options.certificates ?? 0), ...(options.extraCertificates ?? [])];
   const regional = certificates.map((certificate) => ({ region: certificate.CertificateArn?.split(':')[3] ?? '', certificate }));
   const calls: FakeRegionalCall[] = [];
