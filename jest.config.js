@@ -12,4 +12,7 @@ module.exports = {
   // Jest's default keeps one core for itself, which on a 2-core machine runs the suites one at a time;
   // the suites are CPU-bound synths and handler runs, so every core runs one.
   maxWorkers: '100%',
+  // A synth with cdk-nag or a 200-run property test can pass Jest's 5 s on a loaded machine;
+  // a test that hangs still fails, after 30 s.
+  testTimeout: 30_000,
 };
