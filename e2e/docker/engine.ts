@@ -59,9 +59,30 @@ export class DockerEngine {
     await this.stopDaemon();
   }
 
-  /** Starts dockerd again after `halt`, with the same data, so a swarm node comes back as itself. */
-  async resume(): Promise<void> {
+  /**
+   * Starts dockerd again after `halt`, with the same data, so a swarm node
+   * comes back as itself. First it clears what a reboot clears and a stopped
+   * dockerd leaves: the network namespaces of its sandboxes and overlay
+   * networks, kept alive by their mounts under the exec root, and the VXLAN
+   * links in the node's namespace. Left in place, an overlay network's old
+   * namespace makes every new task on the node fail to join it. Returns what
+   * it cleared.
+   */
+  async resume(): Promise<string[]> {
+    const cleared: string[] = [];
+    const namespaces = path.join(this.layout.root, 'exec', 'netns');
+    for (const name of existsSync(namespaces) ? readdirSync(namespaces) : []) {
+      await run('umount', ['--lazy', path.join(namespaces, name)], { allowFailure: true });
+      rmSync(path.join(namespaces, name), { force: true });
+      cleared.push(`namespace ${name}`);
+    }
+    const links = (await this.inNetns(['ip', '-o', 'link', 'show', 'type', 'vxlan'])).stdout;
+    for (const [, name] of links.matchAll(/^\d+: ([^:@]+)/gm)) {
+      await this.inNetns(['ip', 'link', 'delete', name]);
+      cleared.push(`link ${name}`);
+    }
     await this.startDaemon();
+    return cleared;
   }
 
   /** Where the engine's configuration is; dockerd reads its `labels` again on SIGHUP. */

@@ -73,7 +73,8 @@ export function main(options: RunOptions): Promise<number> {
       check(await waitForServices(manager, nodes.filter((node) => node !== victim), 180_000));
       const seconds = (Date.now() - stopped) / 1000;
       log('failover', `every tenant answers again after ${seconds.toFixed(1)} s; starting ${victim.label} again`);
-      await victim.engine.resume();
+      const cleared = await victim.engine.resume();
+      log('failover', `${victim.label} started again, after clearing what a reboot clears: ${cleared.join(', ') || 'nothing'}`);
       check(await waitForNodes(manager, nodes.length, 120_000));
       return seconds;
     });
@@ -87,14 +88,19 @@ export function main(options: RunOptions): Promise<number> {
       const action = manager.hookAction('/etc/cfn/hooks.d/docker-swarm.conf');
       const stopFile = path.join(work, 'stop-client');
       const client = network.run([process.execPath, path.join(options.harnessDir, 'swarm', 'client-loop.cjs'), String(TENANTS[0].port), stopFile, ...workers.map((node) => node.address)]);
-      await sleep(2000);
-      const begun = Date.now();
-      const deployed = await manager.runCommand(action);
-      if (deployed.code !== 0) problems.push(`${manager.label}: the cfn-hup action failed: ${deployed.stderr.trim()}`);
-      check(await waitForUpdate(manager, 'memcached_memcached-alpha', 180_000));
-      const seconds = (Date.now() - begun) / 1000;
-      await sleep(2000);
-      writeFileSync(stopFile, '');
+      let seconds: number;
+      try {
+        await sleep(2000);
+        const begun = Date.now();
+        const deployed = await manager.runCommand(action);
+        if (deployed.code !== 0) problems.push(`${manager.label}: the cfn-hup action failed: ${deployed.stderr.trim()}`);
+        check(await waitForUpdate(manager, 'memcached_memcached-alpha', 180_000));
+        seconds = (Date.now() - begun) / 1000;
+        await sleep(2000);
+      } finally {
+        // The client stops on this file, also when the update failed, so the run can end.
+        writeFileSync(stopFile, '');
+      }
       const counts = JSON.parse((await client).stdout) as { sent: number; failed: number };
       log('rolling update', `alpha updated in ${seconds.toFixed(1)} s; ${counts.sent} requests sent, ${counts.failed} failed`);
       if (counts.failed > 0) problems.push(`rolling update: ${counts.failed} of ${counts.sent} requests failed`);
