@@ -5,6 +5,7 @@ import {
   type CertificateSummary,
 } from '@aws-sdk/client-acm';
 import { paginateListServerCertificates, type IAMClient, type ServerCertificateMetadata } from '@aws-sdk/client-iam';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { toData } from '../shared/data';
 import { InputError, LookupError } from '../shared/errors';
 import { allItems } from '../shared/pages';
@@ -47,7 +48,8 @@ export async function lookupCertificate(
     }
     const matches = nameMatcher(name);
     const certificates = await listServerCertificates(clients.iam, abortSignal);
-    const chosen = chooseServerCertificate(certificates, name, matches, new Date());
+    const matching = await matchingNames(certificates, matches, abortSignal);
+    const chosen = chooseServerCertificate(certificates, name, (candidate) => matching.has(candidate), new Date());
     return { id: chosen.Arn ?? name, data: serverCertificateData(chosen) };
   }
 
@@ -70,6 +72,27 @@ export function nameMatcher(pattern: string): (name: string) => boolean {
     if (!(error instanceof PatternError)) throw error;
     throw new InputError(`CertificateName ${JSON.stringify(pattern)} ${error.problem}; ${error.fix}`, { properties: ['CertificateName'], cause: error });
   }
+}
+
+/**
+ * The certificate names `matches` accepts, tested one name per turn of the
+ * event loop. Each test is linear in the name, but a pattern of thousands of
+ * states against hundreds of names can still take longer than the Lambda
+ * has: between names the deadline's timer can fire, and once the lookup is
+ * abandoned the testing stops.
+ */
+async function matchingNames(
+  certificates: readonly ServerCertificateMetadata[],
+  matches: (name: string) => boolean,
+  abortSignal: AbortSignal,
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const { ServerCertificateName: name = '' } of certificates) {
+    abortSignal.throwIfAborted();
+    if (matches(name)) found.add(name);
+    await nextTurn();
+  }
+  return found;
 }
 
 function listServerCertificates(iam: IAMClient, abortSignal: AbortSignal): Promise<ServerCertificateMetadata[]> {

@@ -551,6 +551,22 @@ describe('Custom::CertificateDependency handler', () => {
     expect(puts[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `arn:aws:iam::123456789012:server-certificate/${name}` });
   });
 
+  it('answers FAILED saying it timed out, before the deadline, when a pattern of thousands of states meets a hundred long names', async () => {
+    // GIVEN a pattern that keeps thousands of states alive at every character, and a hundred names of IAM's longest
+    const pattern = `(?:${Array.from({ length: 3000 }, (_, i) => `a${i % 10}`).join('|')}|a)*x`;
+    const names = Array.from({ length: 100 }, (_, i) => `${'a'.repeat(125)}${String(i).padStart(3, '0')}`);
+    fakeIam({ extraCertificates: names.map((name) => serverCertificate(name, '2031-01-01T00:00:00Z')) }, iamMock);
+
+    // WHEN
+    const { puts } = await invoke(handler, { properties: { CertificateName: pattern }, remainingMs: 3000 });
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body.Status).toBe('FAILED');
+    expect(puts[0].body.Reason).toMatch(/^timed out after [\d.]+ s looking up Custom::CertificateDependency; the Lambda had [\d.]+ s left, kept to send this answer\./);
+    expect(iamMock).toHaveReceivedCommandTimes(ListServerCertificatesCommand, 1);
+  });
+
   it.each([
     ['web-(\\d+)-\\1', 'CertificateName "web-(\\\\d+)-\\\\1" uses a backreference "\\1", which linear-time matching does not support; write out what the group should match again instead of referring back to it'],
     ['(?!old-).*', 'CertificateName "(?!old-).*" uses a lookahead "(?!", which linear-time matching does not support; match the whole name with a pattern that has no lookahead or lookbehind, listing the forms you want with |'],
