@@ -45,6 +45,6 @@ export class MemcachedSwarmStack extends Stack {
     for (const tenant of config.tenants) {
       new CfnOutput(this, `${pascalCase(tenant.name)}Port`, { description: `memcached of tenant ${tenant.name}, on the swarm's nodes`, value: String(tenant.port) });
     }
-    new CfnOutput(this, 'SwarmParameterPath', { description: 'SSM path of the swarm join tokens and manager address', value: this.swarm.parameterPath });
+    new CfnOutput(this, 'SwarmParameterPath', { description: 'SSM path of the swarm join tokens and the managers\' addresses', value: this.swarm.parameterPath });
   }
 }

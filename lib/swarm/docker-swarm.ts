@@ -137,9 +137,9 @@ export class DockerSwarm extends Construct {
   public readonly workerGroup: autoscaling.AutoScalingGroup;
   /** The role of every manager: reads and writes the join parameters, completes the workers' lifecycle actions. */
   public readonly managerRole: iam.Role;
-  /** The role of every worker: reads the worker token and the manager address. */
+  /** The role of every worker: reads the worker token and the managers' addresses. */
   public readonly workerRole: iam.Role;
-  /** Where the join tokens and the manager address are, such as `/docker-swarm/MyStack/Swarm`. */
+  /** Where the join tokens and the managers' addresses are, such as `/docker-swarm/MyStack/Swarm`. */
   public readonly parameterPath: string;
   /** The compose file the leading manager deploys; deploy-time values are tokens. */
   public readonly compose: Record<string, unknown>;
@@ -209,7 +209,7 @@ export class DockerSwarm extends Construct {
       manager: this.nodeRole('ManagerRole', 'manager'),
       worker: this.nodeRole('WorkerRole', 'worker'),
     };
-    roles.worker.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn('worker-token'), parameterArn('manager-address')] }));
+    roles.worker.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn('worker-token'), parameterArn('manager-addresses')] }));
     roles.manager.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [parameterArn('*')] }));
     roles.manager.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource'], resources: [stack.stackId] }));
     if (workerMetadata) roles.worker.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource'], resources: [stack.stackId] }));
@@ -223,7 +223,7 @@ export class DockerSwarm extends Construct {
     }
     Validations.of(roles.manager).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'ssm')}:parameter/docker-swarm/<AWS::StackName>/${this.node.id}/*]`,
-      reason: 'The managers write the join tokens, the manager address and the init marker under the swarm\'s own parameter path only.',
+      reason: 'The managers write the join tokens, the managers\' addresses and the init marker under the swarm\'s own parameter path only.',
     });
     this.managerRole = roles.manager;
     this.workerRole = roles.worker;
@@ -366,8 +366,8 @@ export class DockerSwarm extends Construct {
       reason: 'Manager instances are replaced and their ids are not known in advance; the condition limits SendCommand to instances tagged with the managers\' groups.',
     });
     this.managerRole.addToPolicy(
-        new iam.PolicyStatement({
-          actions: ['autoscaling:CompleteLifecycleAction'],
+      new iam.PolicyStatement({
+        actions: ['autoscaling:CompleteLifecycleAction'],
         resources: [
           stack.formatArn({ service: 'autoscaling', resource: 'autoScalingGroup', resourceName: `*:autoScalingGroupName/${this.workerGroup.autoScalingGroupName}` }),
         ],

@@ -34,7 +34,7 @@ export interface NodeScriptOptions {
   readonly stackName: string;
   readonly resource: string;
   readonly region: string;
-  /** The parameter path holding the join tokens and the manager address, without a trailing `/`. */
+  /** The parameter path holding the join tokens and the managers' addresses, without a trailing `/`. */
   readonly parameterPath: string;
   /** Engine labels of the node besides `instance-id`, `key=value` each. */
   readonly labels: readonly string[];
@@ -53,11 +53,12 @@ export interface NodeScriptOptions {
 
 /**
  * A swarm node's user data: installs Docker with the node's engine labels,
- * then the first manager starts the swarm and stores the join tokens and its
- * address under the parameter path, and every other node joins, retrying
- * until the swarm exists. A manager removes managers that are down (a
- * replaced manager's predecessor), writes the services' files with cfn-init
- * and deploys them. When services have `files`, a worker writes them with
+ * then the first manager starts the swarm and stores the join tokens under
+ * the parameter path, and every other node joins through one of the managers
+ * whose addresses are stored there, retrying until the swarm exists. A
+ * manager removes managers that are down (a replaced manager's predecessor),
+ * stores the reachable managers' addresses, writes the services' files with
+ * cfn-init and deploys them. When services have `files`, a worker writes them with
  * cfn-init before it joins. The exit status goes to CloudFormation.
  */
 export function renderNodeScript(options: NodeScriptOptions): string {
@@ -91,13 +92,22 @@ export function renderNodeScript(options: NodeScriptOptions): string {
     '  aws ssm get-parameter --region "$region" --name "$parameters/$1" --with-decryption --query Parameter.Value --output text',
     '}',
     '',
-    '# Joins as $1 (manager or worker), retrying until the first manager has stored the token and its address.',
+    '# Joins as $1 (manager or worker) through the first manager that answers, retrying until the first',
+    '# manager has stored the token and the managers\' addresses.',
     'join_swarm() {',
-    '  local attempt token manager',
+    '  local attempt token managers manager',
     '  for attempt in $(seq 1 120); do',
-    '    if token=$(parameter "$1-token") && manager=$(parameter manager-address) \\',
-    '      && docker swarm join --advertise-addr "$address" --listen-addr "$address:2377" --token "$token" "$manager:2377"; then',
-    '      return 0',
+    '    if token=$(parameter "$1-token") && managers=$(parameter manager-addresses); then',
+    '      for manager in $managers; do',
+    '        if docker swarm join --advertise-addr "$address" --listen-addr "$address:2377" --token "$token" "$manager"; then',
+    '          return 0',
+    '        fi',
+    '        # A join that timed out goes on in the background: done if it got through, else stopped before the next manager.',
+    '        if [ "$(docker info --format "{{.Swarm.LocalNodeState}}")" = active ]; then',
+    '          return 0',
+    '        fi',
+    '        docker swarm leave --force > /dev/null 2>&1 || true',
+    '      done',
     '    fi',
     '    echo "the swarm cannot be joined yet (attempt $attempt of 120); retrying in 5 s" >&2',
     '    sleep 5',
@@ -185,7 +195,6 @@ function managerLines(options: NodeScriptOptions): string[] {
     '    join_swarm manager',
     '  fi',
     'fi',
-    'store manager-address "$address"',
     '',
     '# A manager that is down is one this node replaces: demote and remove it, so the quorum counts live managers only.',
     'docker node ls --filter role=manager --format "{{.ID}} {{.Status}}" | while read -r id status; do',
@@ -193,6 +202,10 @@ function managerLines(options: NodeScriptOptions): string[] {
     '    docker node demote "$id" && docker node rm --force "$id"',
     '  fi',
     'done',
+    '# This manager\'s address and the other reachable managers\': a joining node tries each, so one dead manager does not stop it.',
+    'store manager-addresses "$(docker node ls --quiet --filter role=manager | xargs docker node inspect \\',
+    '  --format "{{if eq .ManagerStatus.Reachability \\"reachable\\"}}{{.ManagerStatus.Addr}}{{end}}" \\',
+    '  | awk -v self="$address:2377" \'BEGIN { print self } NF && $0 != self\' | xargs)"',
     '',
     `cat > ${DEPLOY_COMMAND} <<'END_OF_DEPLOY'`,
     ...renderDeployScript(options),
@@ -233,7 +246,8 @@ function renderDeployScript(options: NodeScriptOptions): string[] {
 /**
  * The drain helper, run by the scale-in lifecycle hook on every manager: the
  * leader drains the worker of the instance, waits until none of its tasks
- * runs, removes the node and lets the instance end.
+ * runs there and every service runs as many tasks as it wants elsewhere,
+ * removes the node and lets the instance end.
  */
 function renderDrainScript(region: string): string[] {
   return [
@@ -246,10 +260,19 @@ function renderDrainScript(region: string): string[] {
     'fi',
     'node=$(docker node ls --quiet | xargs docker node inspect --format "{{.ID}} {{index .Description.Engine.Labels \\"instance-id\\"}}" \\',
     '  | awk -v id="$instance_id" \'$2 == id { print $1; exit }\')',
+    '# Tasks still running on the node, and services running fewer tasks than they want.',
+    'busy() {',
+    '  docker node ps "$node" --format "{{.CurrentState}}" | awk \'/^Running/ { n++ } END { print n + 0 }\'',
+    '}',
+    'short() {',
+    '  docker service ls --format "{{.Replicas}}" | awk \'{ split($1, n, "/"); if (n[1] + 0 < n[2] + 0) short++ } END { print short + 0 }\'',
+    '}',
     'if [ -n "$node" ]; then',
     '  docker node update --availability drain "$node" > /dev/null',
     '  for _ in $(seq 1 120); do',
-    '    docker node ps "$node" --format "{{.CurrentState}}" | grep -q "^Running" || break',
+    '    if [ "$(busy)" = 0 ] && [ "$(short)" = 0 ]; then',
+    '      break',
+    '    fi',
     '    sleep 5',
     '  done',
     '  docker node rm --force "$node" > /dev/null',

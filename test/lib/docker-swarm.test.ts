@@ -88,20 +88,6 @@ describe('security group', () => {
 });
 
 describe('join parameters', () => {
-  it('lets workers read only the worker token and the manager address of this swarm', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: Match.stringLikeRegexp('^SwarmWorkerRole') }],
-      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: [parameterArn('manager-address'), parameterArn('worker-token')] }]) },
-    });
-  });
-
-  it('lets managers read and write under the swarm\'s path of the stack only', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: Match.stringLikeRegexp('^SwarmManagerRole') }],
-      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: parameterArn('*') }]) },
-    });
-  });
-
   it('keeps the tokens as SecureString and never in the user data', () => {
     for (const role of ['manager', 'worker'] as const) {
       const script = userData(role);
@@ -127,6 +113,45 @@ describe('scale-in', () => {
         }),
       ],
     });
+  });
+});
+
+describe('roles', () => {
+  /** The role's one policy has exactly these statements, each with exactly these keys. */
+  const allows = (role: string, statements: Record<string, unknown>[]) =>
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp(`^${role}`) }],
+      PolicyDocument: { Statement: statements.map((statement) => Match.objectEquals({ Effect: 'Allow', ...statement })) },
+    });
+  const arn = (service: string, resource: unknown[]) => ({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...resource]],
+  });
+
+  it('lets the managers keep the join parameters, read the stack\'s metadata, signal, and complete the workers\' lifecycle actions, nothing more', () => {
+    allows('SwarmManagerRole', [
+      { Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: parameterArn('*') },
+      { Action: 'cloudformation:DescribeStackResource', Resource: { Ref: 'AWS::StackId' } },
+      { Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } },
+      { Action: 'autoscaling:CompleteLifecycleAction', Resource: arn('autoscaling', [':autoScalingGroup/*:autoScalingGroupName/', { Ref: Match.stringLikeRegexp('^SwarmWorkersASG') }]) },
+    ]);
+  });
+
+  it('lets the workers read their join parameters and signal, nothing more', () => {
+    allows('SwarmWorkerRole', [
+      { Action: 'ssm:GetParameter', Resource: [parameterArn('manager-addresses'), parameterArn('worker-token')] },
+      { Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } },
+    ]);
+  });
+
+  it('lets the drain rule run only the shell document, only on the managers\' instances', () => {
+    allows('SwarmDrainRole', [
+      { Action: 'ssm:SendCommand', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, '::document/AWS-RunShellScript']] } },
+      {
+        Action: 'ssm:SendCommand',
+        Resource: arn('ec2', [':instance/*']),
+        Condition: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': [1, 2, 3].map((i) => ({ Ref: Match.stringLikeRegexp(`^SwarmManager${i}ASG`) })) } },
+      },
+    ]);
   });
 });
 
@@ -276,6 +301,87 @@ describe('user data', () => {
   it('labels the workers\' engines with the group\'s labels and the instance id', () => {
     expect(userData('worker')).toContain(`printf '{"labels": ["instance-id=%s", "public=no"]}\\n' "$instance_id" > /etc/docker/daemon.json`);
   });
+
+  it('joins through the next stored manager when one does not answer, stopping the join that timed out first', () => {
+    // GIVEN the worker's join function, two stored managers, and a first manager whose join times out
+    const script = [
+      'region=eu-west-1 parameters=/docker-swarm/cache-prod/Swarm address=10.0.2.20',
+      ...['parameter', 'join_swarm'].map((name) => new RegExp(`^${name}\\(\\) \\{\\n[\\s\\S]*?\\n\\}$`, 'm').exec(userData('worker'))![0]),
+      'join_swarm worker',
+    ].join('\n');
+    // WHEN
+    const { status, calls } = runScript(script, {
+      aws: 'case "$*" in *worker-token*) echo SWMTKN-1-worker ;; *manager-addresses*) echo 10.0.1.10:2377 10.0.3.10:2377 ;; esac',
+      docker: 'case "$*" in *10.0.1.10:2377) exit 1 ;; info*) echo pending ;; esac',
+    });
+    // THEN
+    expect(status).toBe(0);
+    expect(calls.filter((call) => call.startsWith('docker'))).toEqual([
+      'docker swarm join --advertise-addr 10.0.2.20 --listen-addr 10.0.2.20:2377 --token SWMTKN-1-worker 10.0.1.10:2377',
+      'docker info --format {{.Swarm.LocalNodeState}}',
+      'docker swarm leave --force',
+      'docker swarm join --advertise-addr 10.0.2.20 --listen-addr 10.0.2.20:2377 --token SWMTKN-1-worker 10.0.3.10:2377',
+    ]);
+  });
+
+  it('lets a manager that replaces a dead one remove it and store the live managers\' addresses, its own first', () => {
+    // GIVEN the manager's lines after it joined, and a swarm whose manager m2 is down
+    const script = /^store\(\) \{\n[\s\S]*?\n\}$/m.exec(userData('manager'))![0] + '\n' + /^# A manager that is down[\s\S]*?(?=\ncat > )/m.exec(userData('manager'))![0];
+    // WHEN
+    const { status, calls } = runScript(`region=eu-west-1 parameters=/docker-swarm/cache-prod/Swarm address=10.0.3.11\n${script}`, {
+      docker: [
+        'case "$*" in',
+        '  "node ls --filter role=manager --format {{.ID}} {{.Status}}") printf "m1 Ready\\nm2 Down\\nm4 Ready\\n" ;;',
+        '  "node ls --quiet --filter role=manager") printf "m1\\nm4\\n" ;;',
+        '  "node inspect"*) printf "10.0.1.10:2377\\n10.0.3.11:2377\\n" ;;',
+        'esac',
+      ].join('\n'),
+    });
+    // THEN
+    expect(status).toBe(0);
+    expect(calls.filter((call) => /^docker node (demote|rm)|^aws/.test(call))).toEqual([
+      'docker node demote m2',
+      'docker node rm --force m2',
+      'aws ssm put-parameter --region eu-west-1 --name /docker-swarm/cache-prod/Swarm/manager-addresses --type SecureString --overwrite --value 10.0.3.11:2377 10.0.1.10:2377',
+    ]);
+  });
+});
+
+describe('drain helper', () => {
+  it('ends the leaving worker\'s instance only after its tasks stopped there and every service runs its tasks elsewhere', () => {
+    // GIVEN the drain helper, a node whose task stops on the second look, and a service whose new task runs on the fourth
+    const script = /cat > \/usr\/local\/sbin\/docker-swarm-drain <<'END_OF_DRAIN'\n([\s\S]*?)\nEND_OF_DRAIN/.exec(userData('manager'))![1];
+    // WHEN
+    const { status, calls } = runScript(script, {
+      docker: [
+        'looks() { grep -c "^docker $1" "$LOG"; }',
+        'case "$*" in',
+        '  "node inspect self"*) echo true ;;',
+        '  "node ls --quiet") printf "n1\\nn2\\n" ;;',
+        '  "node inspect"*) printf "n1 i-0aaa\\nn2 i-0bbb\\n" ;;',
+        '  "node ps"*) if [ "$(looks "node ps")" -lt 2 ]; then echo "Running 3 minutes ago"; else echo "Shutdown 1 second ago"; fi ;;',
+        '  "service ls"*) if [ "$(looks "service ls")" -lt 3 ]; then printf "2/2 (max 1 per node)\\n0/1\\n"; else printf "2/2 (max 1 per node)\\n1/1\\n"; fi ;;',
+        'esac',
+      ].join('\n'),
+    }, ['i-0bbb', 'workers', 'Drain']);
+    // THEN
+    expect(status).toBe(0);
+    expect(calls.filter((call) => !/^docker node (inspect|ls)/.test(call))).toEqual([
+      'docker node update --availability drain n2',
+      'docker node ps n2 --format {{.CurrentState}}',
+      'sleep 5',
+      'docker node ps n2 --format {{.CurrentState}}',
+      'docker service ls --format {{.Replicas}}',
+      'sleep 5',
+      'docker node ps n2 --format {{.CurrentState}}',
+      'docker service ls --format {{.Replicas}}',
+      'sleep 5',
+      'docker node ps n2 --format {{.CurrentState}}',
+      'docker service ls --format {{.Replicas}}',
+      'docker node rm --force n2',
+      'aws autoscaling complete-lifecycle-action --region eu-west-1 --auto-scaling-group-name workers --lifecycle-hook-name Drain --instance-id i-0bbb --lifecycle-action-result CONTINUE',
+    ]);
+  });
 });
 
 it('passes cdk-nag AwsSolutions without unexplained findings, also in a stack with its own account and region', () => {
@@ -288,6 +394,25 @@ function swarmStack(props: Omit<DockerSwarmProps, 'vpc'>): { stack: Stack; swarm
   const scope = new Stack(new App(), 'Cluster');
   const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
   return { stack: scope, swarm: new DockerSwarm(scope, 'Swarm', { vpc: network.toVpc({ subnetCount: 3 }), ...props }) };
+}
+
+/**
+ * Runs a bash script with `docker`, `aws` and `sleep` as stubs that log
+ * each call as one line (`docker node ls --quiet`) and then run their body
+ * from `stubs`; returns the exit status and the calls.
+ */
+function runScript(script: string, stubs: Readonly<Partial<Record<'docker' | 'aws', string>>>, args: readonly string[] = []): { status: number | null; calls: string[] } {
+  const work = mkdtempSync(path.join(tmpdir(), 'swarm-script-'));
+  const bin = path.join(work, 'bin');
+  mkdirSync(bin);
+  for (const name of ['docker', 'aws', 'sleep'] as const) {
+    writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> "$LOG"\n${name === 'sleep' ? '' : (stubs[name] ?? '')}\n`, { mode: 0o755 });
+  }
+  const log = path.join(work, 'calls.log');
+  writeFileSync(log, '');
+  writeFileSync(path.join(work, 'script.sh'), `set -euo pipefail\n${script}\n`);
+  const result = spawnSync('bash', [path.join(work, 'script.sh'), ...args], { encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, LOG: log } });
+  return { status: result.status, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
 function parameterArn(name: string) {
