@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { run } from './exec';
 
 /** What the run must leave as it found it on the machine. */
@@ -70,4 +70,30 @@ function lines(text: string): string[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => line.replace(/\s+valid_lft \S+ preferred_lft \S+/g, ''));
+}
+
+/**
+ * Ends the processes whose command line names `folder` (the run's work
+ * folder, which its engines, their containerd and shims, user data and
+ * client loops name) and returns each as `pid command line`: a run whose
+ * cleanup left one running fails.
+ */
+export function endProcessesNaming(folder: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)) {
+    let commandLine: string;
+    try {
+      commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+    } catch {
+      continue;
+    }
+    if (!commandLine.includes(folder)) continue;
+    found.push(`${pid} ${commandLine}`);
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }

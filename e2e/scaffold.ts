@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { available, run } from './exec';
-import { captureHostState, compareHostState, removeCreatedPaths } from './host-state';
+import { captureHostState, compareHostState, endProcessesNaming, removeCreatedPaths } from './host-state';
 import { Phases } from './phases';
 
 export interface RunOptions {
@@ -71,9 +71,10 @@ const TOOLS = ['dockerd', 'docker', 'debootstrap', 'ip', 'iptables', 'nsenter', 
  * Runs one end-to-end run's body inside what every run needs: the tools
  * installed, a work folder, an empty log folder, the image cache, a cleanup
  * stack that also runs on SIGINT and SIGTERM, and a check that the machine
- * is left as the run found it (no namespace, interface, mount, iptables rule
- * or path added). Prints the phases' timings, then the summary and the
- * verdict. The body returns the run's one-line summary, if it has one.
+ * is left as the run found it (no namespace, interface, mount, iptables rule,
+ * path or process of the run left). Prints the phases' timings, then the
+ * summary and the verdict. The body returns the run's one-line summary, if
+ * it has one.
  * Returns the exit status.
  */
 export async function runScaffolded(options: RunOptions, kind: RunKind, body: (run: Run) => Promise<string | void>): Promise<number> {
@@ -130,9 +131,10 @@ export async function runScaffolded(options: RunOptions, kind: RunKind, body: (r
     await phases.time('install', () => ensureTools(options.harnessDir));
     const before = await captureHostState();
     cleanups.push(async () => {
+      const processes = endProcessesNaming(work).map((left) => `a process of the run was still running (now ended): ${left}`);
       const left = removeCreatedPaths(before);
       const differences = compareHostState(before, await captureHostState());
-      return [...left, ...differences.map((difference) => `the machine changed: ${difference}`)];
+      return [...processes, ...left, ...differences.map((difference) => `the machine changed: ${difference}`)];
     });
     summary = await body(run);
   } catch (error) {

@@ -1,5 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { findMirror } from '../docker/image';
-import { compareHostState, type HostState } from '../host-state';
+import { compareHostState, endProcessesNaming, type HostState } from '../host-state';
 
 describe('compareHostState', () => {
   it('names each line of network configuration the run added or removed, and paths left behind', () => {
@@ -31,6 +36,24 @@ describe('compareHostState', () => {
 
     // THEN
     expect(differences).toEqual([]);
+  });
+});
+
+describe('endProcessesNaming', () => {
+  it('ends and names a process the run left running, and finds none after', async () => {
+    // GIVEN a process whose command line names the run's work folder
+    const work = mkdtempSync(path.join(tmpdir(), 'e2e-work-'));
+    const left = spawn(process.execPath, ['-e', 'setTimeout(() => undefined, 60_000)', path.join(work, 'stop-client')], { stdio: 'ignore' });
+    const exited = once(left, 'exit');
+    await once(left, 'spawn');
+
+    // WHEN
+    const found = endProcessesNaming(work);
+
+    // THEN
+    expect(found).toEqual([`${left.pid} ${process.execPath} -e setTimeout(() => undefined, 60_000) ${path.join(work, 'stop-client')}`]);
+    expect(await exited).toEqual([null, 'SIGKILL']);
+    expect(endProcessesNaming(work)).toEqual([]);
   });
 });
 
