@@ -84,7 +84,12 @@ function shippedScripts(): Script[] {
     .map((file) => ({ source: file, text: readFileSync(path.join(ROOT, file), 'utf8') }));
 }
 
-/** The user data of every EC2 instance and launch template in a template, rendered as the instance would get it. */
+/**
+ * The user data of every EC2 instance and launch template in a template,
+ * rendered as the instance would get it, and the shell scripts it writes
+ * with a quoted here-document (`cat > /usr/local/sbin/x <<'END_OF_X'`), such
+ * as the swarm's deploy, drain and reload helpers.
+ */
 function userData(file: string, template: { Resources?: Record<string, { Type: string; Properties?: Record<string, any> }> }): Script[] {
   return Object.entries(template.Resources ?? {}).flatMap(([id, resource]) => {
     const properties = resource.Properties ?? {};
@@ -93,7 +98,8 @@ function userData(file: string, template: { Resources?: Record<string, { Type: s
     const source = `${path.relative(ROOT, file)} ${id}`;
     const encoded = data['Fn::Base64'];
     const text = encoded === undefined ? Buffer.from(render(data, source), 'base64').toString('utf8') : render(encoded, source);
-    return [{ source, text }];
+    const written = [...text.matchAll(/^cat > (\S+) <<'(\w+)'\n(#!\/bin\/(?:ba)?sh\n[\s\S]*?)\n\2$/gm)].map(([, target, , script]) => ({ source: `${source} ${target}`, text: `${script}\n` }));
+    return [{ source, text }, ...written];
   });
 }
 
