@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ContainerLogging } from '../../lib/containers';
-import { VpcDependency } from '../../lib/dependencies';
+import { StackDependency, VpcDependency } from '../../lib/dependencies';
 import { DockerSwarm, type DockerSwarmProps, type SwarmServiceDefinition } from '../../lib/swarm';
 import { renderIntrinsic } from './user-data';
 
@@ -182,6 +182,58 @@ describe('services', () => {
     const service = (swarm.compose.services as Record<string, any>).alpha;
     expect(service.ports[0].mode).toBe('host');
     expect(service.deploy.endpoint_mode).toBe('dnsrr');
+  });
+
+  it('runs a global service with its health check, the env-file of a StackDependency, and swarm secrets the leader creates from SSM', () => {
+    // GIVEN
+    const scope = new Stack(new App(), 'Web');
+    const swarm = new DockerSwarm(scope, 'Swarm', {
+      vpc: new VpcDependency(scope, 'Vpc', { vpcName: 'main' }).toVpc({ subnetCount: 3 }),
+      managers: 1,
+      services: [{
+        name: 'web',
+        image: 'nginx:1.27-alpine',
+        global: true,
+        healthCheck: { command: ['wget', '-q', '-O-', 'http://127.0.0.1/'], interval: Duration.seconds(15) },
+        environmentFile: new StackDependency(scope, 'Datastores', { stackName: 'datastores-prod' }).environment,
+        environment: { APP_ENV: 'prod' },
+        secrets: [{ name: 'db-password', parameterName: '/web/db-password' }],
+      }],
+    });
+    const web = Template.fromStack(scope);
+    // THEN the compose file
+    expect((swarm.compose.services as Record<string, any>).web).toMatchObject({
+      env_file: ['/etc/docker-swarm/env/web.env'],
+      healthcheck: { test: ['CMD', 'wget', '-q', '-O-', 'http://127.0.0.1/'], interval: '15s', timeout: '5s', retries: 3, start_period: '0s' },
+      secrets: ['db-password'],
+      deploy: { mode: 'global' },
+    });
+    expect((swarm.compose.services as Record<string, any>).web.deploy.replicas).toBeUndefined();
+    expect(swarm.compose.secrets).toEqual({ 'db-password': { external: true } });
+    // THEN the env-file the managers write, with the looked-up outputs first
+    const [manager] = Object.values(web.findResources('AWS::AutoScaling::AutoScalingGroup', { Metadata: Match.anyValue() }));
+    const envFile = manager.Metadata['AWS::CloudFormation::Init'].config.files['/etc/docker-swarm/env/web.env'];
+    expect(renderIntrinsic(envFile.content, { ...SAMPLES, Environment: 'QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs' })).toBe(
+      'QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs\nAPP_ENV=prod\n',
+    );
+    // THEN the managers may read the secret's parameter, and the leader makes the swarm secret of it before deploying
+    web.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^SwarmManagerRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/web/db-password']] } }]) },
+    });
+    const deploy = /cat > \/usr\/local\/sbin\/docker-swarm-deploy <<'END_OF_DEPLOY'\n([\s\S]*?)\nEND_OF_DEPLOY/.exec(userData('manager', web))![1];
+    const { status, calls } = runScript(deploy, {
+      aws: 'echo "s3cr3t p4ss"',
+      docker: 'case "$*" in "node inspect self"*) echo true ;; "secret inspect"*) exit 1 ;; "secret create"*) echo "stdin $(cat)" >> "$LOG" ;; esac',
+    });
+    expect(status).toBe(0);
+    expect(calls[1]).toBe('docker secret inspect db-password');
+    expect(calls.slice(2, 5).sort()).toEqual([
+      'aws ssm get-parameter --region eu-west-1 --name /web/db-password --with-decryption --query Parameter.Value --output text',
+      'docker secret create db-password -',
+      'stdin s3cr3t p4ss',
+    ]);
+    expect(calls.slice(5)).toEqual(['docker stack deploy --prune --compose-file /etc/docker-swarm/stack.yml app']);
   });
 
   it('gives the tasks the service\'s volumes, user, read-only root file system and rotated log files', () => {
