@@ -299,7 +299,7 @@ async function waitForUpdate(manager: SwarmNode, service: string, timeoutMs: num
   }
 }
 
-/** The join parameters stay under the swarm's path, tokens as SecureString, and every node signals success. */
+/** The join parameters stay under the swarm's path, tokens and the managers' addresses as SecureString, and every node signals success. */
 function checkCalls(nodes: readonly SwarmNode[]): string[] {
   const problems: string[] = [];
   const prefix = `/docker-swarm/${STACK}/Swarm/`;
@@ -309,7 +309,7 @@ function checkCalls(nodes: readonly SwarmNode[]): string[] {
       const options = call.options as Record<string, string>;
       if (!options.name.startsWith(prefix)) problems.push(`${node.label}: ${call.action} of ${options.name}, outside ${prefix}`);
       if (call.action === 'put-parameter' && node.options.role === 'worker') problems.push(`${node.label}: a worker wrote ${options.name}`);
-      if (call.action === 'put-parameter' && /token$/.test(options.name) && options.type !== 'SecureString') problems.push(`${node.label}: ${options.name} stored as ${options.type}`);
+      if (call.action === 'put-parameter' && /(token|manager-addresses)$/.test(options.name) && options.type !== 'SecureString') problems.push(`${node.label}: ${options.name} stored as ${options.type}`);
     }
     const signal = node.stubCalls().find((call) => call.command === 'cfn-signal');
     if (!signal || signal.args[1] !== '0') problems.push(`${node.label}: cfn-signal ${signal ? `reported ${signal.args.join(' ')}` : 'was not called'}`);
