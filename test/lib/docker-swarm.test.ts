@@ -48,14 +48,21 @@ describe('nodes', () => {
     expect(() => swarmStack({ managers: 2, services: [ALPHA] })).toThrow(/managers must be 1 or 3 .* got 2/);
   });
 
-  it('hardens every node: IMDSv2 with hop limit 1, encrypted gp3 volume, no key pair', () => {
+  it('hardens every node: Amazon Linux 2023 looked up at deploy time, IMDSv2 with hop limit 1, encrypted gp3 volume, no key pair, Session Manager', () => {
     const templates = Object.values(template.findResources('AWS::EC2::LaunchTemplate'));
     expect(templates).toHaveLength(4);
+    template.hasResourceProperties('Custom::ImageDependency', { ImageName: 'al2023-ami-2023.*-kernel-*-arm64', Owners: 'amazon', Architecture: 'arm64' });
     for (const launchTemplate of templates) {
       const data = launchTemplate.Properties.LaunchTemplateData;
+      expect(data.ImageId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SwarmImage/), 'ImageId'] });
       expect(data.MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
       expect(data.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 20 } }]);
       expect(data.KeyName).toBeUndefined();
+    }
+    const roles = Object.values(template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }] } } }));
+    expect(roles).toHaveLength(2);
+    for (const role of roles) {
+      expect(role.Properties.ManagedPolicyArns).toEqual([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }]);
     }
   });
 
