@@ -9,6 +9,8 @@ module.exports = {
   // The example app imports the library by its package name; the tests read its source.
   moduleNameMapper: { '^docker-host-dependencies$': '<rootDir>/lib/index.ts' },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+  // Tests that run bash or python3 are skipped where these are missing; one notice at the end counts them.
+  reporters: ['default', '<rootDir>/test/helpers/host-tools-reporter.js'],
   // Jest's default keeps one core for itself, which on a 2-core machine runs the suites one at a time;
   // the suites are CPU-bound synths and handler runs, so every core runs one.
   maxWorkers: '100%',

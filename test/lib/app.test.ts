@@ -5,6 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../bin/app';
 import { readConfig } from '../../lib/config';
+import { itRunning } from '../helpers/host-tools';
 import { renderHostFile, renderUserData, runApply } from './user-data';
 
 /** The context of the project's cdk.json, as `cdk synth` passes it. */
@@ -117,7 +118,7 @@ describe('the memcached service', () => {
     });
   });
 
-  it('starts one memcached per tenant with its memory for items and a container limit above it', () => {
+  itRunning('python3')('starts one memcached per tenant with its memory for items and a container limit above it', () => {
     // GIVEN the service's host file with sample deploy-time values
     const hostFile = renderHostFile(service.toJSON(), { ...SAMPLES, [logGroupId(service)]: 'service-logs' });
     // WHEN
@@ -132,7 +133,7 @@ describe('the memcached service', () => {
 });
 
 describe('the memcached app stack', () => {
-  it('reads the service stack\'s outputs and gives them to the app container as its env-file', () => {
+  itRunning('python3')('reads the service stack\'s outputs and gives them to the app container as its env-file', () => {
     // GIVEN the app stack of the default environment
     appStack.hasResourceProperties('Custom::StackDependency', { StackName: 'MemcachedService-dev' });
     const envDir = tmpEnvDir();

@@ -8,6 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
 import { ContainerLogging, PortProtocol, RestartPolicy, type ContainerDefinition } from '../../lib/containers';
 import { DockerHost, type DockerHostProps } from '../../lib/docker-host';
+import { itRunning } from '../helpers/host-tools';
 import { renderHostFile, renderUserData, resolveAll, runApply, runWithStubs } from './user-data';
 
 const SAMPLES = {
@@ -303,7 +304,7 @@ describe('user data', () => {
     script = renderUserData(template.toJSON(), SAMPLES);
   });
 
-  it('installs Docker, has cfn-init write the metadata, starts cfn-hup and hands over to the apply program', () => {
+  itRunning('bash')('installs Docker, has cfn-init write the metadata, starts cfn-hup and hands over to the apply program', () => {
     // GIVEN the host's user data with sample deploy-time values
     // WHEN
     const { status, calls } = runWithStubs(script);
@@ -325,7 +326,7 @@ describe('user data', () => {
     for (const word of ['alpha', 'memcached:', 'nginx', 'DB_HOST', 'CACHE_ENDPOINTS', SAMPLES.DbPassword]) expect(script).not.toContain(word);
   });
 
-  it('signals failure with a reason when the packages cannot be installed', () => {
+  itRunning('bash')('signals failure with a reason when the packages cannot be installed', () => {
     // GIVEN the host's user data, with dnf failing
     // WHEN
     const { status, calls } = runWithStubs(script, { failing: 'dnf' });
@@ -353,7 +354,7 @@ describe('apply program', () => {
     secrets = { [secretArn()]: resolveAll(template.toJSON().Resources[secretId()].Properties.SecretString, SAMPLES) };
   });
 
-  it('starts each container with the docker run flags its definition gives, and signals success', () => {
+  itRunning('python3')('starts each container with the docker run flags its definition gives, and signals success', () => {
     // GIVEN the host file cfn-init writes from the metadata
     // WHEN
     const { status, calls } = runApply(hostFile, freshDir(), { args: ['--boot'], secrets });
@@ -385,7 +386,7 @@ describe('apply program', () => {
     ]);
   });
 
-  it('writes the outputs, the extra variables and the secrets to env-files only root can read, byte for byte', () => {
+  itRunning('python3')('writes the outputs, the extra variables and the secrets to env-files only root can read, byte for byte', () => {
     // GIVEN the host file cfn-init writes from the metadata
     // WHEN
     runApply(hostFile, freshDir(), { secrets });
@@ -400,7 +401,7 @@ describe('apply program', () => {
     expect(statSync(envFileDirectory).mode & 0o777).toBe(0o700);
   });
 
-  it('recreates only the containers that changed, starts new ones and removes those no longer listed', () => {
+  itRunning('python3')('recreates only the containers that changed, starts new ones and removes those no longer listed', () => {
     // GIVEN a host that runs alpha, web and beta
     const dir = freshDir();
     const beta = { ...hostFile.containers[0], name: 'beta', ports: [] };
@@ -421,7 +422,7 @@ describe('apply program', () => {
     expect(calls.filter((call) => call[0] === 'cfn-signal').map((call) => call.at(-1))).toEqual([hostFile.waitHandle]);
   });
 
-  it('signals FAILURE naming the container that stopped and its last log lines', () => {
+  itRunning('python3')('signals FAILURE naming the container that stopped and its last log lines', () => {
     // GIVEN a host whose web container exits right after it starts
     // WHEN
     const { status, calls } = runApply(hostFile, freshDir(), { args: ['--boot'], secrets, crash: ['web'] });
@@ -434,7 +435,7 @@ describe('apply program', () => {
     ]);
   });
 
-  it('signals FAILURE to the new wait condition at once when cfn-init cannot apply an update, and touches no container', () => {
+  itRunning('python3')('signals FAILURE to the new wait condition at once when cfn-init cannot apply an update, and touches no container', () => {
     // GIVEN a host that runs its containers, and a new metadata that cfn-init fails to write
     const dir = freshDir();
     runApply(hostFile, dir, { secrets });
@@ -450,7 +451,7 @@ describe('apply program', () => {
     ]);
   });
 
-  it('sends no signal when cfn-init fails and the metadata names the wait condition already signalled', () => {
+  itRunning('python3')('sends no signal when cfn-init fails and the metadata names the wait condition already signalled', () => {
     // GIVEN a new metadata whose wait condition is the host's own (or that cannot be read)
     const metadata = { config: { files: { '/etc/docker-host/host.json': { content: hostFile } } } };
     // WHEN
@@ -461,7 +462,7 @@ describe('apply program', () => {
     expect([...same.calls, ...unreadable.calls].filter((call) => call[0] === 'cfn-signal')).toEqual([]);
   });
 
-  it('writes a deploy-time value to the env-file byte for byte and runs nothing in it, heredoc breakers included', () => {
+  itRunning('bash', 'python3')('writes a deploy-time value to the env-file byte for byte and runs nothing in it, heredoc breakers included', () => {
     // GIVEN a host whose env-file takes another stack's output, and an output built to break out of a shell
     const marker = path.join(freshDir(), 'pwned');
     const hostile = hostStack((scope, network) => {

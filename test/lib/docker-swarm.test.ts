@@ -8,6 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ContainerLogging } from '../../lib/containers';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
 import { DockerSwarm, type DockerSwarmProps, type SwarmServiceDefinition } from '../../lib/swarm';
+import { HOST_PATH, itRunning } from '../helpers/host-tools';
 import { renderIntrinsic } from './user-data';
 
 const SAMPLES = { 'AWS::StackName': 'cache-prod', 'AWS::Region': 'eu-west-1', 'AWS::StackId': 'arn:aws:cloudformation:eu-west-1:123456789012:stack/cache-prod/1' };
@@ -313,7 +314,7 @@ describe('files of services', () => {
     expect(label(plain)).not.toEqual(label({ ...plain, files: [{ ...SITE.files![0], content: 'server { listen 81; }\n' }] }));
   });
 
-  it('reloads the service\'s tasks on the node once per change of its files, and fails when a task does not reload', () => {
+  itRunning('bash')('reloads the service\'s tasks on the node once per change of its files, and fails when a task does not reload', () => {
     // GIVEN the reload helper of the user data, a files folder, and a docker that runs two tasks of the service
     const { stack: withFiles } = swarmStack({ services: [SITE] });
     const work = mkdtempSync(path.join(tmpdir(), 'swarm-reload-'));
@@ -334,7 +335,7 @@ describe('files of services', () => {
     const log = path.join(work, 'docker.log');
     const reload = (failIn = '') => {
       writeFileSync(log, '');
-      const result = spawnSync(path.join(work, 'reload'), { encoding: 'utf8', env: { PATH: `${path.join(work, 'bin')}:${process.env.PATH}`, DOCKER_LOG: log, FAIL_IN: failIn } });
+      const result = spawnSync(path.join(work, 'reload'), { encoding: 'utf8', env: { PATH: `${path.join(work, 'bin')}:${HOST_PATH}`, DOCKER_LOG: log, FAIL_IN: failIn } });
       return { status: result.status, execs: readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith('exec')) };
     };
     // WHEN / THEN

@@ -5,6 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../bin/app';
 import { readConfig } from '../../lib/config';
+import { itRunning } from '../helpers/host-tools';
 import { renderHostFile, runApply, type ApplyRun } from './user-data';
 
 /** The context of the project's cdk.json, as `cdk synth` passes it. */
@@ -20,16 +21,12 @@ const SAMPLES = {
 
 let template: Template;
 let hostFile: Record<string, any>;
-let envDir: string;
-let applied: ApplyRun;
 
 beforeAll(() => {
   const app = buildApp(new App({ context: CONTEXT }));
   template = Template.fromStack(app.node.findChild('Paas-dev') as never);
   const logGroups = Object.keys(template.findResources('AWS::Logs::LogGroup')).map((id) => [id, 'paas-logs']);
   hostFile = renderHostFile(template.toJSON(), { ...SAMPLES, ...Object.fromEntries(logGroups) });
-  envDir = path.join(mkdtempSync(path.join(tmpdir(), 'paas-')), 'env');
-  applied = runApply({ ...hostFile, envFileDirectory: envDir, startupGracePeriodSeconds: 0 }, mkdtempSync(path.join(tmpdir(), 'paas-docker-')));
 });
 
 describe('apps on a wildcard domain, from cdk.json', () => {
@@ -41,50 +38,11 @@ describe('apps on a wildcard domain, from cdk.json', () => {
     template.hasResourceProperties('AWS::Route53::RecordSet', { Name: '*.apps.dev.example.com.', Type: 'A' });
   });
 
-  it('routes each app of cdk.json by its name to its container and port', () => {
-    // GIVEN
-    const config = readFileSync(path.join(envDir, 'files/router/etc/nginx/conf.d/apps.conf'), 'utf8');
-    // THEN
-    expect([...config.matchAll(/server_name (\S+);\n\s+location \/ \{\n\s+set \$app_upstream (\S+);\n\s+proxy_pass http:\/\/\$app_upstream:(\d+);/g)].map((m) => m.slice(1))).toEqual([
-      ['redis-counter.apps.dev.example.com', 'redis-counter', '8000'],
-      ['postgres-counter.apps.dev.example.com', 'postgres-counter', '8000'],
-      ['www.apps.dev.example.com', 'www', '80'],
-    ]);
-  });
-
-  it('mounts no Docker socket and no host folder into any container, and publishes only the router\'s ports', () => {
-    // GIVEN
-    const runs = dockerRuns(applied.calls);
-    // THEN
-    expect(JSON.stringify(hostFile)).not.toMatch(/docker\.sock/);
-    expect(runs.map((run) => run.name)).toEqual(['redis-counter', 'postgres-counter', 'www', 'router']);
-    for (const run of runs) {
-      expect(run.volumes).toEqual(run.name === 'router' ? [`${envDir}/files/router/etc/nginx/conf.d:/etc/nginx/conf.d:ro`] : []);
-      expect(run.publish).toEqual(run.name === 'router' ? ['8443:8443/tcp', '8080:8080/tcp'] : []);
-      expect(run.network).toBe('apps');
-    }
-  });
-
-  it('gives each counter its datastore\'s address in its env-file', () => {
-    expect(readFileSync(path.join(envDir, 'redis-counter.env'), 'utf8')).toBe(
-      'REDIS_HOST=master.counter-redis.abc123.euw1.cache.amazonaws.com\nREDIS_PORT=6379\n',
-    );
-    expect(readFileSync(path.join(envDir, 'postgres-counter.env'), 'utf8')).toBe(`${SAMPLES.Environment}\n`);
-  });
-
   it('opens the host to the load balancer only', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('^Docker host'),
       SecurityGroupIngress: [8443, 8080].map((port) => Match.objectLike({ FromPort: port, SourceSecurityGroupId: Match.anyValue() })),
     });
-  });
-
-  it('creates the apps\' network before the containers and runs to the end', () => {
-    // WHEN the apply program ran
-    // THEN
-    expect(applied.status).toBe(0);
-    const docker = applied.calls.filter((call) => call[0] === 'docker').map((call) => call.slice(1, 3).join(' '));
-    expect(docker.indexOf('network create')).toBeLessThan(docker.indexOf('run --detach'));
   });
 
   it('names the missing setting when an app counts in Redis but no cache is named', () => {
@@ -103,6 +61,55 @@ describe('apps on a wildcard domain, from cdk.json', () => {
     context.environments.dev.paas.apps[2].hostName = 'redis-counter';
     // THEN
     expect(() => readConfig(new App({ context }).node)).toThrow('context environments.dev.paas.apps: two apps have the hostName redis-counter');
+  });
+
+  describe('on the host, after the apply program ran', () => {
+    const itOnHost = itRunning('python3');
+    let envDir: string;
+    let applied: ApplyRun;
+    beforeAll(() => {
+      envDir = path.join(mkdtempSync(path.join(tmpdir(), 'paas-')), 'env');
+      applied = runApply({ ...hostFile, envFileDirectory: envDir, startupGracePeriodSeconds: 0 }, mkdtempSync(path.join(tmpdir(), 'paas-docker-')));
+    });
+
+    itOnHost('routes each app of cdk.json by its name to its container and port', () => {
+      // GIVEN
+      const config = readFileSync(path.join(envDir, 'files/router/etc/nginx/conf.d/apps.conf'), 'utf8');
+      // THEN
+      expect([...config.matchAll(/server_name (\S+);\n\s+location \/ \{\n\s+set \$app_upstream (\S+);\n\s+proxy_pass http:\/\/\$app_upstream:(\d+);/g)].map((m) => m.slice(1))).toEqual([
+        ['redis-counter.apps.dev.example.com', 'redis-counter', '8000'],
+        ['postgres-counter.apps.dev.example.com', 'postgres-counter', '8000'],
+        ['www.apps.dev.example.com', 'www', '80'],
+      ]);
+    });
+
+    itOnHost('mounts no Docker socket and no host folder into any container, and publishes only the router\'s ports', () => {
+      // GIVEN
+      const runs = dockerRuns(applied.calls);
+      // THEN
+      expect(JSON.stringify(hostFile)).not.toMatch(/docker\.sock/);
+      expect(runs.map((run) => run.name)).toEqual(['redis-counter', 'postgres-counter', 'www', 'router']);
+      for (const run of runs) {
+        expect(run.volumes).toEqual(run.name === 'router' ? [`${envDir}/files/router/etc/nginx/conf.d:/etc/nginx/conf.d:ro`] : []);
+        expect(run.publish).toEqual(run.name === 'router' ? ['8443:8443/tcp', '8080:8080/tcp'] : []);
+        expect(run.network).toBe('apps');
+      }
+    });
+
+    itOnHost('gives each counter its datastore\'s address in its env-file', () => {
+      expect(readFileSync(path.join(envDir, 'redis-counter.env'), 'utf8')).toBe(
+        'REDIS_HOST=master.counter-redis.abc123.euw1.cache.amazonaws.com\nREDIS_PORT=6379\n',
+      );
+      expect(readFileSync(path.join(envDir, 'postgres-counter.env'), 'utf8')).toBe(`${SAMPLES.Environment}\n`);
+    });
+
+    itOnHost('creates the apps\' network before the containers and runs to the end', () => {
+      // WHEN the apply program ran
+      // THEN
+      expect(applied.status).toBe(0);
+      const docker = applied.calls.filter((call) => call[0] === 'docker').map((call) => call.slice(1, 3).join(' '));
+      expect(docker.indexOf('network create')).toBeLessThan(docker.indexOf('run --detach'));
+    });
   });
 });
 

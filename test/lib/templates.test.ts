@@ -9,6 +9,7 @@ import { contractOf } from '../../lambdas/registry';
 import { isAttribute } from '../../lambdas/shared/contract';
 import { Resolver } from '../../testkit/cloudformation/intrinsics';
 import type { CfnTemplate, StackModel } from '../../testkit/cloudformation/template';
+import { itRunning } from '../helpers/host-tools';
 import { parseYamlTemplate } from '../../testkit/cloudformation/yaml';
 import { runWithStubs } from './user-data';
 
@@ -118,7 +119,7 @@ describe('docker-host.yaml user data', () => {
     script = deployment('docker-host.yaml').resolve(userData) as string;
   });
 
-  it('writes the datastores stack\'s outputs to a root-only env-file and runs the app with it', () => {
+  itRunning('bash')('writes the datastores stack\'s outputs to a root-only env-file and runs the app with it', () => {
     // GIVEN the user data with its env-files redirected to a temporary folder
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'docker-host-yaml-')), 'env');
     const line = 'env_dir=/etc/docker-host';

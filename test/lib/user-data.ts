@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { APPLY_PROGRAM } from '../../lib/docker-host-script';
 import { resolveIntrinsics, type Leaves } from '../../testkit/cloudformation/intrinsics';
 import { installStubs, readStubCalls } from '../../testkit/stub';
+import { HOST_PATH } from '../helpers/host-tools';
 
 const REPO = path.join(__dirname, '..', '..');
 
@@ -77,7 +78,7 @@ export function runWithStubs(script: string, options: { failing?: string } = {})
   writeFileSync(scriptFile, script.replaceAll(APPLY_PROGRAM, path.join(dir, 'docker-host-apply')));
   const result = spawnSync('bash', [scriptFile], {
     encoding: 'utf8',
-    env: { PATH: `${dir}:/usr/bin:/bin`, STUB_LOG: log, STUB_FAILING: options.failing ?? '' },
+    env: { PATH: `${dir}:${HOST_PATH}`, STUB_LOG: log, STUB_FAILING: options.failing ?? '' },
   });
   const calls = readStubCalls(log).map((call) => [call.command, ...call.args]);
   return { status: result.status, calls, stderr: result.stderr };
@@ -137,7 +138,7 @@ export function runApply(
   const result = spawnSync('python3', [APPLY_PROGRAM_SOURCE, ...(options.args ?? [])], {
     encoding: 'utf8',
     env: {
-      PATH: `${bin}:/usr/bin:/bin`,
+      PATH: `${bin}:${HOST_PATH}`,
       DOCKER_HOST_FILE: hostPath,
       FAKE_DOCKER_STATE: path.join(stateDir, 'docker.json'),
       FAKE_DOCKER_CALLS: calls,
