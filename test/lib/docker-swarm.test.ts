@@ -192,7 +192,7 @@ describe('services', () => {
     expect(service.deploy.endpoint_mode).toBe('dnsrr');
   });
 
-  it('runs a global service with its health check, the env-file of a StackDependency, and swarm secrets the leader creates from SSM', () => {
+  itRunning('bash')('runs a global service with its health check, the env-file of a StackDependency, and swarm secrets the leader creates from SSM', () => {
     // GIVEN
     const scope = new Stack(new App(), 'Web');
     const swarm = new DockerSwarm(scope, 'Swarm', {
@@ -362,7 +362,7 @@ describe('user data', () => {
     expect(userData('worker')).toContain(`printf '{"labels": ["instance-id=%s", "public=no"]}\\n' "$instance_id" > /etc/docker/daemon.json`);
   });
 
-  it('joins through the next stored manager when one does not answer, stopping the join that timed out first', () => {
+  itRunning('bash')('joins through the next stored manager when one does not answer, stopping the join that timed out first', () => {
     // GIVEN the worker's join function, two stored managers, and a first manager whose join times out
     const script = [
       'region=eu-west-1 parameters=/docker-swarm/cache-prod/Swarm address=10.0.2.20',
@@ -384,7 +384,7 @@ describe('user data', () => {
     ]);
   });
 
-  it('lets a manager that replaces a dead one remove it and store the live managers\' addresses, its own first', () => {
+  itRunning('bash')('lets a manager that replaces a dead one remove it and store the live managers\' addresses, its own first', () => {
     // GIVEN the manager's lines after it joined, and a swarm whose manager m2 is down
     const script = /^store\(\) \{\n[\s\S]*?\n\}$/m.exec(userData('manager'))![0] + '\n' + /^# A manager that is down[\s\S]*?(?=\ncat > )/m.exec(userData('manager'))![0];
     // WHEN
@@ -408,7 +408,7 @@ describe('user data', () => {
 });
 
 describe('drain helper', () => {
-  it('ends the leaving worker\'s instance only after its tasks stopped there and every service runs its tasks elsewhere', () => {
+  itRunning('bash')('ends the leaving worker\'s instance only after its tasks stopped there and every service runs its tasks elsewhere', () => {
     // GIVEN the drain helper, a node whose task stops on the second look, and a service whose new task runs on the fourth
     const script = /cat > \/usr\/local\/sbin\/docker-swarm-drain <<'END_OF_DRAIN'\n([\s\S]*?)\nEND_OF_DRAIN/.exec(userData('manager'))![1];
     // WHEN
@@ -471,7 +471,7 @@ function runScript(script: string, stubs: Readonly<Partial<Record<'docker' | 'aw
   const log = path.join(work, 'calls.log');
   writeFileSync(log, '');
   writeFileSync(path.join(work, 'script.sh'), `set -euo pipefail\n${script}\n`);
-  const result = spawnSync('bash', [path.join(work, 'script.sh'), ...args], { encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, LOG: log } });
+  const result = spawnSync('bash', [path.join(work, 'script.sh'), ...args], { encoding: 'utf8', env: { PATH: `${bin}:${HOST_PATH}`, LOG: log } });
   return { status: result.status, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
