@@ -174,6 +174,7 @@ export class DockerSwarm extends Construct {
     if (!Number.isInteger(volumeSize) || volumeSize < 8 || volumeSize > 16384) {
       throw new Error(`${owner}: volumeSize must be a whole number of GiB from 8 to 16384, got ${volumeSize}`);
     }
+    const drainTimeout = props.drainTimeout ?? Duration.minutes(10);
     const instanceType = props.instanceType ?? new ec2.InstanceType('t4g.small');
     const stack = Stack.of(this);
     this.parameterPath = `/docker-swarm/${Aws.STACK_NAME}/${this.node.id}`;
@@ -257,6 +258,7 @@ export class DockerSwarm extends Construct {
                   secrets,
                   workerMetadata,
                   reloads,
+                  drainSeconds: drainTimeout.toSeconds(),
                 }),
             }),
           ),
@@ -290,7 +292,7 @@ export class DockerSwarm extends Construct {
     const reload = reloads.length > 0 ? [RELOAD_COMMAND] : [];
     for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, managerFiles, [DEPLOY_COMMAND, ...reload]);
     if (workerMetadata) this.addServiceMetadata(this.workerGroup, files, reload);
-    this.drainOnScaleIn(props.drainTimeout ?? Duration.minutes(10));
+    this.drainOnScaleIn(drainTimeout);
   }
 
   /** A node role with Session Manager; the Auto Scaling group adds the stack's signal, each role what its nodes call. */

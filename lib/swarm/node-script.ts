@@ -49,6 +49,8 @@ export interface NodeScriptOptions {
   readonly workerMetadata: boolean;
   /** The services whose tasks reload rewritten files. */
   readonly reloads: readonly ServiceReload[];
+  /** On managers: how long the drain helper waits for a leaving worker's tasks to move, in seconds; the lifecycle hook's timeout. */
+  readonly drainSeconds: number;
 }
 
 /**
@@ -211,7 +213,7 @@ function managerLines(options: NodeScriptOptions): string[] {
     ...renderDeployScript(options),
     'END_OF_DEPLOY',
     `cat > ${DRAIN_COMMAND} <<'END_OF_DRAIN'`,
-    ...renderDrainScript(options.region),
+    ...renderDrainScript(options.region, options.drainSeconds),
     'END_OF_DRAIN',
     `chmod 0755 ${DEPLOY_COMMAND} ${DRAIN_COMMAND}`,
     ...metadataLines(options, '# The compose file, the env-files, the services\' files and the cfn-hup configuration, from the stack metadata.'),
@@ -246,10 +248,11 @@ function renderDeployScript(options: NodeScriptOptions): string[] {
 /**
  * The drain helper, run by the scale-in lifecycle hook on every manager: the
  * leader drains the worker of the instance, waits until none of its tasks
- * runs there and every service runs as many tasks as it wants elsewhere,
+ * runs there and every service runs as many tasks as it wants elsewhere (at
+ * most the lifecycle hook's timeout, after which the instance ends anyway),
  * removes the node and lets the instance end.
  */
-function renderDrainScript(region: string): string[] {
+function renderDrainScript(region: string, drainSeconds: number): string[] {
   return [
     '#!/bin/bash',
     '# Usage: docker-swarm-drain INSTANCE_ID AUTO_SCALING_GROUP LIFECYCLE_HOOK',
@@ -269,7 +272,7 @@ function renderDrainScript(region: string): string[] {
     '}',
     'if [ -n "$node" ]; then',
     '  docker node update --availability drain "$node" > /dev/null',
-    '  for _ in $(seq 1 120); do',
+    `  for _ in $(seq 1 ${Math.max(1, Math.ceil(drainSeconds / 5))}); do`,
     '    if [ "$(busy)" = 0 ] && [ "$(short)" = 0 ]; then',
     '      break',
     '    fi',

@@ -442,6 +442,24 @@ describe('drain helper', () => {
       'aws autoscaling complete-lifecycle-action --region eu-west-1 --auto-scaling-group-name workers --lifecycle-hook-name Drain --instance-id i-0bbb --lifecycle-action-result CONTINUE',
     ]);
   });
+
+  it('gives up waiting when the lifecycle hook times out, the drainTimeout, and lets the instance end', () => {
+    // GIVEN a drain timeout of 2 minutes and a task that never stops
+    const { stack: short } = swarmStack({ drainTimeout: Duration.minutes(2), services: [ALPHA] });
+    Template.fromStack(short).hasResourceProperties('AWS::AutoScaling::LifecycleHook', { HeartbeatTimeout: 120 });
+    const script = /cat > \/usr\/local\/sbin\/docker-swarm-drain <<'END_OF_DRAIN'\n([\s\S]*?)\nEND_OF_DRAIN/.exec(userData('manager', Template.fromStack(short)))![1];
+    // WHEN
+    const { status, calls } = runScript(script, {
+      docker: 'case "$*" in "node inspect self"*) echo true ;; "node ls --quiet") echo n1 ;; "node inspect"*) echo n1 i-0aaa ;; "node ps"*) echo "Running 3 minutes ago" ;; esac',
+    }, ['i-0aaa', 'workers', 'Drain']);
+    // THEN it waited 24 times 5 s
+    expect(status).toBe(0);
+    expect(calls.filter((call) => call === 'sleep 5')).toHaveLength(24);
+    expect(calls.slice(-2)).toEqual([
+      'docker node rm --force n1',
+      'aws autoscaling complete-lifecycle-action --region eu-west-1 --auto-scaling-group-name workers --lifecycle-hook-name Drain --instance-id i-0aaa --lifecycle-action-result CONTINUE',
+    ]);
+  });
 });
 
 it('passes cdk-nag AwsSolutions without unexplained findings, also in a stack with its own account and region', () => {
