@@ -247,6 +247,15 @@ describe('environments', () => {
     expect(config).toMatchObject({ volumeSize: 30, terminationProtection: true, subnetIndex: 2 });
   });
 
+  it('gives an environment\'s swarm 3 managers, 1 to 2 workers and the routing mesh unless its swarm block says otherwise', () => {
+    // GIVEN a production environment with an empty swarm block
+    const environments = { prod: { ...CONTEXT.environments.prod, swarm: {} } };
+    // WHEN
+    const config = readConfig(new App({ context: { ...CONTEXT, env: 'prod', environments } }).node).environment;
+    // THEN
+    expect(config.swarm).toEqual({ managers: 3, minWorkers: 1, desiredWorkers: 2, maxWorkers: 2, publishMode: 'ingress' });
+  });
+
   it('reads environments given as JSON text on the command line', () => {
     // GIVEN
     const environments = JSON.stringify({ ci: { ...CONTEXT.environments.dev, vpcName: 'ci-vpc' } });
