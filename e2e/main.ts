@@ -30,7 +30,7 @@ import { hostFileOf } from './docker/script';
 import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from './docker/image';
 import { run as runProgram } from './exec';
 import { FakeAws } from '../testkit/fake-aws/server';
-import { ACCOUNT, ACCOUNT_ID, expectedLookup, INJECTED, NON_ASCII_OUTPUT, REGION, SECRET_MARKER, SECRET_OUTPUT, stackOutputs } from './fixture';
+import { ACCOUNT, ACCOUNT_ID, expectedLookup, HOSTILE_OUTPUT, INJECTED, NON_ASCII_OUTPUT, REGION, SECRET_MARKER, SECRET_OUTPUT, stackOutputs } from './fixture';
 import { refusedAccesses } from './lambda/invoke';
 import { isLoopback } from '../testkit/loopback';
 import { ResponseServer } from '../testkit/response-server';
@@ -311,9 +311,8 @@ async function checkHost(host: Host, created: readonly CreatedResource[], figure
   const problems: string[] = [];
   const calls = machine.stubCalls();
   problems.push(...checkDockerInstalled(calls).map(at));
-  for (const call of calls.filter((candidate) => candidate.args.some((arg) => arg.includes(INJECTED)))) {
-    problems.push(at(`a deploy-time value ran as code: ${call.command} ${call.args.join(' ')}`));
-  }
+  const injected = calls.filter((candidate) => candidate.args.some((arg) => arg.includes(INJECTED)));
+  for (const call of injected) problems.push(at(`a deploy-time value ran as code: ${call.command} ${call.args.join(' ')}`));
   if (crashes(host)) {
     const signalled = checkFailureSignal(calls, CRASHER.name, CRASHER.lastLine);
     log('checks', `${host.label}: a container that exits 1 after 3 s: cfn-signal FAILURE, reason ${JSON.stringify(signalled.reason)}`);
@@ -369,6 +368,14 @@ async function checkHost(host: Host, created: readonly CreatedResource[], figure
       const expected = { ...outputsAsked(stackAnswer.properties), ...(node.stack.stackName === APP_STACK ? APP_ENVIRONMENT : {}) };
       problems.push(...checkEnvironment(label, app.Config.Env, Object.entries(expected).map(([key, value]) => `${key}=${value}`)).map(at));
       problems.push(...checkEnvironment(label, app.Config.Env, envLines(stackAnswer.data.Environment ?? '')).map(at));
+      if (expected.Hostile === HOSTILE_OUTPUT) {
+        const held = (app.Config.Env ?? []).includes(`Hostile=${HOSTILE_OUTPUT}`);
+        log(
+          'checks',
+          `${host.label}: output Hostile (${Buffer.byteLength(HOSTILE_OUTPUT)} bytes: a heredoc delimiter, $(...), a backtick, control characters) ` +
+            `${held ? 'byte for byte' : 'NOT'} in the environment of ${label}; ${injected.length} commands ran with it`,
+        );
+      }
     }
   }
   log('checks', `${host.label}: ${containers.length} containers checked, ${problems.length} problems`);
