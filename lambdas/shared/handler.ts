@@ -40,7 +40,7 @@ export function makeHandler<S extends Schema, C>(
         resourceType: request.ResourceType ?? definition.resourceType,
         responseUrl: loggableUrl(request.ResponseURL),
       });
-      url = checkResponseUrl(request.ResponseURL, process.env[ALLOWED_HOSTS_VARIABLE]);
+      url = checkResponseUrl(request.ResponseURL, process.env[ALLOWED_HOSTS_VARIABLE], process.env.AWS_REGION);
       checkAnswerable(request);
     } catch (error) {
       log('ERROR', 'cannot answer', { ...eventFields(event), problem: error instanceof Error ? error.message : show(error) });

@@ -7,25 +7,31 @@ const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 /** What a refused ResponseURL is about. */
 const RESPONSE_URL = { fields: ['ResponseURL'] };
 
-/** CloudFormation's response buckets: `cloudformation-custom-resource-response-useast1` and the like. */
-const RESPONSE_BUCKET = /^cloudformation-custom-resource-response-[a-z0-9]+$/;
 const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d+';
 /** S3 endpoints: `s3`, `s3-<region>`, `s3.<region>`, `s3.dualstack.<region>`, `s3-external-1`, under amazonaws.com(.cn). */
 const S3_HOST = new RegExp(`^s3(?:[.-]${REGION}|\\.dualstack\\.${REGION}|-external-1)?\\.amazonaws\\.com(?:\\.cn)?$`);
-const DEFAULT_RULE =
-  'https on port 443 to a cloudformation-custom-resource-response-<region> bucket on S3 under amazonaws.com or amazonaws.com.cn';
+
+/**
+ * CloudFormation's response bucket in a region, named after the region
+ * without dashes: `cloudformation-custom-resource-response-euwest1`. A custom
+ * resource's function runs in its stack's region, so its answers go to that
+ * region's bucket; `undefined` when the region is not known.
+ */
+function responseBucket(region: string | undefined): string | undefined {
+  return region ? `cloudformation-custom-resource-response-${region.replace(/-/g, '')}` : undefined;
+}
 
 /**
  * Checks that a ResponseURL points where CloudFormation answers belong:
- * `https` on port 443 to one of CloudFormation's response buckets on S3,
- * virtual-hosted (`<bucket>.s3.<region>.amazonaws.com`) or path-style
- * (`s3.<region>.amazonaws.com/<bucket>/...`), or to a host named in
+ * `https` on port 443 to CloudFormation's response bucket of the function's
+ * `region` on S3, virtual-hosted (`<bucket>.s3.<region>.amazonaws.com`) or
+ * path-style (`s3.<region>.amazonaws.com/<bucket>/...`), or to a host named in
  * `allowedHosts` (comma-separated, from `RESPONSE_URL_ALLOWED_HOSTS`). Plain
  * `http` is accepted only for a loopback host named there. A URL with a user
  * name or password is refused. Returns the parsed URL or throws a
  * `CannotAnswerError` that says why, without the URL's query string.
  */
-export function checkResponseUrl(raw: string, allowedHosts: string | undefined): URL {
+export function checkResponseUrl(raw: string, allowedHosts: string | undefined, region: string | undefined): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -40,9 +46,13 @@ export function checkResponseUrl(raw: string, allowedHosts: string | undefined):
     throw new CannotAnswerError(`ResponseURL ${shown} carries a user name or password, which CloudFormation's never does`, RESPONSE_URL);
   }
   if (url.protocol === 'https:') {
-    if (named || isResponseBucket(url)) return url;
+    const bucket = responseBucket(region);
+    if (named || (bucket !== undefined && isResponseBucket(url, bucket))) return url;
+    const rule = bucket === undefined
+      ? 'https on port 443 to the response bucket of the function\'s region, which is not known (AWS_REGION is not set)'
+      : `https on port 443 to ${bucket}, CloudFormation's response bucket in ${region}, on S3 under amazonaws.com or amazonaws.com.cn`;
     throw new CannotAnswerError(
-      `ResponseURL ${shown}${url.pathname.split('/', 2).join('/')} is not ${DEFAULT_RULE}, nor on a host named in ${ALLOWED_HOSTS_VARIABLE}`,
+      `ResponseURL ${shown}${url.pathname.split('/', 2).join('/')} is not ${rule}, nor on a host named in ${ALLOWED_HOSTS_VARIABLE}`,
       RESPONSE_URL,
     );
   }
@@ -56,12 +66,12 @@ export function checkResponseUrl(raw: string, allowedHosts: string | undefined):
   throw new CannotAnswerError(`ResponseURL ${shown} must use https`, RESPONSE_URL);
 }
 
-/** Whether an https URL is on port 443 in a response bucket, virtual-hosted or path-style. */
-function isResponseBucket(url: URL): boolean {
+/** Whether an https URL is on port 443 in `bucket`, virtual-hosted or path-style. */
+function isResponseBucket(url: URL, bucket: string): boolean {
   if (url.port !== '') return false;
-  const [bucket, ...rest] = url.hostname.split('.');
-  if (RESPONSE_BUCKET.test(bucket) && S3_HOST.test(rest.join('.'))) return true;
-  return S3_HOST.test(url.hostname) && RESPONSE_BUCKET.test(url.pathname.split('/')[1] ?? '');
+  const [first, ...rest] = url.hostname.split('.');
+  if (first === bucket && S3_HOST.test(rest.join('.'))) return true;
+  return S3_HOST.test(url.hostname) && url.pathname.split('/')[1] === bucket;
 }
 
 function namedHosts(allowedHosts: string | undefined): string[] {

@@ -196,10 +196,21 @@ describe('delivery of the answer', () => {
   });
 
   describe('ResponseURL safety', () => {
+    // Lambda sets AWS_REGION to the function's region, which is its stack's.
+    const previousRegion = process.env.AWS_REGION;
+    beforeEach(() => {
+      process.env.AWS_REGION = 'eu-west-1';
+    });
+    afterEach(() => {
+      if (previousRegion === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = previousRegion;
+    });
+
     it.each([
       ['http to a host that is not loopback', 'http://example.com/response?X-Amz-Signature=abc', 'example.com,127.0.0.1', /uses http/],
-      ['https to a host outside AWS', 'https://example.com/response?X-Amz-Signature=abc', '127.0.0.1', /is not https on port 443 to a cloudformation-custom-resource-response-<region> bucket/],
+      ['https to a host outside AWS', 'https://example.com/response?X-Amz-Signature=abc', '127.0.0.1', /is not https on port 443 to cloudformation-custom-resource-response-euwest1, CloudFormation's response bucket in eu-west-1/],
       ['https to a look-alike of an AWS host', 'https://s3.amazonaws.com.example.net/r?X-Amz-Signature=abc', '', /is not https on port 443/],
+      ['https to the response bucket of another region', 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/r?X-Amz-Signature=abc', '', /is not https on port 443 to cloudformation-custom-resource-response-euwest1, CloudFormation's response bucket in eu-west-1/],
       ['https to an S3 bucket that is not a response bucket', 'https://attacker-bucket.s3.eu-west-1.amazonaws.com/r?X-Amz-Signature=abc', '', /is not https on port 443/],
       ['another scheme', 'ftp://s3.amazonaws.com/r?X-Amz-Signature=abc', '', /must use https/],
       ['no URL at all', 'not a url?X-Amz-Signature=abc', '', /is not a valid URL/],
