@@ -56,6 +56,33 @@ function installedVersion(pkg) {
   return JSON.parse(readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 }
 
+/**
+ * The app's package-lock.json: the library from its tarball, and aws-cdk-lib,
+ * constructs and every package they need as the repository's own lockfile
+ * pins them, whose tarballs `npm ci` put in the npm cache. With it the app
+ * installs with `npm ci --offline`, asking the registry nothing.
+ */
+function appLockfile(appPackage, packed) {
+  const { packages } = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
+  const { peerDependencies, engines, license } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const locked = {
+    '': { name: appPackage.name, version: appPackage.version, dependencies: appPackage.dependencies },
+    [`node_modules/${name}`]: { version: packed.version, resolved: `file:../${packed.filename}`, integrity: packed.integrity, license, engines, peerDependencies },
+  };
+  const wanted = Object.keys(peerDependencies);
+  while (wanted.length > 0) {
+    const top = `node_modules/${wanted.pop()}`;
+    if (locked[top] || !packages[top]) continue;
+    for (const [at, entry] of Object.entries(packages)) {
+      if (at !== top && !at.startsWith(`${top}/node_modules/`)) continue;
+      const { dev, devOptional, peer, ...kept } = entry;
+      locked[at] = kept;
+      if (!entry.inBundle) wanted.push(...Object.keys(entry.dependencies ?? {}));
+    }
+  }
+  return { name: appPackage.name, version: appPackage.version, lockfileVersion: 3, requires: true, packages: locked };
+}
+
 function fail(message) {
   console.error(`test:consumer: ${message}`);
   process.exit(1);
@@ -64,7 +91,6 @@ function fail(message) {
 const work = mkdtempSync(path.join(tmpdir(), 'consumer-'));
 try {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root));
-  const tarball = path.join(work, packed[0].filename);
   const shipped = packed[0].files.map((file) => file.path);
   for (const wanted of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lambdas/vpc-dependency/index.js']) {
     if (!shipped.includes(wanted)) fail(`the package lacks ${wanted}`);
@@ -72,20 +98,19 @@ try {
 
   const appDir = path.join(work, 'app');
   mkdirSync(appDir);
-  writeFileSync(
-    path.join(appDir, 'package.json'),
-    JSON.stringify({
-      name: 'consumer-app',
-      version: '0.0.0',
-      private: true,
-      dependencies: {
-        [name]: `file:${tarball}`,
-        'aws-cdk-lib': installedVersion('aws-cdk-lib'),
-        constructs: installedVersion('constructs'),
-      },
-    }),
-  );
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], appDir);
+  const appPackage = {
+    name: 'consumer-app',
+    version: '0.0.0',
+    private: true,
+    dependencies: {
+      [name]: `file:../${packed[0].filename}`,
+      'aws-cdk-lib': installedVersion('aws-cdk-lib'),
+      constructs: installedVersion('constructs'),
+    },
+  };
+  writeFileSync(path.join(appDir, 'package.json'), JSON.stringify(appPackage));
+  writeFileSync(path.join(appDir, 'package-lock.json'), JSON.stringify(appLockfile(appPackage, packed[0])));
+  run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], appDir);
 
   writeFileSync(path.join(appDir, 'app.ts'), APP);
   writeFileSync(path.join(appDir, 'tsconfig.json'), JSON.stringify(TSCONFIG));
