@@ -443,7 +443,7 @@ describe('drain helper', () => {
     ]);
   });
 
-  it('gives up waiting when the lifecycle hook times out, the drainTimeout, and lets the instance end', () => {
+  itRunning('bash')('gives up waiting when the lifecycle hook times out, the drainTimeout, and lets the instance end', () => {
     // GIVEN a drain timeout of 2 minutes and a task that never stops
     const { stack: short } = swarmStack({ drainTimeout: Duration.minutes(2), services: [ALPHA] });
     Template.fromStack(short).hasResourceProperties('AWS::AutoScaling::LifecycleHook', { HeartbeatTimeout: 120 });
