@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -8,7 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ContainerLogging } from '../../lib/containers';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
 import { DockerSwarm, type DockerSwarmProps, type SwarmServiceDefinition } from '../../lib/swarm';
-import { HOST_PATH, itRunning } from '../helpers/host-tools';
+import { HOST_PATH, itRunning, runHostProgram } from '../helpers/host-tools';
 import { renderIntrinsic } from './user-data';
 
 const SAMPLES = { 'AWS::StackName': 'cache-prod', 'AWS::Region': 'eu-west-1', 'AWS::StackId': 'arn:aws:cloudformation:eu-west-1:123456789012:stack/cache-prod/1' };
@@ -335,7 +334,7 @@ describe('files of services', () => {
     const log = path.join(work, 'docker.log');
     const reload = (failIn = '') => {
       writeFileSync(log, '');
-      const result = spawnSync(path.join(work, 'reload'), { encoding: 'utf8', env: { PATH: `${path.join(work, 'bin')}:${HOST_PATH}`, DOCKER_LOG: log, FAIL_IN: failIn } });
+      const result = runHostProgram('bash', [path.join(work, 'reload')], { encoding: 'utf8', env: { PATH: `${path.join(work, 'bin')}:${HOST_PATH}`, DOCKER_LOG: log, FAIL_IN: failIn } });
       return { status: result.status, execs: readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith('exec')) };
     };
     // WHEN / THEN
@@ -489,7 +488,7 @@ function runScript(script: string, stubs: Readonly<Partial<Record<'docker' | 'aw
   const log = path.join(work, 'calls.log');
   writeFileSync(log, '');
   writeFileSync(path.join(work, 'script.sh'), `set -euo pipefail\n${script}\n`);
-  const result = spawnSync('bash', [path.join(work, 'script.sh'), ...args], { encoding: 'utf8', env: { PATH: `${bin}:${HOST_PATH}`, LOG: log } });
+  const result = runHostProgram('bash', [path.join(work, 'script.sh'), ...args], { encoding: 'utf8', env: { PATH: `${bin}:${HOST_PATH}`, LOG: log } });
   return { status: result.status, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 

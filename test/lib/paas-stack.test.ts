@@ -65,15 +65,15 @@ describe('apps on a wildcard domain, from cdk.json', () => {
 
   describe('on the host, after the apply program ran', () => {
     const itOnHost = itRunning('python3');
-    let envDir: string;
-    let applied: ApplyRun;
-    beforeAll(() => {
-      envDir = path.join(mkdtempSync(path.join(tmpdir(), 'paas-')), 'env');
-      applied = runApply({ ...hostFile, envFileDirectory: envDir, startupGracePeriodSeconds: 0 }, mkdtempSync(path.join(tmpdir(), 'paas-docker-')));
-    });
+    const envDir = path.join(mkdtempSync(path.join(tmpdir(), 'paas-')), 'env');
+    let run: ApplyRun | undefined;
+    /** The apply program's run on the host file, once for these tests. */
+    const applied = (): ApplyRun =>
+      (run ??= runApply({ ...hostFile, envFileDirectory: envDir, startupGracePeriodSeconds: 0 }, mkdtempSync(path.join(tmpdir(), 'paas-docker-'))));
 
     itOnHost('routes each app of cdk.json by its name to its container and port', () => {
       // GIVEN
+      applied();
       const config = readFileSync(path.join(envDir, 'files/router/etc/nginx/conf.d/apps.conf'), 'utf8');
       // THEN
       expect([...config.matchAll(/server_name (\S+);\n\s+location \/ \{\n\s+set \$app_upstream (\S+);\n\s+proxy_pass http:\/\/\$app_upstream:(\d+);/g)].map((m) => m.slice(1))).toEqual([
@@ -85,7 +85,7 @@ describe('apps on a wildcard domain, from cdk.json', () => {
 
     itOnHost('mounts no Docker socket and no host folder into any container, and publishes only the router\'s ports', () => {
       // GIVEN
-      const runs = dockerRuns(applied.calls);
+      const runs = dockerRuns(applied().calls);
       // THEN
       expect(JSON.stringify(hostFile)).not.toMatch(/docker\.sock/);
       expect(runs.map((run) => run.name)).toEqual(['redis-counter', 'postgres-counter', 'www', 'router']);
@@ -97,6 +97,9 @@ describe('apps on a wildcard domain, from cdk.json', () => {
     });
 
     itOnHost('gives each counter its datastore\'s address in its env-file', () => {
+      // GIVEN
+      applied();
+      // THEN
       expect(readFileSync(path.join(envDir, 'redis-counter.env'), 'utf8')).toBe(
         'REDIS_HOST=master.counter-redis.abc123.euw1.cache.amazonaws.com\nREDIS_PORT=6379\n',
       );
@@ -106,8 +109,8 @@ describe('apps on a wildcard domain, from cdk.json', () => {
     itOnHost('creates the apps\' network before the containers and runs to the end', () => {
       // WHEN the apply program ran
       // THEN
-      expect(applied.status).toBe(0);
-      const docker = applied.calls.filter((call) => call[0] === 'docker').map((call) => call.slice(1, 3).join(' '));
+      expect(applied().status).toBe(0);
+      const docker = applied().calls.filter((call) => call[0] === 'docker').map((call) => call.slice(1, 3).join(' '));
       expect(docker.indexOf('network create')).toBeLessThan(docker.indexOf('run --detach'));
     });
   });

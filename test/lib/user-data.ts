@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { APPLY_PROGRAM } from '../../lib/docker-host-script';
 import { resolveIntrinsics, type Leaves } from '../../testkit/cloudformation/intrinsics';
 import { installStubs, readStubCalls } from '../../testkit/stub';
-import { HOST_PATH } from '../helpers/host-tools';
+import { HOST_PATH, runHostProgram } from '../helpers/host-tools';
 
 const REPO = path.join(__dirname, '..', '..');
 
@@ -76,7 +75,7 @@ export function runWithStubs(script: string, options: { failing?: string } = {})
   installStubs(REPO, dir, ['dnf', 'systemctl', 'docker', 'cfn-signal', 'cfn-init', 'docker-host-apply']);
   const scriptFile = path.join(dir, 'user-data.sh');
   writeFileSync(scriptFile, script.replaceAll(APPLY_PROGRAM, path.join(dir, 'docker-host-apply')));
-  const result = spawnSync('bash', [scriptFile], {
+  const result = runHostProgram('bash', [scriptFile], {
     encoding: 'utf8',
     env: { PATH: `${dir}:${HOST_PATH}`, STUB_LOG: log, STUB_FAILING: options.failing ?? '' },
   });
@@ -135,7 +134,7 @@ export function runApply(
   chmodSync(path.join(bin, 'aws'), 0o755);
   const hostPath = path.join(stateDir, 'host.json');
   writeFileSync(hostPath, JSON.stringify(hostFile));
-  const result = spawnSync('python3', [APPLY_PROGRAM_SOURCE, ...(options.args ?? [])], {
+  const result = runHostProgram('python3', [APPLY_PROGRAM_SOURCE, ...(options.args ?? [])], {
     encoding: 'utf8',
     env: {
       PATH: `${bin}:${HOST_PATH}`,
