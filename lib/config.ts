@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { isCidr } from './containers';
+import { PublishMode } from './swarm/compose';
 
 /** One memcached tenant: its own container, port, memory and callers. */
 export interface Tenant {
@@ -40,7 +41,7 @@ export interface SwarmConfig {
   readonly desiredWorkers: number;
   readonly maxWorkers: number;
   /** `ingress` (the routing mesh, needs IPVS) or `host` (the nodes running a task); `ingress` unless given. */
-  readonly publishMode: 'ingress' | 'host';
+  readonly publishMode: PublishMode;
 }
 
 /** Where an app's counter lives: its address reaches the app through its environment. */
@@ -268,8 +269,8 @@ function readSwarm(value: unknown, key: string): SwarmConfig {
   const minWorkers = optional(swarm.minWorkers, `${key}.minWorkers`, (v, k) => whole(v, k, 0, 100)) ?? 1;
   const desiredWorkers = optional(swarm.desiredWorkers, `${key}.desiredWorkers`, (v, k) => whole(v, k, minWorkers, 100)) ?? Math.max(2, minWorkers);
   const maxWorkers = optional(swarm.maxWorkers, `${key}.maxWorkers`, (v, k) => whole(v, k, desiredWorkers, 100)) ?? desiredWorkers;
-  const publishMode = optional(swarm.publishMode, `${key}.publishMode`, (v, k) => matching(v, k, /^(ingress|host)$/, 'ingress or host')) ?? 'ingress';
-  return { managers, minWorkers, desiredWorkers, maxWorkers, publishMode: publishMode as SwarmConfig['publishMode'] };
+  const publishMode = optional(swarm.publishMode, `${key}.publishMode`, (v, k) => matching(v, k, /^(ingress|host)$/, 'ingress or host')) ?? PublishMode.INGRESS;
+  return { managers, minWorkers, desiredWorkers, maxWorkers, publishMode: publishMode as PublishMode };
 }
 
 function readTenant(value: unknown, key: string): Tenant {

@@ -26,6 +26,14 @@ export interface CertificateDependencyProps extends DependencyProps {
   readonly region?: string;
 }
 
+/** Which kind of certificate a `CertificateDependency` finds. */
+export enum CertificateKind {
+  /** An ACM certificate, found by `domainName`. */
+  ACM = 'acm',
+  /** An IAM server certificate, found by a pattern of `certificateName`. */
+  IAM = 'iam',
+}
+
 /**
  * Looks up a certificate at deploy time: an ACM certificate by domain name,
  * or an IAM server certificate by a pattern of its name. Among several
@@ -36,8 +44,8 @@ export interface CertificateDependencyProps extends DependencyProps {
  * listener.addCertificates('Default', [certificate.toCertificate()]);
  */
 export class CertificateDependency extends Dependency {
-  /** `acm` or `iam`: which kind of certificate the lookup finds. */
-  public readonly kind: 'acm' | 'iam';
+  /** Which kind of certificate the lookup finds. */
+  public readonly kind: CertificateKind;
   private certificate?: acm.ICertificate;
 
   constructor(scope: Construct, id: string, props: CertificateDependencyProps) {
@@ -63,7 +71,7 @@ export class CertificateDependency extends Dependency {
       { CertificateName: props.certificateName, DomainName: props.domainName, Region: props.region },
       props,
     );
-    this.kind = props.domainName === undefined ? 'iam' : 'acm';
+    this.kind = props.domainName === undefined ? CertificateKind.IAM : CertificateKind.ACM;
   }
 
   /** The certificate's ARN. */
@@ -133,14 +141,14 @@ export class CertificateDependency extends Dependency {
   }
 
   private iamAttribute(name: string): string {
-    if (this.kind !== 'iam') {
+    if (this.kind !== CertificateKind.IAM) {
       throw new Error(`CertificateDependency ${this.node.path}: ${name} is an attribute of IAM server certificates, but this lookup finds an ACM certificate by domainName`);
     }
     return this.attribute(name);
   }
 
   private acmAttribute(name: string): string {
-    if (this.kind !== 'acm') {
+    if (this.kind !== CertificateKind.ACM) {
       throw new Error(`CertificateDependency ${this.node.path}: ${name} is an attribute of ACM certificates, but this lookup finds an IAM server certificate by certificateName`);
     }
     return this.attribute(name);

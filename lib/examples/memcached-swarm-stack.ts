@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { EnvironmentConfig, SwarmConfig } from '../config';
 import { VpcDependency } from '../dependencies';
 import { memcachedContainer, pascalCase } from './memcached-service-stack';
-import { DockerSwarm } from '../swarm';
+import { DockerSwarm, EndpointMode, PublishMode, UpdateFailureAction, UpdateOrder } from '../swarm';
 
 export interface MemcachedSwarmStackProps extends StackProps {
   readonly config: EnvironmentConfig & { readonly swarm: SwarmConfig };
@@ -33,12 +33,12 @@ export class MemcachedSwarmStack extends Stack {
       volumeSize: config.volumeSize,
       stackName: 'memcached',
       publishMode: swarm.publishMode,
-      endpointMode: swarm.publishMode === 'host' ? 'dnsrr' : 'vip',
+      endpointMode: swarm.publishMode === PublishMode.HOST ? EndpointMode.DNSRR : EndpointMode.VIP,
       services: config.tenants.map((tenant) => ({
         ...memcachedContainer(tenant, config.memcachedImage),
         replicas: 1,
         constraints: ['node.role == worker', 'engine.labels.tier == cache'],
-        updatePolicy: { order: 'start-first', failureAction: 'rollback' },
+        updatePolicy: { order: UpdateOrder.START_FIRST, failureAction: UpdateFailureAction.ROLLBACK },
       })),
     });
 

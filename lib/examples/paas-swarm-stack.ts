@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig, PaasConfig, SwarmConfig } from '../config';
 import { AppRouter } from '../router/app-router';
-import { DockerSwarm, type SwarmServiceDefinition } from '../swarm';
+import { DockerSwarm, EndpointMode, PublishMode, type SwarmServiceDefinition } from '../swarm';
 import { APPS_NETWORK, paasLookups, paasOutputs } from './paas-stack';
 
 /** The `docker stack deploy` stack of the apps and the router: services are `paas_<name>`. */
@@ -45,7 +45,7 @@ export class PaasSwarmStack extends Stack {
         ...this.router.container({ image: paas.routerImage, network: APPS_NETWORK, memoryMiB: 64 }),
         global: true,
         constraints: onWorkers,
-        publishMode: 'host',
+        publishMode: PublishMode.HOST,
       },
     ];
     this.swarm = new DockerSwarm(this, 'Swarm', {
@@ -56,8 +56,8 @@ export class PaasSwarmStack extends Stack {
       volumeSize: config.volumeSize,
       stackName: PAAS_SWARM_STACK,
       // Nothing needs a virtual address: the router asks for the tasks, the apps for their datastores outside the swarm.
-      endpointMode: 'dnsrr',
-      publishMode: 'host',
+      endpointMode: EndpointMode.DNSRR,
+      publishMode: PublishMode.HOST,
       services,
     });
     this.router.addAutoScalingGroup(this.swarm.workerGroup, [this.swarm.securityGroup]);

@@ -3,6 +3,40 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { environmentFileContent, RestartPolicy, type ContainerDefinition, type HealthCheck } from '../containers';
 import { SWARM_DIRECTORY, type ServiceReload } from './node-script';
 
+/** Which task a swarm starts first when it replaces one (compose `update_config.order`). */
+export enum UpdateOrder {
+  /** Start the new task before stopping the old one, so a service of one replica keeps answering. */
+  START_FIRST = 'start-first',
+  /** Stop the old task first, freeing its resources (and a host-mode port) for the new one. */
+  STOP_FIRST = 'stop-first',
+}
+
+/** What a swarm does when a new task fails during an update (compose `update_config.failure_action`). */
+export enum UpdateFailureAction {
+  /** Go back to the service's previous version. */
+  ROLLBACK = 'rollback',
+  /** Pause the update, leaving the tasks as they are. */
+  PAUSE = 'pause',
+  /** Go on replacing the other tasks. */
+  CONTINUE = 'continue',
+}
+
+/** Where a service's published ports answer (compose `ports[].mode`). */
+export enum PublishMode {
+  /** On every node, through the routing mesh, which needs IPVS in the kernel. */
+  INGRESS = 'ingress',
+  /** Only on the nodes that run a task, without the routing mesh. */
+  HOST = 'host',
+}
+
+/** How a service answers its name inside the swarm (compose `deploy.endpoint_mode`). */
+export enum EndpointMode {
+  /** One virtual address that balances over the tasks, which needs IPVS in the kernel. */
+  VIP = 'vip',
+  /** The tasks' own addresses, by DNS round robin. */
+  DNSRR = 'dnsrr',
+}
+
 /** How a swarm replaces a service's tasks when the service changes (compose `deploy.update_config`). */
 export interface UpdatePolicy {
   /**
@@ -18,20 +52,18 @@ export interface UpdatePolicy {
    */
   readonly delay?: Duration;
   /**
-   * `start-first` starts the new task before stopping the old one, so a
-   * service of one replica keeps answering; `stop-first` frees the old
-   * task's resources first.
+   * Which task comes first when one is replaced.
    *
-   * @default 'start-first'
+   * @default UpdateOrder.START_FIRST
    */
-  readonly order?: 'start-first' | 'stop-first';
+  readonly order?: UpdateOrder;
   /**
    * What the swarm does when a new task fails: go back to the previous
    * version, pause the update, or continue.
    *
-   * @default 'rollback'
+   * @default UpdateFailureAction.ROLLBACK
    */
-  readonly failureAction?: 'rollback' | 'pause' | 'continue';
+  readonly failureAction?: UpdateFailureAction;
   /**
    * How long a new task must run (and be healthy) to count as updated.
    *
@@ -79,20 +111,18 @@ export interface SwarmServiceDefinition extends ContainerDefinition {
    */
   readonly cpus?: number;
   /**
-   * `host` publishes a port only on the nodes that run a task, without the
-   * routing mesh; `ingress` publishes it on every node through the mesh,
-   * which needs IPVS in the kernel.
+   * Where the service's ports answer: on every node through the routing
+   * mesh, or only on the nodes that run a task.
    *
    * @default - the swarm's `publishMode`
    */
-  readonly publishMode?: 'ingress' | 'host';
+  readonly publishMode?: PublishMode;
   /**
-   * `dnsrr` answers the service's name with its tasks' addresses; `vip` with
-   * one virtual address, which needs IPVS in the kernel.
+   * How the service answers its name: its tasks' addresses, or one virtual address.
    *
    * @default - the swarm's `endpointMode`
    */
-  readonly endpointMode?: 'vip' | 'dnsrr';
+  readonly endpointMode?: EndpointMode;
   /**
    * Swarm secrets for the service.
    *
@@ -103,8 +133,8 @@ export interface SwarmServiceDefinition extends ContainerDefinition {
 
 /** Swarm-wide defaults the compose file applies. */
 export interface ComposeDefaults {
-  readonly publishMode: 'ingress' | 'host';
-  readonly endpointMode: 'vip' | 'dnsrr';
+  readonly publishMode: PublishMode;
+  readonly endpointMode: EndpointMode;
 }
 
 /** A file the managers write with cfn-init: path and content. */
@@ -181,8 +211,8 @@ export function renderCompose(services: readonly SwarmServiceDefinition[], defau
     const updateConfig = {
       parallelism: update.parallelism ?? 1,
       delay: seconds(update.delay ?? Duration.seconds(10)),
-      order: update.order ?? 'start-first',
-      failure_action: update.failureAction ?? 'rollback',
+      order: update.order ?? UpdateOrder.START_FIRST,
+      failure_action: update.failureAction ?? UpdateFailureAction.ROLLBACK,
       monitor: seconds(update.monitor ?? Duration.seconds(10)),
     };
     const limits: Record<string, string> = {};

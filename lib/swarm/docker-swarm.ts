@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ImageDependency } from '../dependencies';
 import { PortProtocol, validateContainers } from '../containers';
-import { envFiles, renderCompose, serviceFiles, serviceReloads, validateService, type SwarmServiceDefinition } from './compose';
+import { EndpointMode, envFiles, PublishMode, renderCompose, serviceFiles, serviceReloads, validateService, type SwarmServiceDefinition } from './compose';
 import { COMPOSE_FILE, DEPLOY_COMMAND, DRAIN_COMMAND, RELOAD_COMMAND, renderNodeScript } from './node-script';
 
 /** The workers: an Auto Scaling group whose nodes carry the same engine labels. */
@@ -47,20 +47,20 @@ export interface DockerSwarmProps {
    */
   readonly stackName?: string;
   /**
-   * How services publish ports unless they say otherwise: `ingress` through
-   * the routing mesh on every node, or `host` on the nodes that run a task.
-   * The routing mesh needs IPVS in the kernel.
+   * How services publish ports unless they say otherwise: through the
+   * routing mesh on every node, or on the nodes that run a task. The routing
+   * mesh needs IPVS in the kernel.
    *
-   * @default 'ingress'
+   * @default PublishMode.INGRESS
    */
-  readonly publishMode?: 'ingress' | 'host';
+  readonly publishMode?: PublishMode;
   /**
-   * How services answer their names unless they say otherwise: `vip` (needs
-   * IPVS) or `dnsrr`.
+   * How services answer their names unless they say otherwise: one virtual
+   * address (needs IPVS) or DNS round robin.
    *
-   * @default 'vip'
+   * @default EndpointMode.VIP
    */
-  readonly endpointMode?: 'vip' | 'dnsrr';
+  readonly endpointMode?: EndpointMode;
   /** @default t4g.small */
   readonly instanceType?: ec2.InstanceType;
   /** @default - the newest Amazon Linux 2023 AMI owned by Amazon for the instance type's architecture, looked up at deploy time */
@@ -287,7 +287,7 @@ export class DockerSwarm extends Construct {
     );
     this.workerGroup = group('Workers', 'worker', { subnets: { subnets }, min, max, desired, labels, instanceType: workers.instanceType ?? instanceType });
 
-    this.compose = renderCompose(props.services, { publishMode: props.publishMode ?? 'ingress', endpointMode: props.endpointMode ?? 'vip' });
+    this.compose = renderCompose(props.services, { publishMode: props.publishMode ?? PublishMode.INGRESS, endpointMode: props.endpointMode ?? EndpointMode.VIP });
     const managerFiles: MetadataFile[] = [{ path: COMPOSE_FILE, content: this.compose }, ...envFiles(props.services), ...files];
     const reload = reloads.length > 0 ? [RELOAD_COMMAND] : [];
     for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, managerFiles, [DEPLOY_COMMAND, ...reload]);

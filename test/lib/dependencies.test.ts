@@ -5,6 +5,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   CertificateDependency,
+  CertificateKind,
   Dependency,
   DependencyFunction,
   ElasticacheDependency,
@@ -233,6 +234,12 @@ describe('attributes', () => {
     // GIVEN the stack above
     // THEN
     expect(stack.resolve(vpc.physicalId)).toEqual({ Ref: logicalId('Vpc/Resource') });
+  });
+
+  it('says which kind of certificate each lookup finds: ACM by domain name, IAM by a pattern of names', () => {
+    // GIVEN the stack above
+    // THEN
+    expect([acmCertificate.kind, iamCertificate.kind]).toEqual([CertificateKind.ACM, CertificateKind.IAM]);
   });
 
   it.each<[string, () => unknown, RegExp]>([

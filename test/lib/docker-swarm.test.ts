@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ContainerLogging } from '../../lib/containers';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
-import { DockerSwarm, type DockerSwarmProps, type SwarmServiceDefinition } from '../../lib/swarm';
+import { DockerSwarm, EndpointMode, PublishMode, type DockerSwarmProps, type SwarmServiceDefinition } from '../../lib/swarm';
 import { HOST_PATH, itRunning, runHostProgram } from '../helpers/host-tools';
 import { renderIntrinsic } from './user-data';
 
@@ -185,7 +185,7 @@ describe('services', () => {
   });
 
   it('publishes on the nodes running a task with DNS round robin when the kernel has no IPVS', () => {
-    const { swarm } = swarmStack({ publishMode: 'host', endpointMode: 'dnsrr', services: [ALPHA] });
+    const { swarm } = swarmStack({ publishMode: PublishMode.HOST, endpointMode: EndpointMode.DNSRR, services: [ALPHA] });
     const service = (swarm.compose.services as Record<string, any>).alpha;
     expect(service.ports[0].mode).toBe('host');
     expect(service.deploy.endpoint_mode).toBe('dnsrr');
