@@ -2,12 +2,15 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { contract } from '../../lambdas/certificate-dependency/contract';
+import { compilePattern, PatternError } from '../../lambdas/shared/pattern';
 import { Dependency, requireText, type DependencyProps } from './dependency';
 
 export interface CertificateDependencyProps extends DependencyProps {
   /**
    * Regular expression matched against the whole name of an IAM server
-   * certificate. Give this or `domainName`.
+   * certificate, in linear time: a pattern known at synth time that uses
+   * what only a backtracking engine can do (backreferences, lookaround) is
+   * refused at synth, as the lookup would refuse it. Give this or `domainName`.
    *
    * @default - an ACM certificate is looked up by `domainName`
    */
@@ -56,9 +59,10 @@ export class CertificateDependency extends Dependency {
     if (props.certificateName !== undefined && !Token.isUnresolved(props.certificateName)) {
       requireText(owner, 'certificateName', props.certificateName);
       try {
-        new RegExp(props.certificateName);
-      } catch {
-        throw new Error(`${owner}: certificateName must be a regular expression, got "${props.certificateName}"`);
+        compilePattern(props.certificateName);
+      } catch (error) {
+        if (!(error instanceof PatternError)) throw error;
+        throw new Error(`${owner}: certificateName ${JSON.stringify(props.certificateName)} ${error.problem}; ${error.fix}`, { cause: error });
       }
     }
     if (props.region !== undefined && props.domainName === undefined) {

@@ -337,7 +337,8 @@ describe('props', () => {
     ['an include that is no output key', (s) => new StackDependency(s, 'X', { stackName: 'a', includes: ['Db-Url'] }), /StackDependency Check\/X: includes item "Db-Url" is not valid: expected the only output keys to give/],
     ['both certificate name and domain', (s) => new CertificateDependency(s, 'X', { certificateName: 'a', domainName: 'a.example.com' }), /give exactly one of certificateName .* and domainName/],
     ['neither certificate name nor domain', (s) => new CertificateDependency(s, 'X', {}), /give exactly one of certificateName/],
-    ['a certificate name that is no regular expression', (s) => new CertificateDependency(s, 'X', { certificateName: 'www-(' }), /certificateName must be a regular expression, got "www-\("/],
+    ['a certificate name that is no regular expression', (s) => new CertificateDependency(s, 'X', { certificateName: 'www-(' }), /certificateName "www-\(" is not a valid regular expression: Unterminated group; correct the pattern/],
+    ['a certificate name with a lookahead, which the lookup cannot match in linear time', (s) => new CertificateDependency(s, 'X', { certificateName: '(?=www)w.*' }), /certificateName "\(\?=www\)w\.\*" uses a lookahead "\(\?=", which linear-time matching does not support; match the whole name with a pattern that has no lookahead or lookbehind/],
     ['a region for an IAM certificate', (s) => new CertificateDependency(s, 'X', { certificateName: 'www', region: 'us-east-1' }), /region applies only to ACM certificates/],
     ['a region that is not one', (s) => new CertificateDependency(s, 'X', { domainName: 'a.example.com', region: 'Ireland' }), /CertificateDependency Check\/X: region "Ireland" is not valid: expected the region of the ACM certificate/],
   ])('refuses %s with a message naming the prop', (_case, create, message) => {
