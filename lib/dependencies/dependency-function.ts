@@ -15,6 +15,9 @@ const FUNCTION_TIMEOUT = Duration.minutes(2);
  */
 export const SERVICE_TIMEOUT = FUNCTION_TIMEOUT.plus(Duration.minutes(1));
 
+/** How long CloudFormation waits for a custom resource whose template sets no `ServiceTimeout`. */
+const PLAIN_TEMPLATE_WAIT = Duration.hours(1);
+
 /**
  * Where `npm run build` puts the bundled handlers: two folders up from this
  * file in the repository (lib/dependencies/) and from the package's
@@ -133,8 +136,11 @@ export class DependencyFunction extends Construct {
       // for one it cannot answer, where a retry fails alike. A retry after an
       // answer could send CloudFormation a second, different answer: none.
       retryAttempts: 0,
-      // CloudFormation stops waiting after SERVICE_TIMEOUT; an older event has no one to answer.
-      maxEventAge: SERVICE_TIMEOUT,
+      // A stack of a plain template, without ServiceTimeout, waits an hour: an event
+      // throttled in Lambda's queue is answered late rather than dropped, which would
+      // leave that stack waiting the whole hour. A late answer to a stack that has
+      // stopped waiting is ignored.
+      maxEventAge: PLAIN_TEMPLATE_WAIT,
     });
   }
 

@@ -107,13 +107,13 @@ describe('bounded work', () => {
     expect(() => new CustomResourcesStack(app, 'CustomResources')).toThrow(/lookupConcurrency must be a whole number|reserved concurrency must be a whole number, or 0 to reserve none, got 1.5/);
   });
 
-  it('never retries an invocation, so CloudFormation never gets a second answer', () => {
+  it('never retries an invocation, so CloudFormation never gets a second answer, and keeps a queued event as long as a plain template waits', () => {
     // GIVEN the stack above
     // THEN
     template.resourceCountIs('AWS::Lambda::EventInvokeConfig', CONTRACTS.length);
     template.allResourcesProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 0,
-      MaximumEventAgeInSeconds: 180,
+      MaximumEventAgeInSeconds: 3600,
       Qualifier: '$LATEST',
     });
   });
