@@ -11,7 +11,6 @@ import { Construct } from 'constructs';
 import { ImageDependency } from './dependencies';
 import {
   ContainerLogging,
-  environmentFileContent,
   isCidr,
   PortProtocol,
   RestartPolicy,
@@ -372,7 +371,8 @@ function toHostContainer(container: ContainerDefinition, context: HostContainerC
       startPeriodSeconds: (health.startPeriod ?? Duration.seconds(0)).toSeconds(),
       timeoutSeconds: (health.timeout ?? Duration.seconds(5)).toSeconds(),
     },
-    environment: environmentFileContent(container),
+    environmentFile: container.environmentFile,
+    environment: container.environment,
     secretArn: context.secretArn,
     network: container.network,
     files: container.files ?? [],

@@ -152,7 +152,8 @@ export interface HostFile {
     readonly restart: string;
     readonly memoryMiB?: number;
     readonly ports: ReadonlyArray<{ readonly hostPort: number; readonly containerPort: number; readonly protocol: string }>;
-    readonly environment?: string;
+    readonly environmentFile?: string;
+    readonly environment?: Readonly<Record<string, string>>;
     readonly secretArn?: string;
     readonly logging?: { readonly driver: string; readonly options: Readonly<Record<string, string>> };
     readonly user?: string;
@@ -163,6 +164,12 @@ export interface HostFile {
 /** The containers a host file asks for, as `docker run` would get them, and the env-files the apply program writes. */
 export function planHost(host: HostFile): ScriptPlan {
   const envFile = (name: string) => `${host.envFileDirectory}/${name}.env`;
+  const envLines = (container: HostFile['containers'][number]) => [
+    ...(container.environmentFile === undefined ? [] : [container.environmentFile]),
+    ...Object.keys(container.environment ?? {})
+      .sort()
+      .map((key) => `${key}=${container.environment![key]}`),
+  ];
   return {
     dockerRuns: host.containers.map((container) => ({
       name: container.name,
@@ -171,14 +178,14 @@ export function planHost(host: HostFile): ScriptPlan {
       restart: container.restart,
       memory: container.memoryMiB === undefined ? undefined : `${container.memoryMiB}m`,
       publish: container.ports.map((port) => `${port.hostPort}:${port.containerPort}/${port.protocol}`),
-      envFiles: container.environment === undefined ? [] : [envFile(container.name)],
+      envFiles: envLines(container).length === 0 ? [] : [envFile(container.name)],
       secretEnvFile: container.secretArn === undefined ? undefined : `${host.envFileDirectory}/${container.name}.secret.env`,
       logging: container.logging,
       user: container.user,
       readOnlyRootFilesystem: container.readOnlyRootFilesystem,
     })),
     files: host.containers
-      .filter((container) => container.environment !== undefined)
-      .map((container) => ({ path: envFile(container.name), content: `${container.environment}\n` })),
+      .filter((container) => envLines(container).length > 0)
+      .map((container) => ({ path: envFile(container.name), content: `${envLines(container).join('\n')}\n` })),
   };
 }

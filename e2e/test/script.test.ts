@@ -40,7 +40,7 @@ describe('planHost', () => {
       envFileDirectory: '/etc/docker-host',
       containers: [
         { name: 'memcached-alpha', image: 'e2e/memcached:local', command: ['memcached', '-m', '64'], restart: 'always', memoryMiB: 96, ports: [{ hostPort: 11211, containerPort: 11211, protocol: 'tcp' }] },
-        { name: 'app', image: 'e2e/memcached:local', command: [], restart: 'unless-stopped', ports: [{ hostPort: 5353, containerPort: 53, protocol: 'udp' }], environment: 'A=1\nB=$x' },
+        { name: 'app', image: 'e2e/memcached:local', command: [], restart: 'unless-stopped', ports: [{ hostPort: 5353, containerPort: 53, protocol: 'udp' }], environmentFile: 'A=1\nB=$x', environment: { Z: '#z', C: "'c'" } },
         {
           name: 'vault',
           image: 'e2e/memcached:local',
@@ -75,7 +75,7 @@ describe('planHost', () => {
         readOnlyRootFilesystem: true,
       },
     ]);
-    expect(plan.files).toEqual([{ path: '/etc/docker-host/app.env', content: 'A=1\nB=$x\n' }]);
+    expect(plan.files).toEqual([{ path: '/etc/docker-host/app.env', content: "A=1\nB=$x\nC='c'\nZ=#z\n" }]);
   });
 });
 

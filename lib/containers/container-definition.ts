@@ -185,7 +185,9 @@ export interface ContainerDefinition {
   /**
    * More variables, written after `environmentFile`, so they win over
    * variables of the same name there. Values may be deploy-time values but
-   * must not contain line breaks.
+   * must not contain line breaks: one known at synth time fails the synth,
+   * one in a deploy-time value fails the deploy (on a `DockerHost`, FAILURE
+   * naming the container and the variable, before any container starts).
    *
    * @default - none
    */

@@ -4,9 +4,11 @@
 Reads the host file that cfn-init wrote from the metadata (JSON), creates the
 containers' networks, writes each container's files (read-only mounts; a
 container with a reload command is reloaded, not recreated, when only they
-change) and env-file (mode 0600, umask 077 before any byte), fetches each
-container's secret with the host's role, recreates only the containers whose
-definition, env-file or secret changed, removes the containers no longer
+change) and env-file (mode 0600, umask 077 before any byte; a variable whose
+deploy-time value holds a line break fails the apply before anything is
+written or started), fetches each container's secret with the host's role,
+recreates only the containers whose definition, env-file or secret changed,
+removes the containers no longer
 listed, waits until every container has run (and is healthy, where it has a
 health check) for the grace period, and reports the result to CloudFormation
 with cfn-signal. When cfn-init cannot apply an update, it reports FAILURE to
@@ -52,6 +54,22 @@ def write_private(path, data):
         handle.write(data)
     os.chmod(path + ".tmp", 0o600)
     os.replace(path + ".tmp", path)
+
+
+def env_file_data(container):
+    """The container's env-file: its environmentFile text, then a KEY=value
+    line per variable of its environment, by name; None when it has neither.
+    A value that would not stay one value (a line break or NUL in it) is
+    refused, naming the container and the variable."""
+    lines = []
+    if container.get("environmentFile") is not None:
+        lines.append(container["environmentFile"])
+    for key, value in sorted((container.get("environment") or {}).items()):
+        if any(character in value for character in "\n\r\0"):
+            raise ApplyError("container %s: environment variable %s holds a line break or NUL, which would add variables to its env-file; "
+                             "give it a value of one line (check the parameter, import or lookup it comes from)" % (container["name"], key))
+        lines.append("%s=%s" % (key, value))
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else None
 
 
 def secret_lines(container, region):
@@ -158,7 +176,9 @@ def managed_names():
 
 
 def converge(host):
-    """Recreates the changed containers, removes the unlisted ones; returns the names recreated."""
+    """Recreates the changed containers, removes the unlisted ones; returns the names recreated.
+    Every env-file is checked before anything is written, removed or started."""
+    env_data = {container["name"]: env_file_data(container) for container in host["containers"]}
     env_dir = host["envFileDirectory"]
     os.umask(0o077)
     os.makedirs(env_dir, mode=0o700, exist_ok=True)
@@ -176,9 +196,9 @@ def converge(host):
         reloads = bool(container.get("reload"))
         definition = dict(container, files=None) if reloads else container
         digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode("utf-8"))
-        if container.get("environment") is not None:
+        data = env_data[container["name"]]
+        if data is not None:
             path = os.path.join(env_dir, container["name"] + ".env")
-            data = container["environment"].encode("utf-8") + b"\n"
             write_private(path, data)
             digest.update(data)
             env_files.append(path)

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -462,16 +462,14 @@ describe('apply program', () => {
     expect([...same.calls, ...unreadable.calls].filter((call) => call[0] === 'cfn-signal')).toEqual([]);
   });
 
-  itRunning('bash', 'python3')('writes a deploy-time value to the env-file byte for byte and runs nothing in it, heredoc breakers included', () => {
-    // GIVEN a host whose env-file takes another stack's output, and an output built to break out of a shell
+  itRunning('bash', 'python3')('writes a deploy-time value to the env-file byte for byte and runs nothing in it', () => {
+    // GIVEN a host whose variable takes another stack's output, and an output built to break out of a shell
     const marker = path.join(freshDir(), 'pwned');
     const hostile = hostStack((scope, network) => {
       const db = new StackDependency(scope, 'Db', { stackName: 'x', excludes: ['Environment'] });
       return { vpc: network.toVpc({ subnetCount: 1 }), containers: [{ ...CACHE, environment: { DB_URL: db.output('DbUrl') } }] };
     });
-    const value =
-      `postgres://db\nEND_OF_ENV_FILE\ntouch ${marker}\ncat >/dev/null <<'END_OF_ENV_FILE'\n` +
-      `$(touch ${marker}) \`touch ${marker}\` \x01\x7f\u00ff\ufffd'"\\`;
+    const value = `postgres://u:p=w#rd@db/x?a=1 # END_OF_ENV_FILE $(touch ${marker}) \`touch ${marker}\` $HOME \x01\x7f\u00ff\ufffd'"\\`;
     const hostileTemplate = Template.fromStack(hostile.stack).toJSON();
     const values = { ...SAMPLES, DbUrl: value, [logicalIdOf('AWS::Logs::LogGroup', 'HostLogs', hostileTemplate)]: 'logs' };
     const directory = path.join(freshDir(), 'env');
@@ -482,6 +480,34 @@ describe('apply program', () => {
     expect([status, bootStatus]).toEqual([0, 0]);
     expect(existsSync(marker)).toBe(false);
     expect(readFileSync(path.join(directory, 'alpha.env'))).toEqual(Buffer.from(`DB_URL=${value}\n`, 'utf8'));
+  });
+
+  itRunning('python3')('signals FAILURE naming the variable whose deploy-time value holds a line break, and writes and starts nothing', () => {
+    // GIVEN a host whose app takes its database name from a parameter, deployed with a value that would add a variable
+    const hostile = hostStack((scope, network) => ({
+      vpc: network.toVpc({ subnetCount: 1 }),
+      containers: [CACHE, { ...CACHE, name: 'app', ports: [], environment: { DB_NAME: new CfnParameter(scope, 'DbName').valueAsString, MODE: 'test' } }],
+    }));
+    const hostileTemplate = Template.fromStack(hostile.stack).toJSON();
+    const reason =
+      'container app: environment variable DB_NAME holds a line break or NUL, which would add variables to its env-file; give it a value of one line (check the parameter, import or lookup it comes from)';
+    for (const value of ['db\nLD_PRELOAD=/tmp/x.so', 'db\rLD_PRELOAD=/tmp/x.so', 'db\u0000']) {
+      const values = { ...SAMPLES, DbName: value, [logicalIdOf('AWS::Logs::LogGroup', 'HostLogs', hostileTemplate)]: 'logs' };
+      const directory = path.join(freshDir(), 'env');
+      // WHEN
+      const { status, calls, stderr } = runApply({ ...renderHostFile(hostileTemplate, values), envFileDirectory: directory, startupGracePeriodSeconds: 0 }, freshDir(), {
+        args: ['--boot'],
+      });
+      // THEN
+      expect(status).toBe(1);
+      expect(stderr).toContain(reason);
+      expect(calls.filter((call) => call[0] === 'docker')).toEqual([]);
+      expect(calls.filter((call) => call[0] === 'cfn-signal').map((call) => call.slice(1, 5))).toEqual([
+        ['--exit-code', '1', '--reason', reason],
+        ['--exit-code', '1', '--reason', reason],
+      ]);
+      expect(existsSync(directory)).toBe(false);
+    }
   });
 });
 
