@@ -12,6 +12,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HOST_PROGRAMS } from '../scripts/build.mjs';
 
 const harnessDir = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(harnessDir, '..');
@@ -46,8 +47,10 @@ await build({
   sourcemap: 'inline',
   logLevel: 'warning',
 });
-// The bundle holds lib/ too, whose DockerHost reads its apply program from beside itself, as it does in dist/lib/.
-await mkdir(path.join(path.dirname(outfile), 'containers'), { recursive: true });
-await copyFile(path.join(repo, 'lib', 'containers', 'docker-host-apply.py'), path.join(path.dirname(outfile), 'containers', 'docker-host-apply.py'));
+// The bundle holds lib/ too, which reads the hosts' programs from beside itself, as it does in dist/lib/.
+for (const program of HOST_PROGRAMS) {
+  await mkdir(path.join(path.dirname(outfile), path.dirname(program)), { recursive: true });
+  await copyFile(path.join(repo, 'lib', program), path.join(path.dirname(outfile), program));
+}
 const { main } = createRequire(import.meta.url)(outfile);
 process.exitCode = await main({ repo, harnessDir });

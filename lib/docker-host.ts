@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Aws, CfnWaitCondition, CfnWaitConditionHandle, Duration, Fn, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -19,6 +17,7 @@ import {
   type ContainerDefinition,
 } from './containers';
 import { APPLY_PROGRAM, renderDockerHostScript } from './docker-host-script';
+import { APPLY_SOURCE } from './host-programs';
 
 export interface DockerHostProps {
   /** The VPC, such as `VpcDependency.toVpc()`. */
@@ -380,8 +379,6 @@ function toHostContainer(container: ContainerDefinition, context: HostContainerC
   };
 }
 
-/** The program that converges the host on its containers; shipped to the host through the metadata. */
-const APPLY_SOURCE = readFileSync(path.join(__dirname, 'containers', 'docker-host-apply.py'), 'utf8');
 
 interface InitOptions {
   readonly hostFile: Record<string, unknown>;

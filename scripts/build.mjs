@@ -19,6 +19,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'lambdas');
 
+/** The programs the hosts run, under lib/: lib/host-programs.ts reads them from beside the bundle. */
+export const HOST_PROGRAMS = ['containers/docker-host-apply.py', 'swarm/docker-swarm-env.py'];
+
 /** Options shared with the benchmark's baseline bundles, so both are built alike. */
 export const BUNDLE_OPTIONS = {
   bundle: true,
@@ -77,9 +80,11 @@ async function buildLibrary() {
     target: 'node20',
     logLevel: 'warning',
   });
-  // The Docker host's apply program ships beside the bundle, where DockerHost reads it.
-  await mkdir(path.join(root, 'dist', 'lib', 'containers'), { recursive: true });
-  await copyFile(path.join(root, 'lib', 'containers', 'docker-host-apply.py'), path.join(root, 'dist', 'lib', 'containers', 'docker-host-apply.py'));
+  // The programs the hosts run ship beside the bundle, where lib/host-programs.ts reads them.
+  for (const program of HOST_PROGRAMS) {
+    await mkdir(path.join(root, 'dist', 'lib', path.dirname(program)), { recursive: true });
+    await copyFile(path.join(root, 'lib', program), path.join(root, 'dist', 'lib', program));
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Duration, Token } from 'aws-cdk-lib';
 import { environmentFileContent, RestartPolicy, type ContainerDefinition, type HealthCheck } from '../containers';
-import { SWARM_DIRECTORY, type ServiceReload } from './node-script';
+import { ENV_DIRECTORY, SWARM_DIRECTORY, type ServiceReload } from './node-script';
 
 /** Which task a swarm starts first when it replaces one (compose `update_config.order`). */
 export enum UpdateOrder {
@@ -173,17 +173,25 @@ function fileMounts(service: SwarmServiceDefinition): Array<Record<string, unkno
   return folders.map((folder) => ({ type: 'bind', source: `${FILES_DIRECTORY}/${service.name}${folder}`, target: folder, read_only: true }));
 }
 
-/** The env-file of a service on the managers; `docker stack deploy` reads it into the service. */
+/** The env-file of a service on the managers, written by the env-file writer; `docker stack deploy` reads it into the service. */
 export function envFilePath(service: SwarmServiceDefinition): string {
-  return `${SWARM_DIRECTORY}/env/${service.name}.env`;
+  return `${ENV_DIRECTORY}/${service.name}.env`;
 }
 
-/** The env-files of the services that have variables. */
-export function envFiles(services: readonly SwarmServiceDefinition[]): ServiceFile[] {
-  return services.flatMap((service) => {
-    const content = environmentFileContent(service);
-    return content === undefined ? [] : [{ path: envFilePath(service), content: `${content}\n` }];
-  });
+/** What the env-file of a service is made of on the managers: `environmentFile`, then each variable of `environment`. */
+export interface ServiceEnvironment {
+  readonly environmentFile?: string;
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The env-files' parts of the services that have variables, by service name,
+ * as the managers' env-file writer reads them; `undefined` when none has any.
+ */
+export function serviceEnvironments(services: readonly SwarmServiceDefinition[]): Record<string, ServiceEnvironment> | undefined {
+  const withVariables = services.filter((service) => environmentFileContent(service) !== undefined);
+  if (withVariables.length === 0) return undefined;
+  return Object.fromEntries(withVariables.map((service) => [service.name, { environmentFile: service.environmentFile, environment: service.environment }]));
 }
 
 /**

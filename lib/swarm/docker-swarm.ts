@@ -6,8 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ImageDependency } from '../dependencies';
 import { PortProtocol, validateContainers } from '../containers';
-import { EndpointMode, envFiles, PublishMode, renderCompose, serviceFiles, serviceReloads, validateService, type SwarmServiceDefinition } from './compose';
-import { COMPOSE_FILE, DEPLOY_COMMAND, DRAIN_COMMAND, RELOAD_COMMAND, renderNodeScript } from './node-script';
+import { SWARM_ENV_SOURCE } from '../host-programs';
+import { EndpointMode, PublishMode, renderCompose, serviceEnvironments, serviceFiles, serviceReloads, validateService, type SwarmServiceDefinition } from './compose';
+import { COMPOSE_FILE, DEPLOY_COMMAND, DRAIN_COMMAND, ENV_COMMAND, ENV_PROGRAM, ENV_SOURCE, RELOAD_COMMAND, renderNodeScript } from './node-script';
 
 /** The workers: an Auto Scaling group whose nodes carry the same engine labels. */
 export interface WorkerGroupProps {
@@ -89,6 +90,8 @@ export interface DockerSwarmProps {
 interface MetadataFile {
   readonly path: string;
   readonly content: unknown;
+  /** @default '000600' */
+  readonly mode?: string;
 }
 
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -204,6 +207,7 @@ export class DockerSwarm extends Construct {
     const secrets = props.services.flatMap((service) => service.secrets ?? []);
     const files = serviceFiles(props.services);
     const reloads = serviceReloads(props.services, stackNamespace);
+    const environments = serviceEnvironments(props.services);
     // Any node may run a task with files, so the workers get them from the stack metadata too.
     const workerMetadata = files.length > 0;
     const roles = {
@@ -256,6 +260,7 @@ export class DockerSwarm extends Construct {
                   labels: options.labels,
                   stackNamespace,
                   secrets,
+                  envFiles: environments !== undefined,
                   workerMetadata,
                   reloads,
                   drainSeconds: drainTimeout.toSeconds(),
@@ -288,9 +293,14 @@ export class DockerSwarm extends Construct {
     this.workerGroup = group('Workers', 'worker', { subnets: { subnets }, min, max, desired, labels, instanceType: workers.instanceType ?? instanceType });
 
     this.compose = renderCompose(props.services, { publishMode: props.publishMode ?? PublishMode.INGRESS, endpointMode: props.endpointMode ?? EndpointMode.VIP });
-    const managerFiles: MetadataFile[] = [{ path: COMPOSE_FILE, content: this.compose }, ...envFiles(props.services), ...files];
+    const managerFiles: MetadataFile[] = [
+      { path: COMPOSE_FILE, content: this.compose },
+      ...(environments ? [{ path: ENV_SOURCE, content: environments }, { path: ENV_PROGRAM, content: SWARM_ENV_SOURCE, mode: '000700' }] : []),
+      ...files,
+    ];
     const reload = reloads.length > 0 ? [RELOAD_COMMAND] : [];
-    for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, managerFiles, [DEPLOY_COMMAND, ...reload]);
+    const deploy = [...(environments ? [ENV_COMMAND] : []), DEPLOY_COMMAND];
+    for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, managerFiles, [...deploy, ...reload]);
     if (workerMetadata) this.addServiceMetadata(this.workerGroup, files, reload);
     this.drainOnScaleIn(drainTimeout);
   }
@@ -317,12 +327,12 @@ export class DockerSwarm extends Construct {
    */
   private addServiceMetadata(group: autoscaling.AutoScalingGroup, files: readonly MetadataFile[], commands: readonly string[]): void {
     const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
-    const init = (path: string, content: unknown) => [path, { content, mode: '000600', owner: 'root', group: 'root' }] as const;
+    const init = (path: string, content: unknown, mode = '000600') => [path, { content, mode, owner: 'root', group: 'root' }] as const;
     const cfnInit = `/opt/aws/bin/cfn-init -v --stack ${Aws.STACK_NAME} --resource ${cfnGroup.logicalId} --region ${Aws.REGION}`;
     cfnGroup.addOverride('Metadata.AWS::CloudFormation::Init', {
       config: {
         files: Object.fromEntries([
-          ...files.map((file) => init(file.path, file.content)),
+          ...files.map((file) => init(file.path, file.content, file.mode)),
           init('/etc/cfn/cfn-hup.conf', `[main]\nstack=${Aws.STACK_ID}\nregion=${Aws.REGION}\ninterval=1\n`),
           init(
             '/etc/cfn/hooks.d/docker-swarm.conf',

@@ -9,6 +9,18 @@ export const DEPLOY_COMMAND = '/usr/local/sbin/docker-swarm-deploy';
 /** Drains a leaving worker and lets its instance end; the scale-in lifecycle hook runs it on the managers. */
 export const DRAIN_COMMAND = '/usr/local/sbin/docker-swarm-drain';
 
+/** The services' env-files' parts, which cfn-init writes on the managers from the stack metadata. */
+export const ENV_SOURCE = `${SWARM_DIRECTORY}/env.json`;
+/** Where the env-file writer writes the services' env-files. */
+export const ENV_DIRECTORY = `${SWARM_DIRECTORY}/env`;
+/** The env-file writer, which cfn-init writes on the managers from the stack metadata. */
+export const ENV_PROGRAM = '/usr/local/sbin/docker-swarm-env';
+/**
+ * Writes the services' env-files, refusing a deploy-time value that holds a
+ * line break; the managers run it before deploying, at boot and after each stack update.
+ */
+export const ENV_COMMAND = `${ENV_PROGRAM} ${ENV_SOURCE} ${ENV_DIRECTORY}`;
+
 /** Runs the reload commands of the services whose files changed in their tasks on the node; cfn-hup runs it after each stack update. */
 export const RELOAD_COMMAND = '/usr/local/sbin/docker-swarm-reload';
 
@@ -42,6 +54,8 @@ export interface NodeScriptOptions {
   readonly stackNamespace: string;
   /** On managers: the secrets to create before deploying. */
   readonly secrets: readonly ScriptSecret[];
+  /** On managers: services have variables, whose env-files `ENV_COMMAND` writes before deploying. */
+  readonly envFiles: boolean;
   /**
    * On workers: the group has cfn-init metadata (the services' files and
    * cfn-hup), applied before the node joins, so its tasks find their files.
@@ -60,7 +74,7 @@ export interface NodeScriptOptions {
  * whose addresses are stored there, retrying until the swarm exists. A
  * manager removes managers that are down (a replaced manager's predecessor),
  * stores the reachable managers' addresses, writes the services' files with
- * cfn-init and deploys them. When services have `files`, a worker writes them with
+ * cfn-init, their env-files with the env-file writer, and deploys them. When services have `files`, a worker writes them with
  * cfn-init before it joins. The exit status goes to CloudFormation.
  */
 export function renderNodeScript(options: NodeScriptOptions): string {
@@ -216,7 +230,8 @@ function managerLines(options: NodeScriptOptions): string[] {
     ...renderDrainScript(options.region, options.drainSeconds),
     'END_OF_DRAIN',
     `chmod 0755 ${DEPLOY_COMMAND} ${DRAIN_COMMAND}`,
-    ...metadataLines(options, '# The compose file, the env-files, the services\' files and the cfn-hup configuration, from the stack metadata.'),
+    ...metadataLines(options, '# The compose file, the env-files\' parts, the services\' files and the cfn-hup configuration, from the stack metadata.'),
+    ...(options.envFiles ? [ENV_COMMAND] : []),
     DEPLOY_COMMAND,
     '',
   ];

@@ -1,14 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ContainerLogging } from '../../lib/containers';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
 import { DockerSwarm, EndpointMode, PublishMode, type DockerSwarmProps, type SwarmServiceDefinition } from '../../lib/swarm';
 import { HOST_PATH, itRunning, runHostProgram } from '../helpers/host-tools';
-import { renderIntrinsic } from './user-data';
+import { renderIntrinsic, resolveAll } from './user-data';
 
 const SAMPLES = { 'AWS::StackName': 'cache-prod', 'AWS::Region': 'eu-west-1', 'AWS::StackId': 'arn:aws:cloudformation:eu-west-1:123456789012:stack/cache-prod/1' };
 
@@ -191,7 +191,7 @@ describe('services', () => {
     expect(service.deploy.endpoint_mode).toBe('dnsrr');
   });
 
-  itRunning('bash')('runs a global service with its health check, the env-file of a StackDependency, and swarm secrets the leader creates from SSM', () => {
+  itRunning('bash', 'python3')('runs a global service with its health check, the env-file of a StackDependency, and swarm secrets the leader creates from SSM', () => {
     // GIVEN
     const scope = new Stack(new App(), 'Web');
     const swarm = new DockerSwarm(scope, 'Swarm', {
@@ -218,11 +218,9 @@ describe('services', () => {
     expect((swarm.compose.services as Record<string, any>).web.deploy.replicas).toBeUndefined();
     expect(swarm.compose.secrets).toEqual({ 'db-password': { external: true } });
     // THEN the env-file the managers write, with the looked-up outputs first
-    const [manager] = Object.values(web.findResources('AWS::AutoScaling::AutoScalingGroup', { Metadata: Match.anyValue() }));
-    const envFile = manager.Metadata['AWS::CloudFormation::Init'].config.files['/etc/docker-swarm/env/web.env'];
-    expect(renderIntrinsic(envFile.content, { ...SAMPLES, Environment: 'QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs' })).toBe(
-      'QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs\nAPP_ENV=prod\n',
-    );
+    const written = writeEnvFiles(web, { ...SAMPLES, Environment: 'QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs' });
+    expect(written.status).toBe(0);
+    expect(written.files).toEqual({ 'web.env': 'QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs\nAPP_ENV=prod\n' });
     // THEN the managers may read the secret's parameter, and the leader makes the swarm secret of it before deploying
     web.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^SwarmManagerRole') }],
@@ -442,6 +440,59 @@ describe('drain helper', () => {
     ]);
   });
 
+  itRunning('python3')('writes a deploy-time value to the env-file byte for byte, and refuses one with a line break naming the service and the variable, writing nothing', () => {
+    // GIVEN a service whose variable takes a parameter
+    const scope = new Stack(new App(), 'Web');
+    new DockerSwarm(scope, 'Swarm', {
+      vpc: new VpcDependency(scope, 'Vpc', { vpcName: 'main' }).toVpc({ subnetCount: 3 }),
+      managers: 1,
+      services: [{ ...ALPHA, environment: { DB_NAME: new CfnParameter(scope, 'DbName').valueAsString, MODE: 'test' } }],
+    });
+    const web = Template.fromStack(scope);
+    const hostile = `a"b'c $HOME \`id\` #x =y \\z \u00ff`;
+    // WHEN the parameter holds quotes, $, a backtick, # and =, or a line break, a carriage return or NUL
+    const fine = writeEnvFiles(web, { ...SAMPLES, DbName: hostile });
+    const refused = ['db\nLD_PRELOAD=/tmp/x.so', 'db\rLD_PRELOAD=/tmp/x.so', 'db\u0000'].map((value) => writeEnvFiles(web, { ...SAMPLES, DbName: value }));
+    // THEN
+    expect(fine).toEqual({ status: 0, stderr: '', files: { 'alpha.env': `DB_NAME=${hostile}\nMODE=test\n` } });
+    for (const result of refused) {
+      expect(result).toEqual({
+        status: 1,
+        stderr:
+          'docker-swarm-env: service alpha: environment variable DB_NAME holds a line break or NUL, which would add variables to its env-file; give it a value of one line (check the parameter, import or lookup it comes from)\n',
+        files: {},
+      });
+    }
+  });
+
+  it('has each manager write the env-files before it deploys, at boot and after each stack update, so a refused value stops the deploy', () => {
+    // GIVEN a service with variables
+    const scope = new Stack(new App(), 'Web');
+    new DockerSwarm(scope, 'Swarm', {
+      vpc: new VpcDependency(scope, 'Vpc', { vpcName: 'main' }).toVpc({ subnetCount: 3 }),
+      managers: 1,
+      services: [{ ...ALPHA, environment: { MODE: 'test' } }],
+    });
+    const web = Template.fromStack(scope);
+    // THEN
+    const script = userData('manager', web);
+    expect(script).toContain('\n/usr/local/sbin/docker-swarm-env /etc/docker-swarm/env.json /etc/docker-swarm/env\n/usr/local/sbin/docker-swarm-deploy\n');
+    const files = managerInitFiles(web);
+    expect(renderIntrinsic(files['/etc/cfn/hooks.d/docker-swarm.conf'].content, SAMPLES)).toContain(
+      '/opt/aws/bin/cfn-init -v --stack cache-prod --resource ' + managerLogicalId(web) + ' --region eu-west-1 && /usr/local/sbin/docker-swarm-env /etc/docker-swarm/env.json /etc/docker-swarm/env && /usr/local/sbin/docker-swarm-deploy\n',
+    );
+    expect(files['/usr/local/sbin/docker-swarm-env']).toMatchObject({ mode: '000700', owner: 'root', group: 'root' });
+    expect(files['/etc/docker-swarm/env.json']).toMatchObject({ content: { alpha: { environment: { MODE: 'test' } } }, mode: '000600' });
+    expect(Object.keys(files).filter((file) => file.startsWith('/etc/docker-swarm/env/'))).toEqual([]);
+  });
+
+  it('ships no env-file writer when no service has variables', () => {
+    // GIVEN the swarm above, whose service has none
+    // THEN
+    expect(userData('manager')).not.toContain('docker-swarm-env');
+    expect(Object.keys(managerInitFiles(template)).filter((file) => file.includes('env'))).toEqual([]);
+  });
+
   itRunning('bash')('gives up waiting when the lifecycle hook times out, the drainTimeout, and lets the instance end', () => {
     // GIVEN a drain timeout of 2 minutes and a task that never stops
     const { stack: short } = swarmStack({ drainTimeout: Duration.minutes(2), services: [ALPHA] });
@@ -503,4 +554,29 @@ function userData(role: 'manager' | 'worker', of: Template = template): string {
   const [launchTemplate] = Object.entries(of.findResources('AWS::EC2::LaunchTemplate')).filter(([id]) => id.startsWith(prefix) && !id.includes('Profile'));
   const encoded = renderIntrinsic(launchTemplate[1].Properties.LaunchTemplateData.UserData, SAMPLES);
   return Buffer.from(encoded, 'base64').toString('utf8');
+}
+
+/** The cfn-init files of the first manager's group. */
+function managerInitFiles(of: Template): Record<string, any> {
+  return of.toJSON().Resources[managerLogicalId(of)].Metadata['AWS::CloudFormation::Init'].config.files;
+}
+
+function managerLogicalId(of: Template): string {
+  return Object.keys(of.findResources('AWS::AutoScaling::AutoScalingGroup')).find((id) => id.startsWith('SwarmManager1'))!;
+}
+
+/**
+ * Runs the env-file writer of the first manager's metadata, as the manager
+ * runs it, on the env-files' parts of the metadata with sample deploy-time
+ * values; returns its exit status, its errors and the env-files it wrote.
+ */
+function writeEnvFiles(of: Template, values: Readonly<Record<string, string>>): { status: number | null; stderr: string; files: Record<string, string> } {
+  const files = managerInitFiles(of);
+  const work = mkdtempSync(path.join(tmpdir(), 'swarm-env-'));
+  writeFileSync(path.join(work, 'docker-swarm-env'), files['/usr/local/sbin/docker-swarm-env'].content);
+  writeFileSync(path.join(work, 'env.json'), JSON.stringify(resolveAll(files['/etc/docker-swarm/env.json'].content, values)));
+  const directory = path.join(work, 'env');
+  const result = runHostProgram('python3', [path.join(work, 'docker-swarm-env'), path.join(work, 'env.json'), directory], { encoding: 'utf8', env: { PATH: HOST_PATH } });
+  const written = existsSync(directory) ? readdirSync(directory) : [];
+  return { status: result.status, stderr: result.stderr, files: Object.fromEntries(written.map((name) => [name, readFileSync(path.join(directory, name), 'utf8')])) };
 }

@@ -94,7 +94,9 @@ describe('apps on a wildcard domain on the swarm, from cdk.json', () => {
     );
     // THEN
     expect(hooks.map((hook) => /^action=.* --resource (\S+) .*? && (.*)$/m.exec(hook)?.slice(1).join(': '))).toEqual([
-      expect.stringMatching(/^SwarmManager1ASG\w+: \/usr\/local\/sbin\/docker-swarm-deploy && \/usr\/local\/sbin\/docker-swarm-reload$/),
+      expect.stringMatching(
+        /^SwarmManager1ASG\w+: \/usr\/local\/sbin\/docker-swarm-env \/etc\/docker-swarm\/env.json \/etc\/docker-swarm\/env && \/usr\/local\/sbin\/docker-swarm-deploy && \/usr\/local\/sbin\/docker-swarm-reload$/,
+      ),
       expect.stringMatching(/^SwarmWorkersASG\w+: \/usr\/local\/sbin\/docker-swarm-reload$/),
     ]);
     expect(workerUserData()).toContain("reload paas_router /etc/docker-swarm/files/router nginx -s reload || status=1");
