@@ -12,7 +12,7 @@ import {
   isCidr,
   PortProtocol,
   RestartPolicy,
-  secretEnvironmentFileContent,
+  secretEnvironmentContent,
   validateContainers,
   type ContainerDefinition,
 } from './containers';
@@ -212,7 +212,7 @@ export class DockerHost extends Construct {
     }
 
     const ecrRepositories = props.ecrRepositories ?? [];
-    const secretContainers = containers.filter((container) => secretEnvironmentFileContent(container) !== undefined);
+    const secretContainers = containers.filter((container) => secretEnvironmentContent(container) !== undefined);
     this.userDataScript = Lazy.string({
       produce: () =>
         renderDockerHostScript({
@@ -265,7 +265,7 @@ export class DockerHost extends Construct {
     for (const container of secretContainers) {
       const secret = new secretsmanager.CfnSecret(this, `Secret${container.name.replace(/[^A-Za-z0-9]/g, '')}`, {
         description: `Secret variables of container ${container.name} on Docker host ${this.node.path}`,
-        secretString: `${secretEnvironmentFileContent(container)}\n`,
+        secretString: secretEnvironmentContent(container),
       });
       this.instance.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.ref] }));
       Validations.of(secret).acknowledge({

@@ -235,7 +235,8 @@ export interface ContainerDefinition {
    * never to user data or metadata; the host reads that secret with its own
    * role on every start and update and writes them, after `environmentFile`
    * and `environment`, to a second env-file of mode 0600. Values must not
-   * contain line breaks.
+   * contain line breaks: a deploy-time value with one fails the deploy,
+   * naming the container and the variable, never the value.
    *
    * @default - none
    */

@@ -4,13 +4,13 @@
 Reads the host file that cfn-init wrote from the metadata (JSON), creates the
 containers' networks, writes each container's files (read-only mounts; a
 container with a reload command is reloaded, not recreated, when only they
-change) and env-file (mode 0600, umask 077 before any byte; a variable whose
+change) and env-files (mode 0600, umask 077 before any byte), the second
+from the container's secret, read with the host's role (a variable whose
 deploy-time value holds a line break fails the apply before anything is
-written or started), fetches each container's secret with the host's role,
-recreates only the containers whose definition, env-file or secret changed,
-removes the containers no longer
-listed, waits until every container has run (and is healthy, where it has a
-health check) for the grace period, and reports the result to CloudFormation
+written or started), recreates only the containers whose definition,
+env-file or secret changed, removes the containers no longer listed, waits
+until every container has run (and is healthy, where it has a health check)
+for the grace period, and reports the result to CloudFormation
 with cfn-signal. When cfn-init cannot apply an update, it reports FAILURE to
 the update's wait condition, read with cfn-get-metadata, so the stack rolls
 back at once instead of waiting out its timeout. No value is ever read by a
@@ -56,30 +56,34 @@ def write_private(path, data):
     os.replace(path + ".tmp", path)
 
 
-def env_file_data(container):
-    """The container's env-file: its environmentFile text, then a KEY=value
-    line per variable of its environment, by name; None when it has neither.
-    A value that would not stay one value (a line break or NUL in it) is
-    refused, naming the container and the variable."""
-    lines = []
-    if container.get("environmentFile") is not None:
-        lines.append(container["environmentFile"])
-    for key, value in sorted((container.get("environment") or {}).items()):
+def env_file_data(name, prop, file, variables):
+    """An env-file: the file text, then a KEY=value line per variable, by
+    name; None when there is neither. A value that would not stay one value
+    (a line break or NUL in it) is refused, naming the container, the prop
+    and the variable, never the value."""
+    lines = [] if file is None else [file]
+    for key, value in sorted((variables or {}).items()):
         if any(character in value for character in "\n\r\0"):
-            raise ApplyError("container %s: environment variable %s holds a line break or NUL, which would add variables to its env-file; "
-                             "give it a value of one line (check the parameter, import or lookup it comes from)" % (container["name"], key))
+            raise ApplyError("container %s: %s variable %s holds a line break or NUL, which would add variables to its env-file; "
+                             "give it a value of one line (check the parameter, import or lookup it comes from)" % (name, prop, key))
         lines.append("%s=%s" % (key, value))
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else None
 
 
-def secret_lines(container, region):
-    """The container's secret env-file lines, fetched with the host's role; empty when it has none."""
+def secret_data(container, region):
+    """The container's secret env-file, from its secret read with the host's
+    role (JSON: file and environment); None when it has no secret."""
     arn = container.get("secretArn")
     if not arn:
-        return b""
+        return None
     result = run(["aws", "secretsmanager", "get-secret-value", "--region", region, "--secret-id", arn,
                   "--query", "SecretString", "--output", "text"])
-    return result.stdout
+    try:
+        secret = json.loads(result.stdout.decode("utf-8"), strict=False)
+        file, variables = secret["file"], secret["environment"]
+    except (ValueError, KeyError, TypeError):
+        raise ApplyError("container %s: secret %s does not hold the JSON its stack writes; deploy the stack again" % (container["name"], arn))
+    return env_file_data(container["name"], "secretEnvironment", file, variables)
 
 
 def file_folders(container):
@@ -177,8 +181,10 @@ def managed_names():
 
 def converge(host):
     """Recreates the changed containers, removes the unlisted ones; returns the names recreated.
-    Every env-file is checked before anything is written, removed or started."""
-    env_data = {container["name"]: env_file_data(container) for container in host["containers"]}
+    Every env-file, the secret ones too, is checked before anything is written, removed or started."""
+    env_data = {container["name"]: env_file_data(container["name"], "environment", container.get("environmentFile"), container.get("environment"))
+                for container in host["containers"]}
+    secrets = {container["name"]: secret_data(container, host["region"]) for container in host["containers"]}
     env_dir = host["envFileDirectory"]
     os.umask(0o077)
     os.makedirs(env_dir, mode=0o700, exist_ok=True)
@@ -202,8 +208,8 @@ def converge(host):
             write_private(path, data)
             digest.update(data)
             env_files.append(path)
-        secret = secret_lines(container, host["region"])
-        if secret:
+        secret = secrets[container["name"]]
+        if secret is not None:
             path = os.path.join(env_dir, container["name"] + ".secret.env")
             write_private(path, secret)
             digest.update(secret)

@@ -1,2 +1,2 @@
 export * from './container-definition';
-export { environmentFileContent, isCidr, secretEnvironmentFileContent, validateContainers } from './validation';
+export { environmentFileContent, isCidr, secretEnvironmentContent, validateContainers } from './validation';

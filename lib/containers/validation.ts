@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Fn, Token } from 'aws-cdk-lib';
 import { PortProtocol, RestartPolicy, type ContainerDefinition } from './container-definition';
 
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -154,9 +154,26 @@ export function environmentFileContent(container: ContainerDefinition): string |
   return envLines(container.environmentFile, container.environment);
 }
 
-/** A container's secret env-file lines: `secretEnvironmentFile`, then `secretEnvironment`; `undefined` when it has none. */
-export function secretEnvironmentFileContent(container: ContainerDefinition): string | undefined {
-  return envLines(container.secretEnvironmentFile, container.secretEnvironment);
+/**
+ * What a container's secret holds: `{"file": secretEnvironmentFile or null,
+ * "environment": secretEnvironment}` as JSON text, from which the host writes
+ * the secret env-file, checking each value; `undefined` when it has neither.
+ * CloudFormation escapes the backslashes and quotes of deploy-time values, so
+ * each stays one JSON string whatever it holds (a line break arrives as
+ * itself, for the host to refuse).
+ */
+export function secretEnvironmentContent(container: ContainerDefinition): string | undefined {
+  const variables = Object.entries(container.secretEnvironment ?? {});
+  if (container.secretEnvironmentFile === undefined && variables.length === 0) return undefined;
+  const file = container.secretEnvironmentFile === undefined ? 'null' : jsonString(container.secretEnvironmentFile);
+  return `{"file":${file},"environment":{${variables.map(([key, value]) => `${JSON.stringify(key)}:${jsonString(value)}`).join(',')}}}`;
+}
+
+/** A JSON string of `value`; a deploy-time value gets its backslashes and quotes escaped by CloudFormation. */
+function jsonString(value: string): string {
+  if (!Token.isUnresolved(value)) return JSON.stringify(value);
+  const backslashes = Fn.join('\\\\', Fn.split('\\', value));
+  return `"${Fn.join('\\"', Fn.split('"', backslashes))}"`;
 }
 
 function envLines(file: string | undefined, variables: Readonly<Record<string, string>> | undefined): string | undefined {

@@ -509,6 +509,42 @@ describe('apply program', () => {
       expect(existsSync(directory)).toBe(false);
     }
   });
+
+  itRunning('python3')('writes a secret deploy-time value byte for byte, and refuses one with a line break naming the variable but not the value', () => {
+    // GIVEN a host whose app takes a secret from a noEcho parameter
+    const hostile = hostStack((scope, network) => ({
+      vpc: network.toVpc({ subnetCount: 1 }),
+      containers: [{ ...CACHE, secretEnvironment: { API_KEY: new CfnParameter(scope, 'ApiKey', { noEcho: true }).valueAsString, MODE: 'x' } }],
+    }));
+    const hostileTemplate = Template.fromStack(hostile.stack).toJSON();
+    const secret = logicalIdOf('AWS::SecretsManager::Secret', 'HostSecretalpha', hostileTemplate);
+    const run = (value: string) => {
+      const values = { ...SAMPLES, ApiKey: value, [secret]: secretArn(), [logicalIdOf('AWS::Logs::LogGroup', 'HostLogs', hostileTemplate)]: 'logs' };
+      const directory = path.join(freshDir(), 'env');
+      const applied = runApply({ ...renderHostFile(hostileTemplate, values), envFileDirectory: directory, startupGracePeriodSeconds: 0 }, freshDir(), {
+        args: ['--boot'],
+        secrets: { [secretArn()]: resolveAll(hostileTemplate.Resources[secret].Properties.SecretString, values) },
+      });
+      return { ...applied, directory };
+    };
+    const value = `k\\e"y\\"}, "MODE": "y $HOME \`id\` #=\u00ff`;
+    // WHEN
+    const fine = run(value);
+    const refused = run('k3y\nLD_PRELOAD=/tmp/x.so');
+    // THEN
+    expect(fine.status).toBe(0);
+    expect(readFileSync(path.join(fine.directory, 'alpha.secret.env'))).toEqual(Buffer.from(`API_KEY=${value}\nMODE=x\n`, 'utf8'));
+    const reason =
+      'container alpha: secretEnvironment variable API_KEY holds a line break or NUL, which would add variables to its env-file; give it a value of one line (check the parameter, import or lookup it comes from)';
+    expect(refused.status).toBe(1);
+    expect(refused.calls.filter((call) => call[0] === 'docker')).toEqual([]);
+    expect(refused.calls.filter((call) => call[0] === 'cfn-signal').map((call) => call.slice(1, 5))).toEqual([
+      ['--exit-code', '1', '--reason', reason],
+      ['--exit-code', '1', '--reason', reason],
+    ]);
+    expect(refused.stderr).not.toContain('k3y');
+    expect(existsSync(refused.directory)).toBe(false);
+  });
 });
 
 describe('secrets', () => {
