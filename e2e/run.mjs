@@ -8,11 +8,10 @@
  * second.
  */
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HOST_PROGRAMS } from '../scripts/build.mjs';
+import { copyHostPrograms } from '../scripts/build.mjs';
 
 const harnessDir = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(harnessDir, '..');
@@ -48,9 +47,6 @@ await build({
   logLevel: 'warning',
 });
 // The bundle holds lib/ too, which reads the hosts' programs from beside itself, as it does in dist/lib/.
-for (const program of HOST_PROGRAMS) {
-  await mkdir(path.join(path.dirname(outfile), path.dirname(program)), { recursive: true });
-  await copyFile(path.join(repo, 'lib', program), path.join(path.dirname(outfile), program));
-}
+await copyHostPrograms(path.dirname(outfile));
 const { main } = createRequire(import.meta.url)(outfile);
 process.exitCode = await main({ repo, harnessDir });

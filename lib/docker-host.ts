@@ -379,7 +379,6 @@ function toHostContainer(container: ContainerDefinition, context: HostContainerC
   };
 }
 
-
 interface InitOptions {
   readonly hostFile: Record<string, unknown>;
   readonly stackId: string;

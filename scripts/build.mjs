@@ -20,7 +20,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'lambdas');
 
 /** The programs the hosts run, under lib/: lib/host-programs.ts reads them from beside the bundle. */
-export const HOST_PROGRAMS = ['containers/docker-host-apply.py', 'swarm/docker-swarm-env.py'];
+const HOST_PROGRAMS = ['containers/docker-host-apply.py', 'swarm/docker-swarm-env.py'];
+
+/** Copies the programs the hosts run into `directory`, the folder of a bundle that holds lib/, as lib/ holds them. */
+export async function copyHostPrograms(directory) {
+  for (const program of HOST_PROGRAMS) {
+    await mkdir(path.join(directory, path.dirname(program)), { recursive: true });
+    await copyFile(path.join(root, 'lib', program), path.join(directory, program));
+  }
+}
 
 /** Options shared with the benchmark's baseline bundles, so both are built alike. */
 export const BUNDLE_OPTIONS = {
@@ -81,10 +89,7 @@ async function buildLibrary() {
     logLevel: 'warning',
   });
   // The programs the hosts run ship beside the bundle, where lib/host-programs.ts reads them.
-  for (const program of HOST_PROGRAMS) {
-    await mkdir(path.join(root, 'dist', 'lib', path.dirname(program)), { recursive: true });
-    await copyFile(path.join(root, 'lib', program), path.join(root, 'dist', 'lib', program));
-  }
+  await copyHostPrograms(path.join(root, 'dist', 'lib'));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,2 +1,2 @@
 export * from './container-definition';
-export { environmentFileContent, isCidr, secretEnvironmentContent, validateContainers } from './validation';
+export { hasEnvironment, isCidr, secretEnvironmentContent, validateContainers } from './validation';

@@ -149,9 +149,9 @@ export function isCidr(value: string): boolean {
   return ipv6 !== null && value.includes(':') && Number(ipv6[1]) <= 128;
 }
 
-/** A container's env-file lines: `environmentFile`, then `environment` as `KEY=value`; `undefined` when it has none. */
-export function environmentFileContent(container: ContainerDefinition): string | undefined {
-  return envLines(container.environmentFile, container.environment);
+/** Whether a container has an env-file: an `environmentFile`, or variables in `environment`. */
+export function hasEnvironment(container: ContainerDefinition): boolean {
+  return container.environmentFile !== undefined || Object.keys(container.environment ?? {}).length > 0;
 }
 
 /**
@@ -174,10 +174,4 @@ function jsonString(value: string): string {
   if (!Token.isUnresolved(value)) return JSON.stringify(value);
   const backslashes = Fn.join('\\\\', Fn.split('\\', value));
   return `"${Fn.join('\\"', Fn.split('"', backslashes))}"`;
-}
-
-function envLines(file: string | undefined, variables: Readonly<Record<string, string>> | undefined): string | undefined {
-  const lines = Object.entries(variables ?? {}).map(([key, value]) => `${key}=${value}`);
-  if (file !== undefined) lines.unshift(file);
-  return lines.length > 0 ? lines.join('\n') : undefined;
 }

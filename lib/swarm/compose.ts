@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Duration, Token } from 'aws-cdk-lib';
-import { environmentFileContent, RestartPolicy, type ContainerDefinition, type HealthCheck } from '../containers';
+import { hasEnvironment, RestartPolicy, type ContainerDefinition, type HealthCheck } from '../containers';
 import { ENV_DIRECTORY, SWARM_DIRECTORY, type ServiceReload } from './node-script';
 
 /** Which task a swarm starts first when it replaces one (compose `update_config.order`). */
@@ -189,7 +189,7 @@ export interface ServiceEnvironment {
  * as the managers' env-file writer reads them; `undefined` when none has any.
  */
 export function serviceEnvironments(services: readonly SwarmServiceDefinition[]): Record<string, ServiceEnvironment> | undefined {
-  const withVariables = services.filter((service) => environmentFileContent(service) !== undefined);
+  const withVariables = services.filter(hasEnvironment);
   if (withVariables.length === 0) return undefined;
   return Object.fromEntries(withVariables.map((service) => [service.name, { environmentFile: service.environmentFile, environment: service.environment }]));
 }
@@ -231,7 +231,7 @@ export function renderCompose(services: readonly SwarmServiceDefinition[], defau
     composeServices[service.name] = omitUndefined({
       image: service.image,
       command: service.command && service.command.length > 0 ? [...service.command] : undefined,
-      env_file: environmentFileContent(service) === undefined ? undefined : [envFilePath(service)],
+      env_file: hasEnvironment(service) ? [envFilePath(service)] : undefined,
       ports:
         service.ports && service.ports.length > 0
           ? service.ports.map((port) => ({
