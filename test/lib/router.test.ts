@@ -37,6 +37,20 @@ describe('nginx configuration', () => {
     ]));
   });
 
+  it('sends each app the name it was asked for, the client\'s address and https as the scheme, and no other header', () => {
+    // WHEN
+    const config = renderNginxConfig(OPTIONS);
+    // THEN
+    for (const name of ['counter.apps.example.com', 'www.apps.example.com']) {
+      expect(serverBlock(config, name).filter((line) => line.startsWith('proxy_set_header '))).toEqual([
+        'proxy_set_header Connection "";',
+        'proxy_set_header Host $host;',
+        'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+        'proxy_set_header X-Forwarded-Proto https;',
+      ]);
+    }
+  });
+
   it('answers 503 naming the app when no instance of it answers, and 404 for a name no app has', () => {
     // WHEN
     const config = renderNginxConfig(OPTIONS);
