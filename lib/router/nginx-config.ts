@@ -31,7 +31,32 @@ const UPSTREAM_TRIES = 3;
 
 export const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const DOMAIN_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** The most characters of a DNS name (255 octets on the wire). */
+const DNS_NAME_MAX = 253;
 const UPSTREAM_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/**
+ * How many of the longest names one bucket of nginx's server-names hash
+ * holds. nginx refuses to start when a name does not fit in a bucket; with
+ * room for one, hundreds of long names make it search in vain for a table
+ * within `server_names_hash_max_size` (512) and warn on every reload. A
+ * bucket takes only the memory of the names it holds.
+ */
+const NAMES_PER_BUCKET = 4;
+
+/**
+ * `server_names_hash_bucket_size` for names of up to `longest` characters:
+ * nginx keeps each name with a pointer and two bytes, aligned to 8 bytes,
+ * ends each bucket with a pointer, and rounds the size up to its cache line.
+ */
+function serverNamesBucketSize(longest: number): number {
+  const entry = 8 + alignUp(longest + 2, 8);
+  return alignUp(NAMES_PER_BUCKET * entry + 8, 64);
+}
+
+function alignUp(value: number, alignment: number): number {
+  return Math.ceil(value / alignment) * alignment;
+}
 
 /**
  * The router's nginx configuration (a `conf.d` file, read in nginx's `http`
@@ -44,11 +69,13 @@ const UPSTREAM_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
  */
 export function renderNginxConfig(options: NginxConfigOptions): string {
   validateNginxOptions(options);
+  const names = options.apps.map((app) => `${app.hostName}.${options.domain}`);
   const lines = [
     '# The router: each app answers on its own name; rendered from the app definitions.',
     `resolver 127.0.0.11 valid=${options.resolverValidSeconds}s ipv6=off;`,
     'resolver_timeout 2s;',
-    'server_names_hash_bucket_size 128;',
+    '# Buckets of the names\' hash sized from the longest name: nginx does not start when one does not fit.',
+    `server_names_hash_bucket_size ${serverNamesBucketSize(Math.max(1, ...names.map((name) => name.length)))};`,
     '',
     '# Plain HTTP from the load balancer: the same name over https.',
     'server {',
@@ -99,6 +126,9 @@ function validateNginxOptions(options: NginxConfigOptions): void {
   if (Token.isUnresolved(options.domain) || !DOMAIN_NAME.test(options.domain)) {
     throw new Error(`the router's domain must be a lower-case DNS name known at synth time, such as apps.example.com, got "${options.domain}"`);
   }
+  if (options.domain.length > DNS_NAME_MAX - 2) {
+    throw new Error(`the router's domain must be at most ${DNS_NAME_MAX - 2} characters, so that its wildcard record *.<domain> is a DNS name of at most ${DNS_NAME_MAX}; got ${options.domain.length}: give a shorter domainName`);
+  }
   for (const [name, port] of [['httpsPort', options.httpsPort], ['redirectPort', options.redirectPort]] as const) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`the router's ${name} must be a whole number from 1 to 65535, got ${port}`);
   }
@@ -113,6 +143,10 @@ function validateNginxOptions(options: NginxConfigOptions): void {
     const at = `app ${i} (${app.upstream})`;
     if (!DNS_LABEL.test(app.hostName)) {
       throw new Error(`${at}: hostName must be one DNS label (lower-case letters, digits and "-", such as counter), got "${app.hostName}"`);
+    }
+    const name = `${app.hostName}.${options.domain}`;
+    if (name.length > DNS_NAME_MAX) {
+      throw new Error(`${at}: the app's name ${name} is ${name.length} characters, and a DNS name has at most ${DNS_NAME_MAX}: give a hostName of at most ${DNS_NAME_MAX - 1 - options.domain.length} characters, or a shorter domainName`);
     }
     const holder = names.get(app.hostName);
     if (holder !== undefined) throw new Error(`${at}: hostName "${app.hostName}" is already the name of ${holder}; give each app its own`);

@@ -66,6 +66,16 @@ describe('nginx configuration', () => {
     expect(renderNginxConfig(OPTIONS)).toMatch(/listen 8080 default_server;\n\s+server_name _;\n\s+return 301 https:\/\/\$host\$request_uri;/);
   });
 
+  it('sizes nginx\'s server-names hash for the longest name a DNS name can be', () => {
+    // GIVEN a 1-character hostName under a 251-character domain: a name of 253 characters
+    const domain = domainOfLength(251);
+    // WHEN
+    const config = renderNginxConfig({ ...OPTIONS, domain, apps: [{ hostName: 'a', upstream: 'a', port: 80 }] });
+    // THEN
+    const bucketSize = Number(/^server_names_hash_bucket_size (\d+);$/m.exec(config)?.[1]);
+    expect(bucketSize).toBeGreaterThanOrEqual(nginxBucketSizeFor(`a.${domain}`.length));
+  });
+
   it('renders a router without apps that answers 404 to every name', () => {
     // WHEN
     const config = renderNginxConfig({ ...OPTIONS, apps: [] });
@@ -86,6 +96,15 @@ describe('nginx configuration', () => {
     [{ domain: 'Apps.Example.com' }, 'the router\'s domain must be a lower-case DNS name known at synth time, such as apps.example.com, got "Apps.Example.com"'],
     [{ redirectPort: 8443 }, 'the router\'s httpsPort and redirectPort must differ, both are 8443'],
     [{ resolverValidSeconds: 0 }, 'resolverValidSeconds must be a whole number of seconds from 1, got 0'],
+    [{ domain: `${'a'.repeat(64)}.example.com` }, 'the router\'s domain must be a lower-case DNS name'],
+    [
+      { domain: domainOfLength(252) },
+      'the router\'s domain must be at most 251 characters, so that its wildcard record *.<domain> is a DNS name of at most 253; got 252: give a shorter domainName',
+    ],
+    [
+      { domain: domainOfLength(247), apps: [{ hostName: 'shop-1', upstream: 'shop', port: 80 }] },
+      'app 0 (shop): the app\'s name shop-1.' + domainOfLength(247) + ' is 254 characters, and a DNS name has at most 253: give a hostName of at most 5 characters, or a shorter domainName',
+    ],
   ] as const)('refuses %j, saying what to give instead', (change, message) => {
     expect(() => renderNginxConfig({ ...OPTIONS, ...change })).toThrow(message);
   });
@@ -227,6 +246,26 @@ function routerStack(change: Partial<AppRouterProps> = {}): { stack: Stack; rout
   const host = new DockerHost(stack, 'Host', { ...network.placement(0), containers: [router.container({ image: 'nginx:1.27-alpine', network: 'apps' })] });
   router.addInstance(host.instance);
   return { stack, router };
+}
+
+/** A domain of `length` characters, of labels of at most 63. */
+function domainOfLength(length: number): string {
+  const labels: string[] = [];
+  for (let left = length; left > 0; left -= 64) labels.push('d'.repeat(Math.min(63, left)));
+  const domain = labels.join('.');
+  if (domain.length !== length) throw new Error(`no domain of ${length} characters ends in a label of 63`);
+  return domain;
+}
+
+/**
+ * The `server_names_hash_bucket_size` that nginx on a 64-bit machine needs
+ * for a name of `length` characters, or it does not start ("could not build
+ * server_names_hash"): a pointer and the name with two bytes, aligned to 8,
+ * and a pointer ending the bucket; nginx rounds the size up to a cache line
+ * (64). nginx 1.22 loads a 253-character name with 320, not with 256.
+ */
+function nginxBucketSizeFor(length: number): number {
+  return 8 + Math.ceil((length + 2) / 8) * 8 + 8;
 }
 
 /** The lines of the server block whose `server_name` is `name`, trimmed. */
