@@ -4,6 +4,8 @@ import { PAAS_IMAGE } from './docker/image';
 
 /** The apps' domain in the router runs, on one host and on the swarm. */
 export const DOMAIN = 'apps.e2e.example.com';
+/** A name of another domain, which the router must not redirect. */
+export const FOREIGN_HOST = 'elsewhere.example.net';
 /** Starts PostgreSQL with a database cluster of its own that trusts the run's network, as the user `postgres`. */
 const POSTGRES = `set -e
 for bin in /usr/lib/postgresql/*/bin; do :; done
@@ -98,12 +100,21 @@ export class RouterChecks {
     }
   }
 
-  /** Plain HTTP on the redirect port gets 301 to the same name and path over https. */
+  /**
+   * Plain HTTP on the redirect port gets 301 to the same name and path over
+   * https for an app's name, and the router's 404 for a name of another
+   * domain, which is never redirected.
+   */
   async redirect(redirectPort: number): Promise<void> {
     const redirect = await this.get(`www.${DOMAIN}`, '/a/b?c=d', redirectPort);
     this.log(`http://www.${DOMAIN}/a/b?c=d -> ${redirect.status} ${redirect.location}`);
     if (redirect.status !== 301 || redirect.location !== `https://www.${DOMAIN}/a/b?c=d`) {
       this.problems.push(`plain HTTP answered ${redirect.status} ${redirect.location}, not 301 to https`);
+    }
+    const foreign = await this.get(FOREIGN_HOST, '/a/b?c=d', redirectPort);
+    this.log(`http://${FOREIGN_HOST}/a/b?c=d -> ${foreign.status} ${foreign.location ?? JSON.stringify(foreign.body)}`);
+    if (foreign.status !== 404 || foreign.location !== undefined || foreign.body !== 'no app answers on this name\n') {
+      this.problems.push(`plain HTTP for ${FOREIGN_HOST} answered ${foreign.status} ${foreign.location ?? JSON.stringify(foreign.body)}, not the router's 404`);
     }
   }
 

@@ -62,7 +62,8 @@ export interface AppRouterProps {
    */
   readonly httpsPort?: number;
   /**
-   * Port of the router on its nodes for plain HTTP, which it redirects to https.
+   * Port of the router on its nodes for plain HTTP, which it redirects to
+   * https for the apps' names and answers 404 for any other name.
    *
    * @default 8080
    */
@@ -88,8 +89,9 @@ export interface AppRouterProps {
  * configuration, rendered from the apps (`nginxConfig`), which routes by
  * `Host` through Docker's embedded DNS, so no container needs the Docker
  * socket. Plain HTTP on port 80 reaches the router's redirect port, which
- * answers 301 to https. The router nodes' ports are open to the load
- * balancer's security group only; the apps publish no port at all.
+ * answers 301 to https for the apps' names and 404 for any other. The
+ * router nodes' ports are open to the load balancer's security group only;
+ * the apps publish no port at all.
  *
  * @example
  * const router = new AppRouter(this, 'Router', {
@@ -181,7 +183,7 @@ export class AppRouter extends Construct {
     if (internetFacing) {
       Validations.of(this.loadBalancerSecurityGroup).acknowledge({
         id: 'AwsSolutions-EC23',
-        reason: 'The load balancer is the public entry of the apps: ports 443 and 80 only, and 80 only redirects to https.',
+        reason: 'The load balancer is the public entry of the apps: ports 443 and 80 only, and 80 only redirects the apps\' names to https.',
       });
     }
   }

@@ -20,7 +20,7 @@ export interface NginxConfigOptions {
   readonly apps: readonly RouteTarget[];
   /** Port of the server for the load balancer's TLS listener: it routes by `Host`. */
   readonly httpsPort: number;
-  /** Port of the server for the load balancer's plain HTTP listener: it answers 301 to https. */
+  /** Port of the servers for the load balancer's plain HTTP listener: 301 to https for an app's name, 404 for any other. */
   readonly redirectPort: number;
   /** How long a resolved address is used before Docker's DNS is asked again. */
   readonly resolverValidSeconds: number;
@@ -63,9 +63,10 @@ function alignUp(value: number, alignment: number): number {
  * block): one server per app, named `<hostName>.<domain>`, that proxies to
  * the app through Docker's embedded DNS (`127.0.0.11`), asked again every
  * `resolverValidSeconds`, so a restarted container or a moved task is found
- * without a reload; a default server answering 404 for any other name; and a
- * server that redirects plain HTTP to https. The file holds no deploy-time
- * value, so it is the same on every host and in every account.
+ * without a reload; a server that redirects plain HTTP for the apps' names
+ * to https; and a default server on both ports answering 404 for any other
+ * name. The file holds no deploy-time value, so it is the same on every host
+ * and in every account.
  */
 export function renderNginxConfig(options: NginxConfigOptions): string {
   validateNginxOptions(options);
@@ -77,21 +78,26 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
     '# Buckets of the names\' hash sized from the longest name: nginx does not start when one does not fit.',
     `server_names_hash_bucket_size ${serverNamesBucketSize(Math.max(1, ...names.map((name) => name.length)))};`,
     '',
-    '# Plain HTTP from the load balancer: the same name over https.',
-    'server {',
-    `    listen ${options.redirectPort} default_server;`,
-    '    server_name _;',
-    '    return 301 https://$host$request_uri;',
-    '}',
-    '',
-    '# A name no app answers on.',
+    '# A name no app answers on, over https or plain HTTP.',
     'server {',
     `    listen ${options.httpsPort} default_server;`,
+    `    listen ${options.redirectPort} default_server;`,
     '    server_name _;',
     '    default_type text/plain;',
     '    return 404 "no app answers on this name\\n";',
     '}',
   ];
+  if (names.length > 0) {
+    lines.push(
+      '',
+      '# Plain HTTP from the load balancer to an app\'s name: the same name over https.',
+      'server {',
+      `    listen ${options.redirectPort};`,
+      `    server_name ${names.join('\n                ')};`,
+      '    return 301 https://$host$request_uri;',
+      '}',
+    );
+  }
   for (const app of options.apps) {
     lines.push(
       '',

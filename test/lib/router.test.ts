@@ -59,12 +59,31 @@ describe('nginx configuration', () => {
       'error_page 502 504 =503 @unavailable;',
       'return 503 "counter has no healthy instance\\n";',
     ]));
-    expect(config).toMatch(/listen 8443 default_server;\n\s+server_name _;\n\s+default_type text\/plain;\n\s+return 404 /);
+    expect(serverFor(config, 8443, 'nobody.apps.example.com')).toEqual(expect.arrayContaining([
+      'default_type text/plain;',
+      'return 404 "no app answers on this name\\n";',
+    ]));
   });
 
-  it('redirects plain HTTP to the same name and path over https', () => {
-    expect(renderNginxConfig(OPTIONS)).toMatch(/listen 8080 default_server;\n\s+server_name _;\n\s+return 301 https:\/\/\$host\$request_uri;/);
+  it('redirects plain HTTP for an app\'s name to the same name and path over https', () => {
+    // WHEN
+    const config = renderNginxConfig(OPTIONS);
+    // THEN
+    for (const name of ['counter.apps.example.com', 'www.apps.example.com']) {
+      expect(serverFor(config, 8080, name)).toContain('return 301 https://$host$request_uri;');
+    }
   });
+
+  it.each(['example.net', 'nobody.apps.example.com', 'apps.example.com', 'counter.apps.example.com.example.net', ''])(
+    'answers plain HTTP for %j, no app\'s name, with the 404 of https and no redirect',
+    (host) => {
+      // WHEN
+      const config = renderNginxConfig(OPTIONS);
+      // THEN
+      expect(serverFor(config, 8080, host)).toEqual(serverFor(config, 8443, host));
+      expect(serverFor(config, 8080, host)).toContain('return 404 "no app answers on this name\\n";');
+    },
+  );
 
   it('sizes nginx\'s server-names hash for the longest name a DNS name can be', () => {
     // GIVEN a 1-character hostName under a 251-character domain: a name of 253 characters
@@ -80,8 +99,8 @@ describe('nginx configuration', () => {
     // WHEN
     const config = renderNginxConfig({ ...OPTIONS, apps: [] });
     // THEN
-    expect(config.match(/^server \{/gm)).toHaveLength(2);
-    expect(config).toContain('return 404');
+    expect(servers(config)).toHaveLength(1);
+    for (const port of [8443, 8080]) expect(serverFor(config, port, 'counter.apps.example.com')).toContain('return 404 "no app answers on this name\\n";');
   });
 
   it.each([
@@ -268,11 +287,43 @@ function nginxBucketSizeFor(length: number): number {
   return 8 + Math.ceil((length + 2) / 8) * 8 + 8;
 }
 
-/** The lines of the server block whose `server_name` is `name`, trimmed. */
-function serverBlock(config: string, name: string): string[] {
-  const block = config.split(/\n(?=server \{)/).find((candidate) => candidate.includes(`server_name ${name};`));
-  if (!block) throw new Error(`no server block for ${name} in:\n${config}`);
-  return block.split('\n').map((line) => line.trim());
+interface Server {
+  /** The arguments of each `listen`, such as `8443 default_server`. */
+  readonly listens: readonly string[];
+  readonly names: readonly string[];
+  /** The block's lines, trimmed. */
+  readonly lines: readonly string[];
+}
+
+/** The server blocks of a rendered configuration. */
+function servers(config: string): Server[] {
+  return config.split(/\n(?=server \{)/).filter((block) => block.startsWith('server {')).map((block) => {
+    const text = block.slice(0, block.indexOf('\n}') + 2);
+    return {
+      listens: [...text.matchAll(/^\s+listen ([^;]+);/gm)].map((match) => match[1]),
+      names: /^\s+server_name ([^;]+);/m.exec(text)?.[1].split(/\s+/) ?? [],
+      lines: text.split('\n').map((line) => line.trim()),
+    };
+  });
+}
+
+/**
+ * The lines of the server nginx picks for a request to `port` with
+ * `Host: host`: the server listening on `port` with that name, or else the
+ * port's default server.
+ */
+function serverFor(config: string, port: number, host: string): readonly string[] {
+  const onPort = servers(config).filter((server) => server.listens.some((listen) => listen.split(' ')[0] === String(port)));
+  const server = onPort.find((candidate) => candidate.names.includes(host)) ?? onPort.find((candidate) => candidate.listens.includes(`${port} default_server`));
+  if (!server) throw new Error(`no server on port ${port} in:\n${config}`);
+  return server.lines;
+}
+
+/** The lines of the server on the https port (8443) whose name is `name`. */
+function serverBlock(config: string, name: string): readonly string[] {
+  const server = servers(config).find((candidate) => candidate.listens.includes('8443') && candidate.names.includes(name));
+  if (!server) throw new Error(`no server on 8443 named ${name} in:\n${config}`);
+  return server.lines;
 }
 
 function logicalId(template: Template, type: string, pathPart = ''): string {
