@@ -17,7 +17,12 @@ describe('the AWS CLI stand-in', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   function aws(...args: string[]) {
+    return awsWithInput('', ...args);
+  }
+
+  function awsWithInput(input: string, ...args: string[]) {
     return spawnSync(process.execPath, [AWS, ...args], {
+      input,
       encoding: 'utf8',
       env: { E2E_SECRETS: path.join(dir, 'secrets.json'), E2E_CALL_LOG: path.join(dir, 'calls'), E2E_SSM_DIR: dir },
     });
@@ -46,5 +51,15 @@ describe('the AWS CLI stand-in', () => {
       "An error occurred (ResourceNotFoundException) when calling the get-secret-value operation: Secrets Manager can't find the specified secret.\n",
     ]);
     expect([json.status, json.stdout]).toEqual([254, '']);
+  });
+
+  it('stores a parameter value given as file:///dev/stdin as the AWS CLI reads it, and logs the call without the value', () => {
+    // WHEN
+    const put = awsWithInput('SWMTKN-1-abc', 'ssm', 'put-parameter', '--name', '/docker-swarm/s/Swarm/worker-token', '--type', 'SecureString', '--overwrite', '--value', 'file:///dev/stdin');
+    const get = aws('ssm', 'get-parameter', '--name', '/docker-swarm/s/Swarm/worker-token', '--with-decryption', '--query', 'Parameter.Value', '--output', 'text');
+
+    // THEN
+    expect([put.status, get.status, get.stdout]).toEqual([0, 0, 'SWMTKN-1-abc\n']);
+    expect(readFileSync(path.join(dir, 'calls'), 'utf8')).not.toContain('SWMTKN');
   });
 });

@@ -197,14 +197,16 @@ function renderReloadScript(reloads: readonly ServiceReload[]): string[] {
 
 function managerLines(options: NodeScriptOptions): string[] {
   return [
+    '# Stores $2 as the SecureString $1, handing the value over on stdin so that no command line holds it.',
     'store() {',
-    '  aws ssm put-parameter --region "$region" --name "$parameters/$1" --type SecureString --overwrite --value "$2" > /dev/null',
+    '  printf "%s" "$2" | aws ssm put-parameter --region "$region" --name "$parameters/$1" --type SecureString --overwrite --value file:///dev/stdin > /dev/null',
     '}',
     '',
     'if [ "$(docker info --format "{{.Swarm.LocalNodeState}}")" != active ]; then',
     '  # Creating the init parameter succeeds for one manager only: that one starts the swarm.',
     '  if aws ssm put-parameter --region "$region" --name "$parameters/init" --type String --value "$instance_id" > /dev/null; then',
-    '    docker swarm init --advertise-addr "$address" --listen-addr "$address:2377"',
+    '    # swarm init prints the worker join command, token included: it stays out of the boot log.',
+    '    docker swarm init --advertise-addr "$address" --listen-addr "$address:2377" > /dev/null',
     '    store worker-token "$(docker swarm join-token --quiet worker)"',
     '    store manager-token "$(docker swarm join-token --quiet manager)"',
     '  else',

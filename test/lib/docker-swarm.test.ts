@@ -95,12 +95,98 @@ describe('security group', () => {
 });
 
 describe('join parameters', () => {
-  it('keeps the tokens as SecureString and never in the user data', () => {
-    for (const role of ['manager', 'worker'] as const) {
-      const script = userData(role);
-      expect(script).not.toMatch(/SWMTKN/);
-      if (role === 'manager') expect(script).toContain('--type SecureString --overwrite');
+  const TOKENS = {
+    worker: 'SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl-1awxwuwd3z9j1z3puu7rcgdbx',
+    manager: 'SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl-7p73s1dx5in4tatdymyhg9hu2',
+  };
+  /** What a Docker engine prints, with the join command and its token, on `swarm init` and `swarm join-token <role>`. */
+  const DOCKER = [
+    'case "$*" in',
+    '  "info --format {{.Swarm.LocalNodeState}}") echo inactive ;;',
+    '  "swarm init"*) printf "Swarm initialized: current node (dxn1zf6l61qsb1josjja83ngz) is now a manager.\\n\\nTo add a worker to this swarm, run the following command:\\n\\n    docker swarm join --token %s 10.0.1.10:2377\\n\\n" "$WORKER_TOKEN" ;;',
+    '  "swarm join-token --quiet worker") echo "$WORKER_TOKEN" ;;',
+    '  "swarm join-token --quiet manager") echo "$MANAGER_TOKEN" ;;',
+    '  "swarm join-token worker") printf "To add a worker to this swarm, run the following command:\\n\\n    docker swarm join --token %s 10.0.1.10:2377\\n\\n" "$WORKER_TOKEN" ;;',
+    '  "swarm join-token manager") printf "To add a manager to this swarm, run the following command:\\n\\n    docker swarm join --token %s 10.0.1.10:2377\\n\\n" "$MANAGER_TOKEN" ;;',
+    '  "swarm join "*) echo "This node joined a swarm as a worker." ;;',
+    '  "node ls --filter role=manager --format {{.ID}} {{.Status}}") echo "m1 Ready" ;;',
+    '  "node ls --quiet --filter role=manager") echo m1 ;;',
+    '  "node inspect self --format {{.ManagerStatus.Leader}}") echo true ;;',
+    '  "node inspect"*) echo 10.0.1.10:2377 ;;',
+    'esac',
+  ].join('\n');
+  /** Parameter Store as files of $STORE: a value given on the command line or, with file:///dev/stdin, on stdin. */
+  const AWS = [
+    'name= value= previous=',
+    'for arg in "$@"; do',
+    '  case "$previous" in --name) name=$arg ;; --value) value=$arg ;; esac',
+    '  previous=$arg',
+    'done',
+    'case "$2" in',
+    '  put-parameter) if [ "$value" = file:///dev/stdin ]; then cat > "$STORE/${name##*/}"; else printf "%s" "$value" > "$STORE/${name##*/}"; fi ;;',
+    '  get-parameter) cat "$STORE/${name##*/}" && echo ;;',
+    'esac',
+  ].join('\n');
+
+  /**
+   * Runs a node's whole user data, its system folders moved into a folder of
+   * the test, with recording stubs for docker (a new swarm, printing tokens
+   * as the engine does), the AWS CLI (Parameter Store as files), ec2-metadata,
+   * dnf, systemctl, cfn-init and cfn-signal; returns its exit status, what it
+   * printed, every call with its arguments, and the parameters stored.
+   */
+  function boot(role: 'manager' | 'worker', stored: Record<string, string> = {}) {
+    const work = mkdtempSync(path.join(tmpdir(), 'swarm-boot-'));
+    const [bin, root, store] = ['bin', 'root', 'store'].map((name) => path.join(work, name));
+    for (const folder of [bin, store, `${root}/etc`, `${root}/usr/local/sbin`, `${root}/var/lib`]) mkdirSync(folder, { recursive: true });
+    for (const [name, value] of Object.entries(stored)) writeFileSync(path.join(store, name), value);
+    const bodies: Record<string, string> = {
+      docker: DOCKER,
+      aws: AWS,
+      'ec2-metadata': 'case "$1" in --local-ipv4) echo "local-ipv4: 10.0.1.10" ;; --instance-id) echo "instance-id: i-0123456789abcdef0" ;; esac',
+    };
+    for (const name of ['docker', 'aws', 'ec2-metadata', 'dnf', 'systemctl', 'cfn-init', 'cfn-signal', 'sleep']) {
+      writeFileSync(path.join(bin, name), `#!/bin/sh\n{ printf '%s\\037' "\${0##*/}" "$@"; printf '\\036'; } >> "$LOG"\n${bodies[name] ?? ''}\n`, { mode: 0o755 });
     }
+    const script = userData(role).replace(/(^|[\s'"=>])\/(etc|usr\/local\/sbin|var\/lib)\//gm, `$1${root}/$2/`);
+    if (/(^|[\s'"=>])\/(etc|usr|var)\//m.test(script)) throw new Error('the user data writes to a system folder this test does not move');
+    writeFileSync(path.join(work, 'user-data.sh'), script);
+    const log = path.join(work, 'calls.log');
+    const result = runHostProgram('bash', [path.join(work, 'user-data.sh')], {
+      encoding: 'utf8',
+      env: { PATH: `${bin}:${HOST_PATH}`, LOG: log, STORE: store, WORKER_TOKEN: TOKENS.worker, MANAGER_TOKEN: TOKENS.manager },
+    });
+    const calls = readFileSync(log, 'utf8').split('\x1e').filter(Boolean).map((call) => call.split('\x1f').slice(0, -1));
+    const parameters = Object.fromEntries(readdirSync(store).map((name) => [name, readFileSync(path.join(store, name), 'utf8')]));
+    return { status: result.status, output: result.stdout + result.stderr, calls, parameters };
+  }
+
+  itRunning('bash')('has the first manager store the join tokens as SecureString without printing them or putting them on a command line', () => {
+    // WHEN the first manager boots and starts the swarm
+    const { status, output, calls, parameters } = boot('manager');
+    // THEN
+    expect(status).toBe(0);
+    expect(parameters).toEqual({ init: 'i-0123456789abcdef0', 'worker-token': TOKENS.worker, 'manager-token': TOKENS.manager, 'manager-addresses': '10.0.1.10:2377' });
+    expect(calls.filter((call) => call.includes('--type')).map((call) => `${call[call.indexOf('--name') + 1]} ${call[call.indexOf('--type') + 1]}`)).toEqual([
+      '/docker-swarm/cache-prod/Swarm/init String',
+      '/docker-swarm/cache-prod/Swarm/worker-token SecureString',
+      '/docker-swarm/cache-prod/Swarm/manager-token SecureString',
+      '/docker-swarm/cache-prod/Swarm/manager-addresses SecureString',
+    ]);
+    expect(calls).toContainEqual(['docker', 'swarm', 'init', '--advertise-addr', '10.0.1.10', '--listen-addr', '10.0.1.10:2377']);
+    expect(output).not.toContain('SWMTKN-');
+    expect(calls.filter(([program]) => program === 'aws').flat().filter((arg) => arg.includes('SWMTKN-'))).toEqual([]);
+  });
+
+  itRunning('bash')('has a worker join with the stored token without printing it, the token given to docker swarm join only', () => {
+    // WHEN a worker boots after the first manager stored the parameters
+    const { status, output, calls } = boot('worker', { 'worker-token': TOKENS.worker, 'manager-addresses': '10.0.1.10:2377' });
+    // THEN
+    expect(status).toBe(0);
+    expect(output).not.toContain('SWMTKN-');
+    expect(calls.filter((call) => call.some((arg) => arg.includes('SWMTKN-')))).toEqual([
+      ['docker', 'swarm', 'join', '--advertise-addr', '10.0.1.10', '--listen-addr', '10.0.1.10:2377', '--token', TOKENS.worker, '10.0.1.10:2377'],
+    ]);
   });
 });
 
@@ -386,6 +472,7 @@ describe('user data', () => {
     const script = /^store\(\) \{\n[\s\S]*?\n\}$/m.exec(userData('manager'))![0] + '\n' + /^# A manager that is down[\s\S]*?(?=\ncat > )/m.exec(userData('manager'))![0];
     // WHEN
     const { status, calls } = runScript(`region=eu-west-1 parameters=/docker-swarm/cache-prod/Swarm address=10.0.3.11\n${script}`, {
+      aws: 'case "$*" in *file:///dev/stdin*) echo "stdin $(cat)" >> "$LOG" ;; esac',
       docker: [
         'case "$*" in',
         '  "node ls --filter role=manager --format {{.ID}} {{.Status}}") printf "m1 Ready\\nm2 Down\\nm4 Ready\\n" ;;',
@@ -399,8 +486,9 @@ describe('user data', () => {
     expect(calls.filter((call) => /^docker node (demote|rm)|^aws/.test(call))).toEqual([
       'docker node demote m2',
       'docker node rm --force m2',
-      'aws ssm put-parameter --region eu-west-1 --name /docker-swarm/cache-prod/Swarm/manager-addresses --type SecureString --overwrite --value 10.0.3.11:2377 10.0.1.10:2377',
+      'aws ssm put-parameter --region eu-west-1 --name /docker-swarm/cache-prod/Swarm/manager-addresses --type SecureString --overwrite --value file:///dev/stdin',
     ]);
+    expect(calls.filter((call) => call.startsWith('stdin'))).toEqual(['stdin 10.0.3.11:2377 10.0.1.10:2377']);
   });
 });
 

@@ -21,6 +21,11 @@ for (let i = 0; i < rest.length; i++) {
   if (next === undefined || next.startsWith('--')) options[rest[i].slice(2)] = true;
   else options[rest[i].slice(2)] = rest[++i];
 }
+// A value of file://PATH is read from that file, as the AWS CLI does (the nodes give tokens as file:///dev/stdin).
+if (typeof options.value === 'string' && options.value.startsWith('file://')) {
+  const source = options.value.slice('file://'.length);
+  options.value = fs.readFileSync(source === '/dev/stdin' ? 0 : source, 'utf8');
+}
 const { value: _secret, ...recorded } = options;
 fs.appendFileSync(process.env.E2E_CALL_LOG, `${JSON.stringify({ command: 'aws', service, action, options: recorded })}\n`);
 
