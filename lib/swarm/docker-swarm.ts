@@ -1,4 +1,4 @@
-import { Aws, CfnResource, Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnResource, Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -381,13 +381,18 @@ export class DockerSwarm extends Construct {
       new iam.PolicyStatement({
         actions: ['autoscaling:CompleteLifecycleAction'],
         resources: [
-          stack.formatArn({ service: 'autoscaling', resource: 'autoScalingGroup', resourceName: `*:autoScalingGroupName/${this.workerGroup.autoScalingGroupName}` }),
+          stack.formatArn({
+            service: 'autoscaling',
+            resource: 'autoScalingGroup',
+            resourceName: `*:autoScalingGroupName/${this.workerGroup.autoScalingGroupName}`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
         ],
       }),
     );
     Validations.of(this.managerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'autoscaling')}:autoScalingGroup/*:autoScalingGroupName/<${stack.getLogicalId(this.workerGroup.node.defaultChild as CfnResource)}>]`,
-      reason: 'An Auto Scaling group ARN holds a generated id; the name pins it to the workers\' group.',
+      id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'autoscaling')}:autoScalingGroup:*:autoScalingGroupName/<${stack.getLogicalId(this.workerGroup.node.defaultChild as CfnResource)}>]`,
+      reason: 'An Auto Scaling group\'s ARN holds an id AWS generates (autoScalingGroup:<id>:autoScalingGroupName/<name>); the name pins it to the workers\' group.',
     });
     new events.CfnRule(this, 'DrainRule', {
       description: 'Docker swarm: drain a worker before its instance ends',

@@ -8,6 +8,7 @@ import { ContainerLogging } from '../../lib/containers';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
 import { DockerSwarm, EndpointMode, PublishMode, type DockerSwarmProps, type SwarmServiceDefinition } from '../../lib/swarm';
 import { HOST_PATH, itRunning, runHostProgram } from '../helpers/host-tools';
+import { ACCOUNT, iamMatches, rolePermissions } from '../helpers/iam';
 import { renderIntrinsic, resolveAll } from './user-data';
 
 const SAMPLES = { 'AWS::StackName': 'cache-prod', 'AWS::Region': 'eu-west-1', 'AWS::StackId': 'arn:aws:cloudformation:eu-west-1:123456789012:stack/cache-prod/1' };
@@ -191,6 +192,23 @@ describe('join parameters', () => {
 });
 
 describe('scale-in', () => {
+  it('lets the managers complete the lifecycle actions of the workers\' group, whose ARN holds the id AWS gives it, and of no other group', () => {
+    // GIVEN the ARNs of the groups as AWS forms them, with the names CloudFormation gave them
+    const json = template.toJSON();
+    const groupArn = (logicalId: string) => `arn:aws:autoscaling:${ACCOUNT.region}:${ACCOUNT.accountId}:autoScalingGroup:8e1c0d7a-4f4b-4c4e-9f0a-1b2c3d4e5f60:autoScalingGroupName/${logicalId}-physical`;
+    const [workers, ...managers] = ['SwarmWorkersASG', 'SwarmManager1ASG', 'SwarmManager2ASG'].map((prefix) => groupArn(Object.keys(json.Resources).find((id) => id.startsWith(prefix))!));
+    const managerRole = Object.keys(json.Resources).find((id) => id.startsWith('SwarmManagerRole') && json.Resources[id].Type === 'AWS::IAM::Role')!;
+    const { statements } = rolePermissions(json, managerRole, 'cache-prod');
+    const mayComplete = (arn: string) =>
+      statements.some((statement) =>
+        [statement.Action ?? []].flat().some((action) => iamMatches(action, 'autoscaling:CompleteLifecycleAction', true)) &&
+        [statement.Resource ?? []].flat().some((resource) => iamMatches(resource, arn)));
+    // THEN
+    expect(mayComplete(workers)).toBe(true);
+    expect(managers.map(mayComplete)).toEqual([false, false]);
+    expect(mayComplete(workers.replace(/-physical$/, '-physical-2'))).toBe(false);
+  });
+
   it('holds a leaving worker with a lifecycle hook until the managers drained it', () => {
     template.hasResourceProperties('AWS::AutoScaling::LifecycleHook', {
       LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
@@ -225,7 +243,7 @@ describe('roles', () => {
       { Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: parameterArn('*') },
       { Action: 'cloudformation:DescribeStackResource', Resource: { Ref: 'AWS::StackId' } },
       { Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } },
-      { Action: 'autoscaling:CompleteLifecycleAction', Resource: arn('autoscaling', [':autoScalingGroup/*:autoScalingGroupName/', { Ref: Match.stringLikeRegexp('^SwarmWorkersASG') }]) },
+      { Action: 'autoscaling:CompleteLifecycleAction', Resource: arn('autoscaling', [':autoScalingGroup:*:autoScalingGroupName/', { Ref: Match.stringLikeRegexp('^SwarmWorkersASG') }]) },
     ]);
   });
 
