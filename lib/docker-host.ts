@@ -18,6 +18,7 @@ import {
 } from './containers';
 import { APPLY_PROGRAM, renderDockerHostScript } from './docker-host-script';
 import { APPLY_SOURCE } from './host-programs';
+import { SESSION_MANAGER_ACTIONS } from './session-manager';
 
 export interface DockerHostProps {
   /** The VPC, such as `VpcDependency.toVpc()`. */
@@ -123,19 +124,6 @@ export interface DockerHostProps {
 }
 
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._/-]*$/;
-
-/**
- * What the SSM agent needs for Session Manager and no more: unlike
- * AmazonSSMManagedInstanceCore, no `ssm:GetParameter(s)` on every parameter,
- * no documents, no associations.
- */
-const SESSION_MANAGER_ACTIONS = [
-  'ssm:UpdateInstanceInformation',
-  'ssmmessages:CreateControlChannel',
-  'ssmmessages:CreateDataChannel',
-  'ssmmessages:OpenControlChannel',
-  'ssmmessages:OpenDataChannel',
-];
 
 /**
  * An EC2 instance that runs Docker containers: Amazon Linux 2023, IMDSv2
@@ -251,7 +239,7 @@ export class DockerHost extends Construct {
     this.instance.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], resources: [stackId] }),
     );
-    this.instance.addToRolePolicy(new iam.PolicyStatement({ actions: SESSION_MANAGER_ACTIONS, resources: ['*'] }));
+    this.instance.addToRolePolicy(new iam.PolicyStatement({ actions: [...SESSION_MANAGER_ACTIONS], resources: ['*'] }));
 
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     if (containers.some((container) => (container.logging ?? ContainerLogging.awsLogs()).driver === 'awslogs')) {

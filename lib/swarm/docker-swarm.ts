@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { ImageDependency } from '../dependencies';
 import { PortProtocol, validateContainers } from '../containers';
 import { SWARM_ENV_SOURCE } from '../host-programs';
+import { SESSION_MANAGER_ACTIONS } from '../session-manager';
 import { EndpointMode, PublishMode, renderCompose, serviceEnvironments, serviceFiles, serviceReloads, validateService, type SwarmServiceDefinition } from './compose';
 import { COMPOSE_FILE, DEPLOY_COMMAND, DRAIN_COMMAND, ENV_COMMAND, ENV_PROGRAM, ENV_SOURCE, RELOAD_COMMAND, renderNodeScript } from './node-script';
 
@@ -138,9 +139,12 @@ export class DockerSwarm extends Construct {
   /** One group of one instance per manager. */
   public readonly managerGroups: readonly autoscaling.AutoScalingGroup[];
   public readonly workerGroup: autoscaling.AutoScalingGroup;
-  /** The role of every manager: reads and writes the join parameters, completes the workers' lifecycle actions. */
+  /**
+   * The role of every manager: Session Manager, reads and writes the parameters under `parameterPath` only,
+   * reads the services' secrets' parameters, completes the workers' lifecycle actions.
+   */
   public readonly managerRole: iam.Role;
-  /** The role of every worker: reads the worker token and the managers' addresses. */
+  /** The role of every worker: Session Manager, reads the worker token and the managers' addresses only. */
   public readonly workerRole: iam.Role;
   /** Where the join tokens and the managers' addresses are, such as `/docker-swarm/MyStack/Swarm`. */
   public readonly parameterPath: string;
@@ -305,16 +309,21 @@ export class DockerSwarm extends Construct {
     this.drainOnScaleIn(drainTimeout);
   }
 
-  /** A node role with Session Manager; the Auto Scaling group adds the stack's signal, each role what its nodes call. */
+  /**
+   * A node role with Session Manager's own actions (no managed policy, so no
+   * parameter or document of the account is readable); the Auto Scaling group
+   * adds the stack's signal, each role what its nodes call.
+   */
   private nodeRole(id: string, kind: string): iam.Role {
     const role = new iam.Role(this, id, {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `Docker swarm ${kind}s: Session Manager, the swarm's join parameters, the stack's signal`,
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
+    role.addToPolicy(new iam.PolicyStatement({ actions: [...SESSION_MANAGER_ACTIONS], resources: ['*'] }));
     Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-      reason: 'AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager, which replaces SSH on the nodes.',
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Session Manager, which replaces SSH on the nodes, and Run Command, which runs the drain helper on the managers: the ssmmessages channel actions name no resource, and ssm:UpdateInstanceInformation is called by instances whose ids Auto Scaling picks. No parameter, document or association is readable through it.',
     });
     return role;
   }

@@ -62,9 +62,7 @@ describe('nodes', () => {
     }
     const roles = Object.values(template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }] } } }));
     expect(roles).toHaveLength(2);
-    for (const role of roles) {
-      expect(role.Properties.ManagedPolicyArns).toEqual([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }]);
-    }
+    for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
   it('waits for every node to signal that it joined, and lets nodes signal only their own stack', () => {
@@ -238,20 +236,48 @@ describe('roles', () => {
     'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...resource]],
   });
 
-  it('lets the managers keep the join parameters, read the stack\'s metadata, signal, and complete the workers\' lifecycle actions, nothing more', () => {
-    allows('SwarmManagerRole', [
-      { Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: parameterArn('*') },
-      { Action: 'cloudformation:DescribeStackResource', Resource: { Ref: 'AWS::StackId' } },
-      { Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } },
-      { Action: 'autoscaling:CompleteLifecycleAction', Resource: arn('autoscaling', [':autoScalingGroup:*:autoScalingGroupName/', { Ref: Match.stringLikeRegexp('^SwarmWorkersASG') }]) },
-    ]);
+  /** Everything the role whose logical id starts with `role` may do, managed and inline, with sample deploy-time values. */
+  const permissions = (role: string) => {
+    const json = template.toJSON();
+    return rolePermissions(json, Object.keys(json.Resources).find((id) => id.startsWith(role) && json.Resources[id].Type === 'AWS::IAM::Role')!, 'cache-prod');
+  };
+  const sessionManager = {
+    Effect: 'Allow',
+    Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+    Resource: '*',
+  };
+  const stackArn = SAMPLES['AWS::StackId'];
+
+  it('lets the managers use Session Manager, keep the swarm\'s parameters, read the stack\'s metadata, signal, and complete the workers\' lifecycle actions, nothing more', () => {
+    const { managedPolicies, statements } = permissions('SwarmManagerRole');
+    expect(managedPolicies).toEqual([]);
+    expect(statements).toHaveLength(5);
+    expect(statements).toEqual(expect.arrayContaining([
+      sessionManager,
+      { Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: 'arn:aws:ssm:eu-west-1:123456789012:parameter/docker-swarm/cache-prod/Swarm/*' },
+      { Effect: 'Allow', Action: 'cloudformation:DescribeStackResource', Resource: stackArn },
+      { Effect: 'Allow', Action: 'cloudformation:SignalResource', Resource: stackArn },
+      {
+        Effect: 'Allow',
+        Action: 'autoscaling:CompleteLifecycleAction',
+        Resource: expect.stringMatching(/^arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:\*:autoScalingGroupName\/SwarmWorkersASG\w+-physical$/),
+      },
+    ]));
   });
 
-  it('lets the workers read their join parameters and signal, nothing more', () => {
-    allows('SwarmWorkerRole', [
-      { Action: 'ssm:GetParameter', Resource: [parameterArn('manager-addresses'), parameterArn('worker-token')] },
-      { Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } },
-    ]);
+  it('lets the workers use Session Manager, read the worker token and the managers\' addresses, and signal, nothing more', () => {
+    const { managedPolicies, statements } = permissions('SwarmWorkerRole');
+    expect(managedPolicies).toEqual([]);
+    expect(statements).toHaveLength(3);
+    expect(statements).toEqual(expect.arrayContaining([
+      sessionManager,
+      {
+        Effect: 'Allow',
+        Action: 'ssm:GetParameter',
+        Resource: ['manager-addresses', 'worker-token'].map((name) => `arn:aws:ssm:eu-west-1:123456789012:parameter/docker-swarm/cache-prod/Swarm/${name}`),
+      },
+      { Effect: 'Allow', Action: 'cloudformation:SignalResource', Resource: stackArn },
+    ]));
   });
 
   it('lets the drain rule run only the shell document, only on the managers\' instances', () => {
@@ -647,12 +673,6 @@ function runScript(script: string, stubs: Readonly<Partial<Record<'docker' | 'aw
   writeFileSync(path.join(work, 'script.sh'), `set -euo pipefail\n${script}\n`);
   const result = runHostProgram('bash', [path.join(work, 'script.sh'), ...args], { encoding: 'utf8', env: { PATH: `${bin}:${HOST_PATH}`, LOG: log } });
   return { status: result.status, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
-}
-
-function parameterArn(name: string) {
-  return {
-    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/docker-swarm/', { Ref: 'AWS::StackName' }, `/Swarm/${name}`]],
-  };
 }
 
 function userData(role: 'manager' | 'worker', of: Template = template): string {

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, Stack, type CfnResource } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../bin/app';
+import { VpcDependency } from '../../lib/dependencies';
+import { DockerSwarm } from '../../lib/swarm';
+import { ACCOUNT, instanceRoles, parameterProblems, resolvePolicyValue, rolePermissions, type ParameterAllowance } from '../helpers/iam';
+
+/** The context of the project's cdk.json, as `cdk synth` passes it. */
+const CONTEXT = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
+
+/**
+ * What each EC2 role of the app may do with SSM parameters, and every
+ * permission beyond that, one line each: a swarm's managers anything under
+ * their swarm's parameter path (and `secretParameters`, read), its workers
+ * the worker token and the managers' addresses, every other instance role
+ * (a Docker host's) no parameter at all; no instance role a managed policy or
+ * a KMS action.
+ */
+function problemsOf(app: App, secretParameters: readonly string[] = []): { roles: number; problems: string[] } {
+  const assembly = app.synth();
+  const allowances = new Map<string, ParameterAllowance>();
+  for (const swarm of app.node.findAll().filter((construct): construct is DockerSwarm => construct instanceof DockerSwarm)) {
+    const stack = Stack.of(swarm);
+    const parameterPath = resolvePolicyValue(stack.resolve(swarm.parameterPath), stack.stackName);
+    const under = `arn:${ACCOUNT.partition}:ssm:${ACCOUNT.region}:${ACCOUNT.accountId}:parameter${parameterPath}/`;
+    const logicalId = (role: typeof swarm.managerRole) => `${stack.artifactId}/${stack.getLogicalId(role.node.defaultChild as CfnResource)}`;
+    allowances.set(logicalId(swarm.managerRole), { exactly: secretParameters, under: [under] });
+    allowances.set(logicalId(swarm.workerRole), { exactly: [`${under}worker-token`, `${under}manager-addresses`], under: [] });
+  }
+  let roles = 0;
+  const problems: string[] = [];
+  for (const artifact of assembly.stacks) {
+    for (const roleId of instanceRoles(artifact.template)) {
+      roles++;
+      const role = `${artifact.id}/${roleId}`;
+      problems.push(...parameterProblems(role, rolePermissions(artifact.template, roleId, artifact.stackName), allowances.get(role) ?? { exactly: [], under: [] }));
+    }
+  }
+  return { roles, problems };
+}
+
+describe('instance roles', () => {
+  it.each(Object.keys(CONTEXT.environments))('in the %s environment, touch only their own swarm\'s parameters, with no managed policy and no KMS key of their own', (env) => {
+    // GIVEN the app of that cdk.json environment
+    const app = buildApp(new App({ context: { ...CONTEXT, env } }));
+    // WHEN
+    const { roles, problems } = problemsOf(app);
+    // THEN
+    expect(roles).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('let a swarm\'s managers read its services\' secrets, and nothing outside the swarm\'s path besides', () => {
+    // GIVEN a swarm whose service has a secret
+    const app = new App();
+    const stack = new Stack(app, 'Web');
+    new DockerSwarm(stack, 'Swarm', {
+      vpc: new VpcDependency(stack, 'Vpc', { vpcName: 'main' }).toVpc({ subnetCount: 3 }),
+      managers: 1,
+      services: [{ name: 'web', image: 'nginx:1.27-alpine', secrets: [{ name: 'db-password', parameterName: '/web/db-password' }] }],
+    });
+    // THEN
+    const secret = `arn:aws:ssm:${ACCOUNT.region}:${ACCOUNT.accountId}:parameter/web/db-password`;
+    expect(problemsOf(app, [secret]).problems).toEqual([]);
+    expect(problemsOf(app).problems).toEqual([`Web/${managerRoleId(app)}: allows ssm:GetParameter on ${secret}`]);
+  });
+
+  it('are reported when a statement reaches past the allowance with wildcards, NotResource or a managed policy', () => {
+    // GIVEN a role's permissions as a careless change could leave them
+    const under = 'arn:aws:ssm:eu-west-1:123456789012:parameter/docker-swarm/cache-prod/Swarm/';
+    const allowance = { exactly: [`${under}worker-token`], under: [] };
+    const allow = (Action: string | string[], Resource: string | string[]) => ({ Effect: 'Allow', Action, Resource });
+    // WHEN
+    const problems = parameterProblems(
+      'Workers',
+      {
+        managedPolicies: ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'],
+        statements: [
+          allow('ssm:GetParameter', `${under}worker-token`),
+          allow('ssm:Get*', `${under}manager-token`),
+          allow(['ssm:UpdateInstanceInformation', 'SSM:getparameters'], '*'),
+          allow('*', `${under}worker-toke?`),
+          allow('ssm:GetParameter', 'arn:aws:ssm:eu-west-1:123456789012:parameter/docker-swarm/cache-prod/*'),
+          allow('kms:Decrypt', '*'),
+          { Effect: 'Allow', Action: 'ssm:GetParameter', NotResource: 'arn:aws:ssm:*:*:parameter/other' },
+          { Effect: 'Deny', Action: 'ssm:*', Resource: '*' },
+        ],
+      },
+      allowance,
+    );
+    // THEN
+    expect(problems).toEqual([
+      'Workers: managed policy "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" attached',
+      `Workers: allows ssm:GetParameter, ssm:GetParameterHistory, ssm:GetParameters, ssm:GetParametersByPath on ${under}manager-token`,
+      'Workers: allows ssm:GetParameters on *',
+      'Workers: allows * on "arn:aws:ssm:eu-west-1:123456789012:parameter/docker-swarm/cache-prod/Swarm/worker-toke?"',
+      expect.stringMatching(/^Workers: allows ssm:DeleteParameter, .*ssm:UnlabelParameterVersion on arn:aws:ssm:eu-west-1:123456789012:parameter\/docker-swarm\/cache-prod\/Swarm\/worker-toke\?$/),
+      'Workers: allows ssm:GetParameter on arn:aws:ssm:eu-west-1:123456789012:parameter/docker-swarm/cache-prod/*',
+      'Workers: allows kms:Decrypt on "*"',
+      expect.stringMatching(/^Workers: allows with NotAction or NotResource/),
+    ]);
+  });
+});
+
+function managerRoleId(app: App): string {
+  const template = Template.fromStack(app.node.findChild('Web') as Stack).toJSON();
+  return instanceRoles(template).find((id) => id.startsWith('SwarmManagerRole'))!;
+}
