@@ -3,6 +3,9 @@ import { Token } from 'aws-cdk-lib';
 /** Where cfn-init writes the apply program from the metadata. */
 export const APPLY_PROGRAM = '/usr/local/sbin/docker-host-apply';
 
+/** The apply program's exit status once it has reported FAILURE to CloudFormation itself (REPORTED_FAILURE there). */
+export const APPLY_REPORTED_FAILURE = 3;
+
 export interface ScriptOptions {
   /** Arguments of `cfn-init` and `cfn-signal`: the stack, the instance's logical id and the region. */
   readonly stackName: string;
@@ -19,9 +22,10 @@ export interface ScriptOptions {
  * configuration) with umask 077, starts `cfn-hup` so later changes to the
  * metadata apply in place, and hands over to the apply program, which starts
  * the containers and reports to CloudFormation. No container, image or
- * variable is in it, so changing a container never changes it; should
- * anything before the hand-over fail, the exit status still goes to
- * CloudFormation with `cfn-signal`.
+ * variable is in it, so changing a container never changes it. Should
+ * anything fail before the apply program reports, or the apply program stop
+ * without reporting (any exit status but 0 and `APPLY_REPORTED_FAILURE`), the
+ * exit status still goes to CloudFormation with `cfn-signal`, within seconds.
  */
 export function renderDockerHostScript(options: ScriptOptions): string {
   const target = `--stack ${quote(options.stackName)} --resource ${quote(options.resource)} --region ${quote(options.region)}`;
@@ -31,9 +35,11 @@ export function renderDockerHostScript(options: ScriptOptions): string {
     '# starts cfn-hup for in-place updates and hands over to the apply program.',
     'set -euo pipefail',
     '',
+    'reason="the host could not install its packages or read its metadata"',
     'signal_cloudformation() {',
     '  local status=$?',
-    `  cfn-signal --exit-code "$status" --reason "the host could not install its packages or read its metadata" ${target} \\`,
+    '  if [ "$status" -eq 0 ]; then return 0; fi',
+    `  cfn-signal --exit-code "$status" --reason "$reason" ${target} \\`,
     '    || echo "cfn-signal could not report exit status $status" >&2',
     '}',
     'trap signal_cloudformation EXIT',
@@ -44,7 +50,12 @@ export function renderDockerHostScript(options: ScriptOptions): string {
     'systemctl enable --now docker',
     `cfn-init -v ${target}`,
     'systemctl enable --now cfn-hup',
-    `exec ${APPLY_PROGRAM} --boot`,
+    'status=0',
+    `${APPLY_PROGRAM} --boot || status=$?`,
+    `# ${APPLY_REPORTED_FAILURE}: the apply program reported FAILURE itself, with the reason.`,
+    `if [ "$status" -eq ${APPLY_REPORTED_FAILURE} ]; then trap - EXIT; fi`,
+    'reason="the apply program stopped with exit status $status before it reported; its output is in /var/log/cloud-init-output.log"',
+    'exit "$status"',
     '',
   ].join('\n');
 }

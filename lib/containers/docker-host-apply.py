@@ -5,30 +5,62 @@ Reads the host file that cfn-init wrote from the metadata (JSON), creates the
 containers' networks, writes each container's files (read-only mounts; a
 container with a reload command is reloaded, not recreated, when only they
 change) and env-files (mode 0600, umask 077 before any byte), the second
-from the container's secret, read with the host's role (a variable whose
-deploy-time value holds a line break fails the apply before anything is
-written or started), recreates only the containers whose definition,
-env-file or secret changed, removes the containers no longer listed, waits
-until every container has run (and is healthy, where it has a health check)
-for the grace period, and reports the result to CloudFormation
-with cfn-signal. When cfn-init cannot apply an update, it reports FAILURE to
+from the container's secret, read with the host's role, recreates only the
+containers whose definition, env-file or secret changed, removes the
+containers no longer listed, waits until every container has run (and is
+healthy, where it has a health check) for the grace period, and reports the
+result to CloudFormation with cfn-signal. Before it writes or starts anything it checks the host file
+and the secrets as synth checks the stack: container, network and variable
+names, images, and values that would not stay one value or are not text; a
+refusal names the container and the variable, never a value. Text taken from
+docker (its errors, a container's last log lines) has every value of the
+containers' env-files and secrets replaced by *** before it goes into a
+reason or a log. When cfn-init cannot apply an update, it reports FAILURE to
 the update's wait condition, read with cfn-get-metadata, so the stack rolls
 back at once instead of waiting out its timeout. No value is ever read by a
 shell: every command runs from an argument list.
+
+Exit status: 0 once SUCCESS is reported, 3 once FAILURE is reported (with its
+reason), anything else when nothing could be reported; at boot the user data
+then reports FAILURE itself.
 """
 import hashlib
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
 import time
+import traceback
+import unicodedata
 
 MANAGED = "docker-host.managed"
 METADATA_HOST_FILE = "/etc/docker-host/host.json"
 SPEC_HASH = "docker-host.spec-hash"
 REASON_LIMIT = 900
 LOG_LINES = 5
+REPORTED_FAILURE = 3
+
+# The rules of lib/containers/validation.ts, the same patterns: the host file
+# and the secrets are read at deploy time, so a changed file is checked again.
+# Each anchored one is matched with fullmatch: Python's $ also matches before a
+# final line break, JavaScript's does not.
+CONTAINER_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_FILE_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# What JavaScript's trim() removes, so a line is blank here exactly when it is at synth.
+BLANK = re.compile("^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$")
+IMAGE_LIMIT = 255
+IMAGE_REFERENCE = re.compile(
+    r"^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?/)?"
+    r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$")
+# The hint docker prints after its error, which says nothing of the cause.
+DOCKER_HELP_HINT = re.compile(r"^(?:See '.*--help'\.|Run '.*--help' for more information)$")
+
+# Every value of the containers' env-files and secrets, longest first.
+HIDDEN = []
 
 
 class ApplyError(Exception):
@@ -38,12 +70,68 @@ class ApplyError(Exception):
 def run(args, check=True):
     result = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     if check and result.returncode != 0:
-        raise ApplyError("%s failed: %s" % (" ".join(args[:3]), tail(result.stderr.decode("utf-8", "replace"), 2)))
+        errors = [line for line in result.stderr.decode("utf-8", "replace").splitlines() if not DOCKER_HELP_HINT.match(line.strip())]
+        raise ApplyError("%s failed: %s" % (" ".join(args[:3]), tail("\n".join(errors), 2)))
     return result
 
 
+def hide(values):
+    """Adds values that no reason or log may show."""
+    hidden = set(HIDDEN)
+    for value in values:
+        hidden.update(word for word in (value, value.strip()) if word)
+    HIDDEN[:] = sorted(hidden, key=len, reverse=True)
+
+
 def tail(text, lines):
-    return " | ".join(line.strip() for line in text.strip().splitlines()[-lines:])
+    """The last non-blank lines of a program's output, joined, with every hidden value replaced by ***."""
+    for value in HIDDEN:
+        text = text.replace(value, "***")
+    return " | ".join([line.strip() for line in text.splitlines() if line.strip()][-lines:])
+
+
+def quoted(name):
+    """A name as a JSON string: quotes, line breaks and other control characters escaped."""
+    return json.dumps(name)
+
+
+def kind(value):
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {dict: "an object", list: "a list", type(None): "null"}.get(type(value), "not text")
+
+
+def is_text(value):
+    """Whether a string is text UTF-8 can write: no lone UTF-16 surrogate."""
+    return not any(0xD800 <= ord(character) <= 0xDFFF for character in value)
+
+
+def check_host(host):
+    """Refuses a container, network or variable name that synth would refuse,
+    and an image that is not a Docker image reference, before anything runs."""
+    for container in host["containers"]:
+        name = container.get("name")
+        if not isinstance(name, str) or not CONTAINER_NAME.fullmatch(name):
+            raise ApplyError('container name %s must be a letter or digit, then letters, digits, "_", "." or "-"' % quoted(name))
+    for container in host["containers"]:
+        at = "container %s" % quoted(container["name"])
+        network = container.get("network")
+        if network is not None and (not isinstance(network, str) or not CONTAINER_NAME.fullmatch(network)):
+            raise ApplyError('%s: network %s must be a letter or digit, then letters, digits, "_", "." or "-"' % (at, quoted(network)))
+        image = container.get("image")
+        if not isinstance(image, str) or len(image) > IMAGE_LIMIT or not IMAGE_REFERENCE.fullmatch(image):
+            raise ApplyError("%s: image %s is not a Docker image reference (registry/name:tag or name@sha256:digest)" % (at, shown_image(image)))
+
+
+def shown_image(image):
+    """The image in quotes, or by its length when printing it could mislead a reader or a terminal."""
+    if not isinstance(image, str):
+        return kind(image)
+    if any(unicodedata.category(character) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") for character in image):
+        return "of %d characters with control characters" % len(image)
+    return '"%s"' % image
 
 
 def write_private(path, data):
@@ -56,17 +144,40 @@ def write_private(path, data):
     os.replace(path + ".tmp", path)
 
 
-def env_file_data(name, prop, file, variables):
+def env_file_data(name, prop, file, variables, source):
     """An env-file: the file text, then a KEY=value line per variable, by
-    name; None when there is neither. A value that would not stay one value
-    (a line break or NUL in it) is refused, naming the container, the prop
-    and the variable, never the value."""
+    name; None when there is neither. Every name is checked as synth checks
+    it, every value is text that stays one value (no line break or NUL);
+    a refusal names the container, the prop and the variable, never the
+    value, and `source`, where the value was read. Every value is hidden
+    from the reasons and logs."""
+    at = "container %s" % quoted(name)
+    if file is not None and not isinstance(file, str):
+        raise ApplyError("%s: %sFile is %s, not text; deploy the stack again so %s holds what the stack writes" % (at, prop, kind(file), source))
+    if not isinstance(variables, (dict, type(None))):
+        raise ApplyError("%s: %s is %s, not an object of variables; deploy the stack again so %s holds what the stack writes" % (at, prop, kind(variables), source))
+    values = []
     lines = [] if file is None else [file]
+    for number, line in enumerate([] if file is None else file.split("\n"), 1):
+        if not BLANK.fullmatch(line) and not ENV_FILE_LINE.match(line):
+            raise ApplyError('%s: %sFile line %d must be KEY=value, the KEY of letters, digits and "_", not starting with a digit' % (at, prop, number))
+        values.append(line.partition("=")[2])
+    if file is not None and not is_text(file):
+        raise ApplyError("%s: %sFile holds a lone UTF-16 surrogate, which is not text; check the parameter, import or lookup it comes from" % (at, prop))
     for key, value in sorted((variables or {}).items()):
+        if not ENV_NAME.fullmatch(key):
+            raise ApplyError('%s: %s name %s must be letters, digits and "_", not starting with a digit' % (at, prop, quoted(key)))
+        if not isinstance(value, str):
+            raise ApplyError("%s: %s variable %s is %s, not text; deploy the stack again so %s holds what the stack writes" % (at, prop, key, kind(value), source))
         if any(character in value for character in "\n\r\0"):
             raise ApplyError("container %s: %s variable %s holds a line break or NUL, which would add variables to its env-file; "
                              "give it a value of one line (check the parameter, import or lookup it comes from)" % (name, prop, key))
+        if not is_text(value):
+            raise ApplyError("%s: %s variable %s holds a lone UTF-16 surrogate, which is not text; "
+                             "check the parameter, import or lookup it comes from" % (at, prop, key))
+        values.append(value)
         lines.append("%s=%s" % (key, value))
+    hide(values)
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else None
 
 
@@ -83,7 +194,7 @@ def secret_data(container, region):
         file, variables = secret["file"], secret["environment"]
     except (ValueError, KeyError, TypeError):
         raise ApplyError("container %s: secret %s does not hold the JSON its stack writes; deploy the stack again" % (container["name"], arn))
-    return env_file_data(container["name"], "secretEnvironment", file, variables)
+    return env_file_data(container["name"], "secretEnvironment", file, variables, "secret " + arn)
 
 
 def file_folders(container):
@@ -160,7 +271,7 @@ def docker_args(container, env_files, spec_hash, env_dir):
                  "--health-timeout", "%ds" % health["timeoutSeconds"]]
     for env_file in env_files:
         args += ["--env-file", env_file]
-    return args + [container["image"]] + list(container.get("command", []))
+    return args + ["--", container["image"]] + list(container.get("command", []))
 
 
 def inspect(names):
@@ -181,8 +292,10 @@ def managed_names():
 
 def converge(host):
     """Recreates the changed containers, removes the unlisted ones; returns the names recreated.
-    Every env-file, the secret ones too, is checked before anything is written, removed or started."""
-    env_data = {container["name"]: env_file_data(container["name"], "environment", container.get("environmentFile"), container.get("environment"))
+    The names and images, then every env-file, the secret ones too, are checked before anything is written, removed or started."""
+    check_host(host)
+    env_data = {container["name"]: env_file_data(container["name"], "environment", container.get("environmentFile"), container.get("environment"),
+                                                  "the host file")
                 for container in host["containers"]}
     secrets = {container["name"]: secret_data(container, host["region"]) for container in host["containers"]}
     env_dir = host["envFileDirectory"]
@@ -279,6 +392,7 @@ def wait_healthy(host, now=time.monotonic, sleep=time.sleep):
 
 
 def signal(host, success, reason, boot):
+    """Reports to CloudFormation; returns whether every report went through."""
     status = "0" if success else "1"
     reason = reason[:REASON_LIMIT]
     calls = []
@@ -287,10 +401,13 @@ def signal(host, success, reason, boot):
                       "--resource", host["resource"], "--region", host["region"]])
     if host.get("waitHandle"):
         calls.append(["cfn-signal", "--exit-code", status, "--reason", reason, "--id", host["applyId"], host["waitHandle"]])
+    reported = True
     for call in calls:
         result = run(call, check=False)
         if result.returncode != 0:
+            reported = False
             sys.stderr.write("cfn-signal could not report: %s\n" % tail(result.stderr.decode("utf-8", "replace"), 2))
+    return reported
 
 
 def pending_change(host):
@@ -311,25 +428,56 @@ def pending_change(host):
 
 def read_host(path):
     with open(path, "rb") as handle:
-        return json.loads(handle.read().decode("utf-8"))
+        host = json.loads(handle.read().decode("utf-8"))
+    if not isinstance(host, dict):
+        raise ValueError("the host file is not a JSON object")
+    return host
+
+
+def unexpected(error):
+    """A reason for an exception the program did not expect: its type and
+    where it was raised, not its text, which could hold a value."""
+    frame = traceback.extract_tb(error.__traceback__)[-1]
+    sys.stderr.write("docker-host-apply: unexpected %s in %s, line %d\n" % (type(error).__name__, frame.name, frame.lineno))
+    return ("docker-host-apply stopped on an unexpected %s in %s; its log is /var/log/cfn-hup.log, or at boot /var/log/cloud-init-output.log"
+            % (type(error).__name__, frame.name))
 
 
 def main(argv):
     boot = "--boot" in argv
     path = os.environ.get("DOCKER_HOST_FILE", METADATA_HOST_FILE)
     os.umask(0o077)
-    host = read_host(path)
-    if "--update" in argv:
-        result = run(["cfn-init", "-v", "--stack", host["stackName"], "--resource", host["resource"],
-                      "--region", host["region"]], check=False)
-        if result.returncode != 0:
-            reason = "cfn-init could not apply the new metadata: %s" % tail(result.stderr.decode("utf-8", "replace"), 5)
-            sys.stderr.write("docker-host-apply: %s\n" % reason)
-            pending = pending_change(host)
-            if pending:
-                signal(pending, False, reason, False)
-            return 1
+    try:
         host = read_host(path)
+    except (OSError, ValueError) as error:
+        sys.stderr.write("docker-host-apply: cannot read the host file %s (%s), so nothing is reported\n" % (path, type(error).__name__))
+        return 1
+    try:
+        if "--update" in argv:
+            status = update(host)
+            if status is not None:
+                return status
+            host = read_host(path)
+        return apply(host, boot)
+    except Exception as error:
+        return REPORTED_FAILURE if signal(host, False, unexpected(error), boot) else 1
+
+
+def update(host):
+    """Runs cfn-init for an update; when it fails, reports FAILURE to the new
+    wait condition and returns the exit status, else returns None."""
+    result = run(["cfn-init", "-v", "--stack", host["stackName"], "--resource", host["resource"],
+                  "--region", host["region"]], check=False)
+    if result.returncode == 0:
+        return None
+    reason = "cfn-init could not apply the new metadata: %s" % tail(result.stderr.decode("utf-8", "replace"), 5)
+    sys.stderr.write("docker-host-apply: %s\n" % reason)
+    pending = pending_change(host)
+    return REPORTED_FAILURE if pending and signal(pending, False, reason, False) else 1
+
+
+def apply(host, boot):
+    """Converges, waits and reports; returns the exit status."""
     try:
         recreated = converge(host)
         print("docker-host-apply: recreated %s" % (", ".join(recreated) or "nothing"))
@@ -337,9 +485,9 @@ def main(argv):
     except ApplyError as error:
         reason = str(error)
         sys.stderr.write("docker-host-apply: %s\n" % reason)
-        signal(host, False, reason, boot)
+        return REPORTED_FAILURE if signal(host, False, reason, boot) else 1
+    if not signal(host, True, "every container runs", boot):
         return 1
-    signal(host, True, "every container runs", boot)
     print("docker-host-apply: every container has run for %d s" % host["startupGracePeriodSeconds"])
     return 0
 

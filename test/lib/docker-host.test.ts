@@ -349,9 +349,7 @@ describe('apply program', () => {
   let hostFile: Record<string, any>;
   let secrets: Record<string, string>;
   beforeAll(() => {
-    const values = { ...SAMPLES, [logicalIdOf('AWS::Logs::LogGroup', 'HostLogs')]: 'memcached-dev-HostLogs', [secretId()]: secretArn() };
-    hostFile = { ...renderHostFile(template.toJSON(), values), envFileDirectory, startupGracePeriodSeconds: 0 };
-    secrets = { [secretArn()]: resolveAll(template.toJSON().Resources[secretId()].Properties.SecretString, SAMPLES) };
+    ({ hostFile, secrets } = sampleHost());
   });
 
   itRunning('python3')('starts each container with the docker run flags its definition gives, and signals success', () => {
@@ -365,7 +363,7 @@ describe('apply program', () => {
       [
         'docker', 'run', '--detach', '--name', 'alpha', '--restart', 'unless-stopped', '--label', 'docker-host.managed=true', '--label', 'docker-host.spec-hash=*',
         '--memory', '96m', '--publish', '11211:11211/tcp', '--log-driver', 'json-file', '--log-opt', 'max-file=2', '--log-opt', 'max-size=5m',
-        'memcached:1.6-alpine', 'memcached', '-m', '64',
+        '--', 'memcached:1.6-alpine', 'memcached', '-m', '64',
       ],
       [
         'docker', 'run', '--detach', '--name', 'web', '--restart', 'always', '--label', 'docker-host.managed=true', '--label', 'docker-host.spec-hash=*',
@@ -374,7 +372,7 @@ describe('apply program', () => {
         '--log-driver', 'awslogs', '--log-opt', 'awslogs-group=memcached-dev-HostLogs', '--log-opt', 'awslogs-region=eu-west-1', '--log-opt', 'awslogs-stream=web',
         '--health-cmd', 'wget -q -O /dev/null http://localhost/', '--health-interval', '5s', '--health-retries', '2', '--health-start-period', '20s', '--health-timeout', '5s',
         '--env-file', path.join(envFileDirectory, 'web.env'), '--env-file', path.join(envFileDirectory, 'web.secret.env'),
-        'public.ecr.aws/nginx/nginx:1.27-alpine', 'sh', '-c', "echo 'ready' && exec nginx -g 'daemon off;'",
+        '--', 'public.ecr.aws/nginx/nginx:1.27-alpine', 'sh', '-c', "echo 'ready' && exec nginx -g 'daemon off;'",
       ],
     ]);
     expect(calls.filter((call) => call[0] === 'aws')).toEqual([
@@ -422,17 +420,20 @@ describe('apply program', () => {
     expect(calls.filter((call) => call[0] === 'cfn-signal').map((call) => call.at(-1))).toEqual([hostFile.waitHandle]);
   });
 
-  itRunning('python3')('signals FAILURE naming the container that stopped and its last log lines', () => {
-    // GIVEN a host whose web container exits right after it starts
+  itRunning('python3')('signals FAILURE naming the container that stopped and its last log lines, with every value of its env-files and secret hidden', () => {
+    // GIVEN a host whose web container exits right after it starts, logging its environment and secret
     // WHEN
-    const { status, calls } = runApply(hostFile, freshDir(), { args: ['--boot'], secrets, crash: ['web'] });
+    const { status, calls, stderr } = runApply(hostFile, freshDir(), { args: ['--boot'], secrets, crash: ['web'] });
     // THEN
-    expect(status).toBe(1);
-    const reason = 'container web is not running (exit code 1); last log lines: starting | fatal: web cannot start | starting';
+    expect(status).toBe(3);
+    const reason =
+      'container web is not running (exit code 1); last log lines: starting | ' +
+      'fatal: web cannot start; environment: DB_HOST=*** DB_PORT=*** GREETING=*** CACHE_ENDPOINTS=*** VPC=*** DB_PASSWORD=*** | starting';
     expect(calls.filter((call) => call[0] === 'cfn-signal').map((call) => call.slice(1, 5))).toEqual([
       ['--exit-code', '1', '--reason', reason],
       ['--exit-code', '1', '--reason', reason],
     ]);
+    for (const value of [SAMPLES.DbPassword, 'db.internal', 'vpc-0abc1234']) expect(stderr).not.toContain(value);
   });
 
   itRunning('python3')('signals FAILURE to the new wait condition at once when cfn-init cannot apply an update, and touches no container', () => {
@@ -444,7 +445,7 @@ describe('apply program', () => {
     // WHEN cfn-hup runs the update
     const { status, calls } = runApply(hostFile, dir, { args: ['--update'], secrets, failingInit: { metadata } });
     // THEN
-    expect(status).toBe(1);
+    expect(status).toBe(3);
     expect(calls.filter((call) => call[0] !== 'cfn-init')).toEqual([
       ['cfn-get-metadata', '--stack', 'memcached-dev', '--resource', instanceLogicalId(), '--region', 'eu-west-1', '--key', 'AWS::CloudFormation::Init'],
       ['cfn-signal', '--exit-code', '1', '--reason', 'cfn-init could not apply the new metadata: Error: no space left on device', '--id', 'new-apply-id', 'https://wait.example/new-handle'],
@@ -499,7 +500,7 @@ describe('apply program', () => {
         args: ['--boot'],
       });
       // THEN
-      expect(status).toBe(1);
+      expect(status).toBe(3);
       expect(stderr).toContain(reason);
       expect(calls.filter((call) => call[0] === 'docker')).toEqual([]);
       expect(calls.filter((call) => call[0] === 'cfn-signal').map((call) => call.slice(1, 5))).toEqual([
@@ -536,7 +537,7 @@ describe('apply program', () => {
     expect(readFileSync(path.join(fine.directory, 'alpha.secret.env'))).toEqual(Buffer.from(`API_KEY=${value}\nMODE=x\n`, 'utf8'));
     const reason =
       'container alpha: secretEnvironment variable API_KEY holds a line break or NUL, which would add variables to its env-file; give it a value of one line (check the parameter, import or lookup it comes from)';
-    expect(refused.status).toBe(1);
+    expect(refused.status).toBe(3);
     expect(refused.calls.filter((call) => call[0] === 'docker')).toEqual([]);
     expect(refused.calls.filter((call) => call[0] === 'cfn-signal').map((call) => call.slice(1, 5))).toEqual([
       ['--exit-code', '1', '--reason', reason],
@@ -544,6 +545,182 @@ describe('apply program', () => {
     ]);
     expect(refused.stderr).not.toContain('k3y');
     expect(existsSync(refused.directory)).toBe(false);
+  });
+});
+
+describe('user data when the apply program does not report', () => {
+  let script: string;
+  beforeAll(() => {
+    script = renderUserData(template.toJSON(), SAMPLES);
+  });
+  const target = () => ['--stack', 'memcached-dev', '--resource', instanceLogicalId(), '--region', 'eu-west-1'];
+
+  itRunning('bash')('signals FAILURE with the exit status when the apply program dies before it reports', () => {
+    // GIVEN the host's user data, and an apply program that crashes (1) or is killed (137)
+    for (const [apply, status] of [['exit 1', 1], ['kill -KILL $$', 137]] as const) {
+      // WHEN
+      const run = runWithStubs(script, { apply });
+      // THEN
+      expect(run.status).toBe(status);
+      expect(run.calls.filter((call) => call[0] === 'cfn-signal')).toEqual([
+        [
+          'cfn-signal', '--exit-code', String(status), '--reason',
+          `the apply program stopped with exit status ${status} before it reported; its output is in /var/log/cloud-init-output.log`, ...target(),
+        ],
+      ]);
+    }
+  });
+
+  itRunning('bash')('adds no signal when the apply program reported FAILURE or SUCCESS itself', () => {
+    // GIVEN the host's user data, and an apply program that reported FAILURE (3) or SUCCESS (0)
+    for (const status of [3, 0]) {
+      // WHEN
+      const run = runWithStubs(script, { apply: `exit ${status}` });
+      // THEN
+      expect(run.status).toBe(status);
+      expect(run.calls.filter((call) => call[0] === 'cfn-signal')).toEqual([]);
+    }
+  });
+});
+
+describe('apply program failures', () => {
+  let hostFile: Record<string, any>;
+  let secrets: Record<string, string>;
+  beforeAll(() => {
+    ({ hostFile, secrets } = sampleHost());
+  });
+
+  /** The reasons the run sent with cfn-signal, each with its exit code. */
+  const signals = (calls: string[][]) => calls.filter((call) => call[0] === 'cfn-signal').map((call) => call.slice(1, 5));
+
+  itRunning('python3')('names Docker\'s own error when docker run fails, not its help hint', () => {
+    // GIVEN a host whose web container logs with awslogs, a driver that cannot start here
+    // WHEN
+    const { status, calls } = runApply(hostFile, freshDir(), { args: ['--boot'], secrets, failingLogDriver: 'awslogs' });
+    // THEN
+    expect(status).toBe(3);
+    const reason =
+      'docker run --detach failed: docker: Error response from daemon: failed to create task for container: failed to initialize logging driver: ' +
+      'failed to create Cloudwatch log stream: operation error CloudWatch Logs: CreateLogStream, https response error StatusCode: 400, ' +
+      'RequestID: 8f2b6c1e-5d4a-4b7e-9c3f-2a1d0e9b8c7d, ResourceNotFoundException: The specified log group does not exist.';
+    expect(signals(calls)).toEqual([
+      ['--exit-code', '1', '--reason', reason],
+      ['--exit-code', '1', '--reason', reason],
+    ]);
+  });
+
+  itRunning('python3')('refuses an image that is not a Docker image reference, naming the container, before running anything', () => {
+    // GIVEN a host file whose alpha image would be read as docker options, or holds a space or a line break
+    const cases: [string, string][] = [
+      ['--privileged', '"--privileged"'],
+      ['-v/:/host', '"-v/:/host"'],
+      ['memcached --privileged', '"memcached --privileged"'],
+      ['Memcached:1.6', '"Memcached:1.6"'],
+      [`memcached:${'1'.repeat(129)}`, `"memcached:${'1'.repeat(129)}"`],
+      ['memcached\n--privileged', 'of 22 characters with control characters'],
+      ['memcached\u202e', 'of 10 characters with control characters'],
+    ];
+    for (const [image, shown] of cases) {
+      const directory = path.join(freshDir(), 'env');
+      const hostile = { ...hostFile, envFileDirectory: directory, containers: [{ ...hostFile.containers[0], image }, hostFile.containers[1]] };
+      // WHEN
+      const { status, calls } = runApply(hostile, freshDir(), { args: ['--boot'], secrets });
+      // THEN
+      const reason = `container "alpha": image ${shown} is not a Docker image reference (registry/name:tag or name@sha256:digest)`;
+      expect(status).toBe(3);
+      expect(calls.filter((call) => call[0] !== 'cfn-signal')).toEqual([]);
+      expect(signals(calls)).toEqual([
+        ['--exit-code', '1', '--reason', reason],
+        ['--exit-code', '1', '--reason', reason],
+      ]);
+      expect(existsSync(directory)).toBe(false);
+    }
+  });
+
+  itRunning('python3')('runs an image of a registry, a port, a path, a tag or a digest, with nothing after the options read as one', () => {
+    // GIVEN images of each form a reference takes
+    const images = [
+      'memcached',
+      'localhost:5000/team/app_x__y.z-w:v1.2_rc-3',
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:' + 'ab'.repeat(32),
+      'ghcr.io/org/app:1.0@sha256:' + 'CD'.repeat(32),
+    ];
+    // WHEN
+    const { status, calls } = runApply(
+      { ...hostFile, containers: images.map((image, i) => ({ ...hostFile.containers[0], name: `app${i}`, image, ports: [] })) },
+      freshDir(),
+    );
+    // THEN
+    expect(status).toBe(0);
+    expect(calls.filter((call) => call[1] === 'run').map((call) => call.slice(call.indexOf('--'), call.indexOf('--') + 2))).toEqual(images.map((image) => ['--', image]));
+  });
+
+  itRunning('python3')('signals FAILURE naming the container and the variable when its secret holds a number, an object or a list where text belongs, never the value', () => {
+    // GIVEN a web secret of the wrong shape
+    const cases: [unknown, string][] = [
+      [{ file: null, environment: { DB_PASSWORD: 5432 } }, 'secretEnvironment variable DB_PASSWORD is a number, not text'],
+      [{ file: null, environment: { DB_PASSWORD: { value: 'pa55' } } }, 'secretEnvironment variable DB_PASSWORD is an object, not text'],
+      [{ file: null, environment: { DB_PASSWORD: ['pa55'] } }, 'secretEnvironment variable DB_PASSWORD is a list, not text'],
+      [{ file: 7, environment: {} }, 'secretEnvironmentFile is a number, not text'],
+      [{ file: null, environment: ['DB_PASSWORD=pa55'] }, 'secretEnvironment is a list, not an object of variables'],
+    ];
+    for (const [secret, problem] of cases) {
+      const directory = path.join(freshDir(), 'env');
+      // WHEN
+      const { status, calls, stderr } = runApply({ ...hostFile, envFileDirectory: directory }, freshDir(), {
+        args: ['--boot'],
+        secrets: { [secretArn()]: JSON.stringify(secret) },
+      });
+      // THEN
+      const reason = `container "web": ${problem}; deploy the stack again so secret ${secretArn()} holds what the stack writes`;
+      expect(status).toBe(3);
+      expect(signals(calls)).toEqual([
+        ['--exit-code', '1', '--reason', reason],
+        ['--exit-code', '1', '--reason', reason],
+      ]);
+      expect(calls.filter((call) => call[0] === 'docker')).toEqual([]);
+      expect(stderr).not.toMatch(/5432|pa55/);
+      expect(existsSync(directory)).toBe(false);
+    }
+  });
+
+  itRunning('python3')('signals FAILURE naming the variable whose value holds a lone UTF-16 surrogate, in the secret or the host file', () => {
+    // GIVEN a web secret, then a web environment, whose value holds half of a UTF-16 pair
+    const inSecret = { secrets: { [secretArn()]: '{"file":null,"environment":{"DB_PASSWORD":"pa55\\ud800"}}' }, host: hostFile };
+    const web = { ...hostFile.containers[1], environment: { ...hostFile.containers[1].environment, VPC: 'vpc-\udc00' } };
+    const inHostFile = { secrets, host: { ...hostFile, containers: [hostFile.containers[0], web] } };
+    const reasons = [
+      'container "web": secretEnvironment variable DB_PASSWORD holds a lone UTF-16 surrogate, which is not text; check the parameter, import or lookup it comes from',
+      'container "web": environment variable VPC holds a lone UTF-16 surrogate, which is not text; check the parameter, import or lookup it comes from',
+    ];
+    [inSecret, inHostFile].forEach(({ secrets: answers, host }, i) => {
+      const directory = path.join(freshDir(), 'env');
+      // WHEN
+      const { status, calls } = runApply({ ...host, envFileDirectory: directory }, freshDir(), { args: ['--boot'], secrets: answers });
+      // THEN
+      expect(status).toBe(3);
+      expect(signals(calls)).toEqual([
+        ['--exit-code', '1', '--reason', reasons[i]],
+        ['--exit-code', '1', '--reason', reasons[i]],
+      ]);
+      expect(existsSync(directory)).toBe(false);
+    });
+  });
+
+  itRunning('python3')('signals FAILURE naming the type of an unexpected error and where it was raised, not its text', () => {
+    // GIVEN a host file whose alpha container lacks its restart policy
+    const { restart: _restart, ...alpha } = hostFile.containers[0];
+    // WHEN
+    const { status, calls, stderr } = runApply({ ...hostFile, containers: [alpha, hostFile.containers[1]] }, freshDir(), { args: ['--boot'], secrets });
+    // THEN
+    const reason = 'docker-host-apply stopped on an unexpected KeyError in docker_args; its log is /var/log/cfn-hup.log, or at boot /var/log/cloud-init-output.log';
+    expect(status).toBe(3);
+    expect(signals(calls)).toEqual([
+      ['--exit-code', '1', '--reason', reason],
+      ['--exit-code', '1', '--reason', reason],
+    ]);
+    expect(stderr).toMatch(/^docker-host-apply: unexpected KeyError in docker_args, line \d+$/m);
+    expect(stderr).not.toContain('Traceback');
   });
 });
 
@@ -612,6 +789,15 @@ describe('props', () => {
     expect(create).toThrow(message);
   });
 });
+
+/** The host file cfn-init writes from the host above, with sample values, and the web container's secret as Secrets Manager answers it. */
+function sampleHost(): { hostFile: Record<string, any>; secrets: Record<string, string> } {
+  const values = { ...SAMPLES, [logicalIdOf('AWS::Logs::LogGroup', 'HostLogs')]: 'memcached-dev-HostLogs', [secretId()]: secretArn() };
+  return {
+    hostFile: { ...renderHostFile(template.toJSON(), values), envFileDirectory, startupGracePeriodSeconds: 0 },
+    secrets: { [secretArn()]: resolveAll(template.toJSON().Resources[secretId()].Properties.SecretString, SAMPLES) },
+  };
+}
 
 /** A stack with a VPC lookup and one Docker host made of the props `props` returns. */
 function hostStack(props: (scope: Stack, network: VpcDependency) => DockerHostProps): { stack: Stack; host: DockerHost } {

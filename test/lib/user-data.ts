@@ -67,12 +67,14 @@ export type Call = readonly string[];
 /**
  * Runs a user data script with `dnf`, `systemctl`, `docker`, `cfn-signal`,
  * `cfn-init` and the apply program replaced by the test kit's recording
- * stubs. `failing` names a stub that exits 1 (after recording).
+ * stubs. `failing` names a stub that exits 1 (after recording); `apply` is a
+ * bash script to run as the apply program instead of its stub.
  */
-export function runWithStubs(script: string, options: { failing?: string } = {}): { status: number | null; calls: Call[]; stderr: string } {
+export function runWithStubs(script: string, options: { failing?: string; apply?: string } = {}): { status: number | null; calls: Call[]; stderr: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'docker-host-stubs-'));
   const log = path.join(dir, 'calls.log');
   installStubs(REPO, dir, ['dnf', 'systemctl', 'docker', 'cfn-signal', 'cfn-init', 'docker-host-apply']);
+  if (options.apply !== undefined) writeFileSync(path.join(dir, 'docker-host-apply'), `#!/bin/bash\n${options.apply}\n`);
   const scriptFile = path.join(dir, 'user-data.sh');
   writeFileSync(scriptFile, script.replaceAll(APPLY_PROGRAM, path.join(dir, 'docker-host-apply')));
   const result = runHostProgram('bash', [scriptFile], {
@@ -96,12 +98,14 @@ export interface ApplyRun {
  * that keeps its containers in `stateDir` (so runs build on each other) and
  * `cfn-signal`, `cfn-init` and `aws` by recorders; `aws` answers each secret
  * ARN with `secrets[arn]`. With `failingInit`, cfn-init fails and
- * `cfn-get-metadata` answers with that metadata.
+ * `cfn-get-metadata` answers with that metadata. The containers named in
+ * `crash` exit right after they start; a `docker run` with the log driver
+ * `failingLogDriver` fails as Docker's does when the driver cannot start.
  */
 export function runApply(
   hostFile: Record<string, unknown>,
   stateDir: string,
-  options: { args?: string[]; secrets?: Record<string, string>; crash?: string[]; failingInit?: { metadata: unknown } } = {},
+  options: { args?: string[]; secrets?: Record<string, string>; crash?: string[]; failingLogDriver?: string; failingInit?: { metadata: unknown } } = {},
 ): ApplyRun {
   const bin = path.join(stateDir, 'bin');
   mkdirSync(bin, { recursive: true });
@@ -142,6 +146,7 @@ export function runApply(
       FAKE_DOCKER_STATE: path.join(stateDir, 'docker.json'),
       FAKE_DOCKER_CALLS: calls,
       FAKE_DOCKER_CRASH: (options.crash ?? []).join(','),
+      FAKE_DOCKER_FAILING_LOG_DRIVER: options.failingLogDriver ?? '',
     },
   });
   const recorded = readFileSync(calls, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
