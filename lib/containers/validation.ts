@@ -9,6 +9,15 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/;
 const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._/-]*$/;
+/**
+ * A Docker image reference, `[registry[:port]/]name[:tag][@algorithm:digest]`,
+ * of at most `MAX_IMAGE_CHARS` characters: the rule the Docker host's apply
+ * program checks a deploy-time image against, so that no image is read as an
+ * option of `docker run`.
+ */
+const IMAGE_REFERENCE =
+  /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
+const MAX_IMAGE_CHARS = 255;
 const RESTART_POLICIES: readonly string[] = Object.values(RestartPolicy);
 const PROTOCOLS: readonly string[] = Object.values(PortProtocol);
 
@@ -27,8 +36,11 @@ export function validateContainers(owner: string, containers: readonly Container
     }
     if (names.has(container.name)) throw new Error(`${at}.name "${container.name}" is already the name of another container`);
     names.add(container.name);
-    if (!Token.isUnresolved(container.image) && !/^\S+$/.test(container.image)) {
-      throw new Error(`${at}.image must be an image name without spaces, such as memcached:1.6-alpine, got "${container.image}"`);
+    if (!Token.isUnresolved(container.image) && !isImageReference(container.image)) {
+      throw new Error(
+        `${at}.image: container "${container.name}": image "${container.image}" is not a Docker image reference (registry/name:tag or name@sha256:digest); ` +
+          'give one of at most 255 characters, such as memcached:1.6 or public.ecr.aws/docker/library/nginx:1.27',
+      );
     }
     if (container.memoryMiB !== undefined && (!Number.isInteger(container.memoryMiB) || container.memoryMiB < 6)) {
       throw new Error(`${at}.memoryMiB must be a whole number of MiB from 6 (Docker's least), got ${container.memoryMiB}`);
@@ -139,6 +151,11 @@ function validateOptions(at: string, container: ContainerDefinition): void {
     const files = Number(logging.options['max-file']);
     if (!Number.isInteger(files) || files < 1) throw new Error(`${at}.logging maxFiles must be a whole number of at least 1, got ${logging.options['max-file']}`);
   }
+}
+
+/** Whether `image` is a Docker image reference of at most 255 characters, such as `memcached:1.6` or `registry.example.com:5000/team/app@sha256:<digest>`. */
+function isImageReference(image: string): boolean {
+  return image.length <= MAX_IMAGE_CHARS && IMAGE_REFERENCE.test(image);
 }
 
 /** Whether `value` is an IPv4 or IPv6 CIDR range. */

@@ -5,9 +5,10 @@ import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { StackDependency, VpcDependency } from '../../lib/dependencies';
+import { CertificateDependency, Route53Dependency, StackDependency, VpcDependency } from '../../lib/dependencies';
 import { ContainerLogging, PortProtocol, RestartPolicy, type ContainerDefinition } from '../../lib/containers';
 import { DockerHost, type DockerHostProps } from '../../lib/docker-host';
+import { AppRouter } from '../../lib/router/app-router';
 import { itRunning } from '../helpers/host-tools';
 import { renderHostFile, renderUserData, resolveAll, runApply, runWithStubs } from './user-data';
 
@@ -757,7 +758,7 @@ describe('props', () => {
     ['no containers', [], /containers must list at least one container/],
     ['a container name with a space', [{ ...CACHE, name: 'my cache' }], /containers\[0\]\.name must be a letter or digit, then letters, digits/],
     ['two containers of one name', [CACHE, { ...CACHE, ports: [] }], /containers\[1\]\.name "alpha" is already the name of another container/],
-    ['an image name with a space', [{ ...CACHE, image: 'memcached latest' }], /containers\[0\]\.image must be an image name without spaces/],
+    ['an image name with a space', [{ ...CACHE, image: 'memcached latest' }], /containers\[0\]\.image: container "alpha": image "memcached latest" is not a Docker image reference/],
     ['less memory than Docker allows', [{ ...CACHE, memoryMiB: 4 }], /containers\[0\]\.memoryMiB must be a whole number of MiB from 6/],
     ['an unknown restart policy', [{ ...CACHE, restart: 'never' as never }], /containers\[0\]\.restart must be always, unless-stopped or on-failure, got "never"/],
     ['port 0', [{ ...CACHE, ports: [{ hostPort: 0, allowFrom: ['10.0.0.0/8'] }] }], /containers\[0\]\.ports\[0\]\.hostPort must be a whole number from 1 to 65535, got 0/],
@@ -798,6 +799,75 @@ function sampleHost(): { hostFile: Record<string, any>; secrets: Record<string, 
     secrets: { [secretArn()]: resolveAll(template.toJSON().Resources[secretId()].Properties.SecretString, SAMPLES) },
   };
 }
+
+describe('image references', () => {
+  const refusal = (image: string) =>
+    `DockerHost Hosting/Host: containers[0].image: container "alpha": image "${image}" is not a Docker image reference (registry/name:tag or name@sha256:digest); ` +
+    'give one of at most 255 characters, such as memcached:1.6 or public.ecr.aws/docker/library/nginx:1.27';
+  const withImage = (image: string) => () => hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [{ ...CACHE, image }] }));
+
+  it.each([
+    ['an option of docker run', '--privileged'],
+    ['an option with a value', '--volume=/:/host'],
+    ['a short option', '-v'],
+    ['an upper-case repository', 'Memcached:1.6'],
+    ['an empty tag', 'memcached:'],
+    ['a digest too short to be one', 'memcached@sha256:abc'],
+    ['a reference longer than 255 characters', `registry.example.com/${'a'.repeat(231)}:1.6`],
+  ])('refuses %s, naming the container and the image', (_case, image) => {
+    expect(withImage(image)).toThrow(refusal(image));
+  });
+
+  it.each([
+    'public.ecr.aws/docker/library/nginx:1.27',
+    'public.ecr.aws/nginx/nginx:1.27-alpine',
+    'memcached:1.6',
+    'memcached',
+    `registry.example.com/${'a'.repeat(230)}:1.6`,
+    'localhost:5000/team/app_v2:1.0.0-rc.1',
+    '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:42',
+    `memcached:1.6@sha256:${'0123456789abcdef'.repeat(4)}`,
+    `memcached@sha256:${'0123456789abcdef'.repeat(4)}`,
+  ])('accepts %s', (image) => {
+    expect(withImage(image)).not.toThrow();
+  });
+
+  it('accepts every image of the example app\'s cdk.json', () => {
+    // GIVEN every string under a key naming an image in cdk.json
+    const images: string[] = [];
+    const collect = (value: unknown, key = ''): void => {
+      if (typeof value === 'string' && /image$/i.test(key)) images.push(value);
+      else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) collect(v, Array.isArray(value) ? key : k);
+    };
+    collect(JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context);
+    // THEN
+    expect(images).toEqual(expect.arrayContaining(['memcached:1.6-alpine', 'public.ecr.aws/nginx/nginx:1.27-alpine', 'counter:1']));
+    for (const image of images) expect(withImage(image)).not.toThrow();
+  });
+
+  it('leaves a deploy-time image to the host, which checks it before running anything', () => {
+    expect(() =>
+      hostStack((scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [{ ...CACHE, image: new CfnParameter(scope, 'Image').valueAsString }] })),
+    ).not.toThrow();
+  });
+
+  it('refuses an option as the router\'s image', () => {
+    // GIVEN
+    const scope = new Stack(new App(), 'Routing');
+    const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
+    const router = new AppRouter(scope, 'Router', {
+      vpc: network.toVpc({ subnetCount: 2 }),
+      zone: new Route53Dependency(scope, 'Zone', { domainName: 'example.com', privateZone: false }).toHostedZone(),
+      domainName: 'apps.example.com',
+      certificate: new CertificateDependency(scope, 'Certificate', { domainName: '*.apps.example.com' }).toCertificate(),
+      apps: [],
+    });
+    // WHEN
+    const create = () => new DockerHost(scope, 'Host', { ...network.placement(0), containers: [router.container({ image: '--privileged', network: 'apps' })] });
+    // THEN
+    expect(create).toThrow('DockerHost Routing/Host: containers[0].image: container "router": image "--privileged" is not a Docker image reference');
+  });
+});
 
 /** A stack with a VPC lookup and one Docker host made of the props `props` returns. */
 function hostStack(props: (scope: Stack, network: VpcDependency) => DockerHostProps): { stack: Stack; host: DockerHost } {

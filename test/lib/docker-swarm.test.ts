@@ -650,6 +650,19 @@ it('passes cdk-nag AwsSolutions without unexplained findings, also in a stack wi
   expect([stack, pinned].flatMap((scope) => new AwsSolutionsChecks().validateScope(scope).violations)).toEqual([]);
 });
 
+describe('service images', () => {
+  it('refuses an image that is not a Docker image reference, naming the service', () => {
+    expect(() => swarmStack({ services: [{ ...ALPHA, image: '--privileged' }] })).toThrow(
+      'DockerSwarm Cluster/Swarm: containers[0].image: container "alpha": image "--privileged" is not a Docker image reference (registry/name:tag or name@sha256:digest)',
+    );
+  });
+
+  it('accepts a registry, a tag and a digest', () => {
+    const image = `registry.example.com:5000/team/memcached:1.6@sha256:${'0123456789abcdef'.repeat(4)}`;
+    expect((swarmStack({ services: [{ ...ALPHA, image }] }).swarm.compose.services as Record<string, any>).alpha.image).toBe(image);
+  });
+});
+
 function swarmStack(props: Omit<DockerSwarmProps, 'vpc'>): { stack: Stack; swarm: DockerSwarm } {
   const scope = new Stack(new App(), 'Cluster');
   const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
