@@ -63,7 +63,12 @@ export interface DockerHostProps {
    */
   readonly signalTimeout?: Duration;
   /**
-   * Directory on the host for the env-files, `<name>.env` each, mode 0600.
+   * Directory on the host for the env-files, `<name>.env` each, mode 0600;
+   * the host makes it root's alone (mode 0700). A folder of its own: an
+   * absolute, normalized path (no `.` or `..` segment), neither `/` nor a
+   * system folder such as `/etc`, `/var`, `/tmp` or `/var/lib`, nor inside
+   * `/dev`, `/proc` or `/sys`. A folder below `/etc` or `/var`, such as
+   * `/var/lib/docker-host`, is fine.
    *
    * @default '/etc/docker-host'
    */
@@ -123,7 +128,47 @@ export interface DockerHostProps {
   readonly instanceName?: string;
 }
 
-const ABSOLUTE_PATH = /^\/[A-Za-z0-9._/-]*$/;
+/** An absolute, normalized path: segments of letters, digits, `.`, `_` and `-`, no empty segment and no trailing `/`. */
+const NORMALIZED_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
+
+/**
+ * Folders of the operating system that the env-file folder must not be: the
+ * host makes that folder root's alone (mode 0700), which would lock every
+ * other user and service out of these.
+ */
+const SYSTEM_FOLDERS: ReadonlySet<string> = new Set([
+  '/',
+  '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/media', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var',
+  '/usr/bin', '/usr/include', '/usr/lib', '/usr/lib64', '/usr/libexec', '/usr/local', '/usr/sbin', '/usr/share', '/usr/src',
+  '/var/cache', '/var/db', '/var/empty', '/var/lib', '/var/local', '/var/lock', '/var/log', '/var/mail', '/var/opt', '/var/run', '/var/spool', '/var/tmp',
+]);
+
+/** The kernel's file systems, in which no folder can hold the env-files. */
+const KERNEL_FOLDERS = ['/dev', '/proc', '/sys'];
+
+/**
+ * Throws unless `directory` can be the host's env-file folder: an absolute,
+ * normalized path without `.` or `..` segments, neither `/` nor a system
+ * folder, nor inside the kernel's file systems.
+ */
+function checkEnvFileDirectory(owner: string, directory: string): void {
+  const example = 'such as /etc/docker-host or /var/lib/docker-host';
+  if (SYSTEM_FOLDERS.has(directory)) {
+    throw new Error(
+      `${owner}: envFileDirectory "${directory}" is a system folder, which the host would make root's alone (mode 0700); give a folder of its own, ${example}`,
+    );
+  }
+  if (!NORMALIZED_PATH.test(directory) || directory.split('/').some((segment) => segment === '.' || segment === '..')) {
+    throw new Error(
+      `${owner}: envFileDirectory must be an absolute path of letters, digits, ".", "_", "-" and "/", normalized ` +
+        `(no "." or ".." segment, no "//", no "/" at the end), ${example}, got "${directory}"`,
+    );
+  }
+  const kernel = KERNEL_FOLDERS.find((folder) => directory.startsWith(`${folder}/`));
+  if (kernel !== undefined) {
+    throw new Error(`${owner}: envFileDirectory "${directory}" is inside ${kernel}, a file system of the kernel; give a folder of its own, ${example}`);
+  }
+}
 
 /**
  * An EC2 instance that runs Docker containers: Amazon Linux 2023, IMDSv2
@@ -163,9 +208,7 @@ export class DockerHost extends Construct {
       throw new Error(`DockerHost ${this.node.path}: volumeSize must be a whole number of GiB from 8 to 16384, got ${volumeSize}`);
     }
     const envFileDirectory = props.envFileDirectory ?? '/etc/docker-host';
-    if (!ABSOLUTE_PATH.test(envFileDirectory)) {
-      throw new Error(`DockerHost ${this.node.path}: envFileDirectory must be an absolute path of letters, digits, ".", "_", "-" and "/", got "${envFileDirectory}"`);
-    }
+    checkEnvFileDirectory(`DockerHost ${this.node.path}`, envFileDirectory);
     const instanceType = props.instanceType ?? new ec2.InstanceType('t4g.small');
     const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
 

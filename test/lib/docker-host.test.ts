@@ -869,6 +869,42 @@ describe('image references', () => {
   });
 });
 
+describe('env-file directory', () => {
+  const withDirectory = (envFileDirectory: string) => () =>
+    hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [CACHE], envFileDirectory }));
+  const FIX = 'give a folder of its own, such as /etc/docker-host or /var/lib/docker-host';
+
+  it.each(['/', '/etc', '/var', '/tmp', '/bin', '/boot', '/dev', '/lib', '/lib64', '/proc', '/root', '/run', '/sbin', '/sys', '/usr', '/home', '/var/lib', '/usr/local'])(
+    'refuses the system folder %s, which the host would make root\'s alone',
+    (directory) => {
+      expect(withDirectory(directory)).toThrow(
+        `DockerHost Hosting/Host: envFileDirectory "${directory}" is a system folder, which the host would make root's alone (mode 0700); ${FIX}`,
+      );
+    },
+  );
+
+  it.each(['/etc/..', '/etc/docker-host/../ssh', '/etc/./docker-host', '/etc//docker-host', '/etc/docker-host/', 'etc/docker-host', '..'])(
+    'refuses %s, which is not a normalized absolute path',
+    (directory) => {
+      expect(withDirectory(directory)).toThrow(
+        `DockerHost Hosting/Host: envFileDirectory must be an absolute path of letters, digits, ".", "_", "-" and "/", normalized ` +
+          `(no "." or ".." segment, no "//", no "/" at the end), such as /etc/docker-host or /var/lib/docker-host, got "${directory}"`,
+      );
+    },
+  );
+
+  it.each([['/proc/docker-host', '/proc'], ['/sys/fs/docker-host', '/sys'], ['/dev/shm/docker-host', '/dev']])('refuses %s, inside a file system of the kernel', (directory, kernel) => {
+    expect(withDirectory(directory)).toThrow(`DockerHost Hosting/Host: envFileDirectory "${directory}" is inside ${kernel}, a file system of the kernel; ${FIX}`);
+  });
+
+  it.each(['/etc/docker-host', '/var/lib/docker-host', '/var/lib/x', '/opt/app/env', '/run/docker-host', '/docker-host'])('accepts a folder of its own, %s', (directory) => {
+    // WHEN
+    const { stack } = withDirectory(directory)();
+    // THEN the host's apply program is given that folder
+    expect(renderHostFile(Template.fromStack(stack).toJSON(), SAMPLES).envFileDirectory).toBe(directory);
+  });
+});
+
 /** A stack with a VPC lookup and one Docker host made of the props `props` returns. */
 function hostStack(props: (scope: Stack, network: VpcDependency) => DockerHostProps): { stack: Stack; host: DockerHost } {
   const scope = new Stack(new App(), 'Hosting');
