@@ -185,9 +185,10 @@ export interface ContainerDefinition {
   /**
    * More variables, written after `environmentFile`, so they win over
    * variables of the same name there. Values may be deploy-time values but
-   * must not contain line breaks: one known at synth time fails the synth,
-   * one in a deploy-time value fails the deploy (on a `DockerHost`, FAILURE
-   * naming the container and the variable, before any container starts).
+   * must not contain line breaks or NUL: one known at synth time fails the
+   * synth, one in a deploy-time value fails the deploy (on a `DockerHost`,
+   * FAILURE naming the container and the variable, before any container
+   * starts).
    *
    * @default - none
    */
@@ -235,8 +236,9 @@ export interface ContainerDefinition {
    * never to user data or metadata; the host reads that secret with its own
    * role on every start and update and writes them, after `environmentFile`
    * and `environment`, to a second env-file of mode 0600. Values must not
-   * contain line breaks: a deploy-time value with one fails the deploy,
-   * naming the container and the variable, never the value.
+   * contain line breaks or NUL: one known at synth time fails the synth, a
+   * deploy-time value with one fails the deploy, naming the container and
+   * the variable, never the value.
    *
    * @default - none
    */

@@ -105,9 +105,9 @@ export function validateContainers(owner: string, containers: readonly Container
     for (const prop of ['environment', 'secretEnvironment'] as const) {
       for (const [key, value] of Object.entries(container[prop] ?? {})) {
         if (!ENV_NAME.test(key)) throw new Error(`${at}.${prop} name "${key}" must be letters, digits and "_", not starting with a digit`);
-        if (!Token.isUnresolved(value) && /[\r\n]/.test(value)) {
-          throw new Error(`${at}.${prop} ${key} must not contain a line break, which an env-file cannot hold`);
-        }
+        if (Token.isUnresolved(value)) continue;
+        if (/[\r\n]/.test(value)) throw new Error(`${at}.${prop} ${key} must not contain a line break, which an env-file cannot hold`);
+        if (value.includes('\0')) throw new Error(`${at}.${prop} ${key} must not contain a NUL character, which an env-file cannot hold`);
       }
     }
     validateOptions(at, container);

@@ -10,6 +10,7 @@ import { ContainerLogging, PortProtocol, RestartPolicy, type ContainerDefinition
 import { DockerHost, type DockerHostProps } from '../../lib/docker-host';
 import { AppRouter } from '../../lib/router/app-router';
 import { itRunning } from '../helpers/host-tools';
+import { thrownBy } from '../helpers/thrown';
 import { renderHostFile, renderUserData, resolveAll, runApply, runWithStubs } from './user-data';
 
 const SAMPLES = {
@@ -902,6 +903,17 @@ describe('env-file directory', () => {
     const { stack } = withDirectory(directory)();
     // THEN the host's apply program is given that folder
     expect(renderHostFile(Template.fromStack(stack).toJSON(), SAMPLES).envFileDirectory).toBe(directory);
+  });
+});
+
+describe('environment values', () => {
+  it.each(['environment', 'secretEnvironment'] as const)('refuses a NUL in %s, naming the container and the variable but not the value', (prop) => {
+    // GIVEN
+    const create = () =>
+      hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [{ ...CACHE, [prop]: { TOKEN: 'secret-part\0rest' } }] }));
+    // THEN
+    expect(create).toThrow(`DockerHost Hosting/Host: containers[0].${prop} TOKEN must not contain a NUL character, which an env-file cannot hold`);
+    expect(thrownBy(Error, create).message).not.toContain('secret-part');
   });
 });
 

@@ -663,6 +663,14 @@ describe('service images', () => {
   });
 });
 
+describe('service environment', () => {
+  it('refuses a NUL in a value known at synth time, naming the service and the variable', () => {
+    expect(() => swarmStack({ services: [{ ...ALPHA, environment: { GREETING: 'a\0b' } }] })).toThrow(
+      'DockerSwarm Cluster/Swarm: containers[0].environment GREETING must not contain a NUL character, which an env-file cannot hold',
+    );
+  });
+});
+
 function swarmStack(props: Omit<DockerSwarmProps, 'vpc'>): { stack: Stack; swarm: DockerSwarm } {
   const scope = new Stack(new App(), 'Cluster');
   const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
