@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Fn, Token } from 'aws-cdk-lib';
 import { hasEnvironment, RestartPolicy, type ContainerDefinition, type HealthCheck } from '../containers';
 import { ENV_DIRECTORY, SWARM_DIRECTORY, type ServiceReload } from './node-script';
 
@@ -200,7 +200,9 @@ export function serviceEnvironments(services: readonly SwarmServiceDefinition[])
  * placement, update and rollback policy, restart policy, health check,
  * secrets, overlay network, the folders of its files, volumes, user,
  * read-only root file system and logging. Values known only at deploy time
- * stay tokens.
+ * stay tokens. Every `$` of every string value is written `$$`, so that
+ * `docker stack deploy` reads each value as it is instead of interpolating
+ * the manager's environment into it.
  */
 export function renderCompose(services: readonly SwarmServiceDefinition[], defaults: ComposeDefaults): Record<string, unknown> {
   const composeServices: Record<string, unknown> = {};
@@ -270,13 +272,27 @@ export function renderCompose(services: readonly SwarmServiceDefinition[], defau
       }),
     });
   }
-  return omitUndefined({
+  return escapeInterpolation(omitUndefined({
     version: '3.8',
     services: composeServices,
     networks: Object.keys(networks).length > 0 ? networks : undefined,
     volumes: Object.keys(namedVolumes).length > 0 ? namedVolumes : undefined,
     secrets: Object.keys(secrets).length > 0 ? secrets : undefined,
-  });
+  })) as Record<string, unknown>;
+}
+
+/**
+ * `value` with every `$` of its strings written `$$`, which compose reads as
+ * one `$`: otherwise `$NAME` and `${NAME}` anywhere in the file are replaced
+ * by the manager's environment, and `${NAME:?}` aborts the deploy. A
+ * deploy-time string gets its `$` doubled by CloudFormation. Keys stay as
+ * they are: compose interpolates values only.
+ */
+function escapeInterpolation(value: unknown): unknown {
+  if (typeof value === 'string') return Token.isUnresolved(value) ? Fn.join('$$', Fn.split('$', value)) : value.split('$').join('$$');
+  if (Array.isArray(value)) return value.map(escapeInterpolation);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeInterpolation(item)]));
+  return value;
 }
 
 /**

@@ -671,6 +671,60 @@ describe('service environment', () => {
   });
 });
 
+describe('compose interpolation', () => {
+  it('writes every $ as $$, so docker stack deploy leaves it to the task', () => {
+    // GIVEN
+    const { swarm } = swarmStack({ services: [{ ...ALPHA, command: ['sh', '-c', 'echo $HOME ${X:?}'] }] });
+    // THEN
+    expect((swarm.compose.services as Record<string, any>).alpha.command).toEqual(['sh', '-c', 'echo $$HOME $${X:?}']);
+  });
+
+  it('gives back every string exactly once compose has interpolated the file, also deploy-time values', () => {
+    // GIVEN a service whose command, health check and constraint hold $, one of them known only at deploy time
+    const scope = new Stack(new App(), 'Cluster');
+    const greeting = new CfnParameter(scope, 'Greeting').valueAsString;
+    const command = ['sh', '-c', 'echo $HOME ${X:?} $$ $', greeting, `prefix-${greeting}-$suffix`];
+    const healthCheck = ['sh', '-c', 'test "$(cat /tmp/ready)" = "${READY:-yes}"'];
+    new DockerSwarm(scope, 'Swarm', {
+      vpc: new VpcDependency(scope, 'Vpc', { vpcName: 'main' }).toVpc({ subnetCount: 3 }),
+      services: [{ ...ALPHA, command, healthCheck: { command: healthCheck }, constraints: ['engine.labels.zone == $zone'] }],
+    });
+    const value = 'pa$word ${HOME} $$ $';
+    // WHEN the manager's file, with the parameter's value, is read and interpolated as docker stack deploy does
+    const file = JSON.stringify(resolveAll(managerInitFiles(Template.fromStack(scope))['/etc/docker-swarm/stack.yml'].content, { Greeting: value }));
+    const read = interpolateCompose(JSON.parse(file), { HOME: '/root' });
+    // THEN
+    const alpha = read.services.alpha;
+    expect(alpha.command).toEqual(['sh', '-c', 'echo $HOME ${X:?} $$ $', value, `prefix-${value}-$suffix`]);
+    expect(alpha.healthcheck.test).toEqual(['CMD', ...healthCheck]);
+    expect(alpha.deploy.placement.constraints).toEqual(['engine.labels.zone == $zone']);
+    expect(alpha.image).toBe('memcached:1.6-alpine');
+  });
+});
+
+/**
+ * A compose file's values interpolated as `docker stack deploy` does: `$$`
+ * is one `$`; `$NAME` and `${NAME}` are the variable, or nothing when unset;
+ * `${NAME:-default}`, `${NAME-default}`, `${NAME:?why}` and `${NAME?why}`
+ * as in the shell; any other `$` is an invalid template. Keys stay as they are.
+ */
+function interpolateCompose(value: any, environment: Readonly<Record<string, string>>): any {
+  if (typeof value === 'string') {
+    return value.replace(/\$(?:(\$)|([_a-z][_a-z0-9]*)|\{([_a-z][_a-z0-9]*)(?:(:?)([-?])([^}]*))?\}|)/gi, (_match, escaped, named, braced, colon, operator, argument) => {
+      if (escaped !== undefined) return '$';
+      const name: string | undefined = named ?? braced;
+      if (name === undefined) throw new Error(`invalid template: "${value}"`);
+      const set = Object.hasOwn(environment, name) && (colon !== ':' || environment[name] !== '');
+      if (!set && operator === '?') throw new Error(`required variable ${name} is missing a value: ${argument}`);
+      if (!set && operator === '-') return argument;
+      return set ? environment[name] : '';
+    });
+  }
+  if (Array.isArray(value)) return value.map((item) => interpolateCompose(item, environment));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateCompose(item, environment)]));
+  return value;
+}
+
 function swarmStack(props: Omit<DockerSwarmProps, 'vpc'>): { stack: Stack; swarm: DockerSwarm } {
   const scope = new Stack(new App(), 'Cluster');
   const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
