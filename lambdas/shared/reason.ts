@@ -33,9 +33,16 @@ export function describeTimeout(resourceType: string, elapsedMs: number, leftMs:
   );
 }
 
-/** Where the logs are, as the sentence that ends every `Reason`, in at most `MAX_REASON_CHARS` characters. */
-export function logLocation(logs: LogLocation): string {
-  return shorten(`See logs: log group ${logs.logGroupName}, stream ${logs.logStreamName}.`, MAX_REASON_CHARS);
+/**
+ * Where the logs are, as the sentence that ends every `Reason`, in at most
+ * `MAX_REASON_CHARS` characters; empty when the invocation context does not
+ * say (no context, or no log group), so the `Reason` is the sentence alone.
+ */
+export function logLocation(logs: Partial<LogLocation> | undefined): string {
+  const group = logs?.logGroupName;
+  if (!isText(group)) return '';
+  const stream = logs?.logStreamName;
+  return shorten(isText(stream) ? `See logs: log group ${group}, stream ${stream}.` : `See logs: log group ${group}.`, MAX_REASON_CHARS);
 }
 
 /**
@@ -43,8 +50,9 @@ export function logLocation(logs: LogLocation): string {
  * in at most `maxChars` characters. A long sentence is cut, the log location
  * is kept while there is room for it.
  */
-export function withLogLocation(sentence: string, logs: LogLocation, maxChars = MAX_REASON_CHARS): string {
-  const tail = ` ${logLocation(logs)}`;
+export function withLogLocation(sentence: string, logs: Partial<LogLocation> | undefined, maxChars = MAX_REASON_CHARS): string {
+  const location = logLocation(logs);
+  const tail = location === '' ? '' : ` ${location}`;
   const head = oneLine(sentence).replace(/([^.!?])$/, '$1.');
   if (head.length + tail.length <= maxChars) return head + tail;
   const room = maxChars - tail.length;
@@ -84,6 +92,10 @@ function oneLine(text: string): string {
 
 function seconds(ms: number): string {
   return (Math.max(0, ms) / 1000).toFixed(1);
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { Context } from 'aws-lambda';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { recordCalls } from '../../../lambdas/shared/clients';
 import { LookupError } from '../../../lambdas/shared/errors';
@@ -12,8 +13,9 @@ import {
   LOGS,
   ResponseServer,
   STACK_ID,
+  type ReceivedPut,
 } from '../../helpers/cfn';
-import { lambdaContext } from '../../../testkit/lambda';
+import { customResourceEvent, lambdaContext, TEST_FUNCTION } from '../../../testkit/lambda';
 
 describe('Create and Update', () => {
   it('answers SUCCESS with the id and data the lookup found', async () => {
@@ -541,6 +543,80 @@ const schema = defineSchema({
 const CLIENTS = { kind: 'test clients' };
 
 type Lookup<C> = LookupDefinition<typeof schema, C>['lookup'];
+
+describe('without the log location of a Lambda context', () => {
+  const REQUEST_ID = '5d7f6a2e-0000-4000-8000-0123456789ab';
+  const shell = { StackId: STACK_ID, RequestId: REQUEST_ID, LogicalResourceId: 'Dependency' };
+
+  /** Runs `handler` on a Create event with `context` as the Lambda context; returns the PUTs it made. */
+  async function invokeWith(handler: ReturnType<typeof makeHandler>, context: unknown): Promise<ReceivedPut[]> {
+    const server = await ResponseServer.start();
+    const previousHosts = process.env.RESPONSE_URL_ALLOWED_HOSTS;
+    process.env.RESPONSE_URL_ALLOWED_HOSTS = '127.0.0.1';
+    try {
+      const event = customResourceEvent({
+        responseUrl: server.url(`/cloudformation-custom-resource-response/${REQUEST_ID}`),
+        serviceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:custom-resources-Dependency',
+        stackId: STACK_ID,
+        requestId: REQUEST_ID,
+        logicalResourceId: 'Dependency',
+        resourceType: 'Custom::Dependency',
+        properties: { Name: 'main' },
+      });
+      await handler(event, context as Context);
+      return server.received;
+    } finally {
+      if (previousHosts === undefined) delete process.env.RESPONSE_URL_ALLOWED_HOSTS;
+      else process.env.RESPONSE_URL_ALLOWED_HOSTS = previousHosts;
+      await server.close();
+    }
+  }
+
+  it.each([
+    ['no context at all', undefined],
+    ['a context without log group and stream', { getRemainingTimeInMillis: () => 10_000 }],
+  ])('answers FAILED with the sentence alone when given %s', async (_, context) => {
+    // GIVEN
+    const handler = makeHandler(testDefinition({ lookup: notFound }));
+
+    // WHEN
+    const puts = await invokeWith(handler, context);
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].rawBody).toBe(
+      JSON.stringify({
+        Status: 'FAILED',
+        Reason: 'no thing is named "main"; things with similar names: main-old.',
+        PhysicalResourceId: `failed-Dependency-${REQUEST_ID}`,
+        ...shell,
+      }),
+    );
+  });
+
+  it('answers SUCCESS with the data and an empty Reason when given no context', async () => {
+    // GIVEN
+    const handler = makeHandler(testDefinition({ lookup: async () => found('thing-1', { Name: 'main' }) }));
+
+    // WHEN
+    const puts = await invokeWith(handler, undefined);
+
+    // THEN
+    expect(puts).toHaveLength(1);
+    expect(puts[0].body).toEqual({ Status: 'SUCCESS', Reason: '', PhysicalResourceId: 'thing-1', ...shell, Data: { Name: 'main' } });
+  });
+
+  it('names the log group alone when the context gives no stream', async () => {
+    // GIVEN
+    const handler = makeHandler(testDefinition({ lookup: notFound }));
+
+    // WHEN
+    const puts = await invokeWith(handler, { ...lambdaContext(10_000), logStreamName: undefined });
+
+    // THEN
+    expect(puts[0].body.Reason).toBe(`no thing is named "main"; things with similar names: main-old. See logs: log group ${TEST_FUNCTION.logGroupName}.`);
+  });
+});
 
 function testDefinition(parts: {
   clients?: () => typeof CLIENTS;

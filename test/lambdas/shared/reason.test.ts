@@ -72,6 +72,11 @@ describe('withLogLocation', () => {
     expect(reason).toMatch(/^(😀)+… See logs: /u);
   });
 
+  it('is the sentence alone, cut to 1000 characters, when there is no log location', () => {
+    expect(withLogLocation('no zone named example.com', undefined)).toBe('no zone named example.com.');
+    expect(withLogLocation('a'.repeat(5000), undefined)).toBe(`${'a'.repeat(MAX_REASON_CHARS - 1)}…`);
+  });
+
   it('cuts even the log location when log group and stream are absurdly long', () => {
     const reason = withLogLocation('no luck', { logGroupName: 'g'.repeat(600), logStreamName: 's'.repeat(600) });
     expect(reason).toHaveLength(MAX_REASON_CHARS);
