@@ -6,7 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
   },
-  // The example app imports the library by its package name; the tests read its source.
+  // The example app (bin/, app/) imports the library by its package name; the tests read its source.
   moduleNameMapper: { '^docker-host-dependencies$': '<rootDir>/lib/index.ts' },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   // Tests that run bash or python3 are skipped where these are missing; one notice at the end counts them.

@@ -1,15 +1,13 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import {
-  CustomResourcesStack,
-  MemcachedAppStack,
-  MemcachedServiceStack,
-  MemcachedSwarmStack,
-  PaasStack,
-  PaasSwarmStack,
-  readConfig,
-} from 'docker-host-dependencies';
+import { CustomResourcesStack } from 'docker-host-dependencies';
+import { readConfig } from '../app/config';
+import { MemcachedAppStack } from '../app/memcached-app-stack';
+import { MemcachedServiceStack } from '../app/memcached-service-stack';
+import { MemcachedSwarmStack } from '../app/memcached-swarm-stack';
+import { PaasStack } from '../app/paas-stack';
+import { PaasSwarmStack } from '../app/paas-swarm-stack';
 
 /**
  * The CDK app: the CustomResources stack for plain templates, and the

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PaasAppConfig } from '../lib/config';
+import type { PaasAppConfig } from '../app/config';
 import { PAAS_IMAGE } from './docker/image';
 
 /** The apps' domain in the router runs, on one host and on the swarm. */

@@ -7,11 +7,9 @@ import { App, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readConfig } from '../lib/config';
-import { CustomResourcesStack } from '../lib/custom-resources-stack';
-import { RestartPolicy } from '../lib/containers';
-import { DockerHost } from '../lib/docker-host';
-import { memcachedContainer, pascalCase } from '../lib/examples/memcached-service-stack';
+import { CustomResourcesStack, DockerHost, RestartPolicy } from 'docker-host-dependencies';
+import { readConfig } from '../app/config';
+import { memcachedContainer, pascalCase } from '../app/memcached-service-stack';
 
 const app = new App();
 const { environment: config, legacyFunctionNames } = readConfig(app.node);

@@ -31,14 +31,17 @@ it.each(CONTRACTS.map((contract) => [contract.name]))('the %s handler loads neit
 
 /**
  * Which top-level folders each folder's files may not import from: the
- * product (lib/, lambdas/, bin/) loads no test code; the test kit serves the
- * jest tests, the end-to-end harness and the scripts alike, so it loads none
- * of them; nothing loads test/, and test/ loads no script.
+ * product (lib/, lambdas/) and the example app (bin/, app/) load no test
+ * code; the example app is a consumer of the library, so it reaches lib/ only
+ * by the package name, and the library knows nothing of the app; the test kit
+ * serves the jest tests, the end-to-end harness and the scripts alike, so it
+ * loads none of them; nothing loads test/, and test/ loads no script.
  */
 const FORBIDDEN: Record<string, readonly string[]> = {
-  bin: ['test', 'testkit', 'e2e', 'scripts'],
-  lib: ['test', 'testkit', 'e2e', 'scripts'],
-  lambdas: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'bin'],
+  bin: ['test', 'testkit', 'e2e', 'scripts', 'lib'],
+  app: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'bin'],
+  lib: ['test', 'testkit', 'e2e', 'scripts', 'app', 'bin'],
+  lambdas: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'app', 'bin'],
   testkit: ['test', 'e2e', 'scripts'],
   e2e: ['test'],
   scripts: ['test'],

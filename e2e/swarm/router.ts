@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../bin/app';
-import type { PaasAppConfig } from '../../lib/config';
+import type { PaasAppConfig } from '../../app/config';
 import { FILES_DIRECTORY } from '../../lib/swarm/compose';
 import { loadAssembly } from '../cloudformation/assembly';
 import { Resolver } from '../../testkit/cloudformation/intrinsics';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../bin/app';
-import { readConfig } from '../../lib/config';
+import { readConfig } from '../../app/config';
 import { itRunning } from '../helpers/host-tools';
 import { renderHostFile, renderUserData, runApply } from './user-data';
 

@@ -4,7 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp } from '../../bin/app';
-import type { PaasSwarmStack } from '../../lib/examples/paas-swarm-stack';
+import type { PaasSwarmStack } from '../../app/paas-swarm-stack';
 import { renderIntrinsic } from './user-data';
 
 /** The context of the project's cdk.json, as `cdk synth -c env=swarm` passes it. */

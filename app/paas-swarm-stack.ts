@@ -1,9 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig, PaasConfig, SwarmConfig } from '../config';
-import { AppRouter } from '../router/app-router';
-import { DockerSwarm, EndpointMode, PublishMode, type SwarmServiceDefinition } from '../swarm';
+import { AppRouter, DockerSwarm, EndpointMode, PublishMode, type SwarmServiceDefinition } from 'docker-host-dependencies';
+import type { EnvironmentConfig, PaasConfig, SwarmConfig } from './config';
 import { APPS_NETWORK, paasLookups, paasOutputs } from './paas-stack';
 
 /** The `docker stack deploy` stack of the apps and the router: services are `paas_<name>`. */

@@ -1,10 +1,9 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig, SwarmConfig } from '../config';
-import { VpcDependency } from '../dependencies';
+import { DockerSwarm, EndpointMode, PublishMode, UpdateFailureAction, UpdateOrder, VpcDependency } from 'docker-host-dependencies';
+import type { EnvironmentConfig, SwarmConfig } from './config';
 import { memcachedContainer, pascalCase } from './memcached-service-stack';
-import { DockerSwarm, EndpointMode, PublishMode, UpdateFailureAction, UpdateOrder } from '../swarm';
 
 export interface MemcachedSwarmStackProps extends StackProps {
   readonly config: EnvironmentConfig & { readonly swarm: SwarmConfig };

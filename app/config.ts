@@ -1,6 +1,6 @@
+import { isIP } from 'node:net';
 import type { Node } from 'constructs';
-import { isCidr } from './containers';
-import { PublishMode } from './swarm/compose';
+import { PublishMode } from 'docker-host-dependencies';
 
 /** One memcached tenant: its own container, port, memory and callers. */
 export interface Tenant {
@@ -432,4 +432,11 @@ function unique(values: readonly string[], key: string, field: string, what = 't
     if (seen.has(value)) throw new Error(`context ${key}: two ${what} have the ${field} ${value}`);
     seen.add(value);
   }
+}
+
+/** An IPv4 or IPv6 address, a slash and a prefix length that fits it, such as 10.0.1.0/24. */
+function isCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  const version = isIP(address);
+  return version !== 0 && rest.length === 0 && /^\d{1,3}$/.test(prefix ?? '') && Number(prefix) <= (version === 4 ? 32 : 128);
 }

@@ -1,9 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { AppContainerConfig, EnvironmentConfig } from '../config';
-import { StackDependency, VpcDependency } from '../dependencies';
-import { RestartPolicy } from '../containers';
-import { DockerHost } from '../docker-host';
+import { DockerHost, RestartPolicy, StackDependency, VpcDependency } from 'docker-host-dependencies';
+import type { AppContainerConfig, EnvironmentConfig } from './config';
 import { containerLogging, hostSettings } from './memcached-service-stack';
 
 export interface MemcachedAppStackProps extends StackProps {

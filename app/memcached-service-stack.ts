@@ -2,10 +2,8 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig, Tenant } from '../config';
-import { Route53Dependency, VpcDependency } from '../dependencies';
-import { ContainerLogging, RestartPolicy, type ContainerDefinition } from '../containers';
-import { DockerHost } from '../docker-host';
+import { ContainerLogging, DockerHost, RestartPolicy, Route53Dependency, VpcDependency, type ContainerDefinition } from 'docker-host-dependencies';
+import type { EnvironmentConfig, Tenant } from './config';
 
 /** Memory a memcached container needs besides its items: connections, hash table, the process. */
 const MEMCACHED_OVERHEAD_MIB = 32;

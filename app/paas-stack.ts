@@ -1,11 +1,17 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import type { EnvironmentConfig, PaasAppConfig, PaasConfig } from '../config';
-import type { ContainerDefinition } from '../containers';
-import { CertificateDependency, ElasticacheDependency, Route53Dependency, StackDependency, VpcDependency } from '../dependencies';
-import { DockerHost } from '../docker-host';
-import { AppRouter } from '../router/app-router';
+import {
+  AppRouter,
+  CertificateDependency,
+  DockerHost,
+  ElasticacheDependency,
+  Route53Dependency,
+  StackDependency,
+  VpcDependency,
+  type ContainerDefinition,
+} from 'docker-host-dependencies';
+import type { EnvironmentConfig, PaasAppConfig, PaasConfig } from './config';
 
 /** The Docker network the apps and the router share: a bridge on one host, an overlay network on the swarm. */
 export const APPS_NETWORK = 'apps';
