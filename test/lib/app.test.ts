@@ -146,7 +146,7 @@ describe('the memcached app stack', () => {
       [
         'docker', 'run', '--detach', '--name', 'app', '--restart', 'always', '--memory', '256m', '--publish', '8080:80/tcp',
         '--log-driver', 'awslogs', '--log-opt', 'awslogs-group=app-logs', '--log-opt', 'awslogs-region=eu-west-1', '--log-opt', 'awslogs-stream=app',
-        '--env-file', path.join(envDir, 'app.env'), 'public.ecr.aws/nginx/nginx:1.27-alpine',
+        '--env-file', path.join(envDir, 'app.env'), '--', 'public.ecr.aws/nginx/nginx:1.27-alpine',
       ],
     ]);
   });
@@ -300,7 +300,7 @@ function dockerRun(name: string, memory: string, publish: string, logGroup: stri
   return [
     'docker', 'run', '--detach', '--name', name, '--restart', 'always', '--memory', memory, '--publish', publish,
     '--log-driver', 'awslogs', '--log-opt', `awslogs-group=${logGroup}`, '--log-opt', 'awslogs-region=eu-west-1', '--log-opt', `awslogs-stream=${name}`,
-    'memcached:1.6-alpine', ...command,
+    '--', 'memcached:1.6-alpine', ...command,
   ];
 }
 
