@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CONTRACTS } from '../lambdas/registry';
-import { contract as STACK_CONTRACT } from '../lambdas/stack-dependency/contract';
+import { CONTRACTS } from '../contracts/registry';
+import { contract as STACK_CONTRACT } from '../contracts/stack-dependency/contract';
 import { DependencyFunction } from './dependencies';
 
 export interface CustomResourcesStackProps extends StackProps {

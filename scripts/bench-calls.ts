@@ -10,7 +10,7 @@ import { definition as image } from '../lambdas/image-dependency/definition';
 import { definition as route53 } from '../lambdas/route53-dependency/definition';
 import { definition as stack } from '../lambdas/stack-dependency/definition';
 import { definition as vpc } from '../lambdas/vpc-dependency/definition';
-import { parseProperties, type Schema } from '../lambdas/shared/properties';
+import { parseProperties, type Schema } from '../contracts/properties';
 import type { LookupDefinition } from '../lambdas/shared/definition';
 import { type FakeCall, fakeEc2, fakeRoute53 } from '../testkit/mock-account';
 import { fakeAcm, fakeCloudFormation, fakeIam } from '../testkit/mock-account-lookups';

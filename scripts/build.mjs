@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Bundles the handler of every lookup type in lambdas/registry.ts with one
+ * Bundles the handler of every lookup type in contracts/registry.ts with one
  * esbuild run into dist/lambdas/<name>/index.js (CommonJS, node20, minified,
  * source map beside it). The SDK clients are bundled so the code that runs is
  * the code that was tested. The metafile is kept in dist/lambdas/meta.json
@@ -60,9 +60,9 @@ export async function importTypeScript(file) {
   return import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].contents).toString('base64')}`);
 }
 
-/** The lookup types of lambdas/registry.ts, which is free of the SDK. */
+/** The lookup types of contracts/registry.ts, which is free of the SDK. */
 export async function readRegistry() {
-  return (await importTypeScript('lambdas/registry.ts')).CONTRACTS;
+  return (await importTypeScript('contracts/registry.ts')).CONTRACTS;
 }
 
 async function buildLambdas() {

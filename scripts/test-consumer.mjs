@@ -4,8 +4,9 @@
  * another team would use it. Packs it (`npm pack`, which builds it), installs
  * the tarball into a new CDK app in a temporary folder outside the repository,
  * offline (from the tarball and the npm cache), type-checks that app's
- * TypeScript against the installed declarations, and synthesizes a stack with
- * a DockerHost and a VpcDependency. Exits 1 saying what went wrong.
+ * TypeScript against the installed declarations (every module they import
+ * must be in the package), and synthesizes a stack with a DockerHost and a
+ * VpcDependency. Exits 1 saying what went wrong.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,6 +84,19 @@ function appLockfile(appPackage, packed) {
   return { name: appPackage.name, version: appPackage.version, lockfileVersion: 3, requires: true, packages: locked };
 }
 
+/** The relative modules the shipped declarations import that the package does not ship, as `file: module`. */
+function unshippedDeclarations(shipped) {
+  const missing = [];
+  for (const file of shipped.filter((f) => f.endsWith('.d.ts'))) {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    for (const [, specifier] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g)) {
+      const target = path.posix.join(path.posix.dirname(file), specifier);
+      if (!shipped.includes(`${target}.d.ts`) && !shipped.includes(`${target}/index.d.ts`)) missing.push(`${file}: ${specifier}`);
+    }
+  }
+  return missing;
+}
+
 function fail(message) {
   console.error(`test:consumer: ${message}`);
   process.exit(1);
@@ -95,6 +109,8 @@ try {
   for (const wanted of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lambdas/vpc-dependency/index.js']) {
     if (!shipped.includes(wanted)) fail(`the package lacks ${wanted}`);
   }
+  const unshipped = unshippedDeclarations(shipped);
+  if (unshipped.length > 0) fail(`declarations import modules the package does not ship: ${unshipped.join(', ')}`);
 
   const appDir = path.join(work, 'app');
   mkdirSync(appDir);

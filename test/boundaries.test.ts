@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { CONTRACTS } from '../lambdas/registry';
+import { CONTRACTS } from '../contracts/registry';
 
 /**
  * The two halves of the project meet only at the contracts: the construct
  * library never loads the AWS SDK (it runs at synth time, without
- * credentials), and the handlers never load aws-cdk-lib (it would swell every
- * bundle). Checked on everything each entry point loads, not only its own file.
+ * credentials), the handlers never load aws-cdk-lib (it would swell every
+ * bundle), and the contracts both read load neither. Checked on everything
+ * each entry point loads, not only its own file.
  */
 
 const ROOT = path.join(__dirname, '..');
@@ -21,6 +22,15 @@ it('the construct library loads no AWS SDK module', async () => {
   expect(loaded).toContain('aws-cdk-lib');
 });
 
+it('the contracts load neither the AWS SDK nor aws-cdk-lib', async () => {
+  // GIVEN everything contracts/ loads
+  const sources = readdirSync(path.join(ROOT, 'contracts'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+  const loaded = await packagesLoadedBy(...sources.map((file) => path.join(ROOT, 'contracts', file)));
+  // THEN
+  expect(loaded.filter((name) => /^(@aws-sdk|@smithy)\//.test(name) || /^(aws-cdk-lib|constructs)(\/|$)/.test(name))).toEqual([]);
+  expect(sources).toContain('registry.ts');
+});
+
 it.each(CONTRACTS.map((contract) => [contract.name]))('the %s handler loads neither aws-cdk-lib nor constructs', async (name) => {
   // GIVEN everything the handler loads
   const loaded = await packagesLoadedBy(path.join(ROOT, 'lambdas', name, 'index.ts'));
@@ -31,17 +41,20 @@ it.each(CONTRACTS.map((contract) => [contract.name]))('the %s handler loads neit
 
 /**
  * Which top-level folders each folder's files may not import from: the
- * product (lib/, lambdas/) and the example app (bin/, app/) load no test
- * code; the example app is a consumer of the library, so it reaches lib/ only
- * by the package name, and the library knows nothing of the app; the test kit
- * serves the jest tests, the end-to-end harness and the scripts alike, so it
- * loads none of them; nothing loads test/, and test/ loads no script.
+ * product (lib/, lambdas/, contracts/) and the example app (bin/, app/) load
+ * no test code; the example app is a consumer of the library, so it reaches
+ * lib/ only by the package name, and the library knows nothing of the app;
+ * the construct library and the handlers share only contracts/, which loads
+ * neither; the test kit serves the jest tests, the end-to-end harness and the
+ * scripts alike, so it loads none of them; nothing loads test/, and test/
+ * loads no script.
  */
 const FORBIDDEN: Record<string, readonly string[]> = {
   bin: ['test', 'testkit', 'e2e', 'scripts', 'lib'],
   app: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'bin'],
-  lib: ['test', 'testkit', 'e2e', 'scripts', 'app', 'bin'],
+  lib: ['test', 'testkit', 'e2e', 'scripts', 'app', 'bin', 'lambdas'],
   lambdas: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'app', 'bin'],
+  contracts: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'lambdas', 'app', 'bin'],
   testkit: ['test', 'e2e', 'scripts'],
   e2e: ['test'],
   scripts: ['test'],

@@ -1,9 +1,9 @@
 import { ACMClient } from '@aws-sdk/client-acm';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CLIENT_CONFIG, recordCalls } from '../shared/clients';
-import type { Parsed } from '../shared/properties';
+import type { Parsed } from '../../contracts/properties';
 import type { LookupDefinition } from '../shared/definition';
-import { contract, type schema } from './contract';
+import { contract, type schema } from '../../contracts/certificate-dependency/contract';
 import { lookupCertificate } from './lookup';
 
 export type CertificateProperties = Parsed<typeof schema>;

@@ -9,8 +9,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { toData } from '../shared/data';
 import { InputError, LookupError } from '../shared/errors';
 import { allItems } from '../shared/pages';
-import { compilePattern, PatternError } from '../shared/pattern';
-import { listWithin } from '../shared/text';
+import { compilePattern, PatternError } from '../../contracts/certificate-dependency/pattern';
+import { listWithin } from '../../contracts/text';
 import type { Data, LookupContext, LookupResult } from '../shared/definition';
 import type { CertificateClients, CertificateProperties } from './definition';
 

@@ -1,8 +1,8 @@
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { CLIENT_CONFIG, recordCalls } from '../shared/clients';
-import type { Parsed } from '../shared/properties';
+import type { Parsed } from '../../contracts/properties';
 import type { LookupDefinition } from '../shared/definition';
-import { contract, type schema } from './contract';
+import { contract, type schema } from '../../contracts/elasticache-dependency/contract';
 import { lookupCache } from './lookup';
 
 export type ElasticacheProperties = Parsed<typeof schema>;

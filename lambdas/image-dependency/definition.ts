@@ -1,8 +1,8 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { CLIENT_CONFIG, recordCalls } from '../shared/clients';
-import type { Parsed } from '../shared/properties';
+import type { Parsed } from '../../contracts/properties';
 import type { LookupDefinition } from '../shared/definition';
-import { contract, type schema } from './contract';
+import { contract, type schema } from '../../contracts/image-dependency/contract';
 import { lookupImage } from './lookup';
 
 export type ImageProperties = Parsed<typeof schema>;

@@ -2,8 +2,8 @@ import { paginateDescribeImages, type Filter, type Image } from '@aws-sdk/client
 import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
 import { allItems } from '../shared/pages';
-import { show } from '../shared/text';
-import { compareText } from '../shared/text';
+import { show } from '../../contracts/text';
+import { compareText } from '../../contracts/text';
 import type { Data, LookupContext, LookupResult } from '../shared/definition';
 import type { ImageClients, ImageProperties } from './definition';
 

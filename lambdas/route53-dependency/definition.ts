@@ -1,8 +1,8 @@
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { CLIENT_CONFIG, recordCalls } from '../shared/clients';
-import type { Parsed } from '../shared/properties';
+import type { Parsed } from '../../contracts/properties';
 import type { LookupDefinition } from '../shared/definition';
-import { contract, type schema } from './contract';
+import { contract, type schema } from '../../contracts/route53-dependency/contract';
 import { lookupHostedZone } from './lookup';
 
 export type Route53Properties = Parsed<typeof schema>;

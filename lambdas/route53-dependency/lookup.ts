@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { toData } from '../shared/data';
 import { InputError, LookupError } from '../shared/errors';
-import { listSome } from '../shared/text';
+import { listSome } from '../../contracts/text';
 import type { Data, LookupContext, LookupResult } from '../shared/definition';
 import type { Route53Clients, Route53Properties } from './definition';
 

@@ -1,5 +1,5 @@
-import type { Contract } from './contract';
-import type { Parsed, Schema } from './properties';
+import type { Contract } from '../../contracts/contract';
+import type { Parsed, Schema } from '../../contracts/properties';
 
 /** The flat map of strings CloudFormation hands to `Fn::GetAtt`. */
 export type Data = Record<string, string>;

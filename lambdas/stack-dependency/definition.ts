@@ -1,8 +1,8 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CLIENT_CONFIG, recordCalls } from '../shared/clients';
-import type { Parsed } from '../shared/properties';
+import type { Parsed } from '../../contracts/properties';
 import type { LookupDefinition } from '../shared/definition';
-import { contract, type schema } from './contract';
+import { contract, type schema } from '../../contracts/stack-dependency/contract';
 import { lookupStack } from './lookup';
 
 export type StackProperties = Parsed<typeof schema>;

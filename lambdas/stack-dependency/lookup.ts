@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
-import { listSome } from '../shared/text';
+import { listSome } from '../../contracts/text';
 import type { Data, LookupContext, LookupResult } from '../shared/definition';
 import type { StackClients, StackProperties } from './definition';
 

@@ -1,8 +1,8 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { CLIENT_CONFIG, recordCalls } from '../shared/clients';
-import type { Parsed } from '../shared/properties';
+import type { Parsed } from '../../contracts/properties';
 import type { LookupDefinition } from '../shared/definition';
-import { contract, type schema } from './contract';
+import { contract, type schema } from '../../contracts/vpc-dependency/contract';
 import { lookupVpc } from './lookup';
 
 export type VpcProperties = Parsed<typeof schema>;

@@ -10,8 +10,8 @@ import {
 import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
 import { allItems } from '../shared/pages';
-import { show } from '../shared/text';
-import { compareText, listSome } from '../shared/text';
+import { show } from '../../contracts/text';
+import { compareText, listSome } from '../../contracts/text';
 import type { Data, LookupContext, LookupResult } from '../shared/definition';
 import type { VpcClients, VpcProperties } from './definition';
 

@@ -1,8 +1,8 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { contract } from '../../lambdas/certificate-dependency/contract';
-import { compilePattern, PatternError } from '../../lambdas/shared/pattern';
+import { contract } from '../../contracts/certificate-dependency/contract';
+import { compilePattern, PatternError } from '../../contracts/certificate-dependency/pattern';
 import { Dependency, requireText, type DependencyProps } from './dependency';
 
 export interface CertificateDependencyProps extends DependencyProps {

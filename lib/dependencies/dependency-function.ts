@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Contract, Permission } from '../../lambdas/shared/contract';
+import type { Contract, Permission } from '../../contracts/contract';
 
 /** How long one lookup may run; the handler answers FAILED before this runs out. */
 const FUNCTION_TIMEOUT = Duration.minutes(2);

@@ -1,8 +1,8 @@
 import { CustomResource, Fn, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { type Contract, isAttribute } from '../../lambdas/shared/contract';
-import { InputError } from '../../lambdas/shared/errors';
-import { parseProperties } from '../../lambdas/shared/properties';
+import { type Contract, isAttribute } from '../../contracts/contract';
+import { InputError } from '../../contracts/errors';
+import { parseProperties } from '../../contracts/properties';
 import { DependencyFunction, type DependencyFunctionProps, SERVICE_TIMEOUT } from './dependency-function';
 
 /** Properties every lookup accepts. */

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { contract } from '../../lambdas/elasticache-dependency/contract';
+import { contract } from '../../contracts/elasticache-dependency/contract';
 import { Dependency, requireIndex, type DependencyProps } from './dependency';
 
 export interface ElasticacheDependencyProps extends DependencyProps {

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { contract } from '../../lambdas/image-dependency/contract';
+import { contract } from '../../contracts/image-dependency/contract';
 import { Dependency, requireText, type DependencyProps } from './dependency';
 
 export interface ImageDependencyProps extends DependencyProps {

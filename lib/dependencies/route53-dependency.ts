@@ -1,6 +1,6 @@
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { contract } from '../../lambdas/route53-dependency/contract';
+import { contract } from '../../contracts/route53-dependency/contract';
 import { Dependency, type DependencyProps } from './dependency';
 
 export interface Route53DependencyProps extends DependencyProps {

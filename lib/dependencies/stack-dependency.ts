@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { isAttribute } from '../../lambdas/shared/contract';
-import { contract } from '../../lambdas/stack-dependency/contract';
+import { isAttribute } from '../../contracts/contract';
+import { contract } from '../../contracts/stack-dependency/contract';
 import { Dependency, requireText, type DependencyProps } from './dependency';
 
 /** The lookup's own attributes, which no output key can be read as. */

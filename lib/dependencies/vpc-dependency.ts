@@ -1,7 +1,7 @@
 import { Fn, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { contract } from '../../lambdas/vpc-dependency/contract';
+import { contract } from '../../contracts/vpc-dependency/contract';
 import { Dependency, requireIndex, requireText, type DependencyProps } from './dependency';
 
 export interface VpcDependencyProps extends DependencyProps {

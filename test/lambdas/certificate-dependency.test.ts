@@ -1,7 +1,7 @@
 import { ACMClient } from '@aws-sdk/client-acm';
 import { IAMClient, ListServerCertificatesCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { schema } from '../../lambdas/certificate-dependency/contract';
+import { schema } from '../../contracts/certificate-dependency/contract';
 import { definition, type CertificateProperties } from '../../lambdas/certificate-dependency/definition';
 import { handler } from '../../lambdas/certificate-dependency/index';
 import {
@@ -14,7 +14,7 @@ import {
   serverCertificateData,
 } from '../../lambdas/certificate-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
-import { parseProperties } from '../../lambdas/shared/properties';
+import { parseProperties } from '../../contracts/properties';
 import { acmCertificate, fakeAcm, fakeIam, serverCertificate } from '../../testkit/mock-account-lookups';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 import { rejectionBy, thrownBy } from '../helpers/thrown';

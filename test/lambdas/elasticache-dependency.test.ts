@@ -9,7 +9,7 @@ import {
   type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import { mockClient } from 'aws-sdk-client-mock';
-import { schema } from '../../lambdas/elasticache-dependency/contract';
+import { schema } from '../../contracts/elasticache-dependency/contract';
 import { definition } from '../../lambdas/elasticache-dependency/definition';
 import { handler } from '../../lambdas/elasticache-dependency/index';
 import {
@@ -18,7 +18,7 @@ import {
   replicationGroupData,
 } from '../../lambdas/elasticache-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
-import { parseProperties } from '../../lambdas/shared/properties';
+import { parseProperties } from '../../contracts/properties';
 import { memcachedCluster, redisGroup } from '../../testkit/mock-account-lookups';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 import { rejectionBy } from '../helpers/thrown';

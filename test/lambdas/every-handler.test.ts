@@ -1,7 +1,7 @@
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { CONTRACTS } from '../../lambdas/registry';
+import { CONTRACTS } from '../../contracts/registry';
 import type { LookupDefinition } from '../../lambdas/shared/definition';
-import { parseProperties, type Schema } from '../../lambdas/shared/properties';
+import { parseProperties, type Schema } from '../../contracts/properties';
 import { type Handler, invoke, LOGS } from '../helpers/cfn';
 
 /**

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { CONTRACTS } from '../../lambdas/registry';
+import { CONTRACTS } from '../../contracts/registry';
 import { lambdaContext } from '../../testkit/lambda';
 import { type Handler, ResponseServer } from '../helpers/cfn';
 

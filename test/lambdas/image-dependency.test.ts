@@ -4,7 +4,7 @@ import { definition } from '../../lambdas/image-dependency/definition';
 import { handler } from '../../lambdas/image-dependency/index';
 import { imageData, lookupImage, newestImage } from '../../lambdas/image-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
-import { parseProperties } from '../../lambdas/shared/properties';
+import { parseProperties } from '../../contracts/properties';
 import { ACCOUNT_ID, AMAZON_ID, STRANGER_ID, fakeEc2 } from '../../testkit/mock-account';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 

@@ -4,7 +4,7 @@ import { definition } from '../../lambdas/route53-dependency/definition';
 import { handler } from '../../lambdas/route53-dependency/index';
 import { lookupHostedZone, normalizeName, similarZones, zoneData } from '../../lambdas/route53-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
-import { parseProperties } from '../../lambdas/shared/properties';
+import { parseProperties } from '../../contracts/properties';
 import { fakeRoute53, type FakeZone } from '../../testkit/mock-account';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 

@@ -1,8 +1,8 @@
 import { CloudFormationClient, CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
-import { parseProperties } from '../../lambdas/shared/properties';
-import { schema } from '../../lambdas/stack-dependency/contract';
+import { parseProperties } from '../../contracts/properties';
+import { schema } from '../../contracts/stack-dependency/contract';
 import { definition, type StackProperties } from '../../lambdas/stack-dependency/definition';
 import { handler } from '../../lambdas/stack-dependency/index';
 import { lookupStack, refuseLineBreaks, renderEnvFile, selectOutputs } from '../../lambdas/stack-dependency/lookup';

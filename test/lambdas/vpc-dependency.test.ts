@@ -4,7 +4,7 @@ import { definition } from '../../lambdas/vpc-dependency/definition';
 import { handler } from '../../lambdas/vpc-dependency/index';
 import { lookupVpc, similarNamePatterns, sortSubnets, vpcData, vpcFilter } from '../../lambdas/vpc-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
-import { parseProperties } from '../../lambdas/shared/properties';
+import { parseProperties } from '../../contracts/properties';
 import { fakeEc2 } from '../../testkit/mock-account';
 import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
 

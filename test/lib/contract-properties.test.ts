@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import fc from 'fast-check';
-import { CONTRACTS } from '../../lambdas/registry';
-import type { PropertySpec } from '../../lambdas/shared/properties';
-import { parseProperties } from '../../lambdas/shared/properties';
+import { CONTRACTS } from '../../contracts/registry';
+import type { PropertySpec } from '../../contracts/properties';
+import { parseProperties } from '../../contracts/properties';
 import * as lookups from '../../lib/dependencies';
 
 /**

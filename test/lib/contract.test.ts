@@ -6,11 +6,11 @@ import { acmCertificateData, serverCertificateData } from '../../lambdas/certifi
 import { cacheClusterData, replicationGroupData } from '../../lambdas/elasticache-dependency/lookup';
 import { imageData } from '../../lambdas/image-dependency/lookup';
 import { zoneData } from '../../lambdas/route53-dependency/lookup';
-import { parseProperties } from '../../lambdas/shared/properties';
+import { parseProperties } from '../../contracts/properties';
 import { stackData } from '../../lambdas/stack-dependency/lookup';
 import { vpcData } from '../../lambdas/vpc-dependency/lookup';
-import { CONTRACTS, contractOf } from '../../lambdas/registry';
-import { type Contract, isAttribute } from '../../lambdas/shared/contract';
+import { CONTRACTS, contractOf } from '../../contracts/registry';
+import { type Contract, isAttribute } from '../../contracts/contract';
 import { memcachedCluster } from '../../testkit/mock-account-lookups';
 import * as lookups from '../../lib/dependencies';
 

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CONTRACTS } from '../../lambdas/registry';
+import { CONTRACTS } from '../../contracts/registry';
 import { CustomResourcesStack } from '../../lib/custom-resources-stack';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
 

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { makeHandler } from '../../../lambdas/shared/handler';
-import { defineSchema } from '../../../lambdas/shared/properties';
+import { defineSchema } from '../../../contracts/properties';
 import type { LookupDefinition, LookupResult } from '../../../lambdas/shared/definition';
 import { consoleOutput, invoke, loggedLines, ResponseServer, STACK_ID } from '../../helpers/cfn';
 

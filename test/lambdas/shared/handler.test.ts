@@ -4,7 +4,7 @@ import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { recordCalls } from '../../../lambdas/shared/clients';
 import { LookupError } from '../../../lambdas/shared/errors';
 import { makeHandler } from '../../../lambdas/shared/handler';
-import { defineSchema } from '../../../lambdas/shared/properties';
+import { defineSchema } from '../../../contracts/properties';
 import type { LookupDefinition, LookupResult } from '../../../lambdas/shared/definition';
 import {
   consoleOutput,

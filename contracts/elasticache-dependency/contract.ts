@@ -1,5 +1,5 @@
-import { defineContract } from '../shared/contract';
-import { defineSchema } from '../shared/properties';
+import { defineContract } from '../contract';
+import { defineSchema } from '../properties';
 
 export const schema = defineSchema({
   CacheId: {

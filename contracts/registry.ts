@@ -1,8 +1,8 @@
 import { contract as certificate } from './certificate-dependency/contract';
+import type { Contract } from './contract';
 import { contract as elasticache } from './elasticache-dependency/contract';
 import { contract as image } from './image-dependency/contract';
 import { contract as route53 } from './route53-dependency/contract';
-import type { Contract } from './shared/contract';
 import { contract as stack } from './stack-dependency/contract';
 import { contract as vpc } from './vpc-dependency/contract';
 

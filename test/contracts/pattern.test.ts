@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compilePattern, PatternError } from '../../../lambdas/shared/pattern';
+import { compilePattern, PatternError } from '../../contracts/certificate-dependency/pattern';
 
 describe('compilePattern', () => {
   it.each([

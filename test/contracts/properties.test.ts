@@ -1,5 +1,5 @@
-import { InputError } from '../../../lambdas/shared/errors';
-import { defineSchema, parseNoEcho, parseProperties } from '../../../lambdas/shared/properties';
+import { InputError } from '../../contracts/errors';
+import { defineSchema, parseNoEcho, parseProperties } from '../../contracts/properties';
 
 const schema = defineSchema({
   VpcName: { type: 'string', required: true, description: 'the Name tag of the VPC' },

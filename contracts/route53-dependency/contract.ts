@@ -1,5 +1,5 @@
-import { defineContract, NO_RESOURCE_LEVEL } from '../shared/contract';
-import { defineSchema } from '../shared/properties';
+import { defineContract, NO_RESOURCE_LEVEL } from '../contract';
+import { defineSchema } from '../properties';
 
 export const schema = defineSchema({
   DomainName: {

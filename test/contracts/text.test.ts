@@ -1,4 +1,4 @@
-import { compareText, listSome, listWithin, show } from '../../../lambdas/shared/text';
+import { compareText, listSome, listWithin, show } from '../../contracts/text';
 
 describe('lists in messages', () => {
   it.each([

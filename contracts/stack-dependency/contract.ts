@@ -1,5 +1,5 @@
-import { defineContract } from '../shared/contract';
-import { defineSchema } from '../shared/properties';
+import { defineContract } from '../contract';
+import { defineSchema } from '../properties';
 
 const OUTPUT_KEY = /^[A-Za-z0-9]+$/;
 const STACK_NAME = '[A-Za-z][-A-Za-z0-9]{0,127}';
