@@ -5,11 +5,11 @@
  * (server-side filters, pages and tokens), so the counts are what a real
  * account of that size would see. Run by `npm run bench`.
  */
-import { definition as certificate } from '../lambdas/certificate-dependency/definition';
-import { definition as image } from '../lambdas/image-dependency/definition';
-import { definition as route53 } from '../lambdas/route53-dependency/definition';
-import { definition as stack } from '../lambdas/stack-dependency/definition';
-import { definition as vpc } from '../lambdas/vpc-dependency/definition';
+import { definition as certificate } from '../lambdas/certificate-dependency';
+import { definition as image } from '../lambdas/image-dependency';
+import { definition as route53 } from '../lambdas/route53-dependency';
+import { definition as stack } from '../lambdas/stack-dependency';
+import { definition as vpc } from '../lambdas/vpc-dependency';
 import { parseProperties, type Schema } from '../contracts/properties';
 import type { LookupDefinition } from '../lambdas/shared/definition';
 import { type FakeCall, fakeEc2, fakeRoute53 } from '../testkit/mock-account';

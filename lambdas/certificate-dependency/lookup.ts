@@ -12,7 +12,18 @@ import { allItems } from '../shared/pages';
 import { compilePattern, PatternError } from '../../contracts/certificate-dependency/pattern';
 import { listWithin } from '../../contracts/text';
 import type { Data, LookupContext, LookupResult } from '../shared/definition';
-import type { CertificateClients, CertificateProperties } from './definition';
+import type { Parsed } from '../../contracts/properties';
+import type { schema } from '../../contracts/certificate-dependency/contract';
+
+/** The properties of a `Custom::CertificateDependency`, parsed. */
+export type CertificateProperties = Parsed<typeof schema>;
+
+/** The SDK clients the lookup sends its calls with. */
+export interface CertificateClients {
+  readonly iam: IAMClient;
+  /** The ACM client of a region (the Lambda's own when not given), created once per region. */
+  readonly acm: (region?: string) => ACMClient;
+}
 
 /** The largest page both listings allow, so that most accounts need one call. */
 const PAGE_SIZE = 1000;

@@ -11,7 +11,16 @@ import {
 import { toData, type Value } from '../shared/data';
 import { LookupError } from '../shared/errors';
 import type { Data, LookupContext, LookupResult } from '../shared/definition';
-import type { ElasticacheClients, ElasticacheProperties } from './definition';
+import type { Parsed } from '../../contracts/properties';
+import type { schema } from '../../contracts/elasticache-dependency/contract';
+
+/** The properties of a `Custom::ElasticacheDependency`, parsed. */
+export type ElasticacheProperties = Parsed<typeof schema>;
+
+/** The SDK clients the lookup sends its calls with. */
+export interface ElasticacheClients {
+  readonly elasticache: ElastiCacheClient;
+}
 
 /**
  * Finds the cache cluster, or else the replication group, whose id is

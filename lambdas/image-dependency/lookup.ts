@@ -1,11 +1,20 @@
-import { paginateDescribeImages, type Filter, type Image } from '@aws-sdk/client-ec2';
+import { paginateDescribeImages, type EC2Client, type Filter, type Image } from '@aws-sdk/client-ec2';
 import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
 import { allItems } from '../shared/pages';
 import { show } from '../../contracts/text';
 import { compareText } from '../../contracts/text';
 import type { Data, LookupContext, LookupResult } from '../shared/definition';
-import type { ImageClients, ImageProperties } from './definition';
+import type { Parsed } from '../../contracts/properties';
+import type { schema } from '../../contracts/image-dependency/contract';
+
+/** The properties of a `Custom::ImageDependency`, parsed. */
+export type ImageProperties = Parsed<typeof schema>;
+
+/** The SDK clients the lookup sends its calls with. */
+export interface ImageClients {
+  readonly ec2: EC2Client;
+}
 
 /** Images of this account and of Amazon: never one that a stranger published under a matching name. */
 const DEFAULT_OWNERS = ['self', 'amazon'];

@@ -10,7 +10,16 @@ import { toData } from '../shared/data';
 import { InputError, LookupError } from '../shared/errors';
 import { listSome } from '../../contracts/text';
 import type { Data, LookupContext, LookupResult } from '../shared/definition';
-import type { Route53Clients, Route53Properties } from './definition';
+import type { Parsed } from '../../contracts/properties';
+import type { schema } from '../../contracts/route53-dependency/contract';
+
+/** The properties of a `Custom::Route53Dependency`, parsed. */
+export type Route53Properties = Parsed<typeof schema>;
+
+/** The SDK clients the lookup sends its calls with. */
+export interface Route53Clients {
+  readonly route53: Route53Client;
+}
 
 /** How many zones, or VPCs of a zone, a message names before saying how many more there are. */
 const LISTED = 5;

@@ -8,7 +8,16 @@ import { toData } from '../shared/data';
 import { LookupError } from '../shared/errors';
 import { listSome } from '../../contracts/text';
 import type { Data, LookupContext, LookupResult } from '../shared/definition';
-import type { StackClients, StackProperties } from './definition';
+import type { Parsed } from '../../contracts/properties';
+import type { schema } from '../../contracts/stack-dependency/contract';
+
+/** The properties of a `Custom::StackDependency`, parsed. */
+export type StackProperties = Parsed<typeof schema>;
+
+/** The SDK clients the lookup sends its calls with. */
+export interface StackClients {
+  readonly cloudformation: CloudFormationClient;
+}
 
 /** The attribute that holds the outputs as an env-file; `Excludes` may name it to leave it out. */
 const ENVIRONMENT = 'Environment';

@@ -13,7 +13,16 @@ import { allItems } from '../shared/pages';
 import { show } from '../../contracts/text';
 import { compareText, listSome } from '../../contracts/text';
 import type { Data, LookupContext, LookupResult } from '../shared/definition';
-import type { VpcClients, VpcProperties } from './definition';
+import type { Parsed } from '../../contracts/properties';
+import type { schema } from '../../contracts/vpc-dependency/contract';
+
+/** The properties of a `Custom::VpcDependency`, parsed. */
+export type VpcProperties = Parsed<typeof schema>;
+
+/** The SDK clients the lookup sends its calls with. */
+export interface VpcClients {
+  readonly ec2: EC2Client;
+}
 
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 

@@ -2,10 +2,10 @@ import { ACMClient } from '@aws-sdk/client-acm';
 import { IAMClient, ListServerCertificatesCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { schema } from '../../contracts/certificate-dependency/contract';
-import { definition, type CertificateProperties } from '../../lambdas/certificate-dependency/definition';
-import { handler } from '../../lambdas/certificate-dependency/index';
+import { definition, handler } from '../../lambdas/certificate-dependency/index';
 import {
   acmCertificateData,
+  type CertificateProperties,
   chooseAcmCertificate,
   chooseServerCertificate,
   covers,

@@ -10,8 +10,7 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { mockClient } from 'aws-sdk-client-mock';
 import { schema } from '../../contracts/elasticache-dependency/contract';
-import { definition } from '../../lambdas/elasticache-dependency/definition';
-import { handler } from '../../lambdas/elasticache-dependency/index';
+import { definition, handler } from '../../lambdas/elasticache-dependency/index';
 import {
   cacheClusterData,
   lookupCache,

@@ -29,7 +29,7 @@ interface Loaded {
 const LOADED: Loaded[] = CONTRACTS.map((contract) => ({
   id: contract.id,
   handler: require(`../../lambdas/${contract.name}`).handler as Handler,
-  definition: require(`../../lambdas/${contract.name}/definition`).definition as Loaded['definition'],
+  definition: require(`../../lambdas/${contract.name}`).definition as Loaded['definition'],
 }));
 
 /** A lookup's clients, those made per region (a function of the region) made for the function's own. */

@@ -1,7 +1,6 @@
 import { DescribeImagesCommand, EC2Client, type Image } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { definition } from '../../lambdas/image-dependency/definition';
-import { handler } from '../../lambdas/image-dependency/index';
+import { definition, handler } from '../../lambdas/image-dependency/index';
 import { imageData, lookupImage, newestImage } from '../../lambdas/image-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../contracts/properties';

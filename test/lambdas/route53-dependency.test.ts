@@ -1,7 +1,6 @@
 import { GetHostedZoneCommand, ListHostedZonesByNameCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
-import { definition } from '../../lambdas/route53-dependency/definition';
-import { handler } from '../../lambdas/route53-dependency/index';
+import { definition, handler } from '../../lambdas/route53-dependency/index';
 import { lookupHostedZone, normalizeName, similarZones, zoneData } from '../../lambdas/route53-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../contracts/properties';

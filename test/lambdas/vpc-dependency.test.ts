@@ -1,7 +1,6 @@
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, type Subnet, type Vpc } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { definition } from '../../lambdas/vpc-dependency/definition';
-import { handler } from '../../lambdas/vpc-dependency/index';
+import { definition, handler } from '../../lambdas/vpc-dependency/index';
 import { lookupVpc, similarNamePatterns, sortSubnets, vpcData, vpcFilter } from '../../lambdas/vpc-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../contracts/properties';
