@@ -22,6 +22,17 @@ export interface Permission {
 }
 
 /**
+ * One lookup of a type: the `ResourceProperties` a template gives, as
+ * CloudFormation sends them (without `ServiceToken`: every value a string,
+ * booleans as `"true"` or `"false"`, lists comma-separated or as arrays), and
+ * the `Data` the handler answers with in an account that holds what they name.
+ */
+export interface ContractExample {
+  readonly properties: Readonly<Record<string, string | readonly string[]>>;
+  readonly data: Readonly<Record<string, string>>;
+}
+
+/**
  * Everything about one lookup type that both halves of the project read, free
  * of the AWS SDK and of aws-cdk-lib: the build takes `name`, the constructs
  * take the type, schema, attributes and permissions, the handler takes the
@@ -47,6 +58,8 @@ export interface Contract<S extends Schema = Schema> {
    * @default - the type has no property that leaves attributes out
    */
   readonly tooLarge?: string;
+  /** A lookup of this type and its answer, from which the tests and the benchmarks build their events. */
+  readonly example: ContractExample;
 }
 
 /** What a contract declares; the names follow from the resource type. */

@@ -41,4 +41,16 @@ export const contract = defineContract({
   permissions: [
     { actions: ['iam:ListServerCertificates', 'acm:ListCertificates'], resource: '*', reason: NO_RESOURCE_LEVEL },
   ],
+  example: {
+    properties: { DomainName: 'www.example.com', Region: 'us-east-1' },
+    data: {
+      Arn: 'arn:aws:acm:us-east-1:123456789012:certificate/6e797a60-1111-4222-8333-6e797a60abcd',
+      DomainName: '*.example.com',
+      Status: 'ISSUED',
+      NotAfter: '2027-10-31T23:59:59.000Z',
+      Type: 'AMAZON_ISSUED',
+      KeyAlgorithm: 'RSA_2048',
+      SubjectAlternativeNames: '*.example.com,example.com',
+    },
+  },
 });

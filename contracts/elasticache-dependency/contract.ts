@@ -100,4 +100,23 @@ export const contract = defineContract({
       reason: 'CacheId names any replication group of this account and region, chosen by the template at deploy time',
     },
   ],
+  example: {
+    properties: { CacheId: 'orders-001' },
+    data: {
+      CacheClusterId: 'orders-001',
+      CacheNodeType: 'cache.r7g.large',
+      Engine: 'redis',
+      EngineVersion: '7.1.0',
+      CacheClusterStatus: 'available',
+      NumCacheNodes: '1',
+      PreferredAvailabilityZone: 'eu-west-1a',
+      CacheClusterCreateTime: '2023-11-20T08:30:00.000Z',
+      ReplicationGroupId: 'orders',
+      SnapshotRetentionLimit: '1',
+      CacheNodeEndpoint0: 'orders-001.abc123.0001.euw1.cache.amazonaws.com:6379',
+      CacheNodeEndpointAddress0: 'orders-001.abc123.0001.euw1.cache.amazonaws.com',
+      CacheNodeEndpointPort0: '6379',
+      CacheNodeEndpoints: 'orders-001.abc123.0001.euw1.cache.amazonaws.com:6379',
+    },
+  },
 });

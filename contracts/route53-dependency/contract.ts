@@ -31,4 +31,8 @@ export const contract = defineContract({
       reason: 'the zone is found by name at deploy time, so its id is not known when the policy is written',
     },
   ],
+  example: {
+    properties: { DomainName: 'Corp.Example.' },
+    data: { Id: 'ZP', Name: 'corp.example', ResourceRecordSetCount: '9', PrivateZone: 'true', Comment: 'corporate' },
+  },
 });

@@ -40,4 +40,16 @@ export const contract = defineContract({
     },
   ],
   tooLarge: 'Leave outputs out with Excludes (Environment repeats every output), or name only the ones you need in Includes',
+  example: {
+    properties: { StackName: 'shared-datastores', Excludes: 'DatabaseUrl' },
+    data: {
+      SessionsEndpoint: 'sessions.abc123.cfg.euw1.cache.amazonaws.com:11211',
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs',
+      Environment:
+        'SessionsEndpoint=sessions.abc123.cfg.euw1.cache.amazonaws.com:11211\n' +
+        'QueueUrl=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs\n',
+      StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/shared-datastores/4a78aa44-0000-11ef-8000-0a1b2c3d4e5f',
+      StackStatus: 'CREATE_COMPLETE',
+    },
+  },
 });

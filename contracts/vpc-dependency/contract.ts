@@ -31,4 +31,22 @@ export const contract = defineContract({
   permissions: [{ actions: ['ec2:DescribeVpcs', 'ec2:DescribeSubnets'], resource: '*', reason: NO_RESOURCE_LEVEL }],
   tooLarge:
     'Set OnlyDefaultSubnets to true to get only the default subnet of each availability zone; a VPC without default subnets that has this many subnets cannot be looked up whole',
+  example: {
+    properties: { VpcName: 'default', OnlyDefaultSubnets: 'true' },
+    data: {
+      VpcId: 'vpc-0dddddddddddddddd',
+      State: 'available',
+      CidrBlock: '172.31.0.0/16',
+      DhcpOptionsId: 'dopt-0123456789abcdef0',
+      InstanceTenancy: 'default',
+      IsDefault: 'true',
+      SubnetIds: 'subnet-0dflt00000000000a,subnet-0dflt00000000000b,subnet-0dflt00000000000c',
+      SubnetId0: 'subnet-0dflt00000000000a',
+      SubnetId1: 'subnet-0dflt00000000000b',
+      SubnetId2: 'subnet-0dflt00000000000c',
+      Subnets: 'subnet-0dflt00000000000a,subnet-0dflt00000000000b,subnet-0dflt00000000000c',
+      AvailabilityZones: 'eu-west-1a,eu-west-1b,eu-west-1c',
+      SubnetCount: '3',
+    },
+  },
 });

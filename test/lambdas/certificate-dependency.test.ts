@@ -1,7 +1,7 @@
 import { ACMClient } from '@aws-sdk/client-acm';
 import { IAMClient, ListServerCertificatesCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { schema } from '../../contracts/certificate-dependency/contract';
+import { contract, schema } from '../../contracts/certificate-dependency/contract';
 import { definition, handler } from '../../lambdas/certificate-dependency/index';
 import {
   acmCertificateData,
@@ -464,7 +464,7 @@ describe('scale', () => {
 });
 
 describe('Custom::CertificateDependency handler', () => {
-  it('answers SUCCESS with the ACM certificate ARN as PhysicalResourceId, looking in the Region given', async () => {
+  it('answers the example of its contract, SUCCESS with the ACM certificate ARN as PhysicalResourceId, looking in the Region given', async () => {
     // GIVEN
     const certificate = acmCertificate('*.example.com', {
       region: 'us-east-1',
@@ -474,7 +474,7 @@ describe('Custom::CertificateDependency handler', () => {
     const account = fakeAcm({ extraCertificates: [certificate] }, acmMock);
 
     // WHEN
-    const { puts } = await invoke(handler, { properties: { DomainName: 'www.example.com', Region: 'us-east-1' } });
+    const { puts } = await invoke(handler, { properties: contract.example.properties });
 
     // THEN
     expect(puts).toHaveLength(1);
@@ -485,15 +485,7 @@ describe('Custom::CertificateDependency handler', () => {
       StackId: STACK_ID,
       RequestId: expect.any(String),
       LogicalResourceId: 'Dependency',
-      Data: {
-        Arn: certificate.CertificateArn,
-        DomainName: '*.example.com',
-        Status: 'ISSUED',
-        NotAfter: '2027-10-31T23:59:59.000Z',
-        Type: 'AMAZON_ISSUED',
-        KeyAlgorithm: 'RSA_2048',
-        SubjectAlternativeNames: '*.example.com,example.com',
-      },
+      Data: contract.example.data,
     });
     expect(account.calls.map((call) => call.region)).toEqual(['us-east-1']);
   });

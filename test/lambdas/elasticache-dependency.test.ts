@@ -9,7 +9,7 @@ import {
   type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import { mockClient } from 'aws-sdk-client-mock';
-import { schema } from '../../contracts/elasticache-dependency/contract';
+import { contract, schema } from '../../contracts/elasticache-dependency/contract';
 import { definition, handler } from '../../lambdas/elasticache-dependency/index';
 import {
   cacheClusterData,
@@ -312,12 +312,12 @@ describe('properties', () => {
 });
 
 describe('Custom::ElasticacheDependency handler', () => {
-  it('answers SUCCESS with the cluster id as PhysicalResourceId and its fields and endpoints as Data', async () => {
+  it('answers the example of its contract, SUCCESS with the cluster id as PhysicalResourceId and its fields and endpoints as Data', async () => {
     // GIVEN
     elasticacheMock.on(DescribeCacheClustersCommand).resolves({ CacheClusters: [redisMemberCluster()] });
 
     // WHEN
-    const { puts } = await invoke(handler, { properties: { CacheId: 'orders-001' } });
+    const { puts } = await invoke(handler, { properties: contract.example.properties });
 
     // THEN
     expect(puts).toHaveLength(1);
@@ -328,22 +328,7 @@ describe('Custom::ElasticacheDependency handler', () => {
       StackId: STACK_ID,
       RequestId: expect.any(String),
       LogicalResourceId: 'Dependency',
-      Data: {
-        CacheClusterId: 'orders-001',
-        CacheNodeType: 'cache.r7g.large',
-        Engine: 'redis',
-        EngineVersion: '7.1.0',
-        CacheClusterStatus: 'available',
-        NumCacheNodes: '1',
-        PreferredAvailabilityZone: 'eu-west-1a',
-        CacheClusterCreateTime: '2023-11-20T08:30:00.000Z',
-        ReplicationGroupId: 'orders',
-        SnapshotRetentionLimit: '1',
-        CacheNodeEndpoint0: 'orders-001.abc123.0001.euw1.cache.amazonaws.com:6379',
-        CacheNodeEndpointAddress0: 'orders-001.abc123.0001.euw1.cache.amazonaws.com',
-        CacheNodeEndpointPort0: '6379',
-        CacheNodeEndpoints: 'orders-001.abc123.0001.euw1.cache.amazonaws.com:6379',
-      },
+      Data: contract.example.data,
     });
   });
 

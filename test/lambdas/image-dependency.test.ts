@@ -1,5 +1,6 @@
 import { DescribeImagesCommand, EC2Client, type Image } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
+import { contract } from '../../contracts/image-dependency/contract';
 import { definition, handler } from '../../lambdas/image-dependency/index';
 import { imageData, lookupImage, newestImage } from '../../lambdas/image-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
@@ -291,12 +292,12 @@ describe('Custom::ImageDependency handler', () => {
     process.env.AWS_REGION = 'eu-west-1';
   });
 
-  it('answers SUCCESS with the image id as PhysicalResourceId and the image attributes as Data', async () => {
+  it('answers the example of its contract, SUCCESS with the image id as PhysicalResourceId and the image attributes as Data', async () => {
     // GIVEN
     fakeEc2(ACCOUNT, ec2Mock);
 
     // WHEN
-    const { puts } = await invoke(handler, { properties: { ImageName: 'docker-host-*', Owners: 'self' } });
+    const { puts } = await invoke(handler, { properties: contract.example.properties });
 
     // THEN
     expect(puts).toHaveLength(1);
@@ -307,12 +308,7 @@ describe('Custom::ImageDependency handler', () => {
       StackId: STACK_ID,
       RequestId: expect.any(String),
       LogicalResourceId: 'Dependency',
-      Data: {
-        ...OWN_ATTRIBUTES,
-        Tags: 'Name=Docker host,team=ops',
-        Description: '',
-        MatchCount: '1',
-      },
+      Data: contract.example.data,
     });
   });
 

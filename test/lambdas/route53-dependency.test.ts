@@ -1,5 +1,6 @@
 import { GetHostedZoneCommand, ListHostedZonesByNameCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
+import { contract } from '../../contracts/route53-dependency/contract';
 import { definition, handler } from '../../lambdas/route53-dependency/index';
 import { lookupHostedZone, normalizeName, similarZones, zoneData } from '../../lambdas/route53-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
@@ -335,12 +336,12 @@ describe('accounts with many zones', () => {
 });
 
 describe('Custom::Route53Dependency handler', () => {
-  it('answers SUCCESS with the zone id as PhysicalResourceId and the zone attributes as Data', async () => {
+  it('answers the example of its contract, SUCCESS with the zone id as PhysicalResourceId and the zone attributes as Data', async () => {
     // GIVEN
     fakeRoute53(0, ZONES, route53Mock);
 
     // WHEN
-    const { puts } = await invoke(handler, { properties: { DomainName: 'Corp.Example.' } });
+    const { puts } = await invoke(handler, { properties: contract.example.properties });
 
     // THEN
     expect(puts).toHaveLength(1);
@@ -351,7 +352,7 @@ describe('Custom::Route53Dependency handler', () => {
       StackId: STACK_ID,
       RequestId: expect.any(String),
       LogicalResourceId: 'Dependency',
-      Data: { Id: 'ZP', Name: 'corp.example', ResourceRecordSetCount: '9', PrivateZone: 'true', Comment: 'corporate' },
+      Data: contract.example.data,
     });
   });
 

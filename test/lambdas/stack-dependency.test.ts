@@ -2,7 +2,7 @@ import { CloudFormationClient, CloudFormationServiceException } from '@aws-sdk/c
 import { mockClient } from 'aws-sdk-client-mock';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../contracts/properties';
-import { schema } from '../../contracts/stack-dependency/contract';
+import { contract, schema } from '../../contracts/stack-dependency/contract';
 import { definition, handler } from '../../lambdas/stack-dependency/index';
 import { lookupStack, refuseLineBreaks, renderEnvFile, selectOutputs, type StackProperties } from '../../lambdas/stack-dependency/lookup';
 import { fakeCloudFormation, stack, stackId } from '../../testkit/mock-account-lookups';
@@ -397,13 +397,13 @@ describe('properties', () => {
 });
 
 describe('Custom::StackDependency handler', () => {
-  it('answers SUCCESS with the stack id as PhysicalResourceId and the outputs and env-file as Data', async () => {
+  it('answers the example of its contract, SUCCESS with the stack id as PhysicalResourceId and the outputs and env-file as Data', async () => {
     // GIVEN
     fakeCloudFormation({ extraStacks: [DATASTORES] }, cloudformationMock);
 
     // WHEN
     const { puts } = await invoke(handler, {
-      properties: { StackName: 'shared-datastores', Excludes: 'DatabaseUrl' },
+      properties: contract.example.properties,
     });
 
     // THEN
@@ -415,15 +415,7 @@ describe('Custom::StackDependency handler', () => {
       StackId: STACK_ID,
       RequestId: expect.any(String),
       LogicalResourceId: 'Dependency',
-      Data: {
-        SessionsEndpoint: 'sessions.abc123.cfg.euw1.cache.amazonaws.com:11211',
-        QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs',
-        Environment:
-          'SessionsEndpoint=sessions.abc123.cfg.euw1.cache.amazonaws.com:11211\n' +
-          'QueueUrl=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs\n',
-        StackId: stackId('shared-datastores'),
-        StackStatus: 'CREATE_COMPLETE',
-      },
+      Data: contract.example.data,
     });
   });
 

@@ -1,5 +1,6 @@
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, type Subnet, type Vpc } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
+import { contract } from '../../contracts/vpc-dependency/contract';
 import { definition, handler } from '../../lambdas/vpc-dependency/index';
 import { lookupVpc, similarNamePatterns, sortSubnets, vpcData, vpcFilter } from '../../lambdas/vpc-dependency/lookup';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
@@ -370,12 +371,12 @@ describe('Custom::VpcDependency handler', () => {
     process.env.AWS_REGION = 'eu-west-1';
   });
 
-  it('answers SUCCESS with the VPC id as PhysicalResourceId and the VPC and subnet attributes as Data', async () => {
+  it('answers the example of its contract, SUCCESS with the VPC id as PhysicalResourceId and the VPC and subnet attributes as Data', async () => {
     // GIVEN
     fakeEc2(ACCOUNT, ec2Mock);
 
     // WHEN
-    const { puts } = await invoke(handler, { properties: { VpcName: 'default', OnlyDefaultSubnets: 'true' } });
+    const { puts } = await invoke(handler, { properties: contract.example.properties });
 
     // THEN
     expect(puts).toHaveLength(1);
@@ -386,21 +387,7 @@ describe('Custom::VpcDependency handler', () => {
       StackId: STACK_ID,
       RequestId: expect.any(String),
       LogicalResourceId: 'Dependency',
-      Data: {
-        VpcId: 'vpc-0dddddddddddddddd',
-        State: 'available',
-        CidrBlock: '172.31.0.0/16',
-        DhcpOptionsId: 'dopt-0123456789abcdef0',
-        InstanceTenancy: 'default',
-        IsDefault: 'true',
-        SubnetIds: 'subnet-0dflt00000000000a,subnet-0dflt00000000000b,subnet-0dflt00000000000c',
-        SubnetId0: 'subnet-0dflt00000000000a',
-        SubnetId1: 'subnet-0dflt00000000000b',
-        SubnetId2: 'subnet-0dflt00000000000c',
-        Subnets: 'subnet-0dflt00000000000a,subnet-0dflt00000000000b,subnet-0dflt00000000000c',
-        AvailabilityZones: 'eu-west-1a,eu-west-1b,eu-west-1c',
-        SubnetCount: '3',
-      },
+      Data: contract.example.data,
     });
   });
 
