@@ -7,20 +7,9 @@
  * then the worst time of each handler and of all. AWS is the mocked account
  * of the tests. Run by `npm run bench`.
  */
-import { ACMClient } from '@aws-sdk/client-acm';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { Route53Client } from '@aws-sdk/client-route-53';
-import { mockClient } from 'aws-sdk-client-mock';
-import { handler as certificate } from '../lambdas/certificate-dependency';
-import { handler as elasticache } from '../lambdas/elasticache-dependency';
-import { handler as image } from '../lambdas/image-dependency';
-import { handler as route53 } from '../lambdas/route53-dependency';
-import { handler as stack } from '../lambdas/stack-dependency';
-import { handler as vpc } from '../lambdas/vpc-dependency';
 import { customResourceEvent, lambdaContext } from '../testkit/lambda';
+import { LOOKUPS, lookupProperty, mockEveryClient } from '../testkit/lookups';
 import { fakeIam, serverCertificate } from '../testkit/mock-account-lookups';
 import { ResponseServer } from '../testkit/response-server';
 
@@ -40,15 +29,10 @@ interface Case {
   readonly clock?: () => unknown;
 }
 
-/** Each handler by its bundle's name, with the property it looks up by. */
-const HANDLERS: Record<string, { readonly handler: Handler; readonly property: string }> = {
-  'route53-dependency': { handler: route53, property: 'DomainName' },
-  'vpc-dependency': { handler: vpc, property: 'VpcName' },
-  'image-dependency': { handler: image, property: 'ImageName' },
-  'elasticache-dependency': { handler: elasticache, property: 'CacheId' },
-  'stack-dependency': { handler: stack, property: 'StackName' },
-  'certificate-dependency': { handler: certificate, property: 'CertificateName' },
-};
+/** Each handler of the registry by its bundle's name, with the property it looks up by. */
+const HANDLERS: Record<string, { readonly handler: Handler; readonly property: string }> = Object.fromEntries(
+  LOOKUPS.map(({ contract, handler }) => [contract.name, { handler: handler as Handler, property: lookupProperty(contract) }]),
+);
 
 const HUGE = 'a://'.repeat(50_000);
 
@@ -93,13 +77,8 @@ const cases: Case[] = [
 
 async function main(): Promise<void> {
   const server = await ResponseServer.start();
-  const iam = mockClient(IAMClient);
-  // No event here calls the other services; their clients are mocked so that none could reach AWS.
-  mockClient(ACMClient);
-  mockClient(CloudFormationClient);
-  mockClient(EC2Client);
-  mockClient(ElastiCacheClient);
-  mockClient(Route53Client);
+  // No event here calls a service but IAM; every client is mocked so that none could reach AWS.
+  const iam = mockEveryClient().get(IAMClient)!;
 
   const rows: string[][] = [['handler', 'hostile event', 'answer', 'ms']];
   const worst = new Map<string, number>();

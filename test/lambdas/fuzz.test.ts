@@ -1,23 +1,16 @@
-import { ACMClient } from '@aws-sdk/client-acm';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { Route53Client } from '@aws-sdk/client-route-53';
 import { randomUUID } from 'node:crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { CONTRACTS } from '../../contracts/registry';
 import { lambdaContext } from '../../testkit/lambda';
+import { LOOKUPS, mockEveryClient } from '../../testkit/lookups';
 import { type Handler, ResponseServer } from '../helpers/cfn';
 
 const RUNS_PER_HANDLER = 200;
 
 /** Each handler of the registry, with the names of its properties. */
-const HANDLERS: Array<[string, Handler, readonly string[]]> = CONTRACTS.map((contract) => [
+const HANDLERS: Array<[string, Handler, readonly string[]]> = LOOKUPS.map(({ contract, handler }) => [
   contract.id,
-  require(`../../lambdas/${contract.name}`).handler as Handler,
+  handler,
   Object.keys(contract.schema),
 ]);
 
@@ -30,12 +23,7 @@ let awsCalls = 0;
 
 beforeAll(async () => {
   server = await ResponseServer.start();
-  mockClient(ACMClient).onAnyCommand().callsFake(fakeAwsCall);
-  mockClient(CloudFormationClient).onAnyCommand().callsFake(fakeAwsCall);
-  mockClient(EC2Client).onAnyCommand().callsFake(fakeAwsCall);
-  mockClient(ElastiCacheClient).onAnyCommand().callsFake(fakeAwsCall);
-  mockClient(IAMClient).onAnyCommand().callsFake(fakeAwsCall);
-  mockClient(Route53Client).onAnyCommand().callsFake(fakeAwsCall);
+  for (const mock of mockEveryClient().values()) mock.onAnyCommand().callsFake(fakeAwsCall);
 });
 
 afterAll(async () => {

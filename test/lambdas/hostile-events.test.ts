@@ -1,40 +1,22 @@
-import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { Route53Client } from '@aws-sdk/client-route-53';
-import { mockClient } from 'aws-sdk-client-mock';
-import { handler as certificateHandler } from '../../lambdas/certificate-dependency';
-import { handler as elasticacheHandler } from '../../lambdas/elasticache-dependency';
-import { handler as imageHandler } from '../../lambdas/image-dependency';
-import { handler as route53Handler } from '../../lambdas/route53-dependency';
 import { handler as stackHandler } from '../../lambdas/stack-dependency';
-import { handler as vpcHandler } from '../../lambdas/vpc-dependency';
+import { LOOKUPS, lookupProperty, mockEveryClient } from '../../testkit/lookups';
 import { stack } from '../../testkit/mock-account-lookups';
 import { type Handler, invoke, loggedLines, LOGS, ResponseServer } from '../helpers/cfn';
 
-/** Each handler with the string property it looks up by and its valid properties, as its Reason lists them. */
-const HANDLERS: Array<[string, Handler, string, string]> = [
-  ['Route53Dependency', route53Handler, 'DomainName', 'DomainName, PrivateZone, VpcId'],
-  ['VpcDependency', vpcHandler, 'VpcName', 'VpcName, OnlyDefaultSubnets'],
-  ['ImageDependency', imageHandler, 'ImageName', 'ImageName, Owners, Architecture'],
-  ['ElasticacheDependency', elasticacheHandler, 'CacheId', 'CacheId'],
-  ['StackDependency', stackHandler, 'StackName', 'StackName, Excludes, Includes'],
-  ['CertificateDependency', certificateHandler, 'CertificateName', 'CertificateName, DomainName, Region'],
-];
+/** Each handler of the registry with the string property it looks up by and its valid properties, as its Reason lists them. */
+const HANDLERS: Array<[string, Handler, string, string]> = LOOKUPS.map(({ contract, handler }) => [
+  contract.id,
+  handler,
+  lookupProperty(contract),
+  Object.keys(contract.schema).join(', '),
+]);
 
 const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
 
-const cloudformation = mockClient(CloudFormationClient);
-const mocks = [
-  mockClient(ACMClient),
-  cloudformation,
-  mockClient(EC2Client),
-  mockClient(ElastiCacheClient),
-  mockClient(IAMClient),
-  mockClient(Route53Client),
-];
+const clients = mockEveryClient();
+const cloudformation = clients.get(CloudFormationClient)!;
+const mocks = [...clients.values()];
 
 beforeEach(() => {
   for (const mock of mocks) mock.reset();

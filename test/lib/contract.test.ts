@@ -13,6 +13,7 @@ import { CONTRACTS, contractOf } from '../../contracts/registry';
 import { type Contract, isAttribute } from '../../contracts/contract';
 import { memcachedCluster } from '../../testkit/mock-account-lookups';
 import * as lookups from '../../lib/dependencies';
+import { createLookup } from '../helpers/lookup-constructs';
 
 /**
  * The two halves of the project meet here: what the constructs send must be
@@ -44,6 +45,7 @@ beforeAll(() => {
   new lookups.StackDependency(stack, 'Outputs', { stackName: 'datastores-dev', includes: ['DbHost', 'DbPort'], excludes: ['Secret'], noEcho: true });
   new lookups.CertificateDependency(stack, 'Acm', { domainName: '*.example.com', region: 'us-east-1' });
   new lookups.CertificateDependency(stack, 'Iam', { certificateName: '^www-\\d+$' });
+  for (const contract of CONTRACTS) createLookup(contract, stack, `${contract.id}Example`, contract.example.properties);
   template = Template.fromStack(stack);
 });
 

@@ -35,6 +35,7 @@ it.each(TYPES)('exports the ARN of the %s function for plain templates', (type) 
   });
 });
 
+/** The lookup types of the original Sony Mobile functions, with those functions' names. */
 const LEGACY_NAMES = [
   ['Route53Dependency', 'route53Dependency'],
   ['VpcDependency', 'vpcDependency'],
@@ -44,8 +45,8 @@ const LEGACY_NAMES = [
   ['CertificateDependency', 'certificateDependency'],
 ];
 
-it('knows the original function name of every lookup type', () => {
-  expect(LEGACY_NAMES.map(([type]) => type).sort()).toEqual([...TYPES].sort());
+it('still has every lookup type the original functions answered', () => {
+  expect(TYPES).toEqual(expect.arrayContaining(LEGACY_NAMES.map(([type]) => type)));
 });
 
 it.each(LEGACY_NAMES)('names the %s function %s when asked for the legacy names', (type, name) => {
