@@ -14,13 +14,15 @@ export class PropError extends Error {
    * @param owner the construct, as `propOwner` names it
    * @param prop the prop's path from the construct's props, such as `containers[0].image`
    * @param problem what is wrong and what is allowed
+   * @param options the error this one reports, as its `cause`
    */
   constructor(
     public readonly owner: string,
     public readonly prop: string,
     problem: string,
+    options?: ErrorOptions,
   ) {
-    super(`${owner}: ${prop}: ${problem}`);
+    super(`${owner}: ${prop}: ${problem}`, options);
   }
 }
 
