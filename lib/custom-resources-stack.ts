@@ -2,7 +2,8 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CONTRACTS } from '../contracts/registry';
 import { contract as STACK_CONTRACT } from '../contracts/stack-dependency/contract';
-import { DependencyFunction } from './dependencies';
+import { checkStackNamePrefixes, DependencyFunction } from './dependencies';
+import { propOwner } from './errors';
 
 export interface CustomResourcesStackProps extends StackProps {
   /**
@@ -44,6 +45,7 @@ export class CustomResourcesStack extends Stack {
       description: 'Lambda functions behind the Custom::*Dependency lookups, for plain CloudFormation templates',
       ...props,
     });
+    checkStackNamePrefixes(propOwner('CustomResourcesStack', this), 'stackNamePrefixes', props.stackNamePrefixes);
     const functions: Record<string, DependencyFunction> = {};
     for (const type of CONTRACTS) {
       const fn = new DependencyFunction(this, `${type.id}Function`, {

@@ -3,7 +3,8 @@ import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { contract } from '../../contracts/certificate-dependency/contract';
 import { compilePattern, PatternError } from '../../contracts/certificate-dependency/pattern';
-import { Dependency, requireText, type DependencyProps } from './dependency';
+import { PropError } from '../errors';
+import { childOwner, Dependency, requireText, type DependencyProps } from './dependency';
 
 export interface CertificateDependencyProps extends DependencyProps {
   /**
@@ -52,9 +53,13 @@ export class CertificateDependency extends Dependency {
   private certificate?: acm.ICertificate;
 
   constructor(scope: Construct, id: string, props: CertificateDependencyProps) {
-    const owner = `CertificateDependency ${scope.node.path}/${id}`;
+    const owner = childOwner(contract.id, scope, id);
     if ((props.certificateName === undefined) === (props.domainName === undefined)) {
-      throw new Error(`${owner}: give exactly one of certificateName (an IAM server certificate) and domainName (an ACM certificate)`);
+      throw new PropError(
+        owner,
+        'certificateName, domainName',
+        `give exactly one of them: certificateName for an IAM server certificate, domainName for an ACM certificate; got ${props.domainName === undefined ? 'neither' : 'both'}`,
+      );
     }
     if (props.certificateName !== undefined && !Token.isUnresolved(props.certificateName)) {
       requireText(owner, 'certificateName', props.certificateName);
@@ -62,11 +67,11 @@ export class CertificateDependency extends Dependency {
         compilePattern(props.certificateName);
       } catch (error) {
         if (!(error instanceof PatternError)) throw error;
-        throw new Error(`${owner}: certificateName ${JSON.stringify(props.certificateName)} ${error.problem}; ${error.fix}`, { cause: error });
+        throw new PropError(owner, 'certificateName', `${JSON.stringify(props.certificateName)} ${error.problem}; ${error.fix}`, { cause: error });
       }
     }
     if (props.region !== undefined && props.domainName === undefined) {
-      throw new Error(`${owner}: region applies only to ACM certificates, which are found by domainName`);
+      throw new PropError(owner, 'region', 'applies only to ACM certificates, which are found by domainName; leave it out for an IAM server certificate');
     }
     super(
       scope,
@@ -85,75 +90,85 @@ export class CertificateDependency extends Dependency {
 
   /** IAM: the server certificate's path. */
   public get path(): string {
-    return this.iamAttribute('Path');
+    return this.iamAttribute('path', 'Path');
   }
 
   /** IAM: the server certificate's name. */
   public get serverCertificateName(): string {
-    return this.iamAttribute('ServerCertificateName');
+    return this.iamAttribute('serverCertificateName', 'ServerCertificateName');
   }
 
   /** IAM: the server certificate's id. */
   public get serverCertificateId(): string {
-    return this.iamAttribute('ServerCertificateId');
+    return this.iamAttribute('serverCertificateId', 'ServerCertificateId');
   }
 
   /** IAM: when the server certificate was uploaded, ISO 8601. */
   public get uploadDate(): string {
-    return this.iamAttribute('UploadDate');
+    return this.iamAttribute('uploadDate', 'UploadDate');
   }
 
   /** IAM: when the server certificate expires, ISO 8601. */
   public get expiration(): string {
-    return this.iamAttribute('Expiration');
+    return this.iamAttribute('expiration', 'Expiration');
   }
 
   /** ACM: the certificate's domain name. */
   public get domainName(): string {
-    return this.acmAttribute('DomainName');
+    return this.acmAttribute('domainName', 'DomainName');
   }
 
   /** ACM: always `ISSUED`: other certificates do not count. */
   public get status(): string {
-    return this.acmAttribute('Status');
+    return this.acmAttribute('status', 'Status');
   }
 
   /** ACM: when the certificate expires, ISO 8601. */
   public get notAfter(): string {
-    return this.acmAttribute('NotAfter');
+    return this.acmAttribute('notAfter', 'NotAfter');
   }
 
   /** ACM: `AMAZON_ISSUED`, `IMPORTED` or `PRIVATE`. */
   public get type(): string {
-    return this.acmAttribute('Type');
+    return this.acmAttribute('type', 'Type');
   }
 
   /** ACM: such as `RSA_2048` or `EC_prime256v1`. */
   public get keyAlgorithm(): string {
-    return this.acmAttribute('KeyAlgorithm');
+    return this.acmAttribute('keyAlgorithm', 'KeyAlgorithm');
   }
 
   /** ACM: the subject alternative names, comma-separated. */
   public get subjectAlternativeNames(): string {
-    return this.acmAttribute('SubjectAlternativeNames');
+    return this.acmAttribute('subjectAlternativeNames', 'SubjectAlternativeNames');
   }
 
   /** The ACM certificate as an `ICertificate`, for load balancers and CloudFront. */
   public toCertificate(): acm.ICertificate {
-    this.certificate ??= acm.Certificate.fromCertificateArn(this, 'Certificate', this.acmAttribute('Arn'));
+    this.certificate ??= acm.Certificate.fromCertificateArn(this, 'Certificate', this.acmAttribute('toCertificate()', 'Arn'));
     return this.certificate;
   }
 
-  private iamAttribute(name: string): string {
+  /** The IAM server certificate's attribute `name`, which `member` reads. */
+  private iamAttribute(member: string, name: string): string {
     if (this.kind !== CertificateKind.IAM) {
-      throw new Error(`CertificateDependency ${this.node.path}: ${name} is an attribute of IAM server certificates, but this lookup finds an ACM certificate by domainName`);
+      throw new PropError(
+        this.owner,
+        member,
+        `${name} is an attribute of IAM server certificates, but this lookup finds an ACM certificate by domainName; find one by certificateName to read it`,
+      );
     }
     return this.attribute(name);
   }
 
-  private acmAttribute(name: string): string {
+  /** The ACM certificate's attribute `name`, which `member` reads. */
+  private acmAttribute(member: string, name: string): string {
     if (this.kind !== CertificateKind.ACM) {
-      throw new Error(`CertificateDependency ${this.node.path}: ${name} is an attribute of ACM certificates, but this lookup finds an IAM server certificate by certificateName`);
+      throw new PropError(
+        this.owner,
+        member,
+        `${name} is an attribute of ACM certificates, but this lookup finds an IAM server certificate by certificateName; find one by domainName to read it`,
+      );
     }
     return this.attribute(name);
   }

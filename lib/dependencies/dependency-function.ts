@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Contract, Permission } from '../../contracts/contract';
+import { PropError, propOwner } from '../errors';
 
 /** How long one lookup may run; the handler answers FAILED before this runs out. */
 const FUNCTION_TIMEOUT = Duration.minutes(2);
@@ -84,7 +85,7 @@ export class DependencyFunction extends Construct {
     const id = `${contract.id}Function`;
     const existing = stack.node.tryFindChild(id);
     if (!(existing instanceof DependencyFunction)) return new DependencyFunction(stack, id, { contract, ...options });
-    if (readsStacks(contract)) existing.allowStackNames(options.stackNamePrefixes);
+    if (readsStacks(contract)) existing.readStackNames('stackNamePrefixes', options.stackNamePrefixes);
     return existing;
   }
 
@@ -112,9 +113,8 @@ export class DependencyFunction extends Construct {
     for (const permission of contract.permissions) {
       if (!permission.resource.includes(STACK_NAME)) this.allow(permission, permission.resource, permission.reason);
     }
-    if (readsStacks(contract)) this.allowStackNames(props.stackNamePrefixes);
-    else if (props.stackNamePrefixes !== undefined) {
-      throw new Error(`${this.node.path}: ${contract.resourceType} reads no stacks, so it takes no stackNamePrefixes`);
+    if (readsStacks(contract) || props.stackNamePrefixes !== undefined) {
+      this.readStackNames('stackNamePrefixes', props.stackNamePrefixes);
     }
     this.logGroup.grantWrite(this.role);
 
@@ -131,7 +131,7 @@ export class DependencyFunction extends Construct {
       logGroup: this.logGroup,
       // Lambda's JSON lines carry the request id; the handler's records are their `message`.
       loggingFormat: lambda.LoggingFormat.JSON,
-      reservedConcurrentExecutions: reservedConcurrency(this, props.reservedConcurrentExecutions ?? lookupConcurrency(this)),
+      reservedConcurrentExecutions: reservedConcurrency(this.owner, props.reservedConcurrentExecutions ?? lookupConcurrency(this.owner, this)),
       // The handler answers every event it can parse, and returns an error only
       // for one it cannot answer, where a retry fails alike. A retry after an
       // answer could send CloudFormation a second, different answer: none.
@@ -150,18 +150,21 @@ export class DependencyFunction extends Construct {
    * construct that shares the function gets what it asked for.
    */
   public allowStackNames(prefixes: readonly string[] | undefined): void {
+    this.readStackNames('allowStackNames.prefixes', prefixes);
+  }
+
+  /** This function as its errors name it, such as `DependencyFunction MyStack/StackDependencyFunction`. */
+  private get owner(): string {
+    return propOwner('DependencyFunction', this);
+  }
+
+  /** `allowStackNames`, whose errors name `prefixes` as `prop`. */
+  private readStackNames(prop: string, prefixes: readonly string[] | undefined): void {
     const permission = stackPermission(this.contract);
-    if (!permission) throw new Error(`${this.node.path}: ${this.contract.resourceType} reads no stacks, so it takes no stackNamePrefixes`);
-    if (prefixes !== undefined && prefixes.length === 0) {
-      throw new Error(`${this.node.path}: stackNamePrefixes must name at least one prefix, or be left out for any stack`);
+    if (!permission) {
+      throw new PropError(this.owner, prop, `${this.contract.resourceType} reads no stacks, so it takes no stack name prefixes; leave them out`);
     }
-    for (const prefix of prefixes ?? []) {
-      if (!STACK_NAME_PREFIX.test(prefix)) {
-        throw new Error(
-          `${this.node.path}: stack name prefix "${prefix}" is not valid: expected a letter, then letters, digits or hyphens`,
-        );
-      }
-    }
+    checkStackNamePrefixes(this.owner, prop, prefixes);
     for (const pattern of prefixes?.map((prefix) => `${prefix}*`) ?? ['*']) {
       if (this.stackNames.has(pattern)) continue;
       this.stackNames.add(pattern);
@@ -192,23 +195,50 @@ export class DependencyFunction extends Construct {
   }
 }
 
+/**
+ * Throws a `PropError` naming `prop` of `owner` when `prefixes` names no prefix,
+ * or one that no stack name can start with.
+ */
+export function checkStackNamePrefixes(owner: string, prop: string, prefixes: readonly string[] | undefined): void {
+  if (prefixes === undefined) return;
+  if (prefixes.length === 0) throw new PropError(owner, prop, 'must name at least one prefix, or be left out for any stack');
+  prefixes.forEach((prefix, index) => {
+    if (!STACK_NAME_PREFIX.test(prefix)) {
+      throw new PropError(
+        owner,
+        `${prop}[${index}]`,
+        `${JSON.stringify(prefix)} is not a valid stack name prefix: expected a letter, then letters, digits or hyphens`,
+      );
+    }
+  });
+}
+
 /** The context value `lookupConcurrency`, which every function without its own reservation takes. */
-function lookupConcurrency(scope: Construct): number {
+function lookupConcurrency(owner: string, scope: Construct): number {
   const value: unknown = scope.node.tryGetContext('lookupConcurrency');
   if (value === undefined) return RESERVED_CONCURRENCY;
   const count = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof count !== 'number') {
-    throw new Error(`context lookupConcurrency must be a whole number such as 2, or 0 to reserve none (-c lookupConcurrency=0), got ${JSON.stringify(value)}`);
+  if (!isCount(count)) {
+    throw new PropError(
+      owner,
+      'context lookupConcurrency',
+      `must be a whole number such as 2, or 0 to reserve none (-c lookupConcurrency=0), got ${JSON.stringify(value)}`,
+    );
   }
   return count;
 }
 
 /** Lambda's reservation for `count`: none for 0. */
-function reservedConcurrency(scope: Construct, count: number): number | undefined {
-  if (!Number.isInteger(count) || count < 0) {
-    throw new Error(`${scope.node.path}: reserved concurrency must be a whole number, or 0 to reserve none, got ${count}`);
+function reservedConcurrency(owner: string, count: number): number | undefined {
+  if (!isCount(count)) {
+    throw new PropError(owner, 'reservedConcurrentExecutions', `must be a whole number, or 0 to reserve none, got ${count}`);
   }
   return count === 0 ? undefined : count;
+}
+
+/** A whole number from 0. */
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 function stackPermission(contract: Contract): Permission | undefined {

@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { type Contract, isAttribute } from '../../contracts/contract';
 import { InputError } from '../../contracts/errors';
 import { parseProperties } from '../../contracts/properties';
+import { listSome } from '../../contracts/text';
+import { PropError, propOwner } from '../errors';
 import { DependencyFunction, type DependencyFunctionProps, SERVICE_TIMEOUT } from './dependency-function';
 
 /** Properties every lookup accepts. */
@@ -47,15 +49,20 @@ export abstract class Dependency extends Construct {
     functionOptions: Pick<DependencyFunctionProps, 'stackNamePrefixes'> = {},
   ) {
     super(scope, id);
-    checkKnownValues(`${contract.id} ${this.node.path}`, contract, properties);
     this.contract = contract;
+    checkKnownValues(this.owner, contract, properties);
     this.resourceType = contract.resourceType;
     this.resource = new CustomResource(this, 'Resource', {
       resourceType: contract.resourceType,
       serviceToken: DependencyFunction.of(this, contract, functionOptions).serviceToken,
       serviceTimeout: SERVICE_TIMEOUT,
-      properties: renderProperties({ ...properties, Refresh: common.refresh ?? lookupRefresh(this), NoEcho: common.noEcho }),
+      properties: renderProperties({ ...properties, Refresh: common.refresh ?? lookupRefresh(this.owner, this), NoEcho: common.noEcho }),
     });
+  }
+
+  /** This lookup as its errors name it, such as `VpcDependency MyStack/Vpc`. */
+  protected get owner(): string {
+    return propOwner(this.contract.id, this);
   }
 
   /** The id of what was found (the resource's `Ref`). */
@@ -66,7 +73,11 @@ export abstract class Dependency extends Construct {
   /** Any attribute of the answer by its `Fn::GetAtt` name. */
   public attribute(name: string): string {
     if (!isAttribute(this.contract, name)) {
-      throw new Error(`${this.resourceType} has no attribute "${name}"`);
+      throw new PropError(
+        this.owner,
+        `attribute(${JSON.stringify(name)})`,
+        `${this.resourceType} answers no attribute of that name; give one it answers, such as ${listSome(this.contract.attributes.names, 3)}`,
+      );
     }
     return this.resource.getAttString(name);
   }
@@ -86,8 +97,8 @@ function checkKnownValues(owner: string, contract: Contract, properties: Record<
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       const prop = name.charAt(0).toLowerCase() + name.slice(1);
-      const sentence = error.message.startsWith(name) ? prop + error.message.slice(name.length) : error.message;
-      throw new Error(`${owner}: ${sentence}`);
+      const problem = error.message.startsWith(`${name} `) ? error.message.slice(name.length + 1) : error.message;
+      throw new PropError(owner, prop, problem, { cause: error });
     }
   }
 }
@@ -99,11 +110,15 @@ function isUnresolved(value: Exclude<PropertyValue, undefined>): boolean {
 }
 
 /** The context value `lookupRefresh`, which every lookup without its own `refresh` takes as its `Refresh`. */
-function lookupRefresh(scope: Construct): string | undefined {
+function lookupRefresh(owner: string, scope: Construct): string | undefined {
   const value: unknown = scope.node.tryGetContext('lookupRefresh');
   if (value === undefined) return undefined;
   if (typeof value !== 'string' && typeof value !== 'number') {
-    throw new Error(`context lookupRefresh must be a string such as a build id (-c lookupRefresh=1234), got ${JSON.stringify(value)}`);
+    throw new PropError(
+      owner,
+      'context lookupRefresh',
+      `must be a string such as a build id (-c lookupRefresh=1234), got ${JSON.stringify(value)}`,
+    );
   }
   return String(value);
 }
@@ -119,15 +134,28 @@ function renderProperties(properties: Record<string, PropertyValue>): Record<str
   return rendered;
 }
 
-/** Throws a message naming the prop when `value` is given but empty or blank. */
+/**
+ * The construct `id` about to be made in `scope`, named as `propOwner` names it
+ * once it exists: for the checks a lookup's constructor makes before `super`.
+ */
+export function childOwner(kind: string, scope: Construct, id: string): string {
+  return `${kind} ${scope.node.path === '' ? id : `${scope.node.path}/${id}`}`;
+}
+
+/** Throws a `PropError` naming the prop when `value` is given but empty or blank. */
 export function requireText(owner: string, prop: string, value: string | undefined): void {
   if (value !== undefined && !Token.isUnresolved(value) && value.trim() === '') {
-    throw new Error(`${owner}: ${prop} must not be empty`);
+    throw new PropError(owner, prop, 'must not be empty');
   }
 }
 
-/** Throws a message naming what `index` counts when it is not a whole number from 0. */
-export function requireIndex(owner: string, what: string, index: number): number {
-  if (!Number.isInteger(index) || index < 0) throw new Error(`${owner}: ${what} must be a whole number from 0, got ${index}`);
+/**
+ * Throws a `PropError` naming `argument`, such as `subnetId.index`, when `index`
+ * is not a whole number from 0; `what` is what it counts, such as `a subnet index`.
+ */
+export function requireIndex(owner: string, argument: string, what: string, index: number): number {
+  if (!Number.isInteger(index) || index < 0) {
+    throw new PropError(owner, argument, `must be ${what}: a whole number from 0, got ${index}`);
+  }
   return index;
 }

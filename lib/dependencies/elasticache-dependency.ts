@@ -52,17 +52,17 @@ export class ElasticacheDependency extends Dependency {
 
   /** Node `index` of a cache cluster as `host:port`, nodes in node id order. */
   public nodeEndpoint(index: number): string {
-    return this.attribute(`CacheNodeEndpoint${this.nodeIndex(index)}`);
+    return this.attribute(`CacheNodeEndpoint${this.nodeIndex('nodeEndpoint', index)}`);
   }
 
   /** The host name of node `index` of a cache cluster. */
   public nodeEndpointAddress(index: number): string {
-    return this.attribute(`CacheNodeEndpointAddress${this.nodeIndex(index)}`);
+    return this.attribute(`CacheNodeEndpointAddress${this.nodeIndex('nodeEndpointAddress', index)}`);
   }
 
   /** The port of node `index` of a cache cluster. */
   public nodeEndpointPort(index: number): string {
-    return this.attribute(`CacheNodeEndpointPort${this.nodeIndex(index)}`);
+    return this.attribute(`CacheNodeEndpointPort${this.nodeIndex('nodeEndpointPort', index)}`);
   }
 
   /** Every node of a cache cluster as `host:port`, comma-separated. */
@@ -130,7 +130,8 @@ export class ElasticacheDependency extends Dependency {
     return this.attribute('MemberClusters');
   }
 
-  private nodeIndex(index: number): number {
-    return requireIndex(`ElasticacheDependency ${this.node.path}`, 'node index', index);
+  /** `index` of `method`'s argument, checked. */
+  private nodeIndex(method: string, index: number): number {
+    return requireIndex(this.owner, `${method}.index`, 'a node index', index);
   }
 }

@@ -2,7 +2,8 @@ import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { contract } from '../../contracts/image-dependency/contract';
-import { Dependency, requireText, type DependencyProps } from './dependency';
+import { PropError } from '../errors';
+import { childOwner, Dependency, requireText, type DependencyProps } from './dependency';
 
 export interface ImageDependencyProps extends DependencyProps {
   /** AMI name; `*` and `?` are wildcards, such as `al2023-ami-2023.*-kernel-*-arm64`. */
@@ -47,10 +48,10 @@ export class ImageDependency extends Dependency {
   }
 
   constructor(scope: Construct, id: string, props: ImageDependencyProps) {
-    const owner = `ImageDependency ${scope.node.path}/${id}`;
+    const owner = childOwner(contract.id, scope, id);
     requireText(owner, 'imageName', props.imageName);
     if (props.owners !== undefined && !Token.isUnresolved(props.owners)) {
-      if (props.owners.length === 0) throw new Error(`${owner}: owners must name at least one owner, or be left out`);
+      if (props.owners.length === 0) throw new PropError(owner, 'owners', 'must name at least one owner, or be left out');
     }
     super(
       scope,

@@ -1,7 +1,8 @@
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { contract } from '../../contracts/route53-dependency/contract';
-import { Dependency, type DependencyProps } from './dependency';
+import { PropError } from '../errors';
+import { childOwner, Dependency, type DependencyProps } from './dependency';
 
 export interface Route53DependencyProps extends DependencyProps {
   /** Name of the hosted zone, such as `example.com`; a trailing dot and any case are fine. */
@@ -32,9 +33,12 @@ export class Route53Dependency extends Dependency {
   private hostedZone?: route53.IHostedZone;
 
   constructor(scope: Construct, id: string, props: Route53DependencyProps) {
-    const owner = `Route53Dependency ${scope.node.path}/${id}`;
     if (props.vpcId !== undefined && props.privateZone === false) {
-      throw new Error(`${owner}: vpcId applies only to private zones; leave out privateZone or set it to true`);
+      throw new PropError(
+        childOwner(contract.id, scope, id),
+        'vpcId',
+        'applies only to private zones; leave out privateZone or set it to true',
+      );
     }
     super(
       scope,

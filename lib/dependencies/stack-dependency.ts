@@ -2,7 +2,9 @@ import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { isAttribute } from '../../contracts/contract';
 import { contract } from '../../contracts/stack-dependency/contract';
-import { Dependency, requireText, type DependencyProps } from './dependency';
+import { PropError } from '../errors';
+import { childOwner, Dependency, requireText, type DependencyProps } from './dependency';
+import { checkStackNamePrefixes } from './dependency-function';
 
 /** The lookup's own attributes, which no output key can be read as. */
 const RESERVED = contract.attributes.names;
@@ -45,14 +47,19 @@ export class StackDependency extends Dependency {
   private readonly excludes?: readonly string[];
 
   constructor(scope: Construct, id: string, props: StackDependencyProps) {
-    const owner = `StackDependency ${scope.node.path}/${id}`;
+    const owner = childOwner(contract.id, scope, id);
     requireText(owner, 'stackName', props.stackName);
     const prefixes = props.stackNamePrefixes;
+    checkStackNamePrefixes(owner, 'stackNamePrefixes', prefixes);
     if (prefixes !== undefined && !Token.isUnresolved(props.stackName)) {
       // A stack id is arn:...:stack/<name>/<guid>.
       const name = props.stackName.startsWith('arn:') ? props.stackName.split('/')[1] : props.stackName;
       if (!prefixes.some((prefix) => name.startsWith(prefix))) {
-        throw new Error(`${owner}: stackName "${props.stackName}" starts with none of stackNamePrefixes ${prefixes.join(', ')}`);
+        throw new PropError(
+          owner,
+          'stackName',
+          `"${props.stackName}" starts with none of stackNamePrefixes ${prefixes.join(', ')}; give a stack whose name does, or add its prefix`,
+        );
       }
     }
     super(
@@ -87,18 +94,18 @@ export class StackDependency extends Dependency {
 
   /** The value of the output `key`. */
   public output(key: string): string {
-    const owner = `StackDependency ${this.node.path}`;
+    const call = `output(${JSON.stringify(key)})`;
     if (!Token.isUnresolved(key) && !isAttribute(contract, key)) {
-      throw new Error(`${owner}: output key must be an output key (letters and digits), got "${key}"`);
+      throw new PropError(this.owner, call, 'the key must be an output key (letters and digits)');
     }
     if (RESERVED.includes(key)) {
-      throw new Error(`${owner}: output key "${key}" is taken by the attribute of that name; use the ${key.charAt(0).toLowerCase()}${key.slice(1)} getter`);
+      throw new PropError(this.owner, call, `the key is taken by the attribute of that name; use the ${key.charAt(0).toLowerCase()}${key.slice(1)} getter`);
     }
     if (this.includes && !Token.isUnresolved(this.includes) && !this.includes.includes(key)) {
-      throw new Error(`${owner}: output "${key}" is not among includes (${this.includes.join(', ')})`);
+      throw new PropError(this.owner, call, `the output is not among includes (${this.includes.join(', ')}); add it there to read it`);
     }
     if (this.excludes && !Token.isUnresolved(this.excludes) && this.excludes.includes(key)) {
-      throw new Error(`${owner}: output "${key}" is among excludes`);
+      throw new PropError(this.owner, call, 'the output is among excludes; take it out of excludes to read it');
     }
     return this.attribute(key);
   }

@@ -2,7 +2,8 @@ import { Fn, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { contract } from '../../contracts/vpc-dependency/contract';
-import { Dependency, requireIndex, requireText, type DependencyProps } from './dependency';
+import { PropError } from '../errors';
+import { childOwner, Dependency, requireIndex, requireText, type DependencyProps } from './dependency';
 
 export interface VpcDependencyProps extends DependencyProps {
   /** Value of the VPC's `Name` tag, `default` for the account's default VPC, or a `vpc-` id. */
@@ -42,7 +43,7 @@ export class VpcDependency extends Dependency {
   private imported?: Map<number, ec2.IVpc>;
 
   constructor(scope: Construct, id: string, props: VpcDependencyProps) {
-    requireText(`VpcDependency ${scope.node.path}/${id}`, 'vpcName', props.vpcName);
+    requireText(childOwner(contract.id, scope, id), 'vpcName', props.vpcName);
     super(
       scope,
       id,
@@ -99,7 +100,7 @@ export class VpcDependency extends Dependency {
 
   /** The id of the subnet at `index` in `subnetIds`. */
   public subnetId(index: number): string {
-    return this.attribute(`SubnetId${this.subnetIndex(index)}`);
+    return this.attribute(`SubnetId${this.subnetIndex('subnetId', index)}`);
   }
 
   /**
@@ -109,7 +110,7 @@ export class VpcDependency extends Dependency {
   public toVpc(options: ToVpcOptions): ec2.IVpc {
     const count = options.subnetCount;
     if (!Number.isInteger(count) || count < 1) {
-      throw new Error(`VpcDependency ${this.node.path}: subnetCount must be a whole number from 1, got ${count}`);
+      throw new PropError(this.owner, 'toVpc.subnetCount', `must be a whole number from 1, got ${count}`);
     }
     this.imported ??= new Map();
     let vpc = this.imported.get(count);
@@ -134,11 +135,12 @@ export class VpcDependency extends Dependency {
    * `subnetIds`, to spread into the props of `ec2.Instance` or `DockerHost`.
    */
   public placement(index = 0): VpcPlacement {
-    const vpc = this.toVpc({ subnetCount: this.subnetIndex(index) + 1 });
+    const vpc = this.toVpc({ subnetCount: this.subnetIndex('placement', index) + 1 });
     return { vpc, vpcSubnets: { subnets: [vpc.privateSubnets[index]] } };
   }
 
-  private subnetIndex(index: number): number {
-    return requireIndex(`VpcDependency ${this.node.path}`, 'subnet index', index);
+  /** `index` of `method`'s argument, checked. */
+  private subnetIndex(method: string, index: number): number {
+    return requireIndex(this.owner, `${method}.index`, 'a subnet index', index);
   }
 }

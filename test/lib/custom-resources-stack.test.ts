@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONTRACTS } from '../../contracts/registry';
 import { CustomResourcesStack } from '../../lib/custom-resources-stack';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
+import { PropError } from '../../lib/errors';
 
 const TYPES = CONTRACTS.map((contract) => contract.id);
 
@@ -101,11 +102,22 @@ describe('bounded work', () => {
     own.allResourcesProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: reserved ?? Match.absent() });
   });
 
-  it.each(['two', '-1', 1.5])('refuses -c lookupConcurrency=%p, naming the context key and the fix', (value) => {
+  it.each([
+    ['two', '"two"'],
+    ['-1', '"-1"'],
+    [-1, '-1'],
+    [1.5, '1.5'],
+  ])('refuses -c lookupConcurrency=%p, naming the function that reads it, the context key and the fix', (value, shown) => {
     // GIVEN
     const app = new App({ context: { lookupConcurrency: value } });
+    // WHEN
+    const error = thrownBy(() => new CustomResourcesStack(app, 'CustomResources'));
     // THEN
-    expect(() => new CustomResourcesStack(app, 'CustomResources')).toThrow(/lookupConcurrency must be a whole number|reserved concurrency must be a whole number, or 0 to reserve none, got 1.5/);
+    expect(error).toBeInstanceOf(PropError);
+    expect(error).toMatchObject({
+      prop: 'context lookupConcurrency',
+      message: `DependencyFunction CustomResources/${TYPES[0]}Function: context lookupConcurrency: must be a whole number such as 2, or 0 to reserve none (-c lookupConcurrency=0), got ${shown}`,
+    });
   });
 
   it('never retries an invocation, so CloudFormation never gets a second answer, and keeps a queued event as long as a plain template waits', () => {
@@ -138,11 +150,15 @@ describe('stack name prefixes', () => {
   });
 
   it.each([
-    [[], /stackNamePrefixes must name at least one prefix, or be left out for any stack/],
-    [['shared/'], /stack name prefix "shared\/" is not valid: expected a letter, then letters, digits or hyphens/],
-    [['*'], /stack name prefix "\*" is not valid/],
-  ])('refuses the prefixes %j with a message saying what is valid', (prefixes, message) => {
-    expect(() => new CustomResourcesStack(new App(), 'CustomResources', { stackNamePrefixes: prefixes })).toThrow(message);
+    [[], 'stackNamePrefixes', 'must name at least one prefix, or be left out for any stack'],
+    [['shared/'], 'stackNamePrefixes[0]', '"shared/" is not a valid stack name prefix: expected a letter, then letters, digits or hyphens'],
+    [['shared-', '*'], 'stackNamePrefixes[1]', '"*" is not a valid stack name prefix: expected a letter, then letters, digits or hyphens'],
+  ])('refuses the prefixes %j with a message naming the stack and the prop, and saying what is valid', (prefixes, prop, problem) => {
+    // WHEN
+    const error = thrownBy(() => new CustomResourcesStack(new App(), 'CustomResources', { stackNamePrefixes: prefixes }));
+    // THEN
+    expect(error).toBeInstanceOf(PropError);
+    expect(error).toMatchObject({ owner: 'CustomResourcesStack CustomResources', prop, message: `CustomResourcesStack CustomResources: ${prop}: ${problem}` });
   });
 
   it('limits the function of a StackDependency to its prefixes, and to those of every lookup that shares it', () => {
@@ -170,10 +186,14 @@ describe('stack name prefixes', () => {
   it('refuses a stack name that starts with none of the prefixes', () => {
     // GIVEN
     const app = new Stack(new App(), 'App');
+    // WHEN
+    const error = thrownBy(() => new StackDependency(app, 'S', { stackName: 'prod-db', stackNamePrefixes: ['shared-', 'data-'] }));
     // THEN
-    expect(() => new StackDependency(app, 'S', { stackName: 'prod-db', stackNamePrefixes: ['shared-', 'data-'] })).toThrow(
-      'StackDependency App/S: stackName "prod-db" starts with none of stackNamePrefixes shared-, data-',
-    );
+    expect(error).toBeInstanceOf(PropError);
+    expect(error).toMatchObject({
+      prop: 'stackName',
+      message: 'StackDependency App/S: stackName: "prod-db" starts with none of stackNamePrefixes shared-, data-; give a stack whose name does, or add its prefix',
+    });
   });
 });
 
@@ -192,4 +212,14 @@ function stackArn(tail: string): string {
   return JSON.stringify({
     'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:stack/${tail}`]],
   });
+}
+
+/** The error `action` throws, or a failed test when it throws none. */
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, but none was thrown');
 }

@@ -14,6 +14,9 @@ import {
   StackDependency,
   VpcDependency,
 } from '../../lib/dependencies';
+import { contract as stackContract } from '../../contracts/stack-dependency/contract';
+import { contract as vpcContract } from '../../contracts/vpc-dependency/contract';
+import { PropError } from '../../lib/errors';
 
 /** One stack that uses every lookup, synthesized once for the whole file. */
 let app: App;
@@ -192,6 +195,41 @@ describe('functions', () => {
     expect(violations).toEqual([]);
     expect(acknowledgements(stack).every(({ reason }) => reason.length > 20)).toBe(true);
   });
+
+  it.each<[string, (scope: Stack) => unknown, string, string]>([
+    [
+      'a reservation that is not a whole number',
+      (s) => new DependencyFunction(s, 'F', { contract: vpcContract, reservedConcurrentExecutions: -1 }),
+      'reservedConcurrentExecutions',
+      'DependencyFunction Check/F: reservedConcurrentExecutions: must be a whole number, or 0 to reserve none, got -1',
+    ],
+    [
+      'stack name prefixes for a type that reads no stacks',
+      (s) => new DependencyFunction(s, 'F', { contract: vpcContract, stackNamePrefixes: ['shared-'] }),
+      'stackNamePrefixes',
+      'DependencyFunction Check/F: stackNamePrefixes: Custom::VpcDependency reads no stacks, so it takes no stack name prefixes; leave them out',
+    ],
+    [
+      'stack names allowed to a type that reads no stacks',
+      (s) => new DependencyFunction(s, 'F', { contract: vpcContract }).allowStackNames(['shared-']),
+      'allowStackNames.prefixes',
+      'DependencyFunction Check/F: allowStackNames.prefixes: Custom::VpcDependency reads no stacks, so it takes no stack name prefixes; leave them out',
+    ],
+    [
+      'a stack name prefix that is not one',
+      (s) => new DependencyFunction(s, 'F', { contract: stackContract }).allowStackNames(['shared-', '*']),
+      'allowStackNames.prefixes[1]',
+      'DependencyFunction Check/F: allowStackNames.prefixes[1]: "*" is not a valid stack name prefix: expected a letter, then letters, digits or hyphens',
+    ],
+  ])('refuses %s, naming the function and the prop', (_case, create, prop, message) => {
+    // GIVEN
+    const scope = new Stack(new App(), 'Check');
+    // WHEN
+    const error = thrownBy(() => create(scope));
+    // THEN
+    expect(error).toBeInstanceOf(PropError);
+    expect(error).toMatchObject({ name: 'PropError', prop, message });
+  });
 });
 
 describe('attributes', () => {
@@ -242,21 +280,80 @@ describe('attributes', () => {
     expect([acmCertificate.kind, iamCertificate.kind]).toEqual([CertificateKind.ACM, CertificateKind.IAM]);
   });
 
-  it.each<[string, () => unknown, RegExp]>([
-    ['an attribute the lookup never answers with', () => vpc.attribute('SubnetName'), /Custom::VpcDependency has no attribute "SubnetName"/],
-    ['a negative subnet index', () => vpc.subnetId(-1), /subnet index must be a whole number from 0, got -1/],
-    ['a fractional node index', () => cache.nodeEndpoint(1.5), /node index must be a whole number from 0, got 1.5/],
-    ['an output the lookup excludes', () => datastores.output('AdminPassword'), /output "AdminPassword" is among excludes/],
-    ['an output named like an attribute', () => datastores.output('Environment'), /output key "Environment" is taken by the attribute of that name; use the environment getter/],
-    ['an output key with a hyphen', () => datastores.output('db-url'), /output key must be an output key \(letters and digits\), got "db-url"/],
-    ['an IAM attribute of an ACM lookup', () => acmCertificate.path, /Path is an attribute of IAM server certificates, but this lookup finds an ACM certificate by domainName/],
-    ['an ACM attribute of an IAM lookup', () => iamCertificate.domainName, /DomainName is an attribute of ACM certificates, but this lookup finds an IAM server certificate/],
-    ['no subnets of a VPC', () => vpc.toVpc({ subnetCount: 0 }), /subnetCount must be a whole number from 1, got 0/],
-    ['a negative placement', () => vpc.placement(-1), /subnet index must be a whole number from 0, got -1/],
-  ])('refuses %s', (_case, read, message) => {
+  it.each<[string, () => unknown, string, string]>([
+    [
+      'an attribute the lookup never answers with',
+      () => vpc.attribute('SubnetName'),
+      'attribute("SubnetName")',
+      'VpcDependency Lookups/Vpc: attribute("SubnetName"): Custom::VpcDependency answers no attribute of that name; give one it answers, such as VpcId, State, CidrBlock and 7 more',
+    ],
+    ['a negative subnet index', () => vpc.subnetId(-1), 'subnetId.index', 'VpcDependency Lookups/Vpc: subnetId.index: must be a subnet index: a whole number from 0, got -1'],
+    ['a negative placement', () => vpc.placement(-1), 'placement.index', 'VpcDependency Lookups/Vpc: placement.index: must be a subnet index: a whole number from 0, got -1'],
+    ['no subnets of a VPC', () => vpc.toVpc({ subnetCount: 0 }), 'toVpc.subnetCount', 'VpcDependency Lookups/Vpc: toVpc.subnetCount: must be a whole number from 1, got 0'],
+    [
+      'a fractional node index',
+      () => cache.nodeEndpoint(1.5),
+      'nodeEndpoint.index',
+      'ElasticacheDependency Lookups/Cache: nodeEndpoint.index: must be a node index: a whole number from 0, got 1.5',
+    ],
+    [
+      'an output the lookup excludes',
+      () => datastores.output('AdminPassword'),
+      'output("AdminPassword")',
+      'StackDependency Lookups/Datastores: output("AdminPassword"): the output is among excludes; take it out of excludes to read it',
+    ],
+    [
+      'an output named like an attribute',
+      () => datastores.output('Environment'),
+      'output("Environment")',
+      'StackDependency Lookups/Datastores: output("Environment"): the key is taken by the attribute of that name; use the environment getter',
+    ],
+    [
+      'an output key with a hyphen',
+      () => datastores.output('db-url'),
+      'output("db-url")',
+      'StackDependency Lookups/Datastores: output("db-url"): the key must be an output key (letters and digits)',
+    ],
+    [
+      'an IAM attribute of an ACM lookup',
+      () => acmCertificate.path,
+      'path',
+      'CertificateDependency Lookups/AcmCertificate: path: Path is an attribute of IAM server certificates, but this lookup finds an ACM certificate by domainName; find one by certificateName to read it',
+    ],
+    [
+      'an ACM attribute of an IAM lookup',
+      () => iamCertificate.domainName,
+      'domainName',
+      'CertificateDependency Lookups/IamCertificate: domainName: DomainName is an attribute of ACM certificates, but this lookup finds an IAM server certificate by certificateName; find one by domainName to read it',
+    ],
+    [
+      'an ACM certificate of an IAM lookup',
+      () => iamCertificate.toCertificate(),
+      'toCertificate()',
+      'CertificateDependency Lookups/IamCertificate: toCertificate(): Arn is an attribute of ACM certificates, but this lookup finds an IAM server certificate by certificateName; find one by domainName to read it',
+    ],
+  ])('refuses %s, naming the lookup and the call', (_case, read, prop, message) => {
     // GIVEN the stack above
+    // WHEN
+    const error = thrownBy(read);
     // THEN
-    expect(read).toThrow(message);
+    expect(error).toBeInstanceOf(PropError);
+    expect(error).toMatchObject({ name: 'PropError', prop, message });
+  });
+
+  it('refuses an output that includes leaves out, saying how to read it', () => {
+    // GIVEN
+    const scope = new Stack(new App(), 'Outputs');
+    const outputs = new StackDependency(scope, 'Shared', { stackName: 'shared', includes: ['DatabaseUrl', 'CacheUrl'] });
+    // WHEN
+    const error = thrownBy(() => outputs.output('QueueUrl'));
+    // THEN
+    expect(error).toMatchObject({
+      name: 'PropError',
+      owner: 'StackDependency Outputs/Shared',
+      prop: 'output("QueueUrl")',
+      message: 'StackDependency Outputs/Shared: output("QueueUrl"): the output is not among includes (DatabaseUrl, CacheUrl); add it there to read it',
+    });
   });
 });
 
@@ -323,29 +420,126 @@ describe('CDK types made from answers', () => {
 });
 
 describe('props', () => {
-  it.each<[string, (scope: Stack) => unknown, RegExp]>([
-    ['an empty VPC name', (s) => new VpcDependency(s, 'X', { vpcName: ' ' }), /VpcDependency Check\/X: vpcName must not be empty/],
-    ['a zone name with a space', (s) => new Route53Dependency(s, 'X', { domainName: 'example .com' }), /Route53Dependency Check\/X: domainName "example .com" is not valid: expected the hosted zone name, such as example.com/],
-    ['a VPC id that is not one', (s) => new Route53Dependency(s, 'X', { domainName: 'example.com', vpcId: 'main' }), /Route53Dependency Check\/X: vpcId "main" is not valid: expected the id of a VPC/],
-    ['a VPC for a public zone', (s) => new Route53Dependency(s, 'X', { domainName: 'example.com', privateZone: false, vpcId: 'vpc-0abc' }), /vpcId applies only to private zones/],
-    ['an empty image name', (s) => new ImageDependency(s, 'X', { imageName: '' }), /imageName must not be empty/],
-    ['an unknown image owner', (s) => new ImageDependency(s, 'X', { imageName: 'a', owners: ['everyone'] }), /ImageDependency Check\/X: owners item "everyone" is not valid: expected account ids of 12 digits, or self, amazon, aws-marketplace, aws-backup-vault/],
-    ['no image owners', (s) => new ImageDependency(s, 'X', { imageName: 'a', owners: [] }), /owners must name at least one owner, or be left out/],
-    ['an unknown architecture', (s) => new ImageDependency(s, 'X', { imageName: 'a', architecture: 'amd64' }), /ImageDependency Check\/X: architecture "amd64" is not valid: expected one of i386, x86_64, arm64, x86_64_mac, arm64_mac/],
-    ['a cache id with an underscore', (s) => new ElasticacheDependency(s, 'X', { cacheId: 'my_cache' }), /ElasticacheDependency Check\/X: cacheId "my_cache" is not valid: expected a cache cluster id or a replication group id/],
-    ['an empty stack name', (s) => new StackDependency(s, 'X', { stackName: '' }), /stackName must not be empty/],
-    ['an include that is no output key', (s) => new StackDependency(s, 'X', { stackName: 'a', includes: ['Db-Url'] }), /StackDependency Check\/X: includes item "Db-Url" is not valid: expected the only output keys to give/],
-    ['both certificate name and domain', (s) => new CertificateDependency(s, 'X', { certificateName: 'a', domainName: 'a.example.com' }), /give exactly one of certificateName .* and domainName/],
-    ['neither certificate name nor domain', (s) => new CertificateDependency(s, 'X', {}), /give exactly one of certificateName/],
-    ['a certificate name that is no regular expression', (s) => new CertificateDependency(s, 'X', { certificateName: 'www-(' }), /certificateName "www-\(" is not a valid regular expression: Unterminated group; correct the pattern/],
-    ['a certificate name with a lookahead, which the lookup cannot match in linear time', (s) => new CertificateDependency(s, 'X', { certificateName: '(?=www)w.*' }), /certificateName "\(\?=www\)w\.\*" uses a lookahead "\(\?=", which linear-time matching does not support; match the whole name with a pattern that has no lookahead or lookbehind/],
-    ['a region for an IAM certificate', (s) => new CertificateDependency(s, 'X', { certificateName: 'www', region: 'us-east-1' }), /region applies only to ACM certificates/],
-    ['a region that is not one', (s) => new CertificateDependency(s, 'X', { domainName: 'a.example.com', region: 'Ireland' }), /CertificateDependency Check\/X: region "Ireland" is not valid: expected the region of the ACM certificate/],
-  ])('refuses %s with a message naming the prop', (_case, create, message) => {
+  it.each<[string, (scope: Stack) => unknown, string, string]>([
+    ['an empty VPC name', (s) => new VpcDependency(s, 'X', { vpcName: ' ' }), 'vpcName', 'VpcDependency Check/X: vpcName: must not be empty'],
+    [
+      'a zone name with a space',
+      (s) => new Route53Dependency(s, 'X', { domainName: 'example .com' }),
+      'domainName',
+      'Route53Dependency Check/X: domainName: "example .com" is not valid: expected the hosted zone name, such as example.com',
+    ],
+    ['a VPC id that is not one', (s) => new Route53Dependency(s, 'X', { domainName: 'example.com', vpcId: 'main' }), 'vpcId', 'Route53Dependency Check/X: vpcId: "main" is not valid: expected the id of a VPC the private hosted zone is associated with, such as vpc-0abc1234'],
+    [
+      'a VPC for a public zone',
+      (s) => new Route53Dependency(s, 'X', { domainName: 'example.com', privateZone: false, vpcId: 'vpc-0abc' }),
+      'vpcId',
+      'Route53Dependency Check/X: vpcId: applies only to private zones; leave out privateZone or set it to true',
+    ],
+    ['an empty image name', (s) => new ImageDependency(s, 'X', { imageName: '' }), 'imageName', 'ImageDependency Check/X: imageName: must not be empty'],
+    [
+      'an unknown image owner',
+      (s) => new ImageDependency(s, 'X', { imageName: 'a', owners: ['everyone'] }),
+      'owners',
+      'ImageDependency Check/X: owners: item "everyone" is not valid: expected account ids of 12 digits, or self, amazon, aws-marketplace, aws-backup-vault',
+    ],
+    ['no image owners', (s) => new ImageDependency(s, 'X', { imageName: 'a', owners: [] }), 'owners', 'ImageDependency Check/X: owners: must name at least one owner, or be left out'],
+    [
+      'an unknown architecture',
+      (s) => new ImageDependency(s, 'X', { imageName: 'a', architecture: 'amd64' }),
+      'architecture',
+      'ImageDependency Check/X: architecture: "amd64" is not valid: expected one of i386, x86_64, arm64, x86_64_mac, arm64_mac',
+    ],
+    [
+      'a cache id with an underscore',
+      (s) => new ElasticacheDependency(s, 'X', { cacheId: 'my_cache' }),
+      'cacheId',
+      'ElasticacheDependency Check/X: cacheId: "my_cache" is not valid: expected a cache cluster id or a replication group id, such as sessions-001 or sessions',
+    ],
+    ['an empty stack name', (s) => new StackDependency(s, 'X', { stackName: '' }), 'stackName', 'StackDependency Check/X: stackName: must not be empty'],
+    [
+      'an include that is no output key',
+      (s) => new StackDependency(s, 'X', { stackName: 'a', includes: ['Db-Url'] }),
+      'includes',
+      'StackDependency Check/X: includes: item "Db-Url" is not valid: expected the only output keys to give',
+    ],
+    [
+      'no stack name prefixes',
+      (s) => new StackDependency(s, 'X', { stackName: 'a', stackNamePrefixes: [] }),
+      'stackNamePrefixes',
+      'StackDependency Check/X: stackNamePrefixes: must name at least one prefix, or be left out for any stack',
+    ],
+    [
+      'a stack name prefix no stack name starts with',
+      (s) => new StackDependency(s, 'X', { stackName: 'shared-a', stackNamePrefixes: ['shared-', 'data/'] }),
+      'stackNamePrefixes[1]',
+      'StackDependency Check/X: stackNamePrefixes[1]: "data/" is not a valid stack name prefix: expected a letter, then letters, digits or hyphens',
+    ],
+    [
+      'both certificate name and domain',
+      (s) => new CertificateDependency(s, 'X', { certificateName: 'a', domainName: 'a.example.com' }),
+      'certificateName, domainName',
+      'CertificateDependency Check/X: certificateName, domainName: give exactly one of them: certificateName for an IAM server certificate, domainName for an ACM certificate; got both',
+    ],
+    [
+      'neither certificate name nor domain',
+      (s) => new CertificateDependency(s, 'X', {}),
+      'certificateName, domainName',
+      'CertificateDependency Check/X: certificateName, domainName: give exactly one of them: certificateName for an IAM server certificate, domainName for an ACM certificate; got neither',
+    ],
+    [
+      'a certificate name that is no regular expression',
+      (s) => new CertificateDependency(s, 'X', { certificateName: 'www-(' }),
+      'certificateName',
+      'CertificateDependency Check/X: certificateName: "www-(" is not a valid regular expression: Unterminated group; correct the pattern',
+    ],
+    [
+      'a certificate name with a lookahead, which the lookup cannot match in linear time',
+      (s) => new CertificateDependency(s, 'X', { certificateName: '(?=www)w.*' }),
+      'certificateName',
+      'CertificateDependency Check/X: certificateName: "(?=www)w.*" uses a lookahead "(?=", which linear-time matching does not support; match the whole name with a pattern that has no lookahead or lookbehind, listing the forms you want with |',
+    ],
+    [
+      'a region for an IAM certificate',
+      (s) => new CertificateDependency(s, 'X', { certificateName: 'www', region: 'us-east-1' }),
+      'region',
+      'CertificateDependency Check/X: region: applies only to ACM certificates, which are found by domainName; leave it out for an IAM server certificate',
+    ],
+    [
+      'a region that is not one',
+      (s) => new CertificateDependency(s, 'X', { domainName: 'a.example.com', region: 'Ireland' }),
+      'region',
+      'CertificateDependency Check/X: region: "Ireland" is not valid: expected the region of the ACM certificate, such as us-east-1 for CloudFront',
+    ],
+  ])('refuses %s with a message naming the lookup and the prop', (_case, create, prop, message) => {
     // GIVEN
     const scope = new Stack(new App(), 'Check');
+    // WHEN
+    const error = thrownBy(() => create(scope));
     // THEN
-    expect(() => create(scope)).toThrow(message);
+    expect(error).toBeInstanceOf(PropError);
+    expect(error).toMatchObject({ name: 'PropError', prop, message });
+  });
+
+  it('refuses -c lookupRefresh that is neither a string nor a number, naming the lookup that reads it', () => {
+    // GIVEN
+    const scope = new Stack(new App({ context: { lookupRefresh: { build: 12 } } }), 'Check');
+    // WHEN
+    const error = thrownBy(() => new VpcDependency(scope, 'Vpc', { vpcName: 'main' }));
+    // THEN
+    expect(error).toMatchObject({
+      name: 'PropError',
+      prop: 'context lookupRefresh',
+      message: 'VpcDependency Check/Vpc: context lookupRefresh: must be a string such as a build id (-c lookupRefresh=1234), got {"build":12}',
+    });
+  });
+
+  it('says which property a value the handler would refuse came from, keeping the handler\'s error as the cause', () => {
+    // GIVEN
+    const scope = new Stack(new App(), 'Check');
+    // WHEN
+    const error = thrownBy(() => new ElasticacheDependency(scope, 'Cache', { cacheId: 'my_cache' }));
+    // THEN
+    expect(error).toMatchObject({ owner: 'ElasticacheDependency Check/Cache', prop: 'cacheId', cause: { name: 'InputError' } });
   });
 
   it('accepts deploy-time values it cannot check yet', () => {
@@ -359,6 +553,16 @@ describe('props', () => {
     Template.fromStack(scope).resourceCountIs('Custom::StackDependency', 1);
   });
 });
+
+/** The error `action` throws, or a failed test when it throws none. */
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, but none was thrown');
+}
 
 function getAtt(constructPath: string, attribute: string) {
   return { 'Fn::GetAtt': [logicalId(`${constructPath}/Resource`), attribute] };
