@@ -55,7 +55,7 @@ export function renderDockerHostScript(options: ScriptOptions): string {
     `# ${APPLY_REPORTED_FAILURE}: the apply program reported FAILURE itself, with the reason.`,
     `if [ "$status" -eq ${APPLY_REPORTED_FAILURE} ]; then trap - EXIT; fi`,
     'reason="the apply program stopped with exit status $status before it reported; its output is in /var/log/cloud-init-output.log"',
-    'exit "$status"',
+    'if [ "$status" -ne 0 ]; then exit "$status"; fi',
     '',
   ].join('\n');
 }
