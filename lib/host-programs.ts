@@ -1,11 +1,21 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-// The programs the hosts run, shipped to them in the metadata. They are read from
-// this file's folder: lib/ in the source, dist/lib/ beside the bundle, where the build copies them.
+// The programs the hosts run, shipped to them in the metadata, and the swarm's helper scripts, which the
+// nodes' user data writes. They are read from this file's folder: lib/ in the source, dist/lib/ beside
+// the bundle, where the build copies them.
 
 /** Converges a Docker host on the containers its host file lists. */
 export const APPLY_SOURCE = readFileSync(path.join(__dirname, 'containers', 'docker-host-apply.py'), 'utf8');
 
 /** Writes the env-files of a swarm's services on a manager, refusing a value that would not stay one value. */
 export const SWARM_ENV_SOURCE = readFileSync(path.join(__dirname, 'swarm', 'docker-swarm-env.py'), 'utf8');
+
+/** The swarm managers' deploy helper, with its `@NAME@` words filled in at synth time. */
+export const SWARM_DEPLOY_SCRIPT = readFileSync(path.join(__dirname, 'swarm', 'docker-swarm-deploy.sh'), 'utf8');
+
+/** The swarm managers' drain helper, run when a worker leaves, with its `@NAME@` words filled in at synth time. */
+export const SWARM_DRAIN_SCRIPT = readFileSync(path.join(__dirname, 'swarm', 'docker-swarm-drain.sh'), 'utf8');
+
+/** The swarm nodes' reload helper, with its `@NAME@` words filled in at synth time. */
+export const SWARM_RELOAD_SCRIPT = readFileSync(path.join(__dirname, 'swarm', 'docker-swarm-reload.sh'), 'utf8');

@@ -19,10 +19,16 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'lambdas');
 
-/** The programs the hosts run, under lib/: lib/host-programs.ts reads them from beside the bundle. */
-const HOST_PROGRAMS = ['containers/docker-host-apply.py', 'swarm/docker-swarm-env.py'];
+/** The programs and scripts the hosts run, under lib/: lib/host-programs.ts reads them from beside the bundle. */
+const HOST_PROGRAMS = [
+  'containers/docker-host-apply.py',
+  'swarm/docker-swarm-env.py',
+  'swarm/docker-swarm-deploy.sh',
+  'swarm/docker-swarm-drain.sh',
+  'swarm/docker-swarm-reload.sh',
+];
 
-/** Copies the programs the hosts run into `directory`, the folder of a bundle that holds lib/, as lib/ holds them. */
+/** Copies the programs and scripts the hosts run into `directory`, the folder of a bundle that holds lib/, as lib/ holds them. */
 export async function copyHostPrograms(directory) {
   for (const program of HOST_PROGRAMS) {
     await mkdir(path.join(directory, path.dirname(program)), { recursive: true });
@@ -88,7 +94,7 @@ async function buildLibrary() {
     target: 'node20',
     logLevel: 'warning',
   });
-  // The programs the hosts run ship beside the bundle, where lib/host-programs.ts reads them.
+  // The programs and scripts the hosts run ship beside the bundle, where lib/host-programs.ts reads them.
   await copyHostPrograms(path.join(root, 'dist', 'lib'));
 }
 

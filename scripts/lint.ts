@@ -74,7 +74,11 @@ function synthesize(): string[] {
   });
 }
 
-/** The shell scripts in the repository: `*.sh` files and the CI entry point. */
+/**
+ * The shell scripts in the repository, as files: `*.sh` (among them the
+ * swarm's deploy, drain and reload helpers in lib/swarm/, their `@NAME@`
+ * words as they ship) and the CI entry point.
+ */
 function shippedScripts(): Script[] {
   const listed = spawnSync('git', ['ls-files', '-z', '--', '*.sh', '.ci/run'], { cwd: ROOT, encoding: 'utf8' });
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
@@ -87,8 +91,8 @@ function shippedScripts(): Script[] {
 /**
  * The user data of every EC2 instance and launch template in a template,
  * rendered as the instance would get it, and the shell scripts it writes
- * with a quoted here-document (`cat > /usr/local/sbin/x <<'END_OF_X'`), such
- * as the swarm's deploy, drain and reload helpers.
+ * with a quoted here-document (`cat > /usr/local/sbin/x <<'END_OF_X'`): the
+ * swarm's helpers with their synth-time words filled in.
  */
 function userData(file: string, template: { Resources?: Record<string, { Type: string; Properties?: Record<string, any> }> }): Script[] {
   return Object.entries(template.Resources ?? {}).flatMap(([id, resource]) => {

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { SWARM_DEPLOY_SCRIPT, SWARM_DRAIN_SCRIPT, SWARM_RELOAD_SCRIPT } from '../host-programs';
 
 /** Where a node keeps what the swarm needs: the compose file, the env-files, the helper scripts. */
 export const SWARM_DIRECTORY = '/etc/docker-swarm';
@@ -147,7 +148,7 @@ function metadataLines(options: NodeScriptOptions, comment: string): string[] {
   const reloads = options.reloads.length > 0;
   return [
     `install -d -m 0700 ${SWARM_DIRECTORY}`,
-    ...(reloads ? [`cat > ${RELOAD_COMMAND} <<'END_OF_RELOAD'`, ...renderReloadScript(options.reloads), 'END_OF_RELOAD', `chmod 0755 ${RELOAD_COMMAND}`] : []),
+    ...(reloads ? [`cat > ${RELOAD_COMMAND} <<'END_OF_RELOAD'`, renderReloadScript(options.reloads), 'END_OF_RELOAD', `chmod 0755 ${RELOAD_COMMAND}`] : []),
     comment,
     `cfn-init -v --stack ${quote(options.stackName)} --resource ${quote(options.resource)} --region ${quote(options.region)}`,
     ...(reloads ? [RELOAD_COMMAND] : []),
@@ -156,43 +157,11 @@ function metadataLines(options: NodeScriptOptions, comment: string): string[] {
   ];
 }
 
-/**
- * The reload helper: for each service with a reload command, when the
- * checksum of its files differs from the one last applied on this node, runs
- * the command in each of the service's running tasks here and records the
- * checksum. A task that fails to reload leaves the checksum as it was and
- * fails the helper, so the stack update shows it.
- */
-function renderReloadScript(reloads: readonly ServiceReload[]): string[] {
-  const lines = [
-    '#!/bin/bash',
-    '# Runs the reload command of each service whose files changed in the service\'s tasks on this node.',
-    'set -euo pipefail',
-    'applied=/var/lib/docker-swarm/applied',
-    'install -d -m 0700 "$applied"',
-    'status=0',
-    '# reload SERVICE FOLDER COMMAND...',
-    'reload() {',
-    '  local service=$1 folder=$2 sum container',
-    '  shift 2',
-    '  sum=$(cd "$folder" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum | sha256sum | cut -d " " -f 1) || return 1',
-    '  if [ "$(cat "$applied/$service" 2>/dev/null)" = "$sum" ]; then',
-    '    return 0',
-    '  fi',
-    '  for container in $(docker ps --quiet --filter "label=com.docker.swarm.service.name=$service"); do',
-    '    if docker exec "$container" "$@"; then',
-    '      echo "$service: reloaded task container $container"',
-    '    else',
-    '      echo "$service: task container $container did not reload" >&2',
-    '      return 1',
-    '    fi',
-    '  done',
-    '  echo "$sum" > "$applied/$service"',
-    '}',
-  ];
-  for (const reload of reloads) lines.push(`reload ${[reload.service, reload.folder, ...reload.command].map(quote).join(' ')} || status=1`);
-  lines.push('exit "$status"');
-  return lines;
+/** The reload helper, its reload line written once per service. */
+function renderReloadScript(reloads: readonly ServiceReload[]): string {
+  return renderScriptFile(RELOAD_COMMAND, SWARM_RELOAD_SCRIPT, {
+    RELOAD_ARGUMENTS: reloads.map((reload) => [reload.service, reload.folder, ...reload.command].map(quote).join(' ')),
+  });
 }
 
 function managerLines(options: NodeScriptOptions): string[] {
@@ -226,10 +195,10 @@ function managerLines(options: NodeScriptOptions): string[] {
     '  | awk -v self="$address:2377" \'BEGIN { print self } NF && $0 != self\' | xargs)"',
     '',
     `cat > ${DEPLOY_COMMAND} <<'END_OF_DEPLOY'`,
-    ...renderDeployScript(options),
+    renderDeployScript(options),
     'END_OF_DEPLOY',
     `cat > ${DRAIN_COMMAND} <<'END_OF_DRAIN'`,
-    ...renderDrainScript(options.region, options.drainSeconds),
+    renderDrainScript(options.region, options.drainSeconds),
     'END_OF_DRAIN',
     `chmod 0755 ${DEPLOY_COMMAND} ${DRAIN_COMMAND}`,
     ...metadataLines(options, '# The compose file, the env-files\' parts, the services\' files and the cfn-hup configuration, from the stack metadata.'),
@@ -239,68 +208,55 @@ function managerLines(options: NodeScriptOptions): string[] {
   ];
 }
 
-/** The deploy helper: only the leader deploys, after creating the swarm secrets it does not have yet. */
-function renderDeployScript(options: NodeScriptOptions): string[] {
-  const lines = [
-    '#!/bin/bash',
-    `# Deploys ${COMPOSE_FILE} when this manager leads the swarm; other managers leave it to the leader.`,
-    'set -euo pipefail',
-    'if [ "$(docker node inspect self --format "{{.ManagerStatus.Leader}}")" != true ]; then',
-    '  echo "this manager does not lead the swarm; the leader deploys"',
-    '  exit 0',
-    'fi',
-  ];
-  for (const secret of options.secrets) {
-    lines.push(
-      `if ! docker secret inspect ${quote(secret.name)} > /dev/null 2>&1; then`,
-      `  aws ssm get-parameter --region ${quote(options.region)} --name ${quote(secret.parameterName)} --with-decryption --query Parameter.Value --output text \\`,
-      `    | docker secret create ${quote(secret.name)} - > /dev/null`,
-      'fi',
-    );
-  }
-  lines.push(`docker stack deploy --prune --compose-file ${COMPOSE_FILE} ${quote(options.stackNamespace)}`);
-  return lines;
+/** The deploy helper, with the lines that create each swarm secret the leader does not have yet. */
+function renderDeployScript(options: NodeScriptOptions): string {
+  return renderScriptFile(DEPLOY_COMMAND, SWARM_DEPLOY_SCRIPT, {
+    COMPOSE_FILE,
+    STACK_NAMESPACE: quote(options.stackNamespace),
+    CREATE_SECRETS: options.secrets.map((secret) =>
+      [
+        `if ! docker secret inspect ${quote(secret.name)} > /dev/null 2>&1; then`,
+        `  aws ssm get-parameter --region ${quote(options.region)} --name ${quote(secret.parameterName)} --with-decryption --query Parameter.Value --output text \\`,
+        `    | docker secret create ${quote(secret.name)} - > /dev/null`,
+        'fi',
+      ].join('\n'),
+    ),
+  });
+}
+
+/** The drain helper, which waits for a leaving worker's tasks at most `drainSeconds`, the lifecycle hook's timeout. */
+function renderDrainScript(region: string, drainSeconds: number): string {
+  return renderScriptFile(DRAIN_COMMAND, SWARM_DRAIN_SCRIPT, {
+    REGION: quote(region),
+    DRAIN_LOOKS: `${Math.max(1, Math.ceil(drainSeconds / 5))}`,
+  });
 }
 
 /**
- * The drain helper, run by the scale-in lifecycle hook on every manager: the
- * leader drains the worker of the instance, waits until none of its tasks
- * runs there and every service runs as many tasks as it wants elsewhere (at
- * most the lifecycle hook's timeout, after which the instance ends anyway),
- * removes the node and lets the instance end.
+ * A helper script file as the user data writes it: without the lines that
+ * start with `##`, which document the file for its readers, and with each
+ * `@NAME@` replaced by its value. A line holding a name whose value is a
+ * list is written once per item, not at all for an empty list.
  */
-function renderDrainScript(region: string, drainSeconds: number): string[] {
-  return [
-    '#!/bin/bash',
-    '# Usage: docker-swarm-drain INSTANCE_ID AUTO_SCALING_GROUP LIFECYCLE_HOOK',
-    'set -euo pipefail',
-    'instance_id=$1 group=$2 hook=$3',
-    'if [ "$(docker node inspect self --format "{{.ManagerStatus.Leader}}")" != true ]; then',
-    '  exit 0',
-    'fi',
-    'node=$(docker node ls --quiet | xargs docker node inspect --format "{{.ID}} {{index .Description.Engine.Labels \\"instance-id\\"}}" \\',
-    '  | awk -v id="$instance_id" \'$2 == id { print $1; exit }\')',
-    '# Tasks still running on the node, and services running fewer tasks than they want.',
-    'busy() {',
-    '  docker node ps "$node" --format "{{.CurrentState}}" | awk \'/^Running/ { n++ } END { print n + 0 }\'',
-    '}',
-    'short() {',
-    '  docker service ls --format "{{.Replicas}}" | awk \'{ split($1, n, "/"); if (n[1] + 0 < n[2] + 0) short++ } END { print short + 0 }\'',
-    '}',
-    'if [ -n "$node" ]; then',
-    '  docker node update --availability drain "$node" > /dev/null',
-    `  for _ in $(seq 1 ${Math.max(1, Math.ceil(drainSeconds / 5))}); do`,
-    '    if [ "$(busy)" = 0 ] && [ "$(short)" = 0 ]; then',
-    '      break',
-    '    fi',
-    '    sleep 5',
-    '  done',
-    '  docker node rm --force "$node" > /dev/null',
-    '  echo "drained and removed node $node of instance $instance_id"',
-    'fi',
-    `aws autoscaling complete-lifecycle-action --region ${quote(region)} --auto-scaling-group-name "$group" --lifecycle-hook-name "$hook" \\`,
-    '  --instance-id "$instance_id" --lifecycle-action-result CONTINUE',
-  ];
+function renderScriptFile(helper: string, source: string, values: Readonly<Record<string, string | readonly string[]>>): string {
+  const unused = new Set(Object.keys(values));
+  const fill = (line: string, name: string, item: string) => line.split(`@${name}@`).join(item);
+  const lines = source
+    .replace(/\n$/, '')
+    .split('\n')
+    .filter((line) => !line.startsWith('##'))
+    .flatMap((line) => {
+      let written = [line];
+      for (const [, name] of line.matchAll(/@([A-Z_]+)@/g)) {
+        const value = values[name];
+        if (value === undefined) throw new Error(`${helper}: the script has @${name}@, which has no value`);
+        unused.delete(name);
+        written = written.flatMap((text) => (typeof value === 'string' ? [fill(text, name, value)] : value.map((item) => fill(text, name, item))));
+      }
+      return written;
+    });
+  if (unused.size > 0) throw new Error(`${helper}: the script has no ${[...unused].map((name) => `@${name}@`).join(', ')}`);
+  return lines.join('\n');
 }
 
 /**

@@ -485,6 +485,31 @@ describe('files of services', () => {
 });
 
 describe('user data', () => {
+  it.each([
+    ['deploy', 'manager', { COMPOSE_FILE: '/etc/docker-swarm/stack.yml', STACK_NAMESPACE: 'app', CREATE_SECRETS: undefined }],
+    ['drain', 'manager', { REGION: "'eu-west-1'", DRAIN_LOOKS: '120' }],
+    ['reload', 'worker', { RELOAD_ARGUMENTS: 'app_site /etc/docker-swarm/files/site nginx -s reload' }],
+  ] as const)('writes the %s helper as its script file in lib/swarm/ ships it, without the lines for its readers, its words filled in at synth time', (helper, role, words) => {
+    // GIVEN the shipped file and a swarm with a service whose files reload
+    const file = readFileSync(path.join(__dirname, '..', '..', 'lib', 'swarm', `docker-swarm-${helper}.sh`), 'utf8');
+    const site: SwarmServiceDefinition = { name: 'site', image: 'nginx:1.27-alpine', files: [{ path: '/etc/nginx/conf.d/site.conf', content: 'server { listen 80; }\n' }], reload: ['nginx', '-s', 'reload'] };
+    const withReload = Template.fromStack(swarmStack({ services: [site] }).stack);
+    // WHEN
+    const marker = `END_OF_${helper.toUpperCase()}`;
+    const written = new RegExp(`cat > /usr/local/sbin/docker-swarm-${helper} <<'${marker}'\\n([\\s\\S]*?)\\n${marker}\\n`).exec(userData(role, withReload))![1];
+    // THEN
+    const expected = file
+      .split('\n')
+      .filter((line) => !line.startsWith('##'))
+      .flatMap((line) => (Object.entries(words).some(([name, value]) => value === undefined && line.includes(`@${name}@`)) ? [] : [line]))
+      .map((line) => Object.entries(words).reduce((text, [name, value]) => text.replaceAll(`@${name}@`, value ?? ''), line))
+      .join('\n')
+      .replace(/\n$/, '');
+    expect(file).toMatch(/^#!\/bin\/bash\n# \S.*\n(## .*\n)+set -euo pipefail\n/);
+    expect(written).toBe(expected);
+    expect(written).not.toMatch(/@[A-Z_]+@|^##/m);
+  });
+
   it('labels the workers\' engines with the group\'s labels and the instance id', () => {
     expect(userData('worker')).toContain(`printf '{"labels": ["instance-id=%s", "public=no"]}\\n' "$instance_id" > /etc/docker/daemon.json`);
   });
