@@ -8,6 +8,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { RestartPolicy, type ContainerDefinition } from '../containers';
+import { serviceDnsName } from '../swarm/compose';
 import { renderNginxConfig, type RouteTarget } from './nginx-config';
 
 /** The router's ports on its nodes, and how often it asks Docker's DNS again. */
@@ -253,12 +254,12 @@ export class AppRouter extends Construct {
   /**
    * The apps of these containers: each container with a `route`, reached by
    * its name on one Docker host, or, given the swarm's `stackName`, as the
-   * service `<stackName>_<name>` by `tasks.<stackName>_<name>`, which Docker's
-   * DNS answers with the addresses of the service's running tasks, without
-   * IPVS.
+   * service `<stackName>_<name>` by `tasks.<stackName>_<name>` (the name
+   * `DockerSwarm.serviceDnsName` gives), which Docker's DNS answers with the
+   * addresses of the service's running tasks, without IPVS.
    */
   public static routesOf(containers: readonly ContainerDefinition[], options: { readonly swarmStackName?: string } = {}): RouteTarget[] {
-    const upstream = (name: string) => (options.swarmStackName === undefined ? name : `tasks.${options.swarmStackName}_${name}`);
+    const upstream = (name: string) => (options.swarmStackName === undefined ? name : serviceDnsName(options.swarmStackName, name));
     return containers.flatMap((container) =>
       container.route === undefined ? [] : [{ hostName: container.route.hostName, upstream: upstream(container.name), port: container.route.port }],
     );

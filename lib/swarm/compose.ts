@@ -151,10 +151,24 @@ export function serviceFiles(services: readonly SwarmServiceDefinition[]): Servi
   return services.flatMap((service) => (service.files ?? []).map((file) => ({ path: `${FILES_DIRECTORY}/${service.name}${file.path}`, content: file.content })));
 }
 
+/** A service's name in the swarm: `docker stack deploy` calls it `<stack>_<service>`. */
+export function swarmServiceName(stackNamespace: string, serviceName: string): string {
+  return `${stackNamespace}_${serviceName}`;
+}
+
+/**
+ * The name Docker's DNS answers on the service's networks with the
+ * addresses of its running tasks, `tasks.<stack>_<service>`: no virtual
+ * address, so no IPVS, is needed.
+ */
+export function serviceDnsName(stackNamespace: string, serviceName: string): string {
+  return `tasks.${swarmServiceName(stackNamespace, serviceName)}`;
+}
+
 /** What each node runs in its own tasks of a service with `reload` after the service's files change. */
 export function serviceReloads(services: readonly SwarmServiceDefinition[], stackNamespace: string): ServiceReload[] {
   return services.flatMap((service) =>
-    service.reload === undefined ? [] : [{ service: `${stackNamespace}_${service.name}`, folder: `${FILES_DIRECTORY}/${service.name}`, command: [...service.reload] }],
+    service.reload === undefined ? [] : [{ service: swarmServiceName(stackNamespace, service.name), folder: `${FILES_DIRECTORY}/${service.name}`, command: [...service.reload] }],
   );
 }
 

@@ -8,7 +8,7 @@ import { ImageDependency } from '../dependencies';
 import { PortProtocol, validateContainers } from '../containers';
 import { SWARM_ENV_SOURCE } from '../host-programs';
 import { SESSION_MANAGER_ACTIONS } from '../session-manager';
-import { EndpointMode, PublishMode, renderCompose, serviceEnvironments, serviceFiles, serviceReloads, validateService, type SwarmServiceDefinition } from './compose';
+import { EndpointMode, PublishMode, renderCompose, serviceDnsName, serviceEnvironments, serviceFiles, serviceReloads, validateService, type SwarmServiceDefinition } from './compose';
 import { COMPOSE_FILE, DEPLOY_COMMAND, DRAIN_COMMAND, ENV_COMMAND, ENV_PROGRAM, ENV_SOURCE, RELOAD_COMMAND, renderNodeScript } from './node-script';
 
 /** The workers: an Auto Scaling group whose nodes carry the same engine labels. */
@@ -150,6 +150,8 @@ export class DockerSwarm extends Construct {
   public readonly parameterPath: string;
   /** The compose file the leading manager deploys; deploy-time values are tokens. */
   public readonly compose: Record<string, unknown>;
+  private readonly stackNamespace: string;
+  private readonly serviceNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: DockerSwarmProps) {
     super(scope, id);
@@ -164,6 +166,8 @@ export class DockerSwarm extends Construct {
     if (!STACK_NAME.test(stackNamespace)) {
       throw new Error(`${owner}: stackName must be lower-case letters, digits, "_" and "-", starting with a letter or digit, got "${stackNamespace}"`);
     }
+    this.stackNamespace = stackNamespace;
+    this.serviceNames = props.services.map((service) => service.name);
     const workers = props.workers ?? {};
     const desired = workers.desiredCapacity ?? 2;
     const min = workers.minCapacity ?? 1;
@@ -307,6 +311,18 @@ export class DockerSwarm extends Construct {
     for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, managerFiles, [...deploy, ...reload]);
     if (workerMetadata) this.addServiceMetadata(this.workerGroup, files, reload);
     this.drainOnScaleIn(drainTimeout);
+  }
+
+  /**
+   * The name on which Docker's DNS answers, on the service's networks, with
+   * the addresses of the service's running tasks: `tasks.<stackName>_<service>`,
+   * such as an `AppRouter` route's `upstream`.
+   */
+  public serviceDnsName(serviceName: string): string {
+    if (!this.serviceNames.includes(serviceName)) {
+      throw new Error(`DockerSwarm ${this.node.path}: no service is named "${serviceName}"; the services are ${this.serviceNames.map((name) => `"${name}"`).join(', ')}`);
+    }
+    return serviceDnsName(this.stackNamespace, serviceName);
   }
 
   /**

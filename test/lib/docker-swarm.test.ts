@@ -406,6 +406,23 @@ describe('services', () => {
   });
 });
 
+describe('service DNS names', () => {
+  it('gives the name Docker\'s DNS answers with a service\'s running tasks, under the stack name', () => {
+    // GIVEN
+    const { swarm } = swarmStack({ stackName: 'paas', services: [ALPHA, { name: 'www', image: 'nginx:1.27-alpine' }] });
+    // THEN
+    expect(swarm.serviceDnsName('alpha')).toBe('tasks.paas_alpha');
+    expect(swarm.serviceDnsName('www')).toBe('tasks.paas_www');
+  });
+
+  it('refuses a service the swarm does not run, naming it and the services it runs', () => {
+    // GIVEN
+    const { swarm } = swarmStack({ services: [ALPHA, { name: 'www', image: 'nginx:1.27-alpine' }] });
+    // THEN
+    expect(() => swarm.serviceDnsName('blog')).toThrow('DockerSwarm Cluster/Swarm: no service is named "blog"; the services are "alpha", "www"');
+  });
+});
+
 describe('files of services', () => {
   const SITE: SwarmServiceDefinition = {
     name: 'site',
