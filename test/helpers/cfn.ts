@@ -34,6 +34,19 @@ export interface Invocation {
 export const LOGS = `See logs: log group ${TEST_FUNCTION.logGroupName}, stream ${TEST_FUNCTION.logStreamName}.`;
 export const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/my-stack/1f3a5c70-0000-11f0-8000-0a1b2c3d4e5f';
 
+/** The whole body of a SUCCESS a handler sends during `invoke`, for the resource `physicalResourceId` with `data`. */
+export function successBody(physicalResourceId: string | undefined, data: Readonly<Record<string, string>>) {
+  return {
+    Status: 'SUCCESS',
+    Reason: LOGS,
+    PhysicalResourceId: physicalResourceId,
+    StackId: STACK_ID,
+    RequestId: expect.any(String),
+    LogicalResourceId: 'Dependency',
+    Data: data,
+  };
+}
+
 /**
  * Runs a handler on a Create event (unless `event` says otherwise) whose
  * ResponseURL points at a real server on 127.0.0.1, and returns what the

@@ -16,7 +16,7 @@ import {
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../contracts/properties';
 import { acmCertificate, fakeAcm, fakeIam, serverCertificate } from '../../testkit/mock-account-lookups';
-import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
+import { invoke, LOGS, STACK_ID, successBody } from '../helpers/cfn';
 import { rejectionBy, thrownBy } from '../helpers/thrown';
 
 const iamMock = mockClient(IAMClient);
@@ -478,15 +478,7 @@ describe('Custom::CertificateDependency handler', () => {
 
     // THEN
     expect(puts).toHaveLength(1);
-    expect(puts[0].body).toEqual({
-      Status: 'SUCCESS',
-      Reason: LOGS,
-      PhysicalResourceId: certificate.CertificateArn,
-      StackId: STACK_ID,
-      RequestId: expect.any(String),
-      LogicalResourceId: 'Dependency',
-      Data: contract.example.data,
-    });
+    expect(puts[0].body).toEqual(successBody(certificate.CertificateArn, contract.example.data));
     expect(account.calls.map((call) => call.region)).toEqual(['us-east-1']);
   });
 

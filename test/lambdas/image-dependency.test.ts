@@ -6,7 +6,7 @@ import { imageData, lookupImage, newestImage } from '../../lambdas/image-depende
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../contracts/properties';
 import { ACCOUNT_ID, AMAZON_ID, STRANGER_ID, fakeEc2 } from '../../testkit/mock-account';
-import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
+import { invoke, LOGS, successBody } from '../helpers/cfn';
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: 'eu-west-1' });
@@ -14,6 +14,15 @@ const ec2 = new EC2Client({ region: 'eu-west-1' });
 beforeEach(() => {
   ec2Mock.reset();
 });
+
+/** How every image of the account is built: an EBS-backed HVM machine image. */
+const EBS_HVM = {
+  ImageType: 'machine',
+  RootDeviceType: 'ebs',
+  RootDeviceName: '/dev/xvda',
+  VirtualizationType: 'hvm',
+  Hypervisor: 'xen',
+} as const satisfies Image;
 
 const AL2023_OCT_X86 = amazon('ami-0a1000000000000x8', 'al2023-ami-2023.6.20241010.0-kernel-6.1-x86_64', '2024-10-10T18:00:00.000Z', 'x86_64');
 const AL2023_OCT_ARM = amazon('ami-0a1000000000000a6', 'al2023-ami-2023.6.20241010.0-kernel-6.1-arm64', '2024-10-10T18:01:00.000Z', 'arm64');
@@ -41,33 +50,11 @@ const OWN: Image = {
   CreationDate: '2024-12-01T08:00:00.000Z',
   Public: false,
   Architecture: 'x86_64',
-  ImageType: 'machine',
-  RootDeviceType: 'ebs',
-  RootDeviceName: '/dev/xvda',
-  VirtualizationType: 'hvm',
-  Hypervisor: 'xen',
+  ...EBS_HVM,
   Tags: [
     { Key: 'team', Value: 'ops' },
     { Key: 'Name', Value: 'Docker host' },
   ],
-};
-
-/** The attributes of the image OWN, less its tags, description and match count. */
-const OWN_ATTRIBUTES = {
-  ImageId: 'ami-0own0000000000001',
-  Name: 'docker-host-2024-12-01',
-  ImageLocation: '123456789012/docker-host-2024-12-01',
-  State: 'available',
-  OwnerId: '123456789012',
-  CreationDate: '2024-12-01T08:00:00.000Z',
-  Public: 'false',
-  Architecture: 'x86_64',
-  ImageType: 'machine',
-  SriovNetSupport: '',
-  RootDeviceType: 'ebs',
-  RootDeviceName: '/dev/xvda',
-  VirtualizationType: 'hvm',
-  Hypervisor: 'xen',
 };
 
 const ACCOUNT = { extraImages: [AL2023_OCT_X86, AL2023_OCT_ARM, AL2023_NOV_X86, AL2023_PENDING, AL2023_DEPRECATED, STRANGERS, OWN] };
@@ -234,9 +221,9 @@ describe('image attributes', () => {
     // WHEN
     const data = imageData({ ...OWN, Description: 'Docker on AL2023', Tags: [{ Key: 'b', Value: '2' }, { Key: 'a' }] }, 3);
 
-    // THEN
+    // THEN the attributes of OWN, the image of the contract's example, but for its tags, description and match count
     expect(data).toEqual({
-      ...OWN_ATTRIBUTES,
+      ...contract.example.data,
       Tags: 'a=,b=2',
       Description: 'Docker on AL2023',
       MatchCount: '3',
@@ -301,15 +288,7 @@ describe('Custom::ImageDependency handler', () => {
 
     // THEN
     expect(puts).toHaveLength(1);
-    expect(puts[0].body).toEqual({
-      Status: 'SUCCESS',
-      Reason: LOGS,
-      PhysicalResourceId: 'ami-0own0000000000001',
-      StackId: STACK_ID,
-      RequestId: expect.any(String),
-      LogicalResourceId: 'Dependency',
-      Data: contract.example.data,
-    });
+    expect(puts[0].body).toEqual(successBody('ami-0own0000000000001', contract.example.data));
   });
 
   it('answers FAILED saying what was searched when no image matches', async () => {
@@ -360,12 +339,8 @@ function amazon(id: string, name: string, created: string, architecture: 'x86_64
     CreationDate: created,
     Public: true,
     Architecture: architecture,
-    ImageType: 'machine',
+    ...EBS_HVM,
     SriovNetSupport: 'simple',
-    RootDeviceType: 'ebs',
-    RootDeviceName: '/dev/xvda',
-    VirtualizationType: 'hvm',
-    Hypervisor: 'xen',
     Description: 'Amazon Linux 2023 AMI',
   };
 }

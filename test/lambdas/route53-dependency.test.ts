@@ -6,7 +6,7 @@ import { lookupHostedZone, normalizeName, similarZones, zoneData } from '../../l
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../contracts/properties';
 import { fakeRoute53, type FakeZone } from '../../testkit/mock-account';
-import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
+import { invoke, LOGS, successBody } from '../helpers/cfn';
 
 const route53Mock = mockClient(Route53Client);
 const route53 = new Route53Client({ region: 'us-east-1' });
@@ -345,15 +345,7 @@ describe('Custom::Route53Dependency handler', () => {
 
     // THEN
     expect(puts).toHaveLength(1);
-    expect(puts[0].body).toEqual({
-      Status: 'SUCCESS',
-      Reason: LOGS,
-      PhysicalResourceId: 'ZP',
-      StackId: STACK_ID,
-      RequestId: expect.any(String),
-      LogicalResourceId: 'Dependency',
-      Data: contract.example.data,
-    });
+    expect(puts[0].body).toEqual(successBody('ZP', contract.example.data));
   });
 
   it('answers FAILED naming the zone and similar ones when no zone has the name', async () => {

@@ -6,7 +6,7 @@ import { contract, schema } from '../../contracts/stack-dependency/contract';
 import { definition, handler } from '../../lambdas/stack-dependency/index';
 import { lookupStack, refuseLineBreaks, renderEnvFile, selectOutputs, type StackProperties } from '../../lambdas/stack-dependency/lookup';
 import { fakeCloudFormation, stack, stackId } from '../../testkit/mock-account-lookups';
-import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
+import { invoke, LOGS, STACK_ID, successBody } from '../helpers/cfn';
 import { rejectionBy, thrownBy } from '../helpers/thrown';
 
 const cloudformationMock = mockClient(CloudFormationClient);
@@ -408,15 +408,7 @@ describe('Custom::StackDependency handler', () => {
 
     // THEN
     expect(puts).toHaveLength(1);
-    expect(puts[0].body).toEqual({
-      Status: 'SUCCESS',
-      Reason: LOGS,
-      PhysicalResourceId: stackId('shared-datastores'),
-      StackId: STACK_ID,
-      RequestId: expect.any(String),
-      LogicalResourceId: 'Dependency',
-      Data: contract.example.data,
-    });
+    expect(puts[0].body).toEqual(successBody(stackId('shared-datastores'), contract.example.data));
   });
 
   it('answers FAILED saying how to leave outputs out when they would pass 4096 bytes', async () => {

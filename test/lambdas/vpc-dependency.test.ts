@@ -6,7 +6,7 @@ import { lookupVpc, similarNamePatterns, sortSubnets, vpcData, vpcFilter } from 
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../contracts/properties';
 import { fakeEc2 } from '../../testkit/mock-account';
-import { invoke, LOGS, STACK_ID } from '../helpers/cfn';
+import { invoke, LOGS, successBody } from '../helpers/cfn';
 
 const ec2Mock = mockClient(EC2Client);
 const ec2 = new EC2Client({ region: 'eu-west-1' });
@@ -66,8 +66,8 @@ describe('finding a VPC', () => {
       },
     });
     expect(account.calls).toEqual([
-      { command: 'DescribeVpcs', input: { Filters: [{ Name: 'tag:Name', Values: ['main'] }] } },
-      { command: 'DescribeSubnets', input: { Filters: [{ Name: 'vpc-id', Values: ['vpc-0aaaaaaaaaaaaaaa1'] }] } },
+      describeVpcs({ Name: 'tag:Name', Values: ['main'] }),
+      describeSubnets('vpc-0aaaaaaaaaaaaaaa1'),
     ]);
   });
 
@@ -87,16 +87,8 @@ describe('finding a VPC', () => {
       SubnetCount: '3',
     });
     expect(account.calls).toEqual([
-      { command: 'DescribeVpcs', input: { Filters: [{ Name: 'is-default', Values: ['true'] }] } },
-      {
-        command: 'DescribeSubnets',
-        input: {
-          Filters: [
-            { Name: 'vpc-id', Values: ['vpc-0dddddddddddddddd'] },
-            { Name: 'default-for-az', Values: ['true'] },
-          ],
-        },
-      },
+      describeVpcs({ Name: 'is-default', Values: ['true'] }),
+      describeSubnets('vpc-0dddddddddddddddd', { Name: 'default-for-az', Values: ['true'] }),
     ]);
   });
 
@@ -109,10 +101,7 @@ describe('finding a VPC', () => {
 
     // THEN
     expect(result.id).toBe('vpc-0bbbbbbbbbbbbbbb2');
-    expect(account.calls[0]).toEqual({
-      command: 'DescribeVpcs',
-      input: { Filters: [{ Name: 'vpc-id', Values: ['vpc-0bbbbbbbbbbbbbbb2'] }] },
-    });
+    expect(account.calls[0]).toEqual(describeVpcs({ Name: 'vpc-id', Values: ['vpc-0bbbbbbbbbbbbbbb2'] }));
   });
 
   it('takes wildcard characters in a Name tag literally', async () => {
@@ -225,15 +214,8 @@ describe('answering FAILED with a reason an operator can act on', () => {
 
     // THEN
     expect(account.calls).toEqual([
-      { command: 'DescribeVpcs', input: { Filters: [{ Name: 'tag:Name', Values: ['main-vpc'] }] } },
-      {
-        command: 'DescribeVpcs',
-        input: {
-          Filters: [
-            { Name: 'tag:Name', Values: ['*main-vpc*', '*main*', '*MAIN*', '*Main*', '*vpc*', '*VPC*', '*Vpc*'] },
-          ],
-        },
-      },
+      describeVpcs({ Name: 'tag:Name', Values: ['main-vpc'] }),
+      describeVpcs({ Name: 'tag:Name', Values: ['*main-vpc*', '*main*', '*MAIN*', '*Main*', '*vpc*', '*VPC*', '*Vpc*'] }),
     ]);
   });
 
@@ -335,8 +317,8 @@ describe('accounts with many VPCs and subnets', () => {
     expect(result.data.SubnetCount).toBe('5');
     expect(result.data.AvailabilityZones).toBe('eu-west-1a,eu-west-1a,eu-west-1b,eu-west-1b,eu-west-1c');
     expect(account.calls).toEqual([
-      { command: 'DescribeVpcs', input: { Filters: [{ Name: 'tag:Name', Values: ['team-0421'] }] } },
-      { command: 'DescribeSubnets', input: { Filters: [{ Name: 'vpc-id', Values: ['vpc-000000000000001a5'] }] } },
+      describeVpcs({ Name: 'tag:Name', Values: ['team-0421'] }),
+      describeSubnets('vpc-000000000000001a5'),
     ]);
   });
 
@@ -380,15 +362,7 @@ describe('Custom::VpcDependency handler', () => {
 
     // THEN
     expect(puts).toHaveLength(1);
-    expect(puts[0].body).toEqual({
-      Status: 'SUCCESS',
-      Reason: LOGS,
-      PhysicalResourceId: 'vpc-0dddddddddddddddd',
-      StackId: STACK_ID,
-      RequestId: expect.any(String),
-      LogicalResourceId: 'Dependency',
-      Data: contract.example.data,
-    });
+    expect(puts[0].body).toEqual(successBody('vpc-0dddddddddddddddd', contract.example.data));
   });
 
   it('answers FAILED with what to do when a VPC has more subnets than 4096 bytes hold', async () => {
@@ -461,4 +435,14 @@ function vpc(id: string, name: string | undefined, cidr: string): Vpc {
 
 function subnet(id: string, owner: Vpc, zone: string, defaultForAz = false): Subnet {
   return { SubnetId: id, VpcId: owner.VpcId, AvailabilityZone: zone, DefaultForAz: defaultForAz, State: 'available' };
+}
+
+/** The one DescribeVpcs call of a lookup whose VPCs `filter` chooses. */
+function describeVpcs(filter: { Name: string; Values: string[] }) {
+  return { command: 'DescribeVpcs', input: { Filters: [filter] } };
+}
+
+/** The first DescribeSubnets call of a lookup of the subnets of `vpcId`, with `filters` besides. */
+function describeSubnets(vpcId: string, ...filters: Array<{ Name: string; Values: string[] }>) {
+  return { command: 'DescribeSubnets', input: { Filters: [{ Name: 'vpc-id', Values: [vpcId] }, ...filters] } };
 }
