@@ -5,6 +5,7 @@ import { CONTRACTS } from '../../contracts/registry';
 import { CustomResourcesStack } from '../../lib/custom-resources-stack';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
 import { PropError } from '../../lib/errors';
+import { thrownBy } from '../helpers/thrown';
 
 const TYPES = CONTRACTS.map((contract) => contract.id);
 
@@ -111,7 +112,7 @@ describe('bounded work', () => {
     // GIVEN
     const app = new App({ context: { lookupConcurrency: value } });
     // WHEN
-    const error = thrownBy(() => new CustomResourcesStack(app, 'CustomResources'));
+    const error = thrownBy(PropError, () => new CustomResourcesStack(app, 'CustomResources'));
     // THEN
     expect(error).toBeInstanceOf(PropError);
     expect(error).toMatchObject({
@@ -155,7 +156,7 @@ describe('stack name prefixes', () => {
     [['shared-', '*'], 'stackNamePrefixes[1]', '"*" is not a valid stack name prefix: expected a letter, then letters, digits or hyphens'],
   ])('refuses the prefixes %j with a message naming the stack and the prop, and saying what is valid', (prefixes, prop, problem) => {
     // WHEN
-    const error = thrownBy(() => new CustomResourcesStack(new App(), 'CustomResources', { stackNamePrefixes: prefixes }));
+    const error = thrownBy(PropError, () => new CustomResourcesStack(new App(), 'CustomResources', { stackNamePrefixes: prefixes }));
     // THEN
     expect(error).toBeInstanceOf(PropError);
     expect(error).toMatchObject({ owner: 'CustomResourcesStack CustomResources', prop, message: `CustomResourcesStack CustomResources: ${prop}: ${problem}` });
@@ -187,7 +188,7 @@ describe('stack name prefixes', () => {
     // GIVEN
     const app = new Stack(new App(), 'App');
     // WHEN
-    const error = thrownBy(() => new StackDependency(app, 'S', { stackName: 'prod-db', stackNamePrefixes: ['shared-', 'data-'] }));
+    const error = thrownBy(PropError, () => new StackDependency(app, 'S', { stackName: 'prod-db', stackNamePrefixes: ['shared-', 'data-'] }));
     // THEN
     expect(error).toBeInstanceOf(PropError);
     expect(error).toMatchObject({
@@ -212,14 +213,4 @@ function stackArn(tail: string): string {
   return JSON.stringify({
     'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:stack/${tail}`]],
   });
-}
-
-/** The error `action` throws, or a failed test when it throws none. */
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, but none was thrown');
 }

@@ -17,6 +17,7 @@ import {
 import { contract as stackContract } from '../../contracts/stack-dependency/contract';
 import { contract as vpcContract } from '../../contracts/vpc-dependency/contract';
 import { PropError } from '../../lib/errors';
+import { thrownBy } from '../helpers/thrown';
 
 /** One stack that uses every lookup, synthesized once for the whole file. */
 let app: App;
@@ -225,7 +226,7 @@ describe('functions', () => {
     // GIVEN
     const scope = new Stack(new App(), 'Check');
     // WHEN
-    const error = thrownBy(() => create(scope));
+    const error = thrownBy(PropError, () => create(scope));
     // THEN
     expect(error).toBeInstanceOf(PropError);
     expect(error).toMatchObject({ name: 'PropError', prop, message });
@@ -335,7 +336,7 @@ describe('attributes', () => {
   ])('refuses %s, naming the lookup and the call', (_case, read, prop, message) => {
     // GIVEN the stack above
     // WHEN
-    const error = thrownBy(read);
+    const error = thrownBy(PropError, read);
     // THEN
     expect(error).toBeInstanceOf(PropError);
     expect(error).toMatchObject({ name: 'PropError', prop, message });
@@ -346,7 +347,7 @@ describe('attributes', () => {
     const scope = new Stack(new App(), 'Outputs');
     const outputs = new StackDependency(scope, 'Shared', { stackName: 'shared', includes: ['DatabaseUrl', 'CacheUrl'] });
     // WHEN
-    const error = thrownBy(() => outputs.output('QueueUrl'));
+    const error = thrownBy(PropError, () => outputs.output('QueueUrl'));
     // THEN
     expect(error).toMatchObject({
       name: 'PropError',
@@ -514,7 +515,7 @@ describe('props', () => {
     // GIVEN
     const scope = new Stack(new App(), 'Check');
     // WHEN
-    const error = thrownBy(() => create(scope));
+    const error = thrownBy(PropError, () => create(scope));
     // THEN
     expect(error).toBeInstanceOf(PropError);
     expect(error).toMatchObject({ name: 'PropError', prop, message });
@@ -524,7 +525,7 @@ describe('props', () => {
     // GIVEN
     const scope = new Stack(new App({ context: { lookupRefresh: { build: 12 } } }), 'Check');
     // WHEN
-    const error = thrownBy(() => new VpcDependency(scope, 'Vpc', { vpcName: 'main' }));
+    const error = thrownBy(PropError, () => new VpcDependency(scope, 'Vpc', { vpcName: 'main' }));
     // THEN
     expect(error).toMatchObject({
       name: 'PropError',
@@ -537,7 +538,7 @@ describe('props', () => {
     // GIVEN
     const scope = new Stack(new App(), 'Check');
     // WHEN
-    const error = thrownBy(() => new ElasticacheDependency(scope, 'Cache', { cacheId: 'my_cache' }));
+    const error = thrownBy(PropError, () => new ElasticacheDependency(scope, 'Cache', { cacheId: 'my_cache' }));
     // THEN
     expect(error).toMatchObject({ owner: 'ElasticacheDependency Check/Cache', prop: 'cacheId', cause: { name: 'InputError' } });
   });
@@ -553,16 +554,6 @@ describe('props', () => {
     Template.fromStack(scope).resourceCountIs('Custom::StackDependency', 1);
   });
 });
-
-/** The error `action` throws, or a failed test when it throws none. */
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, but none was thrown');
-}
 
 function getAtt(constructPath: string, attribute: string) {
   return { 'Fn::GetAtt': [logicalId(`${constructPath}/Resource`), attribute] };
