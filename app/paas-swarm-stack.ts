@@ -1,16 +1,15 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { AppRouter, DockerSwarm, EndpointMode, PublishMode, type SwarmServiceDefinition } from 'docker-host-dependencies';
-import type { EnvironmentConfig, PaasConfig, SwarmConfig } from './config';
-import { APPS_NETWORK, paasLookups, paasOutputs } from './paas-stack';
+import type { EnvironmentConfig, SwarmConfig } from './config';
+import { APPS_NETWORK, paasLookups, paasOutputs, type PaasStackProps } from './paas-stack';
 
 /** The `docker stack deploy` stack of the apps and the router: services are `paas_<name>`. */
 export const PAAS_SWARM_STACK = 'paas';
 
-export interface PaasSwarmStackProps extends StackProps {
+export interface PaasSwarmStackProps extends PaasStackProps {
   readonly config: EnvironmentConfig & { readonly swarm: SwarmConfig };
-  readonly paas: PaasConfig;
 }
 
 /**
