@@ -8,7 +8,7 @@ import { Resolver } from '../testkit/cloudformation/intrinsics';
 import { creationOrder, type ResourceNode } from './cloudformation/order';
 import type { StackModel } from '../testkit/cloudformation/template';
 import { readYamlTemplate } from '../testkit/cloudformation/yaml';
-import { APPLY_PROGRAM } from '../lib/docker-host-script';
+import { APPLY_PROGRAM } from '../lib/host/docker-host-script';
 import { addDayTwoStack, CRASHER, DAY_TWO_STACK, SHIPPER, VAULT } from './day-two';
 import {
   checkContainer,

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 // the bundle, where the build copies them.
 
 /** Converges a Docker host on the containers its host file lists. */
-export const APPLY_SOURCE = readFileSync(path.join(__dirname, 'containers', 'docker-host-apply.py'), 'utf8');
+export const APPLY_SOURCE = readFileSync(path.join(__dirname, 'host', 'docker-host-apply.py'), 'utf8');
 
 /** Writes the env-files of a swarm's services on a manager, refusing a value that would not stay one value. */
 export const SWARM_ENV_SOURCE = readFileSync(path.join(__dirname, 'swarm', 'docker-swarm-env.py'), 'utf8');

@@ -36,7 +36,7 @@ export type {
   PortMapping,
   VolumeMount,
 } from './containers';
-export { DockerHost, type DockerHostProps } from './docker-host';
+export { DockerHost, type DockerHostProps } from './host';
 export { DockerSwarm, EndpointMode, PublishMode, UpdateFailureAction, UpdateOrder } from './swarm';
 export type { DockerSwarmProps, ServiceSecret, SwarmServiceDefinition, UpdatePolicy, WorkerGroupProps } from './swarm';
 export { AppRouter, type AppRouterProps, type RouterContainerOptions } from './router/app-router';

@@ -21,7 +21,7 @@ const outdir = path.join(root, 'dist', 'lambdas');
 
 /** The programs and scripts the hosts run, under lib/: lib/host-programs.ts reads them from beside the bundle. */
 const HOST_PROGRAMS = [
-  'containers/docker-host-apply.py',
+  'host/docker-host-apply.py',
   'swarm/docker-swarm-env.py',
   'swarm/docker-swarm-deploy.sh',
   'swarm/docker-swarm-drain.sh',

@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CertificateDependency, Route53Dependency, StackDependency, VpcDependency } from '../../lib/dependencies';
 import { ContainerLogging, PortProtocol, RestartPolicy, type ContainerDefinition } from '../../lib/containers';
-import { DockerHost, type DockerHostProps } from '../../lib/docker-host';
+import { DockerHost, type DockerHostProps } from '../../lib/host';
 import { AppRouter } from '../../lib/router/app-router';
 import { itRunning } from '../helpers/host-tools';
 import { thrownBy } from '../helpers/thrown';

@@ -2,7 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CertificateDependency, Route53Dependency, VpcDependency } from '../../lib/dependencies';
-import { DockerHost } from '../../lib/docker-host';
+import { DockerHost } from '../../lib/host';
 import { validateContainers, type ContainerDefinition } from '../../lib/containers';
 import { AppRouter, type AppRouterProps } from '../../lib/router/app-router';
 import { renderNginxConfig, type NginxConfigOptions } from '../../lib/router/nginx-config';

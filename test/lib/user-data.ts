@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { APPLY_PROGRAM } from '../../lib/docker-host-script';
+import { APPLY_PROGRAM } from '../../lib/host/docker-host-script';
 import { resolveIntrinsics, type Leaves } from '../../testkit/cloudformation/intrinsics';
 import { installStubs, readStubCalls } from '../../testkit/stub';
 import { HOST_PATH, runHostProgram } from '../helpers/host-tools';
@@ -153,4 +153,4 @@ export function runApply(
   return { status: result.status, stderr: result.stderr, calls: recorded };
 }
 
-const APPLY_PROGRAM_SOURCE = path.join(REPO, 'lib', 'containers', 'docker-host-apply.py');
+const APPLY_PROGRAM_SOURCE = path.join(REPO, 'lib', 'host', 'docker-host-apply.py');

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ImageDependency } from './dependencies';
+import { ImageDependency } from '../dependencies';
 import {
   ContainerLogging,
   isCidr,
@@ -15,10 +15,10 @@ import {
   secretEnvironmentContent,
   validateContainers,
   type ContainerDefinition,
-} from './containers';
+} from '../containers';
 import { APPLY_PROGRAM, renderDockerHostScript } from './docker-host-script';
-import { APPLY_SOURCE } from './host-programs';
-import { SESSION_MANAGER_ACTIONS } from './session-manager';
+import { APPLY_SOURCE } from '../host-programs';
+import { SESSION_MANAGER_ACTIONS } from '../session-manager';
 
 export interface DockerHostProps {
   /** The VPC, such as `VpcDependency.toVpc()`. */
