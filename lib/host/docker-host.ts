@@ -1,24 +1,25 @@
 import { createHash } from 'node:crypto';
-import { Aws, CfnWaitCondition, CfnWaitConditionHandle, Duration, Fn, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnWaitCondition, CfnWaitConditionHandle, Duration, Fn, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ImageDependency } from '../dependencies';
-import {
-  ContainerLogging,
-  isCidr,
-  PortProtocol,
-  RestartPolicy,
-  secretEnvironmentContent,
-  validateContainers,
-  type ContainerDefinition,
-} from '../containers';
-import { APPLY_PROGRAM, renderDockerHostScript } from './docker-host-script';
+import { ContainerLogging, PortProtocol, RestartPolicy, secretEnvironmentContent, validateContainers, type ContainerDefinition } from '../containers';
 import { APPLY_SOURCE } from '../host-programs';
-import { SESSION_MANAGER_ACTIONS } from '../session-manager';
+import {
+  cfnHupFiles,
+  healthCheckSettings,
+  initFile,
+  metadataHopLimit,
+  nodeImage,
+  nodeInstanceProps,
+  nodeSecurityGroup,
+  nodeSettings,
+  SESSION_MANAGER_ACTIONS,
+} from '../nodes';
+import { APPLY_PROGRAM, renderDockerHostScript } from './docker-host-script';
 
 export interface DockerHostProps {
   /** The VPC, such as `VpcDependency.toVpc()`. */
@@ -128,6 +129,9 @@ export interface DockerHostProps {
   readonly instanceName?: string;
 }
 
+/** The host's env-file folder unless its props say otherwise. */
+const DEFAULT_ENV_FILE_DIRECTORY = '/etc/docker-host';
+
 /** An absolute, normalized path: segments of letters, digits, `.`, `_` and `-`, no empty segment and no trailing `/`. */
 const NORMALIZED_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
 
@@ -201,89 +205,46 @@ export class DockerHost extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerHostProps) {
     super(scope, id);
-    validateContainers(`DockerHost ${this.node.path}`, props.containers);
+    const owner = `DockerHost ${this.node.path}`;
+    validateContainers(owner, props.containers);
     const { containers } = props;
-    const volumeSize = props.volumeSize ?? 20;
-    if (!Number.isInteger(volumeSize) || volumeSize < 8 || volumeSize > 16384) {
-      throw new Error(`DockerHost ${this.node.path}: volumeSize must be a whole number of GiB from 8 to 16384, got ${volumeSize}`);
-    }
-    const envFileDirectory = props.envFileDirectory ?? '/etc/docker-host';
-    checkEnvFileDirectory(`DockerHost ${this.node.path}`, envFileDirectory);
-    const instanceType = props.instanceType ?? new ec2.InstanceType('t4g.small');
+    const node = nodeSettings(owner, props);
+    const envFileDirectory = props.envFileDirectory ?? DEFAULT_ENV_FILE_DIRECTORY;
+    checkEnvFileDirectory(owner, envFileDirectory);
+    const ecrRepositories = props.ecrRepositories ?? [];
     const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = nodeSecurityGroup(this, owner, {
       vpc: props.vpc,
       description: 'Docker host: each published port open only to the ranges allowed for it',
-      allowAllOutbound: props.egressCidrs === undefined,
+      containers,
+      egressCidrs: props.egressCidrs,
     });
-    for (const cidr of props.egressCidrs ?? []) {
-      if (!Token.isUnresolved(cidr) && !isCidr(cidr)) {
-        throw new Error(`DockerHost ${this.node.path}: egressCidrs must hold CIDR ranges such as 10.0.0.0/16, got "${cidr}"`);
-      }
-      this.securityGroup.addEgressRule(peer(cidr), ec2.Port.tcp(443), `HTTPS to ${cidr}`);
-    }
-    for (const container of containers) {
-      for (const port of container.ports ?? []) {
-        for (const cidr of port.allowFrom) {
-          this.securityGroup.addIngressRule(
-            peer(cidr),
-            port.protocol === PortProtocol.UDP ? ec2.Port.udp(port.hostPort) : ec2.Port.tcp(port.hostPort),
-            `${container.name} ${port.hostPort}/${port.protocol ?? PortProtocol.TCP} from ${cidr}`,
-          );
-        }
-        for (const group of port.allowFromSecurityGroups ?? []) {
-          this.securityGroup.addIngressRule(
-            ec2.Peer.securityGroupId(group),
-            port.protocol === PortProtocol.UDP ? ec2.Port.udp(port.hostPort) : ec2.Port.tcp(port.hostPort),
-            `${container.name} ${port.hostPort}/${port.protocol ?? PortProtocol.TCP} from a security group`,
-          );
-        }
-      }
-    }
-
-    const ecrRepositories = props.ecrRepositories ?? [];
-    const secretContainers = containers.filter((container) => secretEnvironmentContent(container) !== undefined);
     this.userDataScript = Lazy.string({
       produce: () =>
         renderDockerHostScript({
           stackName: Aws.STACK_NAME,
           resource: this.instance.instance.logicalId,
           region: Aws.REGION,
-          packages: [
-            ...(secretContainers.length > 0 ? ['awscli-2'] : []),
-            ...(ecrRepositories.length > 0 ? ['amazon-ecr-credential-helper'] : []),
-          ],
+          packages: hostPackages(containers, ecrRepositories),
         }),
     });
-
+    const machineImage = nodeImage(this, node);
     this.instance = new ec2.Instance(this, 'Instance', {
+      ...nodeInstanceProps(node, machineImage, metadataHopLimit(containers.some((container) => container.needsInstanceRole))),
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
-      instanceType,
-      machineImage: props.machineImage ?? ImageDependency.amazonLinux2023(this, 'Image', instanceType).toMachineImage(),
       securityGroup: this.securityGroup,
       userData: ec2.UserData.custom(this.userDataScript),
       userDataCausesReplacement: false,
-      httpTokens: ec2.HttpTokens.REQUIRED,
-      httpPutResponseHopLimit: containers.some((container) => container.needsInstanceRole) ? 2 : 1,
-      blockDevices: [
-        {
-          deviceName: props.rootDeviceName ?? '/dev/xvda',
-          volume: ec2.BlockDeviceVolume.ebs(volumeSize, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
-        },
-      ],
       resourceSignalTimeout: signalTimeout,
-      detailedMonitoring: true,
       disableApiTermination: props.terminationProtection ?? false,
       instanceName: props.instanceName,
     });
-    const stackId = Stack.of(this).stackId;
     this.instance.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], resources: [stackId] }),
+      new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], resources: [Stack.of(this).stackId] }),
     );
     this.instance.addToRolePolicy(new iam.PolicyStatement({ actions: [...SESSION_MANAGER_ACTIONS], resources: ['*'] }));
-
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     if (containers.some((container) => (container.logging ?? ContainerLogging.awsLogs()).driver === 'awslogs')) {
       this.instance.addToRolePolicy(
@@ -292,8 +253,19 @@ export class DockerHost extends Construct {
     }
     for (const repository of ecrRepositories) repository.grantPull(this.instance.role);
 
+    this.applyContainers(props, { envFileDirectory, signalTimeout, secrets: this.containerSecrets(containers) });
+    this.acknowledgeFindings(props.terminationProtection ?? false);
+  }
+
+  /** The host's private IP address. */
+  public get privateIp(): string {
+    return this.instance.instancePrivateIp;
+  }
+
+  /** A secret per container with secret variables, which the instance may read, by container name. */
+  private containerSecrets(containers: readonly ContainerDefinition[]): Map<string, secretsmanager.CfnSecret> {
     const secrets = new Map<string, secretsmanager.CfnSecret>();
-    for (const container of secretContainers) {
+    for (const container of containers.filter((each) => secretEnvironmentContent(each) !== undefined)) {
       const secret = new secretsmanager.CfnSecret(this, `Secret${container.name.replace(/[^A-Za-z0-9]/g, '')}`, {
         description: `Secret variables of container ${container.name} on Docker host ${this.node.path}`,
         secretString: secretEnvironmentContent(container),
@@ -305,44 +277,53 @@ export class DockerHost extends Construct {
       });
       secrets.set(container.name, secret);
     }
+    return secrets;
+  }
 
-    const stack = Stack.of(this);
+  /**
+   * The containers as the instance's metadata, which cfn-init writes at boot
+   * and cfn-hup after each update, and a wait condition named after their
+   * digest, which the apply program signals once they run: a change of any
+   * container makes a new one, so every update waits for the host again.
+   */
+  private applyContainers(props: DockerHostProps, options: ApplyOptions): void {
+    const resource = Lazy.string({ produce: () => this.instance.instance.logicalId });
     const hostFile = {
       stackName: Aws.STACK_NAME,
       region: Aws.REGION,
-      resource: Lazy.string({ produce: () => this.instance.instance.logicalId }),
-      envFileDirectory,
+      resource,
+      envFileDirectory: options.envFileDirectory,
       startupGracePeriodSeconds: (props.startupGracePeriod ?? Duration.seconds(30)).toSeconds(),
       healthWaitSeconds: (props.healthCheckWait ?? Duration.minutes(5)).toSeconds(),
-      containers: containers.map((container) =>
-        toHostContainer(container, { logGroup: this.logGroup.logGroupName, region: Aws.REGION, secretArn: secrets.get(container.name)?.ref }),
+      containers: props.containers.map((container) =>
+        toHostContainer(container, { logGroup: this.logGroup.logGroupName, region: Aws.REGION, secretArn: options.secrets.get(container.name)?.ref }),
       ),
     };
     const applyId = createHash('sha256')
-      .update(JSON.stringify(stack.resolve(hostFile)))
+      .update(JSON.stringify(Stack.of(this).resolve(hostFile)))
       .update(APPLY_SOURCE)
       .digest('hex')
       .slice(0, 12);
     const handle = new CfnWaitConditionHandle(this, `Applied${applyId}Handle`);
-    const applied = new CfnWaitCondition(this, `Applied${applyId}`, { handle: handle.ref, timeout: String(signalTimeout.toSeconds()), count: 1 });
+    const applied = new CfnWaitCondition(this, `Applied${applyId}`, { handle: handle.ref, timeout: String(options.signalTimeout.toSeconds()), count: 1 });
     applied.node.addDependency(this.instance);
     this.instance.instance.addMetadata(
       'AWS::CloudFormation::Init',
       initMetadata({
         hostFile: { ...hostFile, waitHandle: handle.ref, applyId },
-        stackId,
-        region: Aws.REGION,
-        resource: Lazy.string({ produce: () => this.instance.instance.logicalId }),
-        registries: ecrRepositories.map((repository) => Fn.select(0, Fn.split('/', repository.repositoryUri))),
+        resource,
+        registries: (props.ecrRepositories ?? []).map((repository) => Fn.select(0, Fn.split('/', repository.repositoryUri))),
       }),
     );
+  }
 
+  private acknowledgeFindings(terminationProtection: boolean): void {
     Validations.of(this.instance).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Session Manager, which replaces SSH on the host: ssm:UpdateInstanceInformation and the ssmmessages channel actions support no resource-level permissions. No parameter, document or association is readable. ECR GetAuthorizationToken (only with ecrRepositories) has no resource either.',
     });
-    if (!props.terminationProtection) {
+    if (!terminationProtection) {
       Validations.of(this.instance).acknowledge({
         id: 'AwsSolutions-EC29',
         reason:
@@ -350,15 +331,21 @@ export class DockerHost extends Construct {
       });
     }
   }
-
-  /** The host's private IP address. */
-  public get privateIp(): string {
-    return this.instance.instancePrivateIp;
-  }
 }
 
-function peer(cidr: string): ec2.IPeer {
-  return !Token.isUnresolved(cidr) && cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
+/** What the host applies its containers with: where the env-files go, how long CloudFormation waits, the secrets by container. */
+interface ApplyOptions {
+  readonly envFileDirectory: string;
+  readonly signalTimeout: Duration;
+  readonly secrets: ReadonlyMap<string, secretsmanager.CfnSecret>;
+}
+
+/** Packages the host installs besides Docker: the AWS CLI to read secrets, the ECR credential helper to pull from private repositories. */
+function hostPackages(containers: readonly ContainerDefinition[], ecrRepositories: readonly ecr.IRepository[]): string[] {
+  return [
+    ...(containers.some((container) => secretEnvironmentContent(container) !== undefined) ? ['awscli-2'] : []),
+    ...(ecrRepositories.length > 0 ? ['amazon-ecr-credential-helper'] : []),
+  ];
 }
 
 /** Where a container's secrets and awslogs output go. */
@@ -371,7 +358,6 @@ interface HostContainerContext {
 /** A container as the apply program reads it from the host file. */
 function toHostContainer(container: ContainerDefinition, context: HostContainerContext): Record<string, unknown> {
   const logging = container.logging ?? ContainerLogging.awsLogs();
-  const health = container.healthCheck;
   return {
     name: container.name,
     image: container.image,
@@ -394,13 +380,7 @@ function toHostContainer(container: ContainerDefinition, context: HostContainerC
           ? { 'awslogs-group': context.logGroup, 'awslogs-region': context.region, 'awslogs-stream': container.name }
           : logging.options,
     },
-    healthCheck: health && {
-      command: health.command,
-      intervalSeconds: (health.interval ?? Duration.seconds(30)).toSeconds(),
-      retries: health.retries ?? 3,
-      startPeriodSeconds: (health.startPeriod ?? Duration.seconds(0)).toSeconds(),
-      timeoutSeconds: (health.timeout ?? Duration.seconds(5)).toSeconds(),
-    },
+    healthCheck: container.healthCheck && healthCheckSettings(container.healthCheck),
     environmentFile: container.environmentFile,
     environment: container.environment,
     secretArn: context.secretArn,
@@ -412,8 +392,6 @@ function toHostContainer(container: ContainerDefinition, context: HostContainerC
 
 interface InitOptions {
   readonly hostFile: Record<string, unknown>;
-  readonly stackId: string;
-  readonly region: string;
   readonly resource: string;
   readonly registries: readonly string[];
 }
@@ -425,38 +403,23 @@ interface InitOptions {
  */
 function initMetadata(options: InitOptions): Record<string, unknown> {
   const files: Record<string, unknown> = {
-    '/etc/docker-host/host.json': { content: options.hostFile, mode: '000600', owner: 'root', group: 'root' },
-    [APPLY_PROGRAM]: { content: APPLY_SOURCE, mode: '000700', owner: 'root', group: 'root' },
-    '/etc/cfn/cfn-hup.conf': {
-      content: Fn.join('', ['[main]\nstack=', options.stackId, '\nregion=', options.region, '\ninterval=1\n']),
-      mode: '000400',
-      owner: 'root',
-      group: 'root',
-    },
-    '/etc/cfn/hooks.d/docker-host.conf': {
-      content: Fn.join('', [
-        '[docker-host]\ntriggers=post.update\npath=Resources.',
-        options.resource,
-        `.Metadata.AWS::CloudFormation::Init\naction=${APPLY_PROGRAM} --update\nrunas=root\n`,
-      ]),
-      mode: '000400',
-      owner: 'root',
-      group: 'root',
-    },
-    '/etc/systemd/system/cfn-hup.service': {
-      content: '[Unit]\nDescription=cfn-hup: applies changes of the CloudFormation metadata\nAfter=network-online.target docker.service\n\n[Service]\nExecStart=/opt/aws/bin/cfn-hup --no-daemon\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n',
-      mode: '000644',
-      owner: 'root',
-      group: 'root',
-    },
+    '/etc/docker-host/host.json': initFile(options.hostFile),
+    [APPLY_PROGRAM]: initFile(APPLY_SOURCE, '000700'),
+    ...Object.fromEntries(
+      cfnHupFiles({
+        hook: 'docker-host',
+        hookFile: 'docker-host.conf',
+        resource: options.resource,
+        action: `${APPLY_PROGRAM} --update`,
+        description: 'cfn-hup: applies changes of the CloudFormation metadata',
+        after: 'network-online.target docker.service',
+        configMode: '000400',
+        unitMode: '000644',
+      }),
+    ),
   };
   if (options.registries.length > 0) {
-    files['/root/.docker/config.json'] = {
-      content: { credHelpers: Object.fromEntries(options.registries.map((registry) => [registry, 'ecr-login'])) },
-      mode: '000600',
-      owner: 'root',
-      group: 'root',
-    };
+    files['/root/.docker/config.json'] = initFile({ credHelpers: Object.fromEntries(options.registries.map((registry) => [registry, 'ecr-login'])) });
   }
   return { config: { files } };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Duration, Fn, Token } from 'aws-cdk-lib';
 import { hasEnvironment, RestartPolicy, type ContainerDefinition, type HealthCheck } from '../containers';
+import { healthCheckSettings, type HealthCheckSettings } from '../nodes';
 import { ENV_DIRECTORY, SWARM_DIRECTORY, type ServiceReload } from './node-script';
 
 /** Which task a swarm starts first when it replaces one (compose `update_config.order`). */
@@ -257,15 +258,7 @@ export function renderCompose(services: readonly SwarmServiceDefinition[], defau
               mode: publishMode,
             }))
           : undefined,
-      healthcheck: service.healthCheck
-        ? omitUndefined({
-            test: ['CMD', ...service.healthCheck.command],
-            interval: seconds(service.healthCheck.interval ?? Duration.seconds(30)),
-            timeout: seconds(service.healthCheck.timeout ?? Duration.seconds(5)),
-            retries: service.healthCheck.retries ?? 3,
-            start_period: seconds(service.healthCheck.startPeriod ?? Duration.seconds(0)),
-          })
-        : undefined,
+      healthcheck: service.healthCheck && composeHealthCheck(healthCheckSettings(service.healthCheck)),
       secrets: service.secrets && service.secrets.length > 0 ? service.secrets.map((secret) => secret.name) : undefined,
       networks: service.network === undefined ? undefined : [service.network],
       volumes: mounts.length > 0 ? mounts : undefined,
@@ -346,6 +339,17 @@ export function validateService(at: string, service: SwarmServiceDefinition): vo
       throw new Error(`${at}.secrets ${secret.name}: parameterName must be an SSM parameter name such as /myapp/db-password, got "${secret.parameterName}"`);
     }
   }
+}
+
+/** A health check as compose writes it. */
+function composeHealthCheck(health: HealthCheckSettings): Record<string, unknown> {
+  return {
+    test: ['CMD', ...health.command],
+    interval: `${health.intervalSeconds}s`,
+    timeout: `${health.timeoutSeconds}s`,
+    retries: health.retries,
+    start_period: `${health.startPeriodSeconds}s`,
+  };
 }
 
 function seconds(duration: Duration): string {

@@ -4,12 +4,33 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ImageDependency } from '../dependencies';
-import { PortProtocol, validateContainers } from '../containers';
+import { validateContainers } from '../containers';
 import { SWARM_ENV_SOURCE } from '../host-programs';
-import { SESSION_MANAGER_ACTIONS } from '../session-manager';
-import { EndpointMode, PublishMode, renderCompose, serviceDnsName, serviceEnvironments, serviceFiles, serviceReloads, validateService, type SwarmServiceDefinition } from './compose';
-import { COMPOSE_FILE, DEPLOY_COMMAND, DRAIN_COMMAND, ENV_COMMAND, ENV_PROGRAM, ENV_SOURCE, RELOAD_COMMAND, renderNodeScript } from './node-script';
+import {
+  cfnHupFiles,
+  initFile,
+  metadataHopLimit,
+  nodeImage,
+  nodeLaunchTemplateProps,
+  nodeSecurityGroup,
+  nodeSettings,
+  SESSION_MANAGER_ACTIONS,
+  type NodeSettings,
+} from '../nodes';
+import {
+  EndpointMode,
+  PublishMode,
+  renderCompose,
+  serviceDnsName,
+  serviceEnvironments,
+  serviceFiles,
+  serviceReloads,
+  validateService,
+  type ServiceEnvironment,
+  type ServiceFile,
+  type SwarmServiceDefinition,
+} from './compose';
+import { COMPOSE_FILE, DEPLOY_COMMAND, DRAIN_COMMAND, ENV_COMMAND, ENV_PROGRAM, ENV_SOURCE, RELOAD_COMMAND, renderNodeScript, type ServiceReload } from './node-script';
 
 /** The workers: an Auto Scaling group whose nodes carry the same engine labels. */
 export interface WorkerGroupProps {
@@ -168,148 +189,39 @@ export class DockerSwarm extends Construct {
     }
     this.stackNamespace = stackNamespace;
     this.serviceNames = props.services.map((service) => service.name);
-    const workers = props.workers ?? {};
-    const desired = workers.desiredCapacity ?? 2;
-    const min = workers.minCapacity ?? 1;
-    const max = workers.maxCapacity ?? desired;
-    if (!(Number.isInteger(min) && Number.isInteger(desired) && Number.isInteger(max) && 0 <= min && min <= desired && desired <= max)) {
-      throw new Error(`${owner}: workers must have whole numbers with 0 <= minCapacity <= desiredCapacity <= maxCapacity, got ${min}, ${desired}, ${max}`);
-    }
-    const labels = Object.entries(workers.labels ?? {}).map(([key, value]) => {
-      if (!LABEL.test(key) || !LABEL.test(value) || key === 'instance-id') {
-        throw new Error(`${owner}: workers.labels ${key}=${value}: keys and values must be letters, digits, ".", "_" and "-" (and instance-id is the swarm's own)`);
-      }
-      return `${key}=${value}`;
-    });
-    const volumeSize = props.volumeSize ?? 20;
-    if (!Number.isInteger(volumeSize) || volumeSize < 8 || volumeSize > 16384) {
-      throw new Error(`${owner}: volumeSize must be a whole number of GiB from 8 to 16384, got ${volumeSize}`);
-    }
+    const workers = workerSettings(owner, props.workers ?? {});
+    const node = nodeSettings(owner, props);
     const drainTimeout = props.drainTimeout ?? Duration.minutes(10);
-    const instanceType = props.instanceType ?? new ec2.InstanceType('t4g.small');
-    const stack = Stack.of(this);
     this.parameterPath = `/docker-swarm/${Aws.STACK_NAME}/${this.node.id}`;
-    const parameterArn = (name: string) =>
-      stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `docker-swarm/${Aws.STACK_NAME}/${this.node.id}/${name}` });
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = nodeSecurityGroup(this, owner, {
       vpc: props.vpc,
       description: 'Docker swarm nodes: swarm ports between nodes only, published ports to the ranges allowed for them',
-      allowAllOutbound: true,
+      containers: props.services,
+      betweenNodes: SWARM_PORTS,
     });
-    for (const [port, what] of SWARM_PORTS) this.securityGroup.addIngressRule(this.securityGroup, port, `${what} between nodes`);
-    for (const service of props.services) {
-      for (const port of service.ports ?? []) {
-        const protocolPort = port.protocol === PortProtocol.UDP ? ec2.Port.udp(port.hostPort) : ec2.Port.tcp(port.hostPort);
-        for (const cidr of port.allowFrom) {
-          const peer = !Token.isUnresolved(cidr) && cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
-          this.securityGroup.addIngressRule(peer, protocolPort, `${service.name} ${port.hostPort}/${port.protocol ?? 'tcp'} from ${cidr}`);
-        }
-        for (const group of port.allowFromSecurityGroups ?? []) {
-          this.securityGroup.addIngressRule(ec2.Peer.securityGroupId(group), protocolPort, `${service.name} ${port.hostPort}/${port.protocol ?? 'tcp'} from a security group`);
-        }
-      }
-    }
-
-    const machineImage = props.machineImage ?? ImageDependency.amazonLinux2023(this, 'Image', instanceType).toMachineImage();
-    const secrets = props.services.flatMap((service) => service.secrets ?? []);
-    const files = serviceFiles(props.services);
-    const reloads = serviceReloads(props.services, stackNamespace);
-    const environments = serviceEnvironments(props.services);
-    // Any node may run a task with files, so the workers get them from the stack metadata too.
-    const workerMetadata = files.length > 0;
-    const roles = {
-      manager: this.nodeRole('ManagerRole', 'manager'),
-      worker: this.nodeRole('WorkerRole', 'worker'),
-    };
-    roles.worker.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn('worker-token'), parameterArn('manager-addresses')] }));
-    roles.manager.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [parameterArn('*')] }));
-    roles.manager.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource'], resources: [stack.stackId] }));
-    if (workerMetadata) roles.worker.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource'], resources: [stack.stackId] }));
-    if (secrets.length > 0) {
-      roles.manager.addToPolicy(
-        new iam.PolicyStatement({
-          actions: ['ssm:GetParameter'],
-          resources: secrets.map((secret) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: secret.parameterName.replace(/^\//, '') })),
-        }),
-      );
-    }
-    Validations.of(roles.manager).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'ssm')}:parameter/docker-swarm/<AWS::StackName>/${this.node.id}/*]`,
-      reason: 'The managers write the join tokens, the managers\' addresses and the init marker under the swarm\'s own parameter path only.',
-    });
-    this.managerRole = roles.manager;
-    this.workerRole = roles.worker;
-
-    const group = (groupId: string, role: 'manager' | 'worker', options: { subnets: ec2.SubnetSelection; min: number; max: number; desired: number; labels: readonly string[]; instanceType: ec2.InstanceType }) => {
-      const asg: autoscaling.AutoScalingGroup = new autoscaling.AutoScalingGroup(this, groupId, {
-        vpc: props.vpc,
-        vpcSubnets: options.subnets,
-        launchTemplate: new ec2.LaunchTemplate(this, `${groupId}LaunchTemplate`, {
-          instanceType: options.instanceType,
-          machineImage,
-          securityGroup: this.securityGroup,
-          role: roles[role],
-          requireImdsv2: true,
-          httpPutResponseHopLimit: 1,
-          detailedMonitoring: true,
-          blockDevices: [
-            { deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(volumeSize, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) },
-          ],
-          userData: ec2.UserData.custom(
-            Lazy.string({
-              produce: () =>
-                renderNodeScript({
-                  role,
-                  stackName: Aws.STACK_NAME,
-                  resource: (asg.node.defaultChild as CfnResource).logicalId,
-                  region: Aws.REGION,
-                  parameterPath: this.parameterPath,
-                  labels: options.labels,
-                  stackNamespace,
-                  secrets,
-                  envFiles: environments !== undefined,
-                  workerMetadata,
-                  reloads,
-                  drainSeconds: drainTimeout.toSeconds(),
-                }),
-            }),
-          ),
-        }),
-        minCapacity: options.min,
-        maxCapacity: options.max,
-        desiredCapacity: options.min === options.max ? undefined : options.desired,
-        signals: autoscaling.Signals.waitForMinCapacity({ timeout: props.signalTimeout ?? Duration.minutes(15) }),
-      });
-      if (options.min !== options.max) {
-        Validations.of(asg).acknowledge({
-          id: '@aws-cdk/aws-autoscaling:desiredCapacitySet',
-          reason: 'The desired number of workers is part of the configuration: a deploy sets the group back to it.',
-        });
-      }
-      Validations.of(asg).acknowledge({
-        id: 'AwsSolutions-AS3',
-        reason: `The ${role}s report to CloudFormation and to the swarm; scaling notifications would add a topic nobody reads.`,
-      });
-      return asg;
-    };
+    const services = servicePlan(props.services, stackNamespace);
+    const groups: NodeGroups = { props, node, machineImage: nodeImage(this, node), services, stackNamespace, drainSeconds: drainTimeout.toSeconds() };
+    this.managerRole = this.nodeRole('ManagerRole', 'manager');
+    this.workerRole = this.nodeRole('WorkerRole', 'worker');
+    this.grantParameters(services);
 
     const subnets = props.vpc.privateSubnets.length > 0 ? props.vpc.privateSubnets : props.vpc.publicSubnets;
     this.managerGroups = Array.from({ length: managers }, (_, i) =>
-      group(`Manager${i + 1}`, 'manager', { subnets: { subnets: [subnets[i % subnets.length]] }, min: 1, max: 1, desired: 1, labels: [], instanceType }),
+      this.nodeGroup(`Manager${i + 1}`, 'manager', groups, { subnets: { subnets: [subnets[i % subnets.length]] }, min: 1, max: 1, desired: 1, labels: [], instanceType: node.instanceType }),
     );
-    this.workerGroup = group('Workers', 'worker', { subnets: { subnets }, min, max, desired, labels, instanceType: workers.instanceType ?? instanceType });
+    this.workerGroup = this.nodeGroup('Workers', 'worker', groups, { subnets: { subnets }, ...workers, instanceType: workers.instanceType ?? node.instanceType });
 
     this.compose = renderCompose(props.services, { publishMode: props.publishMode ?? PublishMode.INGRESS, endpointMode: props.endpointMode ?? EndpointMode.VIP });
     const managerFiles: MetadataFile[] = [
       { path: COMPOSE_FILE, content: this.compose },
-      ...(environments ? [{ path: ENV_SOURCE, content: environments }, { path: ENV_PROGRAM, content: SWARM_ENV_SOURCE, mode: '000700' }] : []),
-      ...files,
+      ...(services.environments ? [{ path: ENV_SOURCE, content: services.environments }, { path: ENV_PROGRAM, content: SWARM_ENV_SOURCE, mode: '000700' }] : []),
+      ...services.files,
     ];
-    const reload = reloads.length > 0 ? [RELOAD_COMMAND] : [];
-    const deploy = [...(environments ? [ENV_COMMAND] : []), DEPLOY_COMMAND];
+    const reload = services.reloads.length > 0 ? [RELOAD_COMMAND] : [];
+    const deploy = [...(services.environments ? [ENV_COMMAND] : []), DEPLOY_COMMAND];
     for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, managerFiles, [...deploy, ...reload]);
-    if (workerMetadata) this.addServiceMetadata(this.workerGroup, files, reload);
+    if (services.workerMetadata) this.addServiceMetadata(this.workerGroup, services.files, reload);
     this.drainOnScaleIn(drainTimeout);
   }
 
@@ -323,6 +235,87 @@ export class DockerSwarm extends Construct {
       throw new Error(`DockerSwarm ${this.node.path}: no service is named "${serviceName}"; the services are ${this.serviceNames.map((name) => `"${name}"`).join(', ')}`);
     }
     return serviceDnsName(this.stackNamespace, serviceName);
+  }
+
+  /**
+   * What each role may read and write in Parameter Store and CloudFormation:
+   * the workers the worker token and the managers' addresses (and the
+   * stack's metadata when services have files), the managers the swarm's
+   * parameter path, the stack's metadata and the services' secrets.
+   */
+  private grantParameters(services: ServicePlan): void {
+    const stack = Stack.of(this);
+    const parameterArn = (name: string) =>
+      stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `docker-swarm/${Aws.STACK_NAME}/${this.node.id}/${name}` });
+    const describeStack = () => new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource'], resources: [stack.stackId] });
+    this.workerRole.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn('worker-token'), parameterArn('manager-addresses')] }));
+    this.managerRole.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [parameterArn('*')] }));
+    this.managerRole.addToPolicy(describeStack());
+    if (services.workerMetadata) this.workerRole.addToPolicy(describeStack());
+    if (services.secrets.length > 0) {
+      this.managerRole.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['ssm:GetParameter'],
+          resources: services.secrets.map((secret) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: secret.parameterName.replace(/^\//, '') })),
+        }),
+      );
+    }
+    Validations.of(this.managerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'ssm')}:parameter/docker-swarm/<AWS::StackName>/${this.node.id}/*]`,
+      reason: 'The managers write the join tokens, the managers\' addresses and the init marker under the swarm\'s own parameter path only.',
+    });
+  }
+
+  /**
+   * An Auto Scaling group of nodes of one role, from a launch template of
+   * the node layer with the role's user data, which signals CloudFormation
+   * once the node has joined.
+   */
+  private nodeGroup(groupId: string, role: 'manager' | 'worker', groups: NodeGroups, options: GroupOptions): autoscaling.AutoScalingGroup {
+    const { props, services } = groups;
+    const asg: autoscaling.AutoScalingGroup = new autoscaling.AutoScalingGroup(this, groupId, {
+      vpc: props.vpc,
+      vpcSubnets: options.subnets,
+      launchTemplate: new ec2.LaunchTemplate(this, `${groupId}LaunchTemplate`, {
+        ...nodeLaunchTemplateProps(groups.node, groups.machineImage, options.instanceType, metadataHopLimit(false)),
+        securityGroup: this.securityGroup,
+        role: role === 'manager' ? this.managerRole : this.workerRole,
+        userData: ec2.UserData.custom(
+          Lazy.string({
+            produce: () =>
+              renderNodeScript({
+                role,
+                stackName: Aws.STACK_NAME,
+                resource: (asg.node.defaultChild as CfnResource).logicalId,
+                region: Aws.REGION,
+                parameterPath: this.parameterPath,
+                labels: options.labels,
+                stackNamespace: groups.stackNamespace,
+                secrets: services.secrets,
+                envFiles: services.environments !== undefined,
+                workerMetadata: services.workerMetadata,
+                reloads: services.reloads,
+                drainSeconds: groups.drainSeconds,
+              }),
+          }),
+        ),
+      }),
+      minCapacity: options.min,
+      maxCapacity: options.max,
+      desiredCapacity: options.min === options.max ? undefined : options.desired,
+      signals: autoscaling.Signals.waitForMinCapacity({ timeout: props.signalTimeout ?? Duration.minutes(15) }),
+    });
+    if (options.min !== options.max) {
+      Validations.of(asg).acknowledge({
+        id: '@aws-cdk/aws-autoscaling:desiredCapacitySet',
+        reason: 'The desired number of workers is part of the configuration: a deploy sets the group back to it.',
+      });
+    }
+    Validations.of(asg).acknowledge({
+      id: 'AwsSolutions-AS3',
+      reason: `The ${role}s report to CloudFormation and to the swarm; scaling notifications would add a topic nobody reads.`,
+    });
+    return asg;
   }
 
   /**
@@ -352,21 +345,21 @@ export class DockerSwarm extends Construct {
    */
   private addServiceMetadata(group: autoscaling.AutoScalingGroup, files: readonly MetadataFile[], commands: readonly string[]): void {
     const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
-    const init = (path: string, content: unknown, mode = '000600') => [path, { content, mode, owner: 'root', group: 'root' }] as const;
     const cfnInit = `/opt/aws/bin/cfn-init -v --stack ${Aws.STACK_NAME} --resource ${cfnGroup.logicalId} --region ${Aws.REGION}`;
     cfnGroup.addOverride('Metadata.AWS::CloudFormation::Init', {
       config: {
         files: Object.fromEntries([
-          ...files.map((file) => init(file.path, file.content, file.mode)),
-          init('/etc/cfn/cfn-hup.conf', `[main]\nstack=${Aws.STACK_ID}\nregion=${Aws.REGION}\ninterval=1\n`),
-          init(
-            '/etc/cfn/hooks.d/docker-swarm.conf',
-            `[docker-swarm-services]\ntriggers=post.update\npath=Resources.${cfnGroup.logicalId}.Metadata.AWS::CloudFormation::Init\naction=${[cfnInit, ...commands].join(' && ')}\nrunas=root\n`,
-          ),
-          init(
-            '/etc/systemd/system/cfn-hup.service',
-            '[Unit]\nDescription=cfn-hup: applies stack updates to the swarm services\nAfter=docker.service\n\n[Service]\nExecStart=/opt/aws/bin/cfn-hup --no-daemon\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n',
-          ),
+          ...files.map((file) => [file.path, initFile(file.content, file.mode)] as const),
+          ...cfnHupFiles({
+            hook: 'docker-swarm-services',
+            hookFile: 'docker-swarm.conf',
+            resource: cfnGroup.logicalId,
+            action: [cfnInit, ...commands].join(' && '),
+            description: 'cfn-hup: applies stack updates to the swarm services',
+            after: 'docker.service',
+            configMode: '000600',
+            unitMode: '000600',
+          }),
         ]),
       },
     });
@@ -448,4 +441,70 @@ function nagArn(stack: Stack, service: string): string {
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
   return `arn:${partition}:${service}:${region}:${account}`;
+}
+
+/** The workers' group sizes and engine labels, checked. */
+interface WorkerSettings {
+  readonly min: number;
+  readonly max: number;
+  readonly desired: number;
+  readonly labels: readonly string[];
+  readonly instanceType?: ec2.InstanceType;
+}
+
+function workerSettings(owner: string, workers: WorkerGroupProps): WorkerSettings {
+  const desired = workers.desiredCapacity ?? 2;
+  const min = workers.minCapacity ?? 1;
+  const max = workers.maxCapacity ?? desired;
+  if (!(Number.isInteger(min) && Number.isInteger(desired) && Number.isInteger(max) && 0 <= min && min <= desired && desired <= max)) {
+    throw new Error(`${owner}: workers must have whole numbers with 0 <= minCapacity <= desiredCapacity <= maxCapacity, got ${min}, ${desired}, ${max}`);
+  }
+  const labels = Object.entries(workers.labels ?? {}).map(([key, value]) => {
+    if (!LABEL.test(key) || !LABEL.test(value) || key === 'instance-id') {
+      throw new Error(`${owner}: workers.labels ${key}=${value}: keys and values must be letters, digits, ".", "_" and "-" (and instance-id is the swarm's own)`);
+    }
+    return `${key}=${value}`;
+  });
+  return { min, max, desired, labels, instanceType: workers.instanceType };
+}
+
+/** What the nodes need of the services: secrets, files, reloads, env-files, and whether the workers get metadata. */
+interface ServicePlan {
+  readonly secrets: ReadonlyArray<{ readonly name: string; readonly parameterName: string }>;
+  readonly files: ServiceFile[];
+  readonly reloads: ServiceReload[];
+  readonly environments?: Record<string, ServiceEnvironment>;
+  /** Any node may run a task with files, so the workers get them from the stack metadata too. */
+  readonly workerMetadata: boolean;
+}
+
+function servicePlan(services: readonly SwarmServiceDefinition[], stackNamespace: string): ServicePlan {
+  const files = serviceFiles(services);
+  return {
+    secrets: services.flatMap((service) => service.secrets ?? []),
+    files,
+    reloads: serviceReloads(services, stackNamespace),
+    environments: serviceEnvironments(services),
+    workerMetadata: files.length > 0,
+  };
+}
+
+/** What every group of the swarm is built from. */
+interface NodeGroups {
+  readonly props: DockerSwarmProps;
+  readonly node: NodeSettings;
+  readonly machineImage: ec2.IMachineImage;
+  readonly services: ServicePlan;
+  readonly stackNamespace: string;
+  readonly drainSeconds: number;
+}
+
+/** Where one group's nodes go, how many, their labels and instance type. */
+interface GroupOptions {
+  readonly subnets: ec2.SubnetSelection;
+  readonly min: number;
+  readonly max: number;
+  readonly desired: number;
+  readonly labels: readonly string[];
+  readonly instanceType: ec2.InstanceType;
 }
