@@ -1,4 +1,5 @@
 import { Fn, Token } from 'aws-cdk-lib';
+import { PropError } from '../errors';
 import { PortProtocol, RestartPolicy, type ContainerDefinition } from './container-definition';
 
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -22,52 +23,57 @@ const RESTART_POLICIES: readonly string[] = Object.values(RestartPolicy);
 const PROTOCOLS: readonly string[] = Object.values(PortProtocol);
 
 /**
- * Checks a list of containers at synth time and throws an error that names
- * `owner`, the container's index and the prop, and says what is allowed.
+ * Checks a list of containers at synth time and throws a `PropError` that
+ * names `owner`, the prop by its path from the construct's props, such as
+ * `containers[0].image` or `services[2].ports[0].hostPort`, and what is
+ * allowed. `list` is the prop that holds them: `containers` on a Docker
+ * host, `services` in a swarm.
  */
-export function validateContainers(owner: string, containers: readonly ContainerDefinition[]): void {
-  if (containers.length === 0) throw new Error(`${owner}: containers must list at least one container`);
+export function validateContainers(owner: string, containers: readonly ContainerDefinition[], list: 'containers' | 'services' = 'containers'): void {
+  const kind = list === 'services' ? 'service' : 'container';
+  if (containers.length === 0) throw new PropError(owner, list, `must list at least one ${kind}`);
   const names = new Set<string>();
   const published = new Map<string, string>();
   containers.forEach((container, i) => {
-    const at = `${owner}: containers[${i}]`;
+    const fail = (prop: string, problem: string) => new PropError(owner, `${list}[${i}].${prop}`, problem);
     if (!CONTAINER_NAME.test(container.name)) {
-      throw new Error(`${at}.name must be a letter or digit, then letters, digits, "_", "." or "-", got "${container.name}"`);
+      throw fail('name', `must be a letter or digit, then letters, digits, "_", "." or "-", got "${container.name}"`);
     }
-    if (names.has(container.name)) throw new Error(`${at}.name "${container.name}" is already the name of another container`);
+    if (names.has(container.name)) throw fail('name', `"${container.name}" is already the name of another ${kind}`);
     names.add(container.name);
     if (!Token.isUnresolved(container.image) && !isImageReference(container.image)) {
-      throw new Error(
-        `${at}.image: container "${container.name}": image "${container.image}" is not a Docker image reference (registry/name:tag or name@sha256:digest); ` +
+      throw fail(
+        'image',
+        `${kind} "${container.name}": image "${container.image}" is not a Docker image reference (registry/name:tag or name@sha256:digest); ` +
           'give one of at most 255 characters, such as memcached:1.6 or public.ecr.aws/docker/library/nginx:1.27',
       );
     }
     if (container.memoryMiB !== undefined && (!Number.isInteger(container.memoryMiB) || container.memoryMiB < 6)) {
-      throw new Error(`${at}.memoryMiB must be a whole number of MiB from 6 (Docker's least), got ${container.memoryMiB}`);
+      throw fail('memoryMiB', `must be a whole number of MiB from 6 (Docker's least), got ${container.memoryMiB}`);
     }
     if (container.restart !== undefined && !RESTART_POLICIES.includes(container.restart)) {
-      throw new Error(`${at}.restart must be always, unless-stopped or on-failure, got "${container.restart}"`);
+      throw fail('restart', `must be always, unless-stopped or on-failure, got "${container.restart}"`);
     }
     (container.ports ?? []).forEach((port, j) => {
-      const portAt = `${at}.ports[${j}]`;
+      const portAt = `ports[${j}]`;
       for (const [name, value] of [['hostPort', port.hostPort], ['containerPort', port.containerPort ?? port.hostPort]] as const) {
         if (!Number.isInteger(value) || value < 1 || value > 65535) {
-          throw new Error(`${portAt}.${name} must be a whole number from 1 to 65535, got ${value}`);
+          throw fail(`${portAt}.${name}`, `must be a whole number from 1 to 65535, got ${value}`);
         }
       }
-      if (port.hostPort === 22) throw new Error(`${portAt}.hostPort 22 is refused: the host has no SSH, and port 22 is not for containers either`);
+      if (port.hostPort === 22) throw fail(`${portAt}.hostPort`, '22 is refused: the host has no SSH, and port 22 is not for containers either');
       const protocol = port.protocol ?? PortProtocol.TCP;
-      if (!PROTOCOLS.includes(protocol)) throw new Error(`${portAt}.protocol must be tcp or udp, got "${protocol}"`);
+      if (!PROTOCOLS.includes(protocol)) throw fail(`${portAt}.protocol`, `must be tcp or udp, got "${protocol}"`);
       const key = `${port.hostPort}/${protocol}`;
       const holder = published.get(key);
-      if (holder) throw new Error(`${portAt}.hostPort ${key} is already published by container ${holder}`);
+      if (holder) throw fail(`${portAt}.hostPort`, `${key} is already published by ${kind} ${holder}`);
       published.set(key, container.name);
       if (port.allowFrom.length === 0 && (port.allowFromSecurityGroups ?? []).length === 0) {
-        throw new Error(`${portAt}.allowFrom must list at least one CIDR range, or allowFromSecurityGroups a security group`);
+        throw fail(`${portAt}.allowFrom`, 'must list at least one CIDR range, or allowFromSecurityGroups a security group');
       }
       for (const cidr of port.allowFrom) {
         if (!Token.isUnresolved(cidr) && !isCidr(cidr)) {
-          throw new Error(`${portAt}.allowFrom must hold CIDR ranges such as 10.0.1.0/24, got "${cidr}"`);
+          throw fail(`${portAt}.allowFrom`, `must hold CIDR ranges such as 10.0.1.0/24, got "${cidr}"`);
         }
       }
     });
@@ -75,81 +81,80 @@ export function validateContainers(owner: string, containers: readonly Container
       const file = container[prop];
       if (file === undefined || Token.isUnresolved(file)) continue;
       const bad = file.split('\n').find((line) => line.trim() !== '' && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(line));
-      if (bad !== undefined) throw new Error(`${at}.${prop} must hold KEY=value lines, got "${bad}"`);
+      if (bad !== undefined) throw fail(prop, `must hold KEY=value lines, got "${bad}"`);
     }
     if (container.network !== undefined && !NETWORK_NAME.test(container.network)) {
-      throw new Error(`${at}.network must be a letter or digit, then letters, digits, "_", "." or "-", got "${container.network}"`);
+      throw fail('network', `must be a letter or digit, then letters, digits, "_", "." or "-", got "${container.network}"`);
     }
     const files = new Set<string>();
     (container.files ?? []).forEach((file, j) => {
-      const fileAt = `${at}.files[${j}]`;
+      const fileAt = `files[${j}]`;
       if (!FILE_PATH.test(file.path) || file.path.split('/').includes('..')) {
-        throw new Error(`${fileAt}.path must be an absolute path in a folder, of letters, digits, ".", "_", "-" and "/", such as /etc/nginx/conf.d/apps.conf, got "${file.path}"`);
+        throw fail(`${fileAt}.path`, `must be an absolute path in a folder, of letters, digits, ".", "_", "-" and "/", such as /etc/nginx/conf.d/apps.conf, got "${file.path}"`);
       }
-      if (files.has(file.path)) throw new Error(`${fileAt}.path "${file.path}" is already the path of another file`);
+      if (files.has(file.path)) throw fail(`${fileAt}.path`, `"${file.path}" is already the path of another file`);
       files.add(file.path);
-      if (Token.isUnresolved(file.content)) throw new Error(`${fileAt}.content must be known at synth time; give deploy-time values through environment`);
+      if (Token.isUnresolved(file.content)) throw fail(`${fileAt}.content`, 'must be known at synth time; give deploy-time values through environment');
     });
     if (container.reload !== undefined && (container.reload.length === 0 || (container.files ?? []).length === 0)) {
-      throw new Error(`${at}.reload must be a command, and applies only to a container with files`);
+      throw fail('reload', 'must be a command, and applies only to a container with files');
     }
     if (container.route !== undefined) {
       if (!DNS_LABEL.test(container.route.hostName)) {
-        throw new Error(`${at}.route.hostName must be one DNS label (lower-case letters, digits and "-", such as counter), got "${container.route.hostName}"`);
+        throw fail('route.hostName', `must be one DNS label (lower-case letters, digits and "-", such as counter), got "${container.route.hostName}"`);
       }
       if (!Number.isInteger(container.route.port) || container.route.port < 1 || container.route.port > 65535) {
-        throw new Error(`${at}.route.port must be the whole number from 1 to 65535 the app listens on, got ${container.route.port}`);
+        throw fail('route.port', `must be the whole number from 1 to 65535 the app listens on, got ${container.route.port}`);
       }
-      if (container.network === undefined) throw new Error(`${at}.route needs network, the Docker network the router reaches the app on`);
+      if (container.network === undefined) throw fail('route', 'needs network, the Docker network the router reaches the app on');
     }
     for (const prop of ['environment', 'secretEnvironment'] as const) {
       for (const [key, value] of Object.entries(container[prop] ?? {})) {
-        if (!ENV_NAME.test(key)) throw new Error(`${at}.${prop} name "${key}" must be letters, digits and "_", not starting with a digit`);
+        if (!ENV_NAME.test(key)) throw fail(prop, `name "${key}" must be letters, digits and "_", not starting with a digit`);
         if (Token.isUnresolved(value)) continue;
-        if (/[\r\n]/.test(value)) throw new Error(`${at}.${prop} ${key} must not contain a line break, which an env-file cannot hold`);
-        if (value.includes('\0')) throw new Error(`${at}.${prop} ${key} must not contain a NUL character, which an env-file cannot hold`);
+        if (/[\r\n]/.test(value)) throw fail(`${prop}.${key}`, 'must not contain a line break, which an env-file cannot hold');
+        if (value.includes('\0')) throw fail(`${prop}.${key}`, 'must not contain a NUL character, which an env-file cannot hold');
       }
     }
-    validateOptions(at, container);
+    validateOptions(container, fail);
   });
 }
 
-function validateOptions(at: string, container: ContainerDefinition): void {
+function validateOptions(container: ContainerDefinition, fail: (prop: string, problem: string) => PropError): void {
   if (container.cpus !== undefined && !(Number.isFinite(container.cpus) && container.cpus >= 0.01)) {
-    throw new Error(`${at}.cpus must be a number of cores of at least 0.01, such as 0.5, got ${container.cpus}`);
+    throw fail('cpus', `must be a number of cores of at least 0.01, such as 0.5, got ${container.cpus}`);
   }
   if (container.user !== undefined && !Token.isUnresolved(container.user) && !USER.test(container.user)) {
-    throw new Error(`${at}.user must be a user name or id, optionally with ":group", such as 1000:1000 or nobody, got "${container.user}"`);
+    throw fail('user', `must be a user name or id, optionally with ":group", such as 1000:1000 or nobody, got "${container.user}"`);
   }
   (container.volumes ?? []).forEach((volume, j) => {
-    const volumeAt = `${at}.volumes[${j}]`;
     if (!VOLUME_NAME.test(volume.source) && !ABSOLUTE_PATH.test(volume.source)) {
-      throw new Error(`${volumeAt}.source must be a volume name (letters, digits, "_", ".", "-") or an absolute host path, got "${volume.source}"`);
+      throw fail(`volumes[${j}].source`, `must be a volume name (letters, digits, "_", ".", "-") or an absolute host path, got "${volume.source}"`);
     }
     if (!ABSOLUTE_PATH.test(volume.containerPath)) {
-      throw new Error(`${volumeAt}.containerPath must be an absolute path of letters, digits, ".", "_", "-" and "/", got "${volume.containerPath}"`);
+      throw fail(`volumes[${j}].containerPath`, `must be an absolute path of letters, digits, ".", "_", "-" and "/", got "${volume.containerPath}"`);
     }
   });
   const health = container.healthCheck;
   if (health) {
     if (health.command.length === 0 || health.command.some((word) => Token.isUnresolved(word) || /[\r\n]/.test(word))) {
-      throw new Error(`${at}.healthCheck.command must be a command and its arguments known at synth time, without line breaks, such as ["wget", "-q", "-O", "/dev/null", "http://localhost/"]`);
+      throw fail('healthCheck.command', 'must be a command and its arguments known at synth time, without line breaks, such as ["wget", "-q", "-O", "/dev/null", "http://localhost/"]');
     }
     if (health.retries !== undefined && !(Number.isInteger(health.retries) && health.retries >= 1)) {
-      throw new Error(`${at}.healthCheck.retries must be a whole number of at least 1, got ${health.retries}`);
+      throw fail('healthCheck.retries', `must be a whole number of at least 1, got ${health.retries}`);
     }
     for (const name of ['interval', 'timeout'] as const) {
       const value = health[name];
-      if (value !== undefined && value.toSeconds() < 1) throw new Error(`${at}.healthCheck.${name} must be at least 1 second, got ${value.toHumanString()}`);
+      if (value !== undefined && value.toSeconds() < 1) throw fail(`healthCheck.${name}`, `must be at least 1 second, got ${value.toHumanString()}`);
     }
   }
   const logging = container.logging;
   if (logging && logging.driver === 'json-file') {
     if (!/^[1-9][0-9]*[kmg]$/.test(logging.options['max-size'])) {
-      throw new Error(`${at}.logging maxSize must be a number with k, m or g, such as 10m, got "${logging.options['max-size']}"`);
+      throw fail('logging', `maxSize must be a number with k, m or g, such as 10m, got "${logging.options['max-size']}"`);
     }
     const files = Number(logging.options['max-file']);
-    if (!Number.isInteger(files) || files < 1) throw new Error(`${at}.logging maxFiles must be a whole number of at least 1, got ${logging.options['max-file']}`);
+    if (!Number.isInteger(files) || files < 1) throw fail('logging', `maxFiles must be a whole number of at least 1, got ${logging.options['max-file']}`);
   }
 }
 

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ContainerLogging, PortProtocol, RestartPolicy, secretEnvironmentContent, validateContainers, type ContainerDefinition } from '../containers';
+import { PropError, propOwner } from '../errors';
 import { APPLY_SOURCE } from '../host-programs';
 import {
   cfnHupFiles,
@@ -151,26 +152,26 @@ const SYSTEM_FOLDERS: ReadonlySet<string> = new Set([
 const KERNEL_FOLDERS = ['/dev', '/proc', '/sys'];
 
 /**
- * Throws unless `directory` can be the host's env-file folder: an absolute,
+ * Throws a `PropError` unless `directory` can be the host's env-file folder: an absolute,
  * normalized path without `.` or `..` segments, neither `/` nor a system
  * folder, nor inside the kernel's file systems.
  */
 function checkEnvFileDirectory(owner: string, directory: string): void {
   const example = 'such as /etc/docker-host or /var/lib/docker-host';
   if (SYSTEM_FOLDERS.has(directory)) {
-    throw new Error(
-      `${owner}: envFileDirectory "${directory}" is a system folder, which the host would make root's alone (mode 0700); give a folder of its own, ${example}`,
-    );
+    throw new PropError(owner, 'envFileDirectory', `"${directory}" is a system folder, which the host would make root's alone (mode 0700); give a folder of its own, ${example}`);
   }
   if (!NORMALIZED_PATH.test(directory) || directory.split('/').some((segment) => segment === '.' || segment === '..')) {
-    throw new Error(
-      `${owner}: envFileDirectory must be an absolute path of letters, digits, ".", "_", "-" and "/", normalized ` +
+    throw new PropError(
+      owner,
+      'envFileDirectory',
+      'must be an absolute path of letters, digits, ".", "_", "-" and "/", normalized ' +
         `(no "." or ".." segment, no "//", no "/" at the end), ${example}, got "${directory}"`,
     );
   }
   const kernel = KERNEL_FOLDERS.find((folder) => directory.startsWith(`${folder}/`));
   if (kernel !== undefined) {
-    throw new Error(`${owner}: envFileDirectory "${directory}" is inside ${kernel}, a file system of the kernel; give a folder of its own, ${example}`);
+    throw new PropError(owner, 'envFileDirectory', `"${directory}" is inside ${kernel}, a file system of the kernel; give a folder of its own, ${example}`);
   }
 }
 
@@ -205,7 +206,7 @@ export class DockerHost extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerHostProps) {
     super(scope, id);
-    const owner = `DockerHost ${this.node.path}`;
+    const owner = propOwner('DockerHost', this);
     validateContainers(owner, props.containers);
     const { containers } = props;
     const node = nodeSettings(owner, props);

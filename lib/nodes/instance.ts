@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { ImageDependency } from '../dependencies';
+import { PropError } from '../errors';
 
 /** What a construct's props say about its nodes' instances. */
 export interface NodeProps {
@@ -32,11 +33,11 @@ export interface NodeSettings {
   readonly rootDeviceName: string;
 }
 
-/** The nodes' settings from the construct's props; throws naming `owner` and the prop when the volume size is out of range. */
+/** The nodes' settings from the construct's props; throws a `PropError` when the volume size is out of range. */
 export function nodeSettings(owner: string, props: NodeProps): NodeSettings {
   const volumeSize = props.volumeSize ?? NODE_DEFAULTS.volumeSize;
   if (!Number.isInteger(volumeSize) || volumeSize < VOLUME_SIZES.min || volumeSize > VOLUME_SIZES.max) {
-    throw new Error(`${owner}: volumeSize must be a whole number of GiB from ${VOLUME_SIZES.min} to ${VOLUME_SIZES.max}, got ${volumeSize}`);
+    throw new PropError(owner, 'volumeSize', `must be a whole number of GiB from ${VOLUME_SIZES.min} to ${VOLUME_SIZES.max}, got ${volumeSize}`);
   }
   return {
     instanceType: props.instanceType ?? new ec2.InstanceType(NODE_DEFAULTS.instanceType),

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { isCidr, PortProtocol, type ContainerDefinition } from '../containers';
+import { PropError } from '../errors';
 
 /** The traffic a node's security group allows. */
 export interface NodeSecurityGroupOptions {
@@ -38,7 +39,7 @@ export function nodeSecurityGroup(scope: Construct, owner: string, options: Node
   });
   for (const cidr of options.egressCidrs ?? []) {
     if (!Token.isUnresolved(cidr) && !isCidr(cidr)) {
-      throw new Error(`${owner}: egressCidrs must hold CIDR ranges such as 10.0.0.0/16, got "${cidr}"`);
+      throw new PropError(owner, 'egressCidrs', `must hold CIDR ranges such as 10.0.0.0/16, got "${cidr}"`);
     }
     group.addEgressRule(peer(cidr), ec2.Port.tcp(443), `HTTPS to ${cidr}`);
   }

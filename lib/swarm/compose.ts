@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Duration, Fn, Token } from 'aws-cdk-lib';
 import { hasEnvironment, RestartPolicy, type ContainerDefinition, type HealthCheck } from '../containers';
+import { PropError } from '../errors';
 import { healthCheckSettings, type HealthCheckSettings } from '../nodes';
 import { ENV_DIRECTORY, SWARM_DIRECTORY, type ServiceReload } from './node-script';
 
@@ -306,39 +307,40 @@ function escapeInterpolation(value: unknown): unknown {
  * Checks what `ContainerDefinition` does not cover: replicas, global, CPU,
  * update policy, constraints and secrets, and refuses what only a
  * `DockerHost` can give (secret environment variables, the instance role,
- * the host's log group). Throws a sentence naming the property.
+ * the host's log group). Throws a `PropError` naming `services[i]` and the prop.
  */
-export function validateService(at: string, service: SwarmServiceDefinition): void {
+export function validateService(owner: string, i: number, service: SwarmServiceDefinition): void {
+  const fail = (prop: string, problem: string) => new PropError(owner, `services[${i}].${prop}`, problem);
   for (const [prop, instead] of [
     ['secretEnvironment', 'secrets (files under /run/secrets)'],
     ['secretEnvironmentFile', 'secrets (files under /run/secrets)'],
     ['needsInstanceRole', 'credentials of its own, since the nodes keep the instance metadata service to themselves'],
   ] as const) {
-    if (service[prop]) throw new Error(`${at}.${prop} is for DockerHost; a swarm service cannot have it: use ${instead}`);
+    if (service[prop]) throw fail(prop, `is for DockerHost; a swarm service cannot have it: use ${instead}`);
   }
   if (service.logging?.driver === 'awslogs') {
-    throw new Error(`${at}.logging awslogs needs the log group a DockerHost creates; a swarm service takes ContainerLogging.jsonFile() or the engine's default`);
+    throw fail('logging', 'awslogs needs the log group a DockerHost creates; a swarm service takes ContainerLogging.jsonFile() or the engine\'s default');
   }
-  if (service.global && service.replicas !== undefined) throw new Error(`${at}: replicas and global exclude each other; drop replicas for one task per node`);
+  if (service.global && service.replicas !== undefined) throw fail('replicas', 'replicas and global exclude each other; drop replicas for one task per node');
   if (service.replicas !== undefined && (!Number.isInteger(service.replicas) || service.replicas < 0)) {
-    throw new Error(`${at}.replicas must be a whole number from 0, got ${service.replicas}`);
+    throw fail('replicas', `must be a whole number from 0, got ${service.replicas}`);
   }
-  if (service.cpus !== undefined && !(service.cpus > 0)) throw new Error(`${at}.cpus must be a number of cores above 0, such as 0.5, got ${service.cpus}`);
+  if (service.cpus !== undefined && !(service.cpus > 0)) throw fail('cpus', `must be a number of cores above 0, such as 0.5, got ${service.cpus}`);
   const parallelism = service.updatePolicy?.parallelism;
   if (parallelism !== undefined && (!Number.isInteger(parallelism) || parallelism < 0)) {
-    throw new Error(`${at}.updatePolicy.parallelism must be a whole number from 0 (all at once), got ${parallelism}`);
+    throw fail('updatePolicy.parallelism', `must be a whole number from 0 (all at once), got ${parallelism}`);
   }
   for (const constraint of service.constraints ?? []) {
     if (!/^\S+\s*(==|!=)\s*\S+$/.test(constraint)) {
-      throw new Error(`${at}.constraints must be like "node.role == worker" or "engine.labels.public != yes", got "${constraint}"`);
+      throw fail('constraints', `must be like "node.role == worker" or "engine.labels.public != yes", got "${constraint}"`);
     }
   }
-  for (const secret of service.secrets ?? []) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(secret.name)) throw new Error(`${at}.secrets name must be letters, digits, "_", "." or "-", got "${secret.name}"`);
+  (service.secrets ?? []).forEach((secret, j) => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(secret.name)) throw fail(`secrets[${j}].name`, `must be letters, digits, "_", "." or "-", got "${secret.name}"`);
     if (!Token.isUnresolved(secret.parameterName) && !/^\/?[A-Za-z0-9_.\-/]+$/.test(secret.parameterName)) {
-      throw new Error(`${at}.secrets ${secret.name}: parameterName must be an SSM parameter name such as /myapp/db-password, got "${secret.parameterName}"`);
+      throw fail(`secrets[${j}].parameterName`, `must be an SSM parameter name such as /myapp/db-password, got "${secret.parameterName}"`);
     }
-  }
+  });
 }
 
 /** A health check as compose writes it. */

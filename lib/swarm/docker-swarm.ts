@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { validateContainers } from '../containers';
+import { PropError, propOwner } from '../errors';
 import { SWARM_ENV_SOURCE } from '../host-programs';
 import {
   cfnHupFiles,
@@ -176,16 +177,16 @@ export class DockerSwarm extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerSwarmProps) {
     super(scope, id);
-    const owner = `DockerSwarm ${this.node.path}`;
+    const owner = propOwner('DockerSwarm', this);
     const managers = props.managers ?? 3;
     if (managers !== 1 && managers !== 3) {
-      throw new Error(`${owner}: managers must be 1 or 3 (an odd number keeps a quorum; 3 survives the loss of one), got ${managers}`);
+      throw new PropError(owner, 'managers', `must be 1 or 3 (an odd number keeps a quorum; 3 survives the loss of one), got ${managers}`);
     }
-    validateContainers(owner, props.services);
-    props.services.forEach((service, i) => validateService(`${owner}: services[${i}]`, service));
+    validateContainers(owner, props.services, 'services');
+    props.services.forEach((service, i) => validateService(owner, i, service));
     const stackNamespace = props.stackName ?? 'app';
     if (!STACK_NAME.test(stackNamespace)) {
-      throw new Error(`${owner}: stackName must be lower-case letters, digits, "_" and "-", starting with a letter or digit, got "${stackNamespace}"`);
+      throw new PropError(owner, 'stackName', `must be lower-case letters, digits, "_" and "-", starting with a letter or digit, got "${stackNamespace}"`);
     }
     this.stackNamespace = stackNamespace;
     this.serviceNames = props.services.map((service) => service.name);
@@ -456,12 +457,17 @@ function workerSettings(owner: string, workers: WorkerGroupProps): WorkerSetting
   const desired = workers.desiredCapacity ?? 2;
   const min = workers.minCapacity ?? 1;
   const max = workers.maxCapacity ?? desired;
-  if (!(Number.isInteger(min) && Number.isInteger(desired) && Number.isInteger(max) && 0 <= min && min <= desired && desired <= max)) {
-    throw new Error(`${owner}: workers must have whole numbers with 0 <= minCapacity <= desiredCapacity <= maxCapacity, got ${min}, ${desired}, ${max}`);
+  const wrong = ([
+    ['minCapacity', Number.isInteger(min) && min >= 0],
+    ['desiredCapacity', Number.isInteger(desired) && desired >= min],
+    ['maxCapacity', Number.isInteger(max) && max >= desired],
+  ] as const).find(([, fine]) => !fine);
+  if (wrong !== undefined) {
+    throw new PropError(owner, `workers.${wrong[0]}`, `must be whole numbers with 0 <= minCapacity <= desiredCapacity <= maxCapacity, got ${min}, ${desired}, ${max}`);
   }
   const labels = Object.entries(workers.labels ?? {}).map(([key, value]) => {
     if (!LABEL.test(key) || !LABEL.test(value) || key === 'instance-id') {
-      throw new Error(`${owner}: workers.labels ${key}=${value}: keys and values must be letters, digits, ".", "_" and "-" (and instance-id is the swarm's own)`);
+      throw new PropError(owner, 'workers.labels', `${key}=${value}: keys and values must be letters, digits, ".", "_" and "-" (and instance-id is the swarm's own)`);
     }
     return `${key}=${value}`;
   });

@@ -7,6 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CertificateDependency, Route53Dependency, StackDependency, VpcDependency } from '../../lib/dependencies';
 import { ContainerLogging, PortProtocol, RestartPolicy, type ContainerDefinition } from '../../lib/containers';
+import { PropError } from '../../lib/errors';
 import { DockerHost, type DockerHostProps } from '../../lib/host';
 import { AppRouter } from '../../lib/router/app-router';
 import { itRunning } from '../helpers/host-tools';
@@ -756,21 +757,21 @@ describe('secrets', () => {
 
 describe('props', () => {
   it.each<[string, ContainerDefinition[], RegExp]>([
-    ['no containers', [], /containers must list at least one container/],
-    ['a container name with a space', [{ ...CACHE, name: 'my cache' }], /containers\[0\]\.name must be a letter or digit, then letters, digits/],
-    ['two containers of one name', [CACHE, { ...CACHE, ports: [] }], /containers\[1\]\.name "alpha" is already the name of another container/],
+    ['no containers', [], /containers: must list at least one container/],
+    ['a container name with a space', [{ ...CACHE, name: 'my cache' }], /containers\[0\]\.name: must be a letter or digit, then letters, digits/],
+    ['two containers of one name', [CACHE, { ...CACHE, ports: [] }], /containers\[1\]\.name: "alpha" is already the name of another container/],
     ['an image name with a space', [{ ...CACHE, image: 'memcached latest' }], /containers\[0\]\.image: container "alpha": image "memcached latest" is not a Docker image reference/],
-    ['less memory than Docker allows', [{ ...CACHE, memoryMiB: 4 }], /containers\[0\]\.memoryMiB must be a whole number of MiB from 6/],
-    ['an unknown restart policy', [{ ...CACHE, restart: 'never' as never }], /containers\[0\]\.restart must be always, unless-stopped or on-failure, got "never"/],
-    ['port 0', [{ ...CACHE, ports: [{ hostPort: 0, allowFrom: ['10.0.0.0/8'] }] }], /containers\[0\]\.ports\[0\]\.hostPort must be a whole number from 1 to 65535, got 0/],
-    ['a container port out of range', [{ ...CACHE, ports: [{ hostPort: 80, containerPort: 70000, allowFrom: ['10.0.0.0/8'] }] }], /ports\[0\]\.containerPort must be a whole number from 1 to 65535, got 70000/],
-    ['port 22', [{ ...CACHE, ports: [{ hostPort: 22, allowFrom: ['10.0.0.0/8'] }] }], /ports\[0\]\.hostPort 22 is refused: the host has no SSH/],
-    ['a port published twice', [CACHE, { ...CACHE, name: 'beta' }], /containers\[1\]\.ports\[0\]\.hostPort 11211\/tcp is already published by container alpha/],
-    ['a port open to nobody', [{ ...CACHE, ports: [{ hostPort: 11211, allowFrom: [] }] }], /ports\[0\]\.allowFrom must list at least one CIDR range/],
-    ['a range that is not a CIDR', [{ ...CACHE, ports: [{ hostPort: 11211, allowFrom: ['10.0.0.300/24'] }] }], /allowFrom must hold CIDR ranges such as 10.0.1.0\/24, got "10.0.0.300\/24"/],
-    ['an env-file line without =', [{ ...CACHE, environmentFile: 'A=1\nnonsense' }], /containers\[0\]\.environmentFile must hold KEY=value lines, got "nonsense"/],
-    ['a variable name with a hyphen', [{ ...CACHE, environment: { 'DB-HOST': 'x' } }], /environment name "DB-HOST" must be letters, digits and "_"/],
-    ['a variable with a line break', [{ ...CACHE, environment: { GREETING: 'a\nb' } }], /environment GREETING must not contain a line break, which an env-file cannot hold/],
+    ['less memory than Docker allows', [{ ...CACHE, memoryMiB: 4 }], /containers\[0\]\.memoryMiB: must be a whole number of MiB from 6/],
+    ['an unknown restart policy', [{ ...CACHE, restart: 'never' as never }], /containers\[0\]\.restart: must be always, unless-stopped or on-failure, got "never"/],
+    ['port 0', [{ ...CACHE, ports: [{ hostPort: 0, allowFrom: ['10.0.0.0/8'] }] }], /containers\[0\]\.ports\[0\]\.hostPort: must be a whole number from 1 to 65535, got 0/],
+    ['a container port out of range', [{ ...CACHE, ports: [{ hostPort: 80, containerPort: 70000, allowFrom: ['10.0.0.0/8'] }] }], /ports\[0\]\.containerPort: must be a whole number from 1 to 65535, got 70000/],
+    ['port 22', [{ ...CACHE, ports: [{ hostPort: 22, allowFrom: ['10.0.0.0/8'] }] }], /ports\[0\]\.hostPort: 22 is refused: the host has no SSH/],
+    ['a port published twice', [CACHE, { ...CACHE, name: 'beta' }], /containers\[1\]\.ports\[0\]\.hostPort: 11211\/tcp is already published by container alpha/],
+    ['a port open to nobody', [{ ...CACHE, ports: [{ hostPort: 11211, allowFrom: [] }] }], /ports\[0\]\.allowFrom: must list at least one CIDR range/],
+    ['a range that is not a CIDR', [{ ...CACHE, ports: [{ hostPort: 11211, allowFrom: ['10.0.0.300/24'] }] }], /allowFrom: must hold CIDR ranges such as 10.0.1.0\/24, got "10.0.0.300\/24"/],
+    ['an env-file line without =', [{ ...CACHE, environmentFile: 'A=1\nnonsense' }], /containers\[0\]\.environmentFile: must hold KEY=value lines, got "nonsense"/],
+    ['a variable name with a hyphen', [{ ...CACHE, environment: { 'DB-HOST': 'x' } }], /environment: name "DB-HOST" must be letters, digits and "_"/],
+    ['a variable with a line break', [{ ...CACHE, environment: { GREETING: 'a\nb' } }], /environment\.GREETING: must not contain a line break, which an env-file cannot hold/],
   ])('refuses %s with a message naming the prop', (_case, containers, message) => {
     // GIVEN
     const create = () => hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers }));
@@ -779,16 +780,35 @@ describe('props', () => {
   });
 
   it.each<[string, Partial<DockerHostProps>, RegExp]>([
-    ['a root volume smaller than the image', { volumeSize: 4 }, /volumeSize must be a whole number of GiB from 8 to 16384, got 4/],
-    ['a relative env-file directory', { envFileDirectory: 'env' }, /envFileDirectory must be an absolute path/],
-    ['an egress range that is not a CIDR', { egressCidrs: ['s3.amazonaws.com'] }, /egressCidrs must hold CIDR ranges such as 10.0.0.0\/16, got "s3.amazonaws.com"/],
-    ['an env-file directory with a space', { envFileDirectory: '/etc/docker host' }, /envFileDirectory must be an absolute path .*got "\/etc\/docker host"/],
+    ['a root volume smaller than the image', { volumeSize: 4 }, /volumeSize: must be a whole number of GiB from 8 to 16384, got 4/],
+    ['a relative env-file directory', { envFileDirectory: 'env' }, /envFileDirectory: must be an absolute path/],
+    ['an egress range that is not a CIDR', { egressCidrs: ['s3.amazonaws.com'] }, /egressCidrs: must hold CIDR ranges such as 10.0.0.0\/16, got "s3.amazonaws.com"/],
+    ['an env-file directory with a space', { envFileDirectory: '/etc/docker host' }, /envFileDirectory: must be an absolute path .*got "\/etc\/docker host"/],
   ])('refuses %s', (_case, props, message) => {
     // GIVEN
     const create = () =>
       hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [CACHE], ...props }));
     // THEN
     expect(create).toThrow(message);
+  });
+});
+
+describe('prop errors', () => {
+  it.each<[string, Partial<DockerHostProps>, string, string]>([
+    ['a container', { containers: [{ ...CACHE, memoryMiB: 4 }] }, 'containers[0].memoryMiB', "must be a whole number of MiB from 6 (Docker's least), got 4"],
+    ['a port', { containers: [{ ...CACHE, ports: [{ hostPort: 22, allowFrom: ['10.0.0.0/8'] }] }] }, 'containers[0].ports[0].hostPort', '22 is refused: the host has no SSH, and port 22 is not for containers either'],
+    ['a variable', { containers: [{ ...CACHE, environment: { GREETING: 'a\nb' } }] }, 'containers[0].environment.GREETING', 'must not contain a line break, which an env-file cannot hold'],
+    ['a health check', { containers: [{ ...CACHE, healthCheck: { command: ['true'], retries: 0 } }] }, 'containers[0].healthCheck.retries', 'must be a whole number of at least 1, got 0'],
+    ['the node', { volumeSize: 4 }, 'volumeSize', 'must be a whole number of GiB from 8 to 16384, got 4'],
+    ['the security group', { egressCidrs: ['s3.amazonaws.com'] }, 'egressCidrs', 'must hold CIDR ranges such as 10.0.0.0/16, got "s3.amazonaws.com"'],
+  ])('names the host, the prop and what is allowed for %s', (_case, props, prop, problem) => {
+    // GIVEN
+    const create = () => hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [CACHE], ...props }));
+    // WHEN
+    const error = thrownBy(PropError, create);
+    // THEN
+    expect(error.message).toBe(`DockerHost Hosting/Host: ${prop}: ${problem}`);
+    expect(error).toMatchObject({ name: 'PropError', owner: 'DockerHost Hosting/Host', prop });
   });
 });
 
@@ -879,7 +899,7 @@ describe('env-file directory', () => {
     'refuses the system folder %s, which the host would make root\'s alone',
     (directory) => {
       expect(withDirectory(directory)).toThrow(
-        `DockerHost Hosting/Host: envFileDirectory "${directory}" is a system folder, which the host would make root's alone (mode 0700); ${FIX}`,
+        `DockerHost Hosting/Host: envFileDirectory: "${directory}" is a system folder, which the host would make root's alone (mode 0700); ${FIX}`,
       );
     },
   );
@@ -888,14 +908,14 @@ describe('env-file directory', () => {
     'refuses %s, which is not a normalized absolute path',
     (directory) => {
       expect(withDirectory(directory)).toThrow(
-        `DockerHost Hosting/Host: envFileDirectory must be an absolute path of letters, digits, ".", "_", "-" and "/", normalized ` +
+        `DockerHost Hosting/Host: envFileDirectory: must be an absolute path of letters, digits, ".", "_", "-" and "/", normalized ` +
           `(no "." or ".." segment, no "//", no "/" at the end), such as /etc/docker-host or /var/lib/docker-host, got "${directory}"`,
       );
     },
   );
 
   it.each([['/proc/docker-host', '/proc'], ['/sys/fs/docker-host', '/sys'], ['/dev/shm/docker-host', '/dev']])('refuses %s, inside a file system of the kernel', (directory, kernel) => {
-    expect(withDirectory(directory)).toThrow(`DockerHost Hosting/Host: envFileDirectory "${directory}" is inside ${kernel}, a file system of the kernel; ${FIX}`);
+    expect(withDirectory(directory)).toThrow(`DockerHost Hosting/Host: envFileDirectory: "${directory}" is inside ${kernel}, a file system of the kernel; ${FIX}`);
   });
 
   it.each(['/etc/docker-host', '/var/lib/docker-host', '/var/lib/x', '/opt/app/env', '/run/docker-host', '/docker-host'])('accepts a folder of its own, %s', (directory) => {
@@ -912,7 +932,7 @@ describe('environment values', () => {
     const create = () =>
       hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [{ ...CACHE, [prop]: { TOKEN: 'secret-part\0rest' } }] }));
     // THEN
-    expect(create).toThrow(`DockerHost Hosting/Host: containers[0].${prop} TOKEN must not contain a NUL character, which an env-file cannot hold`);
+    expect(create).toThrow(`DockerHost Hosting/Host: containers[0].${prop}.TOKEN: must not contain a NUL character, which an env-file cannot hold`);
     expect(thrownBy(Error, create).message).not.toContain('secret-part');
   });
 });

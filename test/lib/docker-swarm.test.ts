@@ -6,9 +6,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ContainerLogging } from '../../lib/containers';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
+import { PropError } from '../../lib/errors';
 import { DockerSwarm, EndpointMode, PublishMode, type DockerSwarmProps, type SwarmServiceDefinition } from '../../lib/swarm';
 import { HOST_PATH, itRunning, runHostProgram } from '../helpers/host-tools';
 import { ACCOUNT, iamMatches, rolePermissions } from '../helpers/iam';
+import { thrownBy } from '../helpers/thrown';
 import { renderIntrinsic, resolveAll } from './user-data';
 
 const SAMPLES = { 'AWS::StackName': 'cache-prod', 'AWS::Region': 'eu-west-1', 'AWS::StackId': 'arn:aws:cloudformation:eu-west-1:123456789012:stack/cache-prod/1' };
@@ -46,7 +48,7 @@ describe('nodes', () => {
   });
 
   it('refuses an even number of managers, naming the choices', () => {
-    expect(() => swarmStack({ managers: 2, services: [ALPHA] })).toThrow(/managers must be 1 or 3 .* got 2/);
+    expect(() => swarmStack({ managers: 2, services: [ALPHA] })).toThrow(/managers: must be 1 or 3 .* got 2/);
   });
 
   it('hardens every node: Amazon Linux 2023 looked up at deploy time, IMDSv2 with hop limit 1, encrypted gp3 volume, no key pair, Session Manager', () => {
@@ -393,10 +395,10 @@ describe('services', () => {
   });
 
   it.each([
-    [{ secretEnvironment: { TOKEN: 'x' } }, 'services[0].secretEnvironment is for DockerHost; a swarm service cannot have it: use secrets (files under /run/secrets)'],
-    [{ secretEnvironmentFile: 'TOKEN=x' }, 'services[0].secretEnvironmentFile is for DockerHost'],
-    [{ needsInstanceRole: true }, 'services[0].needsInstanceRole is for DockerHost; a swarm service cannot have it: use credentials of its own'],
-    [{ logging: ContainerLogging.awsLogs() }, 'services[0].logging awslogs needs the log group a DockerHost creates; a swarm service takes ContainerLogging.jsonFile()'],
+    [{ secretEnvironment: { TOKEN: 'x' } }, 'services[0].secretEnvironment: is for DockerHost; a swarm service cannot have it: use secrets (files under /run/secrets)'],
+    [{ secretEnvironmentFile: 'TOKEN=x' }, 'services[0].secretEnvironmentFile: is for DockerHost'],
+    [{ needsInstanceRole: true }, 'services[0].needsInstanceRole: is for DockerHost; a swarm service cannot have it: use credentials of its own'],
+    [{ logging: ContainerLogging.awsLogs() }, 'services[0].logging: awslogs needs the log group a DockerHost creates; a swarm service takes ContainerLogging.jsonFile()'],
   ] as const)('refuses %j, which only a Docker host gives, instead of dropping it', (change, message) => {
     expect(() => swarmStack({ services: [{ ...ALPHA, ...change }] })).toThrow(message);
   });
@@ -692,10 +694,31 @@ it('passes cdk-nag AwsSolutions without unexplained findings, also in a stack wi
   expect([stack, pinned].flatMap((scope) => new AwsSolutionsChecks().validateScope(scope).violations)).toEqual([]);
 });
 
+describe('prop errors', () => {
+  it.each<[string, Omit<DockerSwarmProps, 'vpc'>, string, string]>([
+    ['the managers', { managers: 2, services: [ALPHA] }, 'managers', 'must be 1 or 3 (an odd number keeps a quorum; 3 survives the loss of one), got 2'],
+    ['a service as a container', { services: [{ ...ALPHA, ports: [] }, { ...ALPHA, name: 'my beta' }] }, 'services[1].name', 'must be a letter or digit, then letters, digits, "_", "." or "-", got "my beta"'],
+    ['a port published twice', { services: [ALPHA, { ...ALPHA, name: 'beta' }] }, 'services[1].ports[0].hostPort', '11211/tcp is already published by service alpha'],
+    ['a service as a service', { services: [{ ...ALPHA, ports: [] }, { ...ALPHA, name: 'beta', replicas: -1 }] }, 'services[1].replicas', 'must be a whole number from 0, got -1'],
+    ['a secret', { services: [{ ...ALPHA, secrets: [{ name: 'db', parameterName: 'not a name' }] }] }, 'services[0].secrets[0].parameterName', 'must be an SSM parameter name such as /myapp/db-password, got "not a name"'],
+    ['the stack name', { stackName: 'App', services: [ALPHA] }, 'stackName', 'must be lower-case letters, digits, "_" and "-", starting with a letter or digit, got "App"'],
+    ['the workers', { workers: { minCapacity: 3, desiredCapacity: 2 }, services: [ALPHA] }, 'workers.desiredCapacity', 'must be whole numbers with 0 <= minCapacity <= desiredCapacity <= maxCapacity, got 3, 2, 2'],
+    ['a fractional minimum', { workers: { minCapacity: 0.5 }, services: [ALPHA] }, 'workers.minCapacity', 'must be whole numbers with 0 <= minCapacity <= desiredCapacity <= maxCapacity, got 0.5, 2, 2'],
+    ['a label', { workers: { labels: { 'instance-id': 'x' } }, services: [ALPHA] }, 'workers.labels', 'instance-id=x: keys and values must be letters, digits, ".", "_" and "-" (and instance-id is the swarm\'s own)'],
+    ['the nodes', { volumeSize: 4, services: [ALPHA] }, 'volumeSize', 'must be a whole number of GiB from 8 to 16384, got 4'],
+  ])('names the swarm, the prop and what is allowed for %s', (_case, props, prop, problem) => {
+    // WHEN
+    const error = thrownBy(PropError, () => swarmStack(props));
+    // THEN
+    expect(error.message).toBe(`DockerSwarm Cluster/Swarm: ${prop}: ${problem}`);
+    expect(error).toMatchObject({ name: 'PropError', owner: 'DockerSwarm Cluster/Swarm', prop });
+  });
+});
+
 describe('service images', () => {
   it('refuses an image that is not a Docker image reference, naming the service', () => {
     expect(() => swarmStack({ services: [{ ...ALPHA, image: '--privileged' }] })).toThrow(
-      'DockerSwarm Cluster/Swarm: containers[0].image: container "alpha": image "--privileged" is not a Docker image reference (registry/name:tag or name@sha256:digest)',
+      'DockerSwarm Cluster/Swarm: services[0].image: service "alpha": image "--privileged" is not a Docker image reference (registry/name:tag or name@sha256:digest)',
     );
   });
 
@@ -708,7 +731,7 @@ describe('service images', () => {
 describe('service environment', () => {
   it('refuses a NUL in a value known at synth time, naming the service and the variable', () => {
     expect(() => swarmStack({ services: [{ ...ALPHA, environment: { GREETING: 'a\0b' } }] })).toThrow(
-      'DockerSwarm Cluster/Swarm: containers[0].environment GREETING must not contain a NUL character, which an env-file cannot hold',
+      'DockerSwarm Cluster/Swarm: services[0].environment.GREETING: must not contain a NUL character, which an env-file cannot hold',
     );
   });
 });

@@ -50,8 +50,8 @@ describe('host programs and synth check names alike', () => {
     // GIVEN containers with each name of the table
     const check = (container: Partial<ContainerDefinition>) => () => validateContainers('Test', [{ name: 'app', image: IMAGE, ...container }]);
     // THEN
-    for (const [name] of BAD_CONTAINER_NAMES) expect(check({ name })).toThrow(/name must be a letter or digit/);
-    for (const [network] of BAD_CONTAINER_NAMES) expect(check({ network })).toThrow(/network must be a letter or digit/);
+    for (const [name] of BAD_CONTAINER_NAMES) expect(check({ name })).toThrow(/name: must be a letter or digit/);
+    for (const [network] of BAD_CONTAINER_NAMES) expect(check({ network })).toThrow(/network: must be a letter or digit/);
     for (const [name] of BAD_VARIABLE_NAMES) expect(check({ environment: { [name]: 'v' } })).toThrow(/must be letters, digits and "_"/);
     for (const [file] of BAD_ENV_FILES) expect(check({ environmentFile: file })).toThrow(/must hold KEY=value lines/);
     for (const name of GOOD_CONTAINER_NAMES) expect(check({ name })).not.toThrow();

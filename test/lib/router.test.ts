@@ -343,14 +343,14 @@ describe('containers the router reaches', () => {
   });
 
   it.each([
-    [{ ...APP, network: undefined }, 'host: containers[0].route needs network, the Docker network the router reaches the app on'],
-    [{ ...APP, route: { hostName: 'Counter', port: 8000 } }, 'containers[0].route.hostName must be one DNS label'],
-    [{ ...APP, route: { hostName: 'counter', port: 70000 } }, 'containers[0].route.port must be the whole number from 1 to 65535 the app listens on, got 70000'],
-    [{ ...APP, files: [{ path: '/var/run/../run/docker.sock', content: '' }] }, 'containers[0].files[0].path must be an absolute path in a folder'],
-    [{ ...APP, files: [{ path: 'apps.conf', content: '' }] }, 'containers[0].files[0].path must be an absolute path in a folder'],
-    [{ ...APP, reload: ['nginx', '-s', 'reload'] }, 'containers[0].reload must be a command, and applies only to a container with files'],
-    [{ ...APP, ports: [{ hostPort: 8443, allowFrom: [] }] }, 'containers[0].ports[0].allowFrom must list at least one CIDR range, or allowFromSecurityGroups a security group'],
-    [{ ...APP, network: 'my net' }, 'containers[0].network must be a letter or digit'],
+    [{ ...APP, network: undefined }, 'host: containers[0].route: needs network, the Docker network the router reaches the app on'],
+    [{ ...APP, route: { hostName: 'Counter', port: 8000 } }, 'containers[0].route.hostName: must be one DNS label'],
+    [{ ...APP, route: { hostName: 'counter', port: 70000 } }, 'containers[0].route.port: must be the whole number from 1 to 65535 the app listens on, got 70000'],
+    [{ ...APP, files: [{ path: '/var/run/../run/docker.sock', content: '' }] }, 'containers[0].files[0].path: must be an absolute path in a folder'],
+    [{ ...APP, files: [{ path: 'apps.conf', content: '' }] }, 'containers[0].files[0].path: must be an absolute path in a folder'],
+    [{ ...APP, reload: ['nginx', '-s', 'reload'] }, 'containers[0].reload: must be a command, and applies only to a container with files'],
+    [{ ...APP, ports: [{ hostPort: 8443, allowFrom: [] }] }, 'containers[0].ports[0].allowFrom: must list at least one CIDR range, or allowFromSecurityGroups a security group'],
+    [{ ...APP, network: 'my net' }, 'containers[0].network: must be a letter or digit'],
   ] as const)('refuses %j, naming the prop', (container, message) => {
     expect(() => validateContainers('host', [container as ContainerDefinition])).toThrow(message);
   });
