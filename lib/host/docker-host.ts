@@ -16,7 +16,7 @@ import {
   metadataHopLimit,
   nodeImage,
   nodeInstanceProps,
-  nodeSecurityGroup,
+  nodeSecurityGroups,
   nodeSettings,
   SESSION_MANAGER_ACTIONS,
 } from '../nodes';
@@ -198,7 +198,14 @@ function checkEnvFileDirectory(owner: string, directory: string): void {
  */
 export class DockerHost extends Construct {
   public readonly instance: ec2.Instance;
+  /** The security group of the host, with the egress rules and the first inbound rules. */
   public readonly securityGroup: ec2.SecurityGroup;
+  /**
+   * Every security group of the host: `securityGroup`, and more when the
+   * published ports need more inbound rules than one group holds (60 per IP
+   * version by default), up to the 5 a network interface takes.
+   */
+  public readonly securityGroups: readonly ec2.SecurityGroup[];
   /** The log group of the containers that log with `awslogs` (the default), one stream per container. */
   public readonly logGroup: logs.LogGroup;
   /** The user data script; it names no container, so changing one never changes it. */
@@ -215,12 +222,14 @@ export class DockerHost extends Construct {
     const ecrRepositories = props.ecrRepositories ?? [];
     const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
 
-    this.securityGroup = nodeSecurityGroup(this, owner, {
+    this.securityGroups = nodeSecurityGroups(this, owner, {
       vpc: props.vpc,
       description: 'Docker host: each published port open only to the ranges allowed for it',
       containers,
+      containersProp: 'containers',
       egressCidrs: props.egressCidrs,
     });
+    this.securityGroup = this.securityGroups[0];
     this.userDataScript = Lazy.string({
       produce: () =>
         renderDockerHostScript({
@@ -242,6 +251,7 @@ export class DockerHost extends Construct {
       disableApiTermination: props.terminationProtection ?? false,
       instanceName: props.instanceName,
     });
+    for (const group of this.securityGroups.slice(1)) this.instance.addSecurityGroup(group);
     this.instance.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], resources: [Stack.of(this).stackId] }),
     );

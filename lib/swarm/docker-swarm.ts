@@ -13,7 +13,7 @@ import {
   metadataHopLimit,
   nodeImage,
   nodeLaunchTemplateProps,
-  nodeSecurityGroup,
+  nodeSecurityGroups,
   nodeSettings,
   SESSION_MANAGER_ACTIONS,
   type NodeSettings,
@@ -158,6 +158,12 @@ const SWARM_PORTS: ReadonlyArray<readonly [ec2.Port, string]> = [
 export class DockerSwarm extends Construct {
   /** The security group of every node: the swarm's ports between nodes, published ports to the ranges allowed for them. */
   public readonly securityGroup: ec2.SecurityGroup;
+  /**
+   * Every security group of the nodes: `securityGroup`, and more when the
+   * published ports need more inbound rules than one group holds (60 per IP
+   * version by default), up to the 5 a network interface takes.
+   */
+  public readonly securityGroups: readonly ec2.SecurityGroup[];
   /** One group of one instance per manager. */
   public readonly managerGroups: readonly autoscaling.AutoScalingGroup[];
   public readonly workerGroup: autoscaling.AutoScalingGroup;
@@ -195,12 +201,14 @@ export class DockerSwarm extends Construct {
     const drainTimeout = props.drainTimeout ?? Duration.minutes(10);
     this.parameterPath = `/docker-swarm/${Aws.STACK_NAME}/${this.node.id}`;
 
-    this.securityGroup = nodeSecurityGroup(this, owner, {
+    this.securityGroups = nodeSecurityGroups(this, owner, {
       vpc: props.vpc,
       description: 'Docker swarm nodes: swarm ports between nodes only, published ports to the ranges allowed for them',
       containers: props.services,
+      containersProp: 'services',
       betweenNodes: SWARM_PORTS,
     });
+    this.securityGroup = this.securityGroups[0];
     const services = servicePlan(props.services, stackNamespace);
     const groups: NodeGroups = { props, node, machineImage: nodeImage(this, node), services, stackNamespace, drainSeconds: drainTimeout.toSeconds() };
     this.managerRole = this.nodeRole('ManagerRole', 'manager');
@@ -274,10 +282,8 @@ export class DockerSwarm extends Construct {
    */
   private nodeGroup(groupId: string, role: 'manager' | 'worker', groups: NodeGroups, options: GroupOptions): autoscaling.AutoScalingGroup {
     const { props, services } = groups;
-    const asg: autoscaling.AutoScalingGroup = new autoscaling.AutoScalingGroup(this, groupId, {
-      vpc: props.vpc,
-      vpcSubnets: options.subnets,
-      launchTemplate: new ec2.LaunchTemplate(this, `${groupId}LaunchTemplate`, {
+    const launchTemplate = (): ec2.LaunchTemplate => {
+      const template = new ec2.LaunchTemplate(this, `${groupId}LaunchTemplate`, {
         ...nodeLaunchTemplateProps(groups.node, groups.machineImage, options.instanceType, metadataHopLimit(false)),
         securityGroup: this.securityGroup,
         role: role === 'manager' ? this.managerRole : this.workerRole,
@@ -300,7 +306,14 @@ export class DockerSwarm extends Construct {
               }),
           }),
         ),
-      }),
+      });
+      for (const group of this.securityGroups.slice(1)) template.addSecurityGroup(group);
+      return template;
+    };
+    const asg: autoscaling.AutoScalingGroup = new autoscaling.AutoScalingGroup(this, groupId, {
+      vpc: props.vpc,
+      vpcSubnets: options.subnets,
+      launchTemplate: launchTemplate(),
       minCapacity: options.min,
       maxCapacity: options.max,
       desiredCapacity: options.min === options.max ? undefined : options.desired,
