@@ -157,18 +157,7 @@ export class AppRouter extends Construct {
 
     this.httpsTargetGroup = this.targetGroup('Https', props.vpc, this.httpsPort);
     this.redirectTargetGroup = this.targetGroup('Redirect', props.vpc, this.redirectPort);
-    this.loadBalancer.addListener('HttpsListener', {
-      port: 443,
-      protocol: elbv2.Protocol.TLS,
-      certificates: [elbv2.ListenerCertificate.fromCertificateManager(props.certificate)],
-      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-      defaultTargetGroups: [this.httpsTargetGroup],
-    });
-    this.loadBalancer.addListener('HttpListener', {
-      port: 80,
-      protocol: elbv2.Protocol.TCP,
-      defaultTargetGroups: [this.redirectTargetGroup],
-    });
+    this.addListeners(props.certificate);
 
     this.record = new route53.ARecord(this, 'WildcardRecord', {
       zone: props.zone,
@@ -187,6 +176,22 @@ export class AppRouter extends Construct {
         reason: 'The load balancer is the public entry of the apps: ports 443 and 80 only, and 80 only redirects the apps\' names to https.',
       });
     }
+  }
+
+  /** TLS on 443 with the certificate to the https target group, plain TCP on 80 to the redirect target group. */
+  private addListeners(certificate: AppRouterProps['certificate']): void {
+    this.loadBalancer.addListener('HttpsListener', {
+      port: 443,
+      protocol: elbv2.Protocol.TLS,
+      certificates: [elbv2.ListenerCertificate.fromCertificateManager(certificate)],
+      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      defaultTargetGroups: [this.httpsTargetGroup],
+    });
+    this.loadBalancer.addListener('HttpListener', {
+      port: 80,
+      protocol: elbv2.Protocol.TCP,
+      defaultTargetGroups: [this.redirectTargetGroup],
+    });
   }
 
   /**
