@@ -241,7 +241,7 @@ export class DockerSwarm extends Construct {
    */
   public serviceDnsName(serviceName: string): string {
     if (!this.serviceNames.includes(serviceName)) {
-      throw new Error(`DockerSwarm ${this.node.path}: no service is named "${serviceName}"; the services are ${this.serviceNames.map((name) => `"${name}"`).join(', ')}`);
+      throw new PropError(propOwner('DockerSwarm', this), 'serviceDnsName.serviceName', `no service is named "${serviceName}"; the services are ${this.serviceNames.map((name) => `"${name}"`).join(', ')}`);
     }
     return serviceDnsName(this.stackNamespace, serviceName);
   }

@@ -421,7 +421,7 @@ describe('service DNS names', () => {
     // GIVEN
     const { swarm } = swarmStack({ services: [ALPHA, { name: 'www', image: 'nginx:1.27-alpine' }] });
     // THEN
-    expect(() => swarm.serviceDnsName('blog')).toThrow('DockerSwarm Cluster/Swarm: no service is named "blog"; the services are "alpha", "www"');
+    expect(() => swarm.serviceDnsName('blog')).toThrow('DockerSwarm Cluster/Swarm: serviceDnsName.serviceName: no service is named "blog"; the services are "alpha", "www"');
   });
 });
 
