@@ -8,7 +8,7 @@ import { Resolver } from '../testkit/cloudformation/intrinsics';
 import { creationOrder, type ResourceNode } from './cloudformation/order';
 import type { StackModel } from '../testkit/cloudformation/template';
 import { readYamlTemplate } from '../testkit/cloudformation/yaml';
-import { APPLY_PROGRAM } from '../lib/host/docker-host-script';
+import { APPLY_PROGRAM, APPLY_REPORTED_FAILURE } from '../lib/host/docker-host-script';
 import { addDayTwoStack, CRASHER, DAY_TWO_STACK, SHIPPER, VAULT } from './day-two';
 import {
   checkContainer,
@@ -111,7 +111,7 @@ export function main(options: RunOptions): Promise<number> {
         Promise.all(
           hosts.map(async (host) => {
             const result = await host.machine.runUserData();
-            const expected = crashes(host) ? 1 : 0;
+            const expected = crashes(host) ? APPLY_REPORTED_FAILURE : 0;
             log('user data', `${host.label}: exit ${result.exitCode} after ${result.durationMs} ms`);
             if (result.exitCode !== expected) {
               problems.push(`${host.label}: the user data exited with ${result.exitCode}, not ${expected}; its output:\n${result.output.trim().split('\n').slice(-20).join('\n')}`);
