@@ -7,6 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { propOwner } from '../errors';
 import { RestartPolicy, type ContainerDefinition } from '../containers';
 import { serviceDnsName } from '../swarm/compose';
 import { renderNginxConfig, type RouteTarget } from './nginx-config';
@@ -123,17 +124,13 @@ export class AppRouter extends Construct {
     this.redirectPort = props.redirectPort ?? ROUTER_DEFAULTS.redirectPort;
     this.domainName = props.domainName;
     const resolverValidSeconds = props.resolverValid?.toSeconds() ?? ROUTER_DEFAULTS.resolverValidSeconds;
-    try {
-      this.nginxConfig = renderNginxConfig({
-        domain: props.domainName,
-        apps: props.apps,
-        httpsPort: this.httpsPort,
-        redirectPort: this.redirectPort,
-        resolverValidSeconds,
-      });
-    } catch (error) {
-      throw new Error(`AppRouter ${this.node.path}: ${(error as Error).message}`);
-    }
+    this.nginxConfig = renderNginxConfig(propOwner('AppRouter', this), {
+      domain: props.domainName,
+      apps: props.apps,
+      httpsPort: this.httpsPort,
+      redirectPort: this.redirectPort,
+      resolverValidSeconds,
+    });
     const internetFacing = props.internetFacing ?? true;
 
     this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {

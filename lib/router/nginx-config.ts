@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { PropError } from '../errors';
 
 /** One app behind the router. */
 export interface RouteTarget {
@@ -66,10 +67,11 @@ function alignUp(value: number, alignment: number): number {
  * without a reload; a server that redirects plain HTTP for the apps' names
  * to https; and a default server on both ports answering 404 for any other
  * name. The file holds no deploy-time value, so it is the same on every host
- * and in every account.
+ * and in every account. Options it cannot render are refused with a
+ * `PropError` of `owner`, naming the router's prop.
  */
-export function renderNginxConfig(options: NginxConfigOptions): string {
-  validateNginxOptions(options);
+export function renderNginxConfig(owner: string, options: NginxConfigOptions): string {
+  validateNginxOptions(owner, options);
   const names = options.apps.map((app) => `${app.hostName}.${options.domain}`);
   const lines = [
     '# The router: each app answers on its own name; rendered from the app definitions.',
@@ -128,40 +130,48 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
   return lines.join('\n');
 }
 
-function validateNginxOptions(options: NginxConfigOptions): void {
+function validateNginxOptions(owner: string, options: NginxConfigOptions): void {
   if (Token.isUnresolved(options.domain) || !DOMAIN_NAME.test(options.domain)) {
-    throw new Error(`the router's domain must be a lower-case DNS name known at synth time, such as apps.example.com, got "${options.domain}"`);
+    throw new PropError(owner, 'domainName', `must be a lower-case DNS name known at synth time, such as apps.example.com, got "${options.domain}"`);
   }
   if (options.domain.length > DNS_NAME_MAX - 2) {
-    throw new Error(`the router's domain must be at most ${DNS_NAME_MAX - 2} characters, so that its wildcard record *.<domain> is a DNS name of at most ${DNS_NAME_MAX}; got ${options.domain.length}: give a shorter domainName`);
+    throw new PropError(
+      owner,
+      'domainName',
+      `must be at most ${DNS_NAME_MAX - 2} characters, so that its wildcard record *.<domain> is a DNS name of at most ${DNS_NAME_MAX}; got ${options.domain.length}: give a shorter domainName`,
+    );
   }
   for (const [name, port] of [['httpsPort', options.httpsPort], ['redirectPort', options.redirectPort]] as const) {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`the router's ${name} must be a whole number from 1 to 65535, got ${port}`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PropError(owner, name, `must be a whole number from 1 to 65535, got ${port}`);
   }
   if (options.httpsPort === options.redirectPort) {
-    throw new Error(`the router's httpsPort and redirectPort must differ, both are ${options.httpsPort}`);
+    throw new PropError(owner, 'redirectPort', `must differ from httpsPort, both are ${options.httpsPort}`);
   }
   if (!Number.isInteger(options.resolverValidSeconds) || options.resolverValidSeconds < 1) {
-    throw new Error(`the router's resolverValidSeconds must be a whole number of seconds from 1, got ${options.resolverValidSeconds}`);
+    throw new PropError(owner, 'resolverValid', `must be a whole number of seconds from 1, got ${options.resolverValidSeconds}`);
   }
-  const names = new Map<string, string>();
+  const holders = new Map<string, string>();
   options.apps.forEach((app, i) => {
-    const at = `app ${i} (${app.upstream})`;
+    const at = `apps[${i}]`;
     if (!DNS_LABEL.test(app.hostName)) {
-      throw new Error(`${at}: hostName must be one DNS label (lower-case letters, digits and "-", such as counter), got "${app.hostName}"`);
+      throw new PropError(owner, `${at}.hostName`, `must be one DNS label (lower-case letters, digits and "-", such as counter), got "${app.hostName}"`);
     }
     const name = `${app.hostName}.${options.domain}`;
     if (name.length > DNS_NAME_MAX) {
-      throw new Error(`${at}: the app's name ${name} is ${name.length} characters, and a DNS name has at most ${DNS_NAME_MAX}: give a hostName of at most ${DNS_NAME_MAX - 1 - options.domain.length} characters, or a shorter domainName`);
+      throw new PropError(
+        owner,
+        `${at}.hostName`,
+        `the app's name ${name} is ${name.length} characters, and a DNS name has at most ${DNS_NAME_MAX}: give a hostName of at most ${DNS_NAME_MAX - 1 - options.domain.length} characters, or a shorter domainName`,
+      );
     }
-    const holder = names.get(app.hostName);
-    if (holder !== undefined) throw new Error(`${at}: hostName "${app.hostName}" is already the name of ${holder}; give each app its own`);
-    names.set(app.hostName, app.upstream);
+    const holder = holders.get(app.hostName);
+    if (holder !== undefined) throw new PropError(owner, `${at}.hostName`, `"${app.hostName}" is already the name of ${holder}; give each app its own`);
+    holders.set(app.hostName, `${at} (${app.upstream})`);
     if (!UPSTREAM_NAME.test(app.upstream)) {
-      throw new Error(`${at}: the upstream must be a container or service name of letters, digits, "_", "." and "-", got "${app.upstream}"`);
+      throw new PropError(owner, `${at}.upstream`, `must be a container or service name of letters, digits, "_", "." and "-", got "${app.upstream}"`);
     }
     if (!Number.isInteger(app.port) || app.port < 1 || app.port > 65535) {
-      throw new Error(`${at}: port must be the whole number from 1 to 65535 the app listens on, got ${app.port}`);
+      throw new PropError(owner, `${at}.port`, `must be the whole number from 1 to 65535 the app listens on, got ${app.port}`);
     }
   });
 }

@@ -6,7 +6,10 @@ import { DockerHost } from '../../lib/host';
 import { validateContainers, type ContainerDefinition } from '../../lib/containers';
 import { AppRouter, type AppRouterProps } from '../../lib/router/app-router';
 import { renderNginxConfig, type NginxConfigOptions } from '../../lib/router/nginx-config';
+import { PropError } from '../../lib/errors';
 
+/** The router the messages name, as AppRouter's own rendering names it. */
+const OWNER = 'AppRouter Routing/Router';
 const OPTIONS: NginxConfigOptions = {
   domain: 'apps.example.com',
   apps: [
@@ -21,7 +24,7 @@ const OPTIONS: NginxConfigOptions = {
 describe('nginx configuration', () => {
   it('gives each app a server of its own name that proxies to it through Docker\'s DNS', () => {
     // WHEN
-    const config = renderNginxConfig(OPTIONS);
+    const config = renderNginxConfig(OWNER, OPTIONS);
     // THEN
     expect(config).toContain('resolver 127.0.0.11 valid=5s ipv6=off;');
     expect(serverBlock(config, 'counter.apps.example.com')).toEqual(expect.arrayContaining([
@@ -39,7 +42,7 @@ describe('nginx configuration', () => {
 
   it('sends each app the name it was asked for, the client\'s address and https as the scheme, and no other header', () => {
     // WHEN
-    const config = renderNginxConfig(OPTIONS);
+    const config = renderNginxConfig(OWNER, OPTIONS);
     // THEN
     for (const name of ['counter.apps.example.com', 'www.apps.example.com']) {
       expect(serverBlock(config, name).filter((line) => line.startsWith('proxy_set_header '))).toEqual([
@@ -53,7 +56,7 @@ describe('nginx configuration', () => {
 
   it('answers 503 naming the app when no instance of it answers, and 404 for a name no app has', () => {
     // WHEN
-    const config = renderNginxConfig(OPTIONS);
+    const config = renderNginxConfig(OWNER, OPTIONS);
     // THEN
     expect(serverBlock(config, 'counter.apps.example.com')).toEqual(expect.arrayContaining([
       'error_page 502 504 =503 @unavailable;',
@@ -67,7 +70,7 @@ describe('nginx configuration', () => {
 
   it('redirects plain HTTP for an app\'s name to the same name and path over https', () => {
     // WHEN
-    const config = renderNginxConfig(OPTIONS);
+    const config = renderNginxConfig(OWNER, OPTIONS);
     // THEN
     for (const name of ['counter.apps.example.com', 'www.apps.example.com']) {
       expect(serverFor(config, 8080, name)).toContain('return 301 https://$host$request_uri;');
@@ -78,7 +81,7 @@ describe('nginx configuration', () => {
     'answers plain HTTP for %j, no app\'s name, with the 404 of https and no redirect',
     (host) => {
       // WHEN
-      const config = renderNginxConfig(OPTIONS);
+      const config = renderNginxConfig(OWNER, OPTIONS);
       // THEN
       expect(serverFor(config, 8080, host)).toEqual(serverFor(config, 8443, host));
       expect(serverFor(config, 8080, host)).toContain('return 404 "no app answers on this name\\n";');
@@ -89,7 +92,7 @@ describe('nginx configuration', () => {
     // GIVEN a 1-character hostName under a 251-character domain: a name of 253 characters
     const domain = domainOfLength(251);
     // WHEN
-    const config = renderNginxConfig({ ...OPTIONS, domain, apps: [{ hostName: 'a', upstream: 'a', port: 80 }] });
+    const config = renderNginxConfig(OWNER, { ...OPTIONS, domain, apps: [{ hostName: 'a', upstream: 'a', port: 80 }] });
     // THEN
     const bucketSize = Number(/^server_names_hash_bucket_size (\d+);$/m.exec(config)?.[1]);
     expect(bucketSize).toBeGreaterThanOrEqual(nginxBucketSizeFor(`a.${domain}`.length));
@@ -97,35 +100,37 @@ describe('nginx configuration', () => {
 
   it('renders a router without apps that answers 404 to every name', () => {
     // WHEN
-    const config = renderNginxConfig({ ...OPTIONS, apps: [] });
+    const config = renderNginxConfig(OWNER, { ...OPTIONS, apps: [] });
     // THEN
     expect(servers(config)).toHaveLength(1);
     for (const port of [8443, 8080]) expect(serverFor(config, port, 'counter.apps.example.com')).toContain('return 404 "no app answers on this name\\n";');
   });
 
   it.each([
-    [{ apps: [{ hostName: 'Counter', upstream: 'counter', port: 80 }] }, 'app 0 (counter): hostName must be one DNS label (lower-case letters, digits and "-", such as counter), got "Counter"'],
-    [{ apps: [{ hostName: 'a.b', upstream: 'counter', port: 80 }] }, 'hostName must be one DNS label'],
+    [{ apps: [{ hostName: 'Counter', upstream: 'counter', port: 80 }] }, 'AppRouter Routing/Router: apps[0].hostName: must be one DNS label (lower-case letters, digits and "-", such as counter), got "Counter"'],
+    [{ apps: [{ hostName: 'a.b', upstream: 'counter', port: 80 }] }, 'AppRouter Routing/Router: apps[0].hostName: must be one DNS label'],
     [
       { apps: [{ hostName: 'web', upstream: 'one', port: 80 }, { hostName: 'web', upstream: 'two', port: 80 }] },
-      'app 1 (two): hostName "web" is already the name of one; give each app its own',
+      'AppRouter Routing/Router: apps[1].hostName: "web" is already the name of apps[0] (one); give each app its own',
     ],
-    [{ apps: [{ hostName: 'web', upstream: 'web;evil', port: 80 }] }, 'the upstream must be a container or service name'],
-    [{ apps: [{ hostName: 'web', upstream: 'web', port: 0 }] }, 'port must be the whole number from 1 to 65535 the app listens on, got 0'],
-    [{ domain: 'Apps.Example.com' }, 'the router\'s domain must be a lower-case DNS name known at synth time, such as apps.example.com, got "Apps.Example.com"'],
-    [{ redirectPort: 8443 }, 'the router\'s httpsPort and redirectPort must differ, both are 8443'],
-    [{ resolverValidSeconds: 0 }, 'resolverValidSeconds must be a whole number of seconds from 1, got 0'],
-    [{ domain: `${'a'.repeat(64)}.example.com` }, 'the router\'s domain must be a lower-case DNS name'],
+    [{ apps: [{ hostName: 'web', upstream: 'web;evil', port: 80 }] }, 'AppRouter Routing/Router: apps[0].upstream: must be a container or service name'],
+    [{ apps: [{ hostName: 'web', upstream: 'web', port: 0 }] }, 'AppRouter Routing/Router: apps[0].port: must be the whole number from 1 to 65535 the app listens on, got 0'],
+    [{ domain: 'Apps.Example.com' }, 'AppRouter Routing/Router: domainName: must be a lower-case DNS name known at synth time, such as apps.example.com, got "Apps.Example.com"'],
+    [{ redirectPort: 8443 }, 'AppRouter Routing/Router: redirectPort: must differ from httpsPort, both are 8443'],
+    [{ resolverValidSeconds: 0 }, 'AppRouter Routing/Router: resolverValid: must be a whole number of seconds from 1, got 0'],
+    [{ domain: `${'a'.repeat(64)}.example.com` }, 'AppRouter Routing/Router: domainName: must be a lower-case DNS name'],
     [
       { domain: domainOfLength(252) },
-      'the router\'s domain must be at most 251 characters, so that its wildcard record *.<domain> is a DNS name of at most 253; got 252: give a shorter domainName',
+      'AppRouter Routing/Router: domainName: must be at most 251 characters, so that its wildcard record *.<domain> is a DNS name of at most 253; got 252: give a shorter domainName',
     ],
     [
       { domain: domainOfLength(247), apps: [{ hostName: 'shop-1', upstream: 'shop', port: 80 }] },
-      'app 0 (shop): the app\'s name shop-1.' + domainOfLength(247) + ' is 254 characters, and a DNS name has at most 253: give a hostName of at most 5 characters, or a shorter domainName',
+      'AppRouter Routing/Router: apps[0].hostName: the app\'s name shop-1.' + domainOfLength(247) + ' is 254 characters, and a DNS name has at most 253: give a hostName of at most 5 characters, or a shorter domainName',
     ],
   ] as const)('refuses %j, saying what to give instead', (change, message) => {
-    expect(() => renderNginxConfig({ ...OPTIONS, ...change })).toThrow(message);
+    const render = () => renderNginxConfig(OWNER, { ...OPTIONS, ...change });
+    expect(render).toThrow(message);
+    expect(render).toThrow(PropError);
   });
 });
 
@@ -239,7 +244,7 @@ describe('load balancer, record and security groups', () => {
 
   it('names the router when the apps are wrong', () => {
     expect(() => routerStack({ apps: [{ hostName: 'x_y', upstream: 'xy', port: 80 }] })).toThrow(
-      'AppRouter Routing/Router: app 0 (xy): hostName must be one DNS label',
+      'AppRouter Routing/Router: apps[0].hostName: must be one DNS label',
     );
   });
 
