@@ -1,7 +1,31 @@
 #!/usr/bin/env python3
 """Stands in for the docker CLI in tests of the apply program: keeps its
-containers in the JSON file $FAKE_DOCKER_STATE and appends each call, as a
-JSON list, to $FAKE_DOCKER_CALLS.
+containers and networks in the JSON file $FAKE_DOCKER_STATE and appends each
+call, as a JSON list, to $FAKE_DOCKER_CALLS.
+
+`docker inspect` answers in Docker's shape (State.Status, Running, Restarting,
+ExitCode, StartedAt, Health.Status where the container has a health check,
+RestartCount, Config.Labels, Env and Healthcheck), and the commands fail as
+Docker's do, with its error text and exit status: a name already in use, an
+object or container that does not exist, an exec in a stopped container.
+
+What each container does after it starts is told by the test in the JSON file
+$FAKE_DOCKER_SCENARIO, by container name:
+
+    {"app": {"states": [{"at": 0, "health": "starting"},
+                        {"at": 0.5, "status": "restarting", "exitCode": 1},
+                        {"at": 0.6, "status": "running", "health": "healthy"}],
+             "logs": ["line", ...],
+             "exec": {"exitCode": 1, "stderr": "nginx: [emerg] ..."}}}
+
+`states` are reached `at` seconds after `docker run` started the container;
+each keeps what the one before it said unless it says otherwise. `status` is running, restarting or exited; as with Docker, entering
+restarting counts a restart (RestartCount), a restarting container is still
+Running, and a running one has exit code 0. `health` is starting, healthy or
+unhealthy, for a container with a health check only. Without states a
+container runs, healthy where it has a health check. `logs` are what
+`docker logs` prints; `exec` is how `docker exec` in the container ends
+(else it succeeds). `docker stop` stops a container, as its user would.
 
 `docker run` reads its --env-file files as Docker does (later files win) into
 the container's Config.Env. A container named in $FAKE_DOCKER_CRASH exits 1
@@ -11,20 +35,45 @@ on stderr, then "starting" again. A `docker run` whose --log-driver is named
 in $FAKE_DOCKER_FAILING_LOG_DRIVER fails as Docker's does when the driver
 cannot start: the container is created but not started, and docker prints the
 daemon's error, a blank line and its help hint, exiting 125."""
+import datetime
+import hashlib
 import json
 import os
 import sys
+import time
 
 state_path = os.environ["FAKE_DOCKER_STATE"]
-state = json.load(open(state_path)) if os.path.exists(state_path) else {}
+state = json.load(open(state_path)) if os.path.exists(state_path) else {"containers": {}, "networks": []}
+scenario_path = os.environ.get("FAKE_DOCKER_SCENARIO", "")
+scenario = json.load(open(scenario_path)) if scenario_path and os.path.exists(scenario_path) else {}
+crashing = [name for name in os.environ.get("FAKE_DOCKER_CRASH", "").split(",") if name]
+containers = state["containers"]
 args = sys.argv[1:]
 with open(os.environ["FAKE_DOCKER_CALLS"], "a") as calls:
     calls.write(json.dumps(["docker"] + args) + "\n")
+
+NEVER = "0001-01-01T00:00:00Z"
 
 
 def save():
     with open(state_path, "w") as handle:
         json.dump(state, handle)
+
+
+def fail(message, status):
+    sys.stderr.write(message + "\n")
+    sys.exit(status)
+
+
+def timestamp(seconds):
+    """A time as Docker writes it: UTC, nanoseconds, Z."""
+    moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%09dZ" % (moment.microsecond * 1000)
+
+
+def nanoseconds(duration):
+    """A docker run duration of whole seconds ("5s") in nanoseconds, as inspect gives it."""
+    return int(duration.rstrip("s")) * 1_000_000_000
 
 
 def read_env_file(path, env):
@@ -37,38 +86,73 @@ def read_env_file(path, env):
                 env[key] = value
 
 
-if args[0] == "ps":
-    print("\n".join(name for name, item in state.items() if name != "/networks" and item["Config"]["Labels"].get("docker-host.managed") == "true"))
-elif args[0] == "inspect":
-    found = [state[name] for name in args[1:] if name in state]
-    print(json.dumps(found))
-    sys.exit(0 if len(found) == len(args) - 1 else 1)
-elif args[0] == "rm":
-    state.pop(args[-1], None)
-    save()
-elif args[0] == "network":
-    networks = state.setdefault("/networks", [])
-    if args[1] == "create":
-        networks.append(args[2])
-        save()
-    sys.exit(0 if args[1] == "create" or args[2] in networks else 1)
-elif args[0] == "exec":
-    pass
-elif args[0] == "logs":
-    if args[-1] in os.environ.get("FAKE_DOCKER_CRASH", "").split(","):
-        # A crash loop: output and errors interleaved, as the engine keeps them.
-        fatal = "fatal: %s cannot start; environment: %s" % (args[-1], " ".join(state[args[-1]]["Config"]["Env"]))
-        for stream, line in ((sys.stdout, "starting"), (sys.stderr, fatal), (sys.stdout, "starting")):
-            stream.write(line + "\n")
-            stream.flush()
-    else:
-        print("ready")
-elif args[0] == "run":
-    options = args[1:]
+def states_of(name):
+    if name in crashing:
+        return [{"at": 0, "status": "exited", "exitCode": 1}]
+    return scenario.get(name, {}).get("states", [])
+
+
+def now_state(name):
+    """What the container is now: its status, exit code, restart count, health, and when it last started and stopped."""
+    container = containers[name]
+    has_health = "Healthcheck" in container["inspect"]["Config"]
+    if container["startedAt"] is None:
+        return {"status": "created", "exitCode": 128, "restarts": 0, "health": None, "startedAt": None, "finishedAt": None}
+    current = {"status": "running", "exitCode": 0, "restarts": 0, "health": "healthy" if has_health else None,
+               "startedAt": container["startedAt"], "finishedAt": None}
+    for step in states_of(name):
+        at = container["startedAt"] + step.get("at", 0)
+        if at > time.time():
+            break
+        if "health" in step and not has_health:
+            fail("fake docker: the scenario gives %s a health state, but it has no health check" % name, 2)
+        status = step.get("status", current["status"])
+        if status != current["status"]:
+            if status == "restarting":
+                current["restarts"] += 1
+            current["startedAt" if status == "running" else "finishedAt"] = at
+        current.update(status=status, exitCode=0 if status == "running" else step.get("exitCode", current["exitCode"]), health=step.get("health", current["health"]))
+    if container["stoppedAt"] is not None:
+        current.update(status="exited", exitCode=0, finishedAt=container["stoppedAt"])
+    return current
+
+
+def inspected(name):
+    """The container as `docker inspect` shows it."""
+    now = now_state(name)
+    status = now["status"]
+    shown = dict(containers[name]["inspect"])
+    shown["State"] = {
+        "Status": status,
+        "Running": status in ("running", "restarting"),
+        "Paused": False,
+        "Restarting": status == "restarting",
+        "OOMKilled": False,
+        "Dead": False,
+        "Pid": 4242 if status == "running" else 0,
+        "ExitCode": now["exitCode"],
+        "Error": "",
+        "StartedAt": NEVER if now["startedAt"] is None else timestamp(now["startedAt"]),
+        "FinishedAt": NEVER if now["finishedAt"] is None else timestamp(now["finishedAt"]),
+    }
+    if now["health"] is not None:
+        streak = shown["Config"]["Healthcheck"]["Retries"] if now["health"] == "unhealthy" else 0
+        shown["State"]["Health"] = {"Status": now["health"], "FailingStreak": streak, "Log": []}
+    shown["RestartCount"] = now["restarts"]
+    return shown
+
+
+def no_such_container(name):
+    fail("Error response from daemon: No such container: %s" % name, 1)
+
+
+def run(options):
     labels = {}
     env = {}
     name = None
     log_driver = "json-file"
+    restart = "no"
+    health = {}
     i = 0
     while i < len(options) and options[i].startswith("-"):
         if options[i] == "--":
@@ -77,35 +161,116 @@ elif args[0] == "run":
         if options[i] in ("--detach", "--read-only"):
             i += 1
             continue
-        if options[i] == "--label":
-            key, _, value = options[i + 1].partition("=")
-            labels[key] = value
-        if options[i] == "--name":
-            name = options[i + 1]
-        if options[i] == "--env-file":
-            read_env_file(options[i + 1], env)
-        if options[i] == "--log-driver":
-            log_driver = options[i + 1]
+        option, value = options[i], options[i + 1]
+        if option == "--label":
+            key, _, label = value.partition("=")
+            labels[key] = label
+        elif option == "--name":
+            name = value
+        elif option == "--env-file":
+            read_env_file(value, env)
+        elif option == "--log-driver":
+            log_driver = value
+        elif option == "--restart":
+            restart = value
+        elif option.startswith("--health-"):
+            health[option] = value
         i += 2
-    crashed = name in os.environ.get("FAKE_DOCKER_CRASH", "").split(",")
-    unstarted = log_driver in os.environ.get("FAKE_DOCKER_FAILING_LOG_DRIVER", "").split(",")
-    state[name] = {
-        "Name": "/" + name,
-        "Config": {"Labels": labels, "Image": options[i], "Env": ["%s=%s" % item for item in env.items()]},
-        "State": {"Running": not (crashed or unstarted), "Restarting": False, "ExitCode": 128 if unstarted else 1 if crashed else 0},
-        "RestartCount": 0,
+    if name in containers:
+        fail('docker: Error response from daemon: Conflict. The container name "/%s" is already in use by container "%s". '
+             "You have to remove (or rename) that container to be able to reuse that name.\n\nRun 'docker run --help' for more information"
+             % (name, containers[name]["inspect"]["Id"]), 125)
+    created = time.time()
+    config = {"Image": options[i], "Cmd": options[i + 1:], "Labels": labels, "Env": ["%s=%s" % item for item in env.items()]}
+    if health:
+        config["Healthcheck"] = {"Test": ["CMD-SHELL", health["--health-cmd"]], "Interval": nanoseconds(health["--health-interval"]),
+                                 "Timeout": nanoseconds(health["--health-timeout"]), "StartPeriod": nanoseconds(health["--health-start-period"]),
+                                 "Retries": int(health["--health-retries"])}
+    containers[name] = {
+        "inspect": {
+            "Id": hashlib.sha256(("%s %f" % (name, created)).encode()).hexdigest(),
+            "Created": timestamp(created),
+            "Name": "/" + name,
+            "HostConfig": {"RestartPolicy": {"Name": restart, "MaximumRetryCount": 0}, "LogConfig": {"Type": log_driver}},
+            "Config": config,
+        },
+        "startedAt": None, "stoppedAt": None,
     }
-    save()
-    if unstarted:
-        sys.stderr.write(
+    if log_driver in os.environ.get("FAKE_DOCKER_FAILING_LOG_DRIVER", "").split(","):
+        save()
+        fail(
             "docker: Error response from daemon: failed to create task for container: failed to initialize logging driver: "
             "failed to create Cloudwatch log stream: operation error CloudWatch Logs: CreateLogStream, https response error StatusCode: 400, "
             "RequestID: 8f2b6c1e-5d4a-4b7e-9c3f-2a1d0e9b8c7d, ResourceNotFoundException: The specified log group does not exist.\n"
             "\n"
-            "Run 'docker run --help' for more information\n"
+            "Run 'docker run --help' for more information",
+            125,
         )
-        sys.exit(125)
-    print("id-" + name)
+    containers[name]["startedAt"] = time.time()
+    save()
+    print(containers[name]["inspect"]["Id"])
+
+
+if args[0] == "ps":
+    print("\n".join(name for name, item in containers.items() if item["inspect"]["Config"]["Labels"].get("docker-host.managed") == "true"))
+elif args[0] == "inspect":
+    print(json.dumps([inspected(name) for name in args[1:] if name in containers], indent=4))
+    missing = [name for name in args[1:] if name not in containers]
+    for name in missing:
+        sys.stderr.write("Error: No such object: %s\n" % name)
+    sys.exit(1 if missing else 0)
+elif args[0] == "rm":
+    name = args[-1]
+    if name not in containers:
+        # With --force, docker reports a missing container but does not fail.
+        sys.stderr.write("Error response from daemon: No such container: %s\n" % name)
+        sys.exit(0 if "--force" in args else 1)
+    del containers[name]
+    save()
+    print(name)
+elif args[0] == "stop":
+    name = args[-1]
+    if name not in containers:
+        fail("Error response from daemon: No such container: %s\nError: failed to stop containers: %s" % (name, name), 1)
+    containers[name]["stoppedAt"] = time.time()
+    save()
+    print(name)
+elif args[0] == "network":
+    if args[1] == "create":
+        state["networks"].append(args[2])
+        save()
+        print(hashlib.sha256(args[2].encode()).hexdigest())
+    elif args[2] in state["networks"]:
+        print(json.dumps([{"Name": args[2], "Driver": "bridge"}], indent=4))
+    else:
+        print("[]")
+        fail("Error response from daemon: network %s not found" % args[2], 1)
+elif args[0] == "exec":
+    name = args[1]
+    if name not in containers:
+        no_such_container(name)
+    status = inspected(name)["State"]["Status"]
+    if status == "restarting":
+        fail("Error response from daemon: Container %s is restarting, wait until the container is running" % containers[name]["inspect"]["Id"], 1)
+    if status != "running":
+        fail("Error response from daemon: container %s is not running" % containers[name]["inspect"]["Id"], 1)
+    outcome = scenario.get(name, {}).get("exec", {})
+    sys.stderr.write(outcome.get("stderr", ""))
+    sys.exit(outcome.get("exitCode", 0))
+elif args[0] == "logs":
+    name = args[-1]
+    if name not in containers:
+        no_such_container(name)
+    if name in crashing:
+        # A crash loop: output and errors interleaved, as the engine keeps them.
+        fatal = "fatal: %s cannot start; environment: %s" % (name, " ".join(containers[name]["inspect"]["Config"]["Env"]))
+        for stream, line in ((sys.stdout, "starting"), (sys.stderr, fatal), (sys.stdout, "starting")):
+            stream.write(line + "\n")
+            stream.flush()
+    else:
+        lines = scenario.get(name, {}).get("logs", ["ready"])
+        print("\n".join(lines[-int(args[args.index("--tail") + 1]):] if "--tail" in args else lines))
+elif args[0] == "run":
+    run(args[1:])
 else:
-    sys.stderr.write("fake docker: unknown command %s\n" % args[0])
-    sys.exit(2)
+    fail("fake docker: unknown command %s" % args[0], 2)

@@ -85,6 +85,21 @@ export function runWithStubs(script: string, options: { failing?: string; apply?
   return { status: result.status, calls, stderr: result.stderr };
 }
 
+/** What the fake docker's container does after `docker run` starts it: see test/lib/fake-docker.py. */
+export interface FakeContainer {
+  /** Its states, each from `at` seconds after it started. */
+  readonly states?: readonly {
+    readonly at: number;
+    readonly status?: 'running' | 'restarting' | 'exited';
+    readonly exitCode?: number;
+    readonly health?: 'starting' | 'healthy' | 'unhealthy';
+  }[];
+  /** What `docker logs` prints. */
+  readonly logs?: readonly string[];
+  /** How `docker exec` in it ends; it succeeds otherwise. */
+  readonly exec?: { readonly exitCode: number; readonly stderr: string };
+}
+
 /** What one run of the apply program did. */
 export interface ApplyRun {
   readonly status: number | null;
@@ -97,15 +112,25 @@ export interface ApplyRun {
  * Runs the apply program on a host file with `docker` replaced by a fake
  * that keeps its containers in `stateDir` (so runs build on each other) and
  * `cfn-signal`, `cfn-init` and `aws` by recorders; `aws` answers each secret
- * ARN with `secrets[arn]`. With `failingInit`, cfn-init fails and
- * `cfn-get-metadata` answers with that metadata. The containers named in
- * `crash` exit right after they start; a `docker run` with the log driver
- * `failingLogDriver` fails as Docker's does when the driver cannot start.
+ * ARN with `secrets[arn]`. cfn-init writes `initWrites`, when given, as
+ * the new host file; with `failingInit`, it fails and `cfn-get-metadata`
+ * answers with that metadata. The containers do what `scenario` says of them;
+ * those named in `crash` exit right after they start; a `docker run` with the
+ * log driver `failingLogDriver` fails as Docker's does when the driver cannot
+ * start.
  */
 export function runApply(
   hostFile: Record<string, unknown>,
   stateDir: string,
-  options: { args?: string[]; secrets?: Record<string, string>; crash?: string[]; failingLogDriver?: string; failingInit?: { metadata: unknown } } = {},
+  options: {
+    args?: string[];
+    secrets?: Record<string, string>;
+    scenario?: Record<string, FakeContainer>;
+    crash?: string[];
+    failingLogDriver?: string;
+    initWrites?: Record<string, unknown>;
+    failingInit?: { metadata: unknown };
+  } = {},
 ): ApplyRun {
   const bin = path.join(stateDir, 'bin');
   mkdirSync(bin, { recursive: true });
@@ -113,9 +138,12 @@ export function runApply(
   writeFileSync(calls, '');
   copyFileSync(path.join(__dirname, 'fake-docker.py'), path.join(bin, 'docker'));
   chmodSync(path.join(bin, 'docker'), 0o755);
+  const hostPath = path.join(stateDir, 'host.json');
   const answers: Record<string, string> = options.failingInit
     ? { 'cfn-init': 'sys.stderr.write("Error: no space left on device\\n"); sys.exit(1)', 'cfn-get-metadata': `print(${JSON.stringify(JSON.stringify(options.failingInit.metadata))})` }
-    : {};
+    : options.initWrites
+      ? { 'cfn-init': `open(${JSON.stringify(hostPath)}, "w").write(${JSON.stringify(JSON.stringify(options.initWrites))})` }
+      : {};
   for (const program of ['cfn-signal', 'cfn-init', 'cfn-get-metadata']) {
     writeFileSync(
       path.join(bin, program),
@@ -136,21 +164,40 @@ export function runApply(
     ].join('\n'),
   );
   chmodSync(path.join(bin, 'aws'), 0o755);
-  const hostPath = path.join(stateDir, 'host.json');
   writeFileSync(hostPath, JSON.stringify(hostFile));
+  writeFileSync(path.join(stateDir, 'scenario.json'), JSON.stringify(options.scenario ?? {}));
   const result = runHostProgram('python3', [APPLY_PROGRAM_SOURCE, ...(options.args ?? [])], {
     encoding: 'utf8',
     env: {
       PATH: `${bin}:${HOST_PATH}`,
       DOCKER_HOST_FILE: hostPath,
-      FAKE_DOCKER_STATE: path.join(stateDir, 'docker.json'),
-      FAKE_DOCKER_CALLS: calls,
+      ...fakeDockerEnvironment(stateDir),
       FAKE_DOCKER_CRASH: (options.crash ?? []).join(','),
       FAKE_DOCKER_FAILING_LOG_DRIVER: options.failingLogDriver ?? '',
     },
   });
   const recorded = readFileSync(calls, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
   return { status: result.status, stderr: result.stderr, calls: recorded };
+}
+
+/**
+ * Runs the fake docker of `runApply`'s runs in `stateDir` with `args`, as
+ * a user of the host would run docker; returns its exit status and output.
+ */
+export function fakeDocker(stateDir: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = runHostProgram('python3', [path.join(__dirname, 'fake-docker.py'), ...args], {
+    encoding: 'utf8',
+    env: { PATH: HOST_PATH, ...fakeDockerEnvironment(stateDir) },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function fakeDockerEnvironment(stateDir: string): Record<string, string> {
+  return {
+    FAKE_DOCKER_STATE: path.join(stateDir, 'docker.json'),
+    FAKE_DOCKER_CALLS: path.join(stateDir, 'calls.jsonl'),
+    FAKE_DOCKER_SCENARIO: path.join(stateDir, 'scenario.json'),
+  };
 }
 
 const APPLY_PROGRAM_SOURCE = path.join(REPO, 'lib', 'host', 'docker-host-apply.py');
