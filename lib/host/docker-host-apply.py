@@ -360,15 +360,17 @@ def problem(name, state, restarts_before):
     return None
 
 
-def wait_healthy(host, now=time.monotonic, sleep=time.sleep):
+def wait_healthy(host, recreated, now=time.monotonic, sleep=time.sleep):
     """Returns when every container has run, without a restart, for the grace
     period and every health check says healthy; raises naming the first
-    container that did not, with its last log lines."""
+    container that did not, with its last log lines. A container in
+    `recreated` was started by this run, so each of its restarts counts, also
+    one before the first look."""
     names = [container["name"] for container in host["containers"]]
     grace = host["startupGracePeriodSeconds"]
     start = now()
     limit = start + grace + host["healthWaitSeconds"]
-    restarts = {}
+    restarts = {name: 0 for name in recreated}
     while True:
         found = inspect(names)
         starting = []
@@ -481,7 +483,7 @@ def apply(host, boot):
     try:
         recreated = converge(host)
         print("docker-host-apply: recreated %s" % (", ".join(recreated) or "nothing"))
-        wait_healthy(host)
+        wait_healthy(host, recreated)
     except ApplyError as error:
         reason = str(error)
         sys.stderr.write("docker-host-apply: %s\n" % reason)

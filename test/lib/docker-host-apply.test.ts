@@ -1,0 +1,216 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { itRunning } from '../helpers/host-tools';
+import { fakeDocker, runApply, type ApplyRun } from './user-data';
+
+/**
+ * The Docker host's apply program against a fake docker whose containers
+ * restart, stop, turn unhealthy or stay starting when the test says so, with
+ * a real grace period and health wait of a second or two.
+ */
+
+const APP = { name: 'app', image: 'public.ecr.aws/docker/library/httpd:2.4', restart: 'always', command: [], ports: [], volumes: [], files: [] };
+const HEALTH = { command: ['wget', '-q', '-O', '/dev/null', 'http://localhost/'], intervalSeconds: 5, retries: 3, startPeriodSeconds: 10, timeoutSeconds: 5 };
+const WEB = { ...APP, name: 'web', healthCheck: HEALTH };
+const LOGS = ['listening on :80', 'lost the database connection'];
+
+describe('the apply program\'s health gate', () => {
+  itRunning('python3')('signals FAILURE naming a container that restarted once in the grace period, though it runs again', () => {
+    // GIVEN a container that exits 1 at 0.3 s and runs again 0.1 s later
+    const scenario = { app: { states: [{ at: 0.3, status: 'restarting', exitCode: 1 }, { at: 0.4, status: 'running' }], logs: LOGS } } as const;
+    // WHEN it is applied with a grace period of 1 s
+    const run = runApply(host([APP], { grace: 1 }), work(), { scenario });
+    // THEN
+    expect(failure(run)).toBe('container app restarted 1 time; last log lines: listening on :80 | lost the database connection');
+  });
+
+  itRunning('python3')('counts a restart between docker run and the first look at the containers', () => {
+    // GIVEN a container that exits at once and already runs again, after one restart, when the program first looks
+    const scenario = { app: { states: [{ at: 0, status: 'restarting', exitCode: 1 }, { at: 0, status: 'running' }], logs: LOGS } } as const;
+    // WHEN
+    const run = runApply(host([APP], { grace: 1 }), work(), { scenario });
+    // THEN
+    expect(failure(run)).toBe('container app restarted 1 time; last log lines: listening on :80 | lost the database connection');
+  });
+
+  itRunning('python3')('waits out the grace period: a restart 0.5 s into 1.5 s fails the deploy, a container that keeps running passes after 1.5 s', () => {
+    // GIVEN a container that restarts after 0.5 s, and one that keeps running
+    const restarts = { app: { states: [{ at: 0.5, status: 'restarting', exitCode: 137 }, { at: 0.6, status: 'running' }] } } as const;
+    // WHEN each is applied with a grace period of 1.5 s
+    const failed = runApply(host([APP], { grace: 1.5 }), work(), { scenario: restarts });
+    const started = Date.now();
+    const passed = runApply(host([APP], { grace: 1.5 }), work(), {});
+    // THEN
+    expect(failure(failed)).toBe('container app restarted 1 time; last log lines: ready');
+    expect(success(passed)).toBe('every container runs');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+  });
+
+  itRunning('python3')('signals FAILURE naming a container that is restarting, one that exited and one that is unhealthy', () => {
+    // GIVEN a running host whose app container is then caught in Docker's back-off between restarts
+    const dir = work();
+    expect(success(runApply(host([APP]), dir))).toBe('every container runs');
+    const restarting = runApply(host([APP], { grace: 1 }), dir, { scenario: { app: { states: [{ at: 0, status: 'restarting', exitCode: 1 }] } } });
+    // AND a container that exits with 137, and a health-checked one that turns unhealthy
+    const exited = runApply(host([APP], { grace: 1 }), work(), { scenario: { app: { states: [{ at: 0, status: 'exited', exitCode: 137 }], logs: LOGS } } });
+    const unhealthy = runApply(host([WEB], { grace: 1, wait: 1 }), work(), {
+      scenario: { web: { states: [{ at: 0, health: 'starting' }, { at: 0.3, health: 'unhealthy' }], logs: ['wget: server returned error: HTTP/1.1 503'] } },
+    });
+    // THEN
+    expect(failure(restarting)).toBe('container app is restarting; last log lines: ready');
+    expect(failure(exited)).toBe('container app is not running (exit code 137); last log lines: listening on :80 | lost the database connection');
+    expect(failure(unhealthy)).toBe('container web is unhealthy; last log lines: wget: server returned error: HTTP/1.1 503');
+  });
+
+  itRunning('python3')('does not take starting for healthy: FAILURE when a check stays starting past the health wait, SUCCESS when it turns healthy within it', () => {
+    // GIVEN a container whose health check stays starting, and one whose check passes after 1.5 s
+    const stays = { web: { states: [{ at: 0, health: 'starting' }], logs: ['waiting for the database'] } } as const;
+    const turns = { web: { states: [{ at: 0, health: 'starting' }, { at: 1.5, health: 'healthy' }] } } as const;
+    // WHEN each is applied with a grace period of 1 s and a health wait of 1 s
+    const stayed = runApply(host([WEB], { grace: 1, wait: 1 }), work(), { scenario: stays });
+    const turned = runApply(host([WEB], { grace: 1, wait: 1 }), work(), { scenario: turns });
+    // THEN
+    expect(failure(stayed)).toBe('container web is not healthy after 2 s; last log lines: waiting for the database');
+    expect(success(turned)).toBe('every container runs');
+  });
+});
+
+describe('the apply program\'s changes', () => {
+  const ROUTER = { ...APP, name: 'router', files: [{ path: '/etc/nginx/conf.d/apps.conf', content: 'server { listen 80; }\n' }], reload: ['nginx', '-s', 'reload'] };
+  const SITE = { ...APP, name: 'site', files: [{ path: '/etc/site/site.conf', content: 'greeting=hello\n' }] };
+  const changed = (container: typeof SITE, content: string) => ({ ...container, files: [{ ...container.files[0], content }] });
+
+  itRunning('python3')('reloads a container with a reload command through docker exec when its files change, and recreates one without', () => {
+    // GIVEN a host running a router whose config reloads and a site whose config does not
+    const dir = work();
+    const env = path.join(dir, 'env');
+    expect(success(runApply(host([ROUTER, SITE], { env }), dir))).toBe('every container runs');
+    const routerId = containerId(dir, 'router');
+    // WHEN both files change
+    const config = 'server { listen 80; server_name a.example.com; }\n';
+    const run = runApply(host([changed(ROUTER, config), changed(SITE, 'greeting=hi\n')], { env }), dir);
+    // THEN the router is reloaded in place with its new file, the site recreated
+    expect(success(run)).toBe('every container runs');
+    expect(run.calls.filter((call) => call[0] === 'docker' && ['exec', 'rm', 'run'].includes(call[1])).map((call) => call.slice(0, call[1] === 'run' ? 2 : undefined)))
+      .toEqual([['docker', 'exec', 'router', 'nginx', '-s', 'reload'], ['docker', 'rm', '--force', 'site'], ['docker', 'run']]);
+    expect(containerId(dir, 'router')).toBe(routerId);
+    expect(readFileSync(path.join(env, 'files', 'router', 'etc', 'nginx', 'conf.d', 'apps.conf'), 'utf8')).toBe(config);
+    expect(readFileSync(path.join(env, 'files', 'site', 'etc', 'site', 'site.conf'), 'utf8')).toBe('greeting=hi\n');
+  });
+
+  itRunning('python3')('neither reloads nor recreates a container whose files did not change', () => {
+    // GIVEN a host running the router and the site
+    const dir = work();
+    const env = path.join(dir, 'env');
+    runApply(host([ROUTER, SITE], { env }), dir);
+    // WHEN the same host file is applied again
+    const run = runApply(host([ROUTER, SITE], { env }), dir);
+    // THEN
+    expect(success(run)).toBe('every container runs');
+    expect(run.calls.filter((call) => ['exec', 'rm', 'run'].includes(call[1]))).toEqual([]);
+  });
+
+  itRunning('python3')('signals FAILURE naming the container and the reload\'s error when the reload fails', () => {
+    // GIVEN a host running the router, whose new config nginx refuses
+    const dir = work();
+    const env = path.join(dir, 'env');
+    runApply(host([ROUTER], { env }), dir);
+    const scenario = { router: { exec: { exitCode: 1, stderr: 'nginx: [emerg] unknown directive "servr" in /etc/nginx/conf.d/apps.conf:1\n' } } };
+    // WHEN
+    const run = runApply(host([changed(ROUTER, 'servr { }\n')], { env }), dir, { scenario });
+    // THEN
+    expect(failure(run)).toBe('docker exec router failed: nginx: [emerg] unknown directive "servr" in /etc/nginx/conf.d/apps.conf:1');
+  });
+
+  itRunning('python3')('starts a stopped container again, though its definition did not change', () => {
+    // GIVEN a host whose app container was stopped by hand
+    const dir = work();
+    runApply(host([APP]), dir);
+    expect(fakeDocker(dir, ['stop', 'app']).status).toBe(0);
+    expect(state(dir, 'app')).toMatchObject({ Status: 'exited', Running: false });
+    // WHEN the same host file is applied again
+    const run = runApply(host([APP], { grace: 1 }), dir);
+    // THEN
+    expect(success(run)).toBe('every container runs');
+    expect(state(dir, 'app')).toMatchObject({ Status: 'running', Running: true });
+  });
+
+  itRunning('python3')('cuts the reason to 900 characters, CloudFormation\'s limit', () => {
+    // GIVEN a container that exits after a log line of 2,000 characters
+    const line = 'x'.repeat(2000);
+    // WHEN
+    const run = runApply(host([APP]), work(), { scenario: { app: { states: [{ at: 0, status: 'exited', exitCode: 2 }], logs: [line] } } });
+    // THEN
+    const reason = failure(run);
+    expect(reason).toHaveLength(900);
+    expect(`container app is not running (exit code 2); last log lines: ${line}`.startsWith(reason)).toBe(true);
+  });
+
+  itRunning('python3')('applies, on an update, the host file cfn-init wrote, and signals its wait condition', () => {
+    // GIVEN a host booted with app, and new metadata that changes app's image and adds web
+    const dir = work();
+    runApply(host([APP]), dir, {});
+    const updated = { ...host([{ ...APP, image: 'public.ecr.aws/docker/library/httpd:2.4.62' }, WEB]), applyId: 'apply-2', waitHandle: 'https://wait.example/handle-2' };
+    // WHEN cfn-hup runs the update, whose cfn-init writes that host file
+    const run = runApply(host([APP]), dir, { args: ['--update'], initWrites: updated });
+    // THEN
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((call) => call[1] === 'run').map((call) => call.slice(call.indexOf('--') + 1))).toEqual([
+      ['public.ecr.aws/docker/library/httpd:2.4.62'],
+      ['public.ecr.aws/docker/library/httpd:2.4'],
+    ]);
+    expect(run.calls.filter((call) => call[0] === 'cfn-signal')).toEqual([
+      ['cfn-signal', '--exit-code', '0', '--reason', 'every container runs', '--id', 'apply-2', 'https://wait.example/handle-2'],
+    ]);
+  });
+});
+
+/**
+ * A host file of the given containers, its grace period and health wait in
+ * seconds (0 unless given), with a wait condition: a run that is not the boot's
+ * signals only that.
+ */
+function host(containers: Record<string, unknown>[], options: { grace?: number; wait?: number; env?: string } = {}): Record<string, unknown> {
+  return {
+    stackName: 'apply',
+    resource: 'HostInstance',
+    region: 'eu-west-1',
+    envFileDirectory: options.env ?? path.join(work(), 'env'),
+    startupGracePeriodSeconds: options.grace ?? 0,
+    healthWaitSeconds: options.wait ?? 0,
+    applyId: 'apply-1',
+    waitHandle: 'https://wait.example/handle-1',
+    containers,
+  };
+}
+
+/** The one reason a run signalled, which must be FAILURE. */
+function failure(run: ApplyRun): string {
+  return signalled(run, '1', 3);
+}
+
+/** The one reason a run signalled, which must be SUCCESS. */
+function success(run: ApplyRun): string {
+  return signalled(run, '0', 0);
+}
+
+function signalled(run: ApplyRun, exitCode: string, status: number): string {
+  const signals = run.calls.filter((call) => call[0] === 'cfn-signal');
+  expect(signals.map((call) => call.slice(0, 3))).toEqual([['cfn-signal', '--exit-code', exitCode]]);
+  expect(run.status).toBe(status);
+  return signals[0][4];
+}
+
+/** The container's State as the fake docker's inspect gives it. */
+function state(dir: string, name: string): Record<string, unknown> {
+  return JSON.parse(fakeDocker(dir, ['inspect', name]).stdout)[0].State;
+}
+
+function containerId(dir: string, name: string): string {
+  return JSON.parse(fakeDocker(dir, ['inspect', name]).stdout)[0].Id;
+}
+
+function work(): string {
+  return mkdtempSync(path.join(tmpdir(), 'docker-host-apply-'));
+}
