@@ -44,8 +44,7 @@ import time
 
 state_path = os.environ["FAKE_DOCKER_STATE"]
 state = json.load(open(state_path)) if os.path.exists(state_path) else {"containers": {}, "networks": []}
-scenario_path = os.environ.get("FAKE_DOCKER_SCENARIO", "")
-scenario = json.load(open(scenario_path)) if scenario_path and os.path.exists(scenario_path) else {}
+scenario = json.load(open(os.environ["FAKE_DOCKER_SCENARIO"]))
 crashing = [name for name in os.environ.get("FAKE_DOCKER_CRASH", "").split(",") if name]
 containers = state["containers"]
 args = sys.argv[1:]
