@@ -315,18 +315,12 @@ def converge(host):
         reloads = bool(container.get("reload"))
         definition = dict(container, files=None) if reloads else container
         digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode("utf-8"))
-        data = env_data[container["name"]]
-        if data is not None:
-            path = os.path.join(env_dir, container["name"] + ".env")
-            write_private(path, data)
-            digest.update(data)
-            env_files.append(path)
-        secret = secrets[container["name"]]
-        if secret is not None:
-            path = os.path.join(env_dir, container["name"] + ".secret.env")
-            write_private(path, secret)
-            digest.update(secret)
-            env_files.append(path)
+        for suffix, data in ((".env", env_data[container["name"]]), (".secret.env", secrets[container["name"]])):
+            if data is not None:
+                path = os.path.join(env_dir, container["name"] + suffix)
+                write_private(path, data)
+                digest.update(data)
+                env_files.append(path)
         spec_hash = digest.hexdigest()
         current = running.get(container["name"])
         if current and current["Config"]["Labels"].get(SPEC_HASH) == spec_hash and current["State"]["Running"]:
