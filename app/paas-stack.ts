@@ -36,31 +36,32 @@ export class PaasStack extends Stack {
 
   constructor(scope: Construct, id: string, props: PaasStackProps) {
     super(scope, id, props);
-    const { config, paas } = props;
+    const { config } = props;
+    const placement = new VpcDependency(this, 'Vpc', { vpcName: config.vpcName }).placement(config.subnetIndex);
+    const { router, apps, routerContainer } = paasRouter(this, props, placement.vpc);
 
-    const { vpc, lookups, apps } = paasLookups(this, config, paas);
-    const placement = vpc.placement(config.subnetIndex);
-
-    this.router = new AppRouter(this, 'Router', { ...lookups, vpc: placement.vpc, apps: AppRouter.routesOf(apps) });
+    this.router = router;
     this.host = new DockerHost(this, 'Host', {
       ...placement,
       instanceType: new ec2.InstanceType(config.instanceType),
       volumeSize: config.volumeSize,
       terminationProtection: config.terminationProtection,
-      containers: [...apps, this.router.container({ image: paas.routerImage, network: APPS_NETWORK, memoryMiB: 64 })],
+      containers: [...apps, routerContainer],
     });
-    this.router.addInstance(this.host.instance);
-    paasOutputs(this, this.router, paas);
+    router.addInstance(this.host.instance);
+    paasOutputs(this, router, props.paas);
   }
 }
 
 /**
- * What the PaaS on one host and on the swarm share: the lookups of the VPC,
- * the zone, the certificate and the apps' datastores, and the apps'
- * containers, each with its datastore's address in its environment.
+ * What the PaaS on one host and on the swarm share, after the VPC's lookup:
+ * the lookups of the zone, the certificate and the apps' datastores; the
+ * router on `vpc`, the VPC of the nodes that run it, with the routes of the
+ * apps (by service name with `routes.swarmStackName`); the apps' containers,
+ * each with its datastore's address in its environment; and the router's.
  */
-export function paasLookups(scope: Construct, config: EnvironmentConfig, paas: PaasConfig) {
-  const vpc = new VpcDependency(scope, 'Vpc', { vpcName: config.vpcName });
+export function paasRouter(scope: Construct, props: PaasStackProps, vpc: ec2.IVpc, routes?: { readonly swarmStackName?: string }) {
+  const { paas } = props;
   const zone = new Route53Dependency(scope, 'Zone', { domainName: paas.zoneName, privateZone: false });
   const certificate = new CertificateDependency(scope, 'Certificate', { domainName: paas.certificateDomain });
   const datastores = {
@@ -71,11 +72,15 @@ export function paasLookups(scope: Construct, config: EnvironmentConfig, paas: P
       ? new StackDependency(scope, 'Postgres', { stackName: paas.postgresStackName })
       : undefined,
   };
-  return {
+  const apps = paas.apps.map((app) => appContainer(app, datastores));
+  const router = new AppRouter(scope, 'Router', {
+    zone: zone.toHostedZone(),
+    domainName: paas.domainName,
+    certificate: certificate.toCertificate(),
     vpc,
-    lookups: { zone: zone.toHostedZone(), domainName: paas.domainName, certificate: certificate.toCertificate() },
-    apps: paas.apps.map((app) => appContainer(app, datastores)),
-  };
+    apps: AppRouter.routesOf(apps, routes),
+  });
+  return { router, apps, routerContainer: router.container({ image: paas.routerImage, network: APPS_NETWORK, memoryMiB: 64 }) };
 }
 
 /** The load balancer's name and each app's address, as stack outputs. */

@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { AppRouter, DockerSwarm, EndpointMode, PublishMode, type SwarmServiceDefinition } from 'docker-host-dependencies';
+import { AppRouter, DockerSwarm, EndpointMode, PublishMode, VpcDependency, type SwarmServiceDefinition } from 'docker-host-dependencies';
 import type { EnvironmentConfig, SwarmConfig } from './config';
-import { APPS_NETWORK, paasLookups, paasOutputs, type PaasStackProps } from './paas-stack';
+import { paasOutputs, paasRouter, type PaasStackProps } from './paas-stack';
 
 /** The `docker stack deploy` stack of the apps and the router: services are `paas_<name>`. */
 export const PAAS_SWARM_STACK = 'paas';
@@ -30,17 +30,17 @@ export class PaasSwarmStack extends Stack {
 
   constructor(scope: Construct, id: string, props: PaasSwarmStackProps) {
     super(scope, id, props);
-    const { config, paas } = props;
+    const { config } = props;
     const { swarm } = config;
-    const { vpc, lookups, apps } = paasLookups(this, config, paas);
-    const nodesVpc = vpc.toVpc({ subnetCount: swarm.managers });
+    const nodesVpc = new VpcDependency(this, 'Vpc', { vpcName: config.vpcName }).toVpc({ subnetCount: swarm.managers });
+    const { router, apps, routerContainer } = paasRouter(this, props, nodesVpc, { swarmStackName: PAAS_SWARM_STACK });
 
-    this.router = new AppRouter(this, 'Router', { ...lookups, vpc: nodesVpc, apps: AppRouter.routesOf(apps, { swarmStackName: PAAS_SWARM_STACK }) });
+    this.router = router;
     const onWorkers = ['node.role == worker'];
     const services: SwarmServiceDefinition[] = [
       ...apps.map((app) => ({ ...app, constraints: onWorkers })),
       {
-        ...this.router.container({ image: paas.routerImage, network: APPS_NETWORK, memoryMiB: 64 }),
+        ...routerContainer,
         global: true,
         constraints: onWorkers,
         publishMode: PublishMode.HOST,
@@ -58,7 +58,7 @@ export class PaasSwarmStack extends Stack {
       publishMode: PublishMode.HOST,
       services,
     });
-    this.router.addAutoScalingGroup(this.swarm.workerGroup, [this.swarm.securityGroup]);
-    paasOutputs(this, this.router, paas);
+    router.addAutoScalingGroup(this.swarm.workerGroup, [this.swarm.securityGroup]);
+    paasOutputs(this, router, props.paas);
   }
 }
