@@ -65,10 +65,7 @@ describe('finding a VPC', () => {
         SubnetCount: '4',
       },
     });
-    expect(account.calls).toEqual([
-      describeVpcs({ Name: 'tag:Name', Values: ['main'] }),
-      describeSubnets('vpc-0aaaaaaaaaaaaaaa1'),
-    ]);
+    expect(account.calls).toEqual(callsFinding({ Name: 'tag:Name', Values: ['main'] }, 'vpc-0aaaaaaaaaaaaaaa1'));
   });
 
   it('finds the default VPC and only its default subnets when OnlyDefaultSubnets is true', async () => {
@@ -86,10 +83,9 @@ describe('finding a VPC', () => {
       AvailabilityZones: 'eu-west-1a,eu-west-1b,eu-west-1c',
       SubnetCount: '3',
     });
-    expect(account.calls).toEqual([
-      describeVpcs({ Name: 'is-default', Values: ['true'] }),
-      describeSubnets('vpc-0dddddddddddddddd', { Name: 'default-for-az', Values: ['true'] }),
-    ]);
+    expect(account.calls).toEqual(
+      callsFinding({ Name: 'is-default', Values: ['true'] }, 'vpc-0dddddddddddddddd', { Name: 'default-for-az', Values: ['true'] }),
+    );
   });
 
   it('finds a VPC by its id', async () => {
@@ -316,10 +312,7 @@ describe('accounts with many VPCs and subnets', () => {
     expect(result.id).toBe('vpc-000000000000001a5');
     expect(result.data.SubnetCount).toBe('5');
     expect(result.data.AvailabilityZones).toBe('eu-west-1a,eu-west-1a,eu-west-1b,eu-west-1b,eu-west-1c');
-    expect(account.calls).toEqual([
-      describeVpcs({ Name: 'tag:Name', Values: ['team-0421'] }),
-      describeSubnets('vpc-000000000000001a5'),
-    ]);
+    expect(account.calls).toEqual(callsFinding({ Name: 'tag:Name', Values: ['team-0421'] }, 'vpc-000000000000001a5'));
   });
 
   it('reads every page of VPCs before deciding, so a second VPC with the name on a later page is found', async () => {
@@ -442,7 +435,13 @@ function describeVpcs(filter: { Name: string; Values: string[] }) {
   return { command: 'DescribeVpcs', input: { Filters: [filter] } };
 }
 
-/** The first DescribeSubnets call of a lookup of the subnets of `vpcId`, with `filters` besides. */
-function describeSubnets(vpcId: string, ...filters: Array<{ Name: string; Values: string[] }>) {
-  return { command: 'DescribeSubnets', input: { Filters: [{ Name: 'vpc-id', Values: [vpcId] }, ...filters] } };
+/**
+ * The calls of a lookup that finds the VPC `vpcId` in one page: the DescribeVpcs call `filter` chooses it by, then
+ * DescribeSubnets of its subnets, with `subnetFilters` besides.
+ */
+function callsFinding(filter: { Name: string; Values: string[] }, vpcId: string, ...subnetFilters: Array<{ Name: string; Values: string[] }>) {
+  return [
+    describeVpcs(filter),
+    { command: 'DescribeSubnets', input: { Filters: [{ Name: 'vpc-id', Values: [vpcId] }, ...subnetFilters] } },
+  ];
 }
