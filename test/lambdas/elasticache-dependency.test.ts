@@ -16,6 +16,7 @@ import {
   lookupCache,
   replicationGroupData,
 } from '../../lambdas/elasticache-dependency/lookup';
+import type { Data } from '../../lambdas/shared/definition';
 import { InputError, LookupError } from '../../lambdas/shared/errors';
 import { parseProperties } from '../../contracts/properties';
 import { memcachedCluster, redisGroup } from '../../testkit/mock-account-lookups';
@@ -28,112 +29,91 @@ beforeEach(() => {
   elasticacheMock.reset();
 });
 
-describe('cache cluster data', () => {
-  it('gives the scalar fields of a memcached cluster, its nodes in id order and its configuration endpoint', () => {
-    // GIVEN a memcached cluster whose nodes arrive out of order
-    const cluster = sessionsCluster();
-
-    // WHEN
-    const data = cacheClusterData(cluster);
-
-    // THEN
-    expect(data).toEqual({
-      CacheClusterId: 'sessions',
-      ClientDownloadLandingPage: 'https://console.aws.amazon.com/elasticache/home#client-download:',
-      CacheNodeType: 'cache.t4g.micro',
-      Engine: 'memcached',
-      EngineVersion: '1.6.22',
-      CacheClusterStatus: 'available',
-      NumCacheNodes: '2',
-      PreferredAvailabilityZone: 'Multiple',
-      CacheClusterCreateTime: '2024-03-01T10:00:00.000Z',
-      PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
-      CacheSubnetGroupName: 'private',
-      AutoMinorVersionUpgrade: 'true',
-      AuthTokenEnabled: 'false',
-      TransitEncryptionEnabled: 'false',
-      AtRestEncryptionEnabled: 'false',
-      ARN: 'arn:aws:elasticache:eu-west-1:123456789012:cluster:sessions',
-      NetworkType: 'ipv4',
-      IpDiscovery: 'ipv4',
-      CacheNodeEndpoint0: 'sessions.abc123.0001.euw1.cache.amazonaws.com:11211',
-      CacheNodeEndpointAddress0: 'sessions.abc123.0001.euw1.cache.amazonaws.com',
-      CacheNodeEndpointPort0: '11211',
-      CacheNodeEndpoint1: 'sessions.abc123.0002.euw1.cache.amazonaws.com:11211',
-      CacheNodeEndpointAddress1: 'sessions.abc123.0002.euw1.cache.amazonaws.com',
-      CacheNodeEndpointPort1: '11211',
-      CacheNodeEndpoints:
-        'sessions.abc123.0001.euw1.cache.amazonaws.com:11211,sessions.abc123.0002.euw1.cache.amazonaws.com:11211',
-      ConfigurationEndpoint: 'sessions.abc123.cfg.euw1.cache.amazonaws.com:11211',
-      ConfigurationEndpointAddress: 'sessions.abc123.cfg.euw1.cache.amazonaws.com',
-      ConfigurationEndpointPort: '11211',
-    });
-  });
-
-  it("gives a Redis member cluster its replication group id and no configuration endpoint, as the contract's example says", () => {
-    // GIVEN the member cluster of the contract's example
-    const cluster = redisMemberCluster();
-
-    // WHEN
-    const data = cacheClusterData(cluster);
-
-    // THEN
-    expect(data).toEqual(contract.example.data);
-  });
-});
-
-describe('replication group data', () => {
-  it('gives a group without cluster mode its primary and reader endpoints and member clusters', () => {
-    // GIVEN
-    const group = ordersGroup();
-
-    // WHEN
-    const data = replicationGroupData(group);
-
-    // THEN
-    expect(data).toEqual({
-      ReplicationGroupId: 'orders',
-      Description: 'orders cache',
-      Status: 'available',
-      AutomaticFailover: 'enabled',
-      MultiAZ: 'enabled',
-      ClusterEnabled: 'false',
-      CacheNodeType: 'cache.r7g.large',
-      TransitEncryptionEnabled: 'true',
-      ARN: 'arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:orders',
-      ReplicationGroupCreateTime: '2023-11-20T08:30:00.000Z',
-      Engine: 'redis',
-      PrimaryEndpoint: 'master.orders.abc123.euw1.cache.amazonaws.com:6379',
-      PrimaryEndpointAddress: 'master.orders.abc123.euw1.cache.amazonaws.com',
-      PrimaryEndpointPort: '6379',
-      ReaderEndpoint: 'replica.orders.abc123.euw1.cache.amazonaws.com:6379',
-      ReaderEndpointAddress: 'replica.orders.abc123.euw1.cache.amazonaws.com',
-      ReaderEndpointPort: '6379',
-      MemberClusters: 'orders-001,orders-002',
-    });
-  });
-
-  it('gives a group in cluster mode its configuration endpoint and member clusters', () => {
-    // GIVEN
-    const group = clusterModeGroup();
-
-    // WHEN
-    const data = replicationGroupData(group);
-
-    // THEN
-    expect(data).toEqual({
-      ReplicationGroupId: 'events',
-      Description: 'events cache',
-      Status: 'available',
-      AutomaticFailover: 'enabled',
-      ClusterEnabled: 'true',
-      CacheNodeType: 'cache.r7g.large',
-      Engine: 'valkey',
-      ConfigurationEndpoint: 'clustercfg.events.abc123.euw1.cache.amazonaws.com:6379',
-      ConfigurationEndpointAddress: 'clustercfg.events.abc123.euw1.cache.amazonaws.com',
-      ConfigurationEndpointPort: '6379',
-      MemberClusters: 'events-0001-001,events-0001-002,events-0002-001,events-0002-002',
-    });
+describe('the data of a cache cluster or a replication group', () => {
+  it.each<[string, () => Data, Data]>([
+    [
+      'the scalar fields of a memcached cluster, its nodes in id order (they arrive out of order) and its configuration endpoint',
+      () => cacheClusterData(sessionsCluster()),
+      {
+        CacheClusterId: 'sessions',
+        ClientDownloadLandingPage: 'https://console.aws.amazon.com/elasticache/home#client-download:',
+        CacheNodeType: 'cache.t4g.micro',
+        Engine: 'memcached',
+        EngineVersion: '1.6.22',
+        CacheClusterStatus: 'available',
+        NumCacheNodes: '2',
+        PreferredAvailabilityZone: 'Multiple',
+        CacheClusterCreateTime: '2024-03-01T10:00:00.000Z',
+        PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+        CacheSubnetGroupName: 'private',
+        AutoMinorVersionUpgrade: 'true',
+        AuthTokenEnabled: 'false',
+        TransitEncryptionEnabled: 'false',
+        AtRestEncryptionEnabled: 'false',
+        ARN: 'arn:aws:elasticache:eu-west-1:123456789012:cluster:sessions',
+        NetworkType: 'ipv4',
+        IpDiscovery: 'ipv4',
+        CacheNodeEndpoint0: 'sessions.abc123.0001.euw1.cache.amazonaws.com:11211',
+        CacheNodeEndpointAddress0: 'sessions.abc123.0001.euw1.cache.amazonaws.com',
+        CacheNodeEndpointPort0: '11211',
+        CacheNodeEndpoint1: 'sessions.abc123.0002.euw1.cache.amazonaws.com:11211',
+        CacheNodeEndpointAddress1: 'sessions.abc123.0002.euw1.cache.amazonaws.com',
+        CacheNodeEndpointPort1: '11211',
+        CacheNodeEndpoints:
+          'sessions.abc123.0001.euw1.cache.amazonaws.com:11211,sessions.abc123.0002.euw1.cache.amazonaws.com:11211',
+        ConfigurationEndpoint: 'sessions.abc123.cfg.euw1.cache.amazonaws.com:11211',
+        ConfigurationEndpointAddress: 'sessions.abc123.cfg.euw1.cache.amazonaws.com',
+        ConfigurationEndpointPort: '11211',
+      },
+    ],
+    [
+      "a Redis member cluster its replication group id and no configuration endpoint, as the contract's example says",
+      () => cacheClusterData(redisMemberCluster()),
+      contract.example.data,
+    ],
+    [
+      'a group without cluster mode its primary and reader endpoints and member clusters',
+      () => replicationGroupData(ordersGroup()),
+      {
+        ReplicationGroupId: 'orders',
+        Description: 'orders cache',
+        Status: 'available',
+        AutomaticFailover: 'enabled',
+        MultiAZ: 'enabled',
+        ClusterEnabled: 'false',
+        CacheNodeType: 'cache.r7g.large',
+        TransitEncryptionEnabled: 'true',
+        ARN: 'arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:orders',
+        ReplicationGroupCreateTime: '2023-11-20T08:30:00.000Z',
+        Engine: 'redis',
+        PrimaryEndpoint: 'master.orders.abc123.euw1.cache.amazonaws.com:6379',
+        PrimaryEndpointAddress: 'master.orders.abc123.euw1.cache.amazonaws.com',
+        PrimaryEndpointPort: '6379',
+        ReaderEndpoint: 'replica.orders.abc123.euw1.cache.amazonaws.com:6379',
+        ReaderEndpointAddress: 'replica.orders.abc123.euw1.cache.amazonaws.com',
+        ReaderEndpointPort: '6379',
+        MemberClusters: 'orders-001,orders-002',
+      },
+    ],
+    [
+      'a group in cluster mode its configuration endpoint and member clusters',
+      () => replicationGroupData(clusterModeGroup()),
+      {
+        ReplicationGroupId: 'events',
+        Description: 'events cache',
+        Status: 'available',
+        AutomaticFailover: 'enabled',
+        ClusterEnabled: 'true',
+        CacheNodeType: 'cache.r7g.large',
+        Engine: 'valkey',
+        ConfigurationEndpoint: 'clustercfg.events.abc123.euw1.cache.amazonaws.com:6379',
+        ConfigurationEndpointAddress: 'clustercfg.events.abc123.euw1.cache.amazonaws.com',
+        ConfigurationEndpointPort: '6379',
+        MemberClusters: 'events-0001-001,events-0001-002,events-0002-001,events-0002-002',
+      },
+    ],
+  ])('gives %s', (_case, data, expected) => {
+    expect(data()).toEqual(expected);
   });
 });
 
