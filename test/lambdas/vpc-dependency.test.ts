@@ -35,6 +35,16 @@ const SUBNETS: Subnet[] = [
   subnet('subnet-0dflt0000000extra', DEFAULT, 'eu-west-1a'),
 ];
 
+/** The attributes of MAIN that do not name its subnets. */
+const MAIN_DATA = {
+  VpcId: 'vpc-0aaaaaaaaaaaaaaa1',
+  State: 'available',
+  CidrBlock: '10.0.0.0/16',
+  DhcpOptionsId: 'dopt-0123456789abcdef0',
+  InstanceTenancy: 'default',
+  IsDefault: 'false',
+};
+
 const ACCOUNT = { extraVpcs: [MAIN, DEFAULT, SHARED_1, SHARED_2, MAIN_OLD, PROD, EMPTY, STAR], extraSubnets: SUBNETS };
 
 describe('finding a VPC', () => {
@@ -49,12 +59,7 @@ describe('finding a VPC', () => {
     expect(result).toEqual({
       id: 'vpc-0aaaaaaaaaaaaaaa1',
       data: {
-        VpcId: 'vpc-0aaaaaaaaaaaaaaa1',
-        State: 'available',
-        CidrBlock: '10.0.0.0/16',
-        DhcpOptionsId: 'dopt-0123456789abcdef0',
-        InstanceTenancy: 'default',
-        IsDefault: 'false',
+        ...MAIN_DATA,
         SubnetIds: 'subnet-0main000000000001,subnet-0main000000000002,subnet-0main000000000003,subnet-0main000000000004',
         SubnetId0: 'subnet-0main000000000001',
         SubnetId1: 'subnet-0main000000000002',
@@ -248,12 +253,7 @@ describe('VPC attributes', () => {
 
     // THEN
     expect(data).toEqual({
-      VpcId: 'vpc-0aaaaaaaaaaaaaaa1',
-      State: 'available',
-      CidrBlock: '10.0.0.0/16',
-      DhcpOptionsId: 'dopt-0123456789abcdef0',
-      InstanceTenancy: 'default',
-      IsDefault: 'false',
+      ...MAIN_DATA,
       SubnetIds: 'subnet-2,subnet-1',
       SubnetId0: 'subnet-2',
       SubnetId1: 'subnet-1',
