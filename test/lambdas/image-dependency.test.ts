@@ -164,32 +164,16 @@ describe('finding an image', () => {
 
 describe('answering FAILED with a reason an operator can act on', () => {
   it.each([
-    [
-      'no image has the name',
-      { ImageName: 'al2024-ami-*' },
-      'no available image named "al2024-ami-*" owned by self or amazon in eu-west-1; check the wildcards (* and ?) in ImageName and the Owners',
-    ],
-    [
-      'no image of the Architecture has the name',
-      { ImageName: 'docker-host-*', Architecture: 'arm64' },
-      'no available image named "docker-host-*" owned by self or amazon for arm64 in eu-west-1; check the wildcards (* and ?) in ImageName and the Owners',
-    ],
+    ['no image has the name', { ImageName: 'al2024-ami-*' }, 'owned by self or amazon'],
+    ['no image of the Architecture has the name', { ImageName: 'docker-host-*', Architecture: 'arm64' }, 'owned by self or amazon for arm64'],
     [
       'the Owners have no image of the name',
       { ImageName: 'docker-host-*', Owners: 'aws-marketplace, 210987654321 ,amazon' },
-      'no available image named "docker-host-*" owned by aws-marketplace, 210987654321 or amazon in eu-west-1; check the wildcards (* and ?) in ImageName and the Owners',
+      'owned by aws-marketplace, 210987654321 or amazon',
     ],
-    [
-      'the only image of the name is not available yet',
-      { ImageName: 'al2023-ami-2023.7.20250101.0-kernel-6.1-x86_64' },
-      'no available image named "al2023-ami-2023.7.20250101.0-kernel-6.1-x86_64" owned by self or amazon in eu-west-1; check the wildcards (* and ?) in ImageName and the Owners',
-    ],
-    [
-      'the only image of the name was deprecated by Amazon',
-      { ImageName: 'al2023-ami-2023.5.20240601.0-kernel-6.1-x86_64' },
-      'no available image named "al2023-ami-2023.5.20240601.0-kernel-6.1-x86_64" owned by self or amazon in eu-west-1; check the wildcards (* and ?) in ImageName and the Owners',
-    ],
-  ])('when %s', async (_case, properties, reason) => {
+    ['the only image of the name is not available yet', { ImageName: 'al2023-ami-2023.7.20250101.0-kernel-6.1-x86_64' }, 'owned by self or amazon'],
+    ['the only image of the name was deprecated by Amazon', { ImageName: 'al2023-ami-2023.5.20240601.0-kernel-6.1-x86_64' }, 'owned by self or amazon'],
+  ])('when %s', async (_case, properties, searched) => {
     // GIVEN
     fakeEc2(ACCOUNT, ec2Mock);
 
@@ -197,6 +181,7 @@ describe('answering FAILED with a reason an operator can act on', () => {
     const result = lookup(properties);
 
     // THEN
+    const reason = `no available image named "${properties.ImageName}" ${searched} in eu-west-1; check the wildcards (* and ?) in ImageName and the Owners`;
     await expect(result).rejects.toThrow(new LookupError(reason));
     await expect(result).rejects.toBeInstanceOf(LookupError);
   });
