@@ -41,7 +41,7 @@ export class PaasSwarmStack extends Stack {
       ...apps.map((app) => ({ ...app, constraints: onWorkers })),
       {
         ...routerContainer,
-        global: true,
+        globalMode: true,
         constraints: onWorkers,
         publishMode: PublishMode.HOST,
       },

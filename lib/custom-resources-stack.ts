@@ -21,7 +21,7 @@ export interface CustomResourcesStackProps extends StackProps {
    *
    * @default - any stack of the account and region
    */
-  readonly stackNamePrefixes?: readonly string[];
+  readonly stackNamePrefixes?: string[];
 }
 
 /** Name of the export that holds the ARN of the function for `contract`, such as `CustomResources-VpcDependencyServiceToken`. */
@@ -38,7 +38,7 @@ export function serviceTokenExportName(contract: { readonly id: string }): strin
  */
 export class CustomResourcesStack extends Stack {
   /** The functions by type id, such as `VpcDependency`. */
-  public readonly functions: Readonly<Record<string, DependencyFunction>>;
+  public readonly functions: { [type: string]: DependencyFunction };
 
   constructor(scope: Construct, id: string, props: CustomResourcesStackProps = {}) {
     super(scope, id, {
@@ -49,7 +49,7 @@ export class CustomResourcesStack extends Stack {
     const functions: Record<string, DependencyFunction> = {};
     for (const type of CONTRACTS) {
       const fn = new DependencyFunction(this, `${type.id}Function`, {
-        contract: type,
+        resourceType: type.resourceType,
         functionName: props.legacyFunctionNames ? type.legacyName : undefined,
         stackNamePrefixes: type.id === STACK_CONTRACT.id ? props.stackNamePrefixes : undefined,
       });

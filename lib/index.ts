@@ -16,6 +16,7 @@ export {
 } from './dependencies';
 export type {
   CertificateDependencyProps,
+  DependencyFunctionOptions,
   DependencyFunctionProps,
   DependencyProps,
   ElasticacheDependencyProps,
@@ -39,6 +40,6 @@ export type {
 export { DockerHost, type DockerHostProps } from './host';
 export { DockerSwarm, EndpointMode, PublishMode, UpdateFailureAction, UpdateOrder } from './swarm';
 export type { DockerSwarmProps, ServiceSecret, SwarmServiceDefinition, UpdatePolicy, WorkerGroupProps } from './swarm';
-export { AppRouter, type AppRouterProps, type RouterContainerOptions } from './router/app-router';
+export { AppRouter, type AppRouterProps, type RouterContainerOptions, type RoutesOptions } from './router/app-router';
 export type { RouteTarget } from './router/nginx-config';
 export { CustomResourcesStack, type CustomResourcesStackProps } from './custom-resources-stack';

@@ -6,9 +6,8 @@
  * the code that was tested. The metafile is kept in dist/lambdas/meta.json
  * for size analysis.
  *
- * Then the construct library: lib/index.ts and what it imports, as one
- * CommonJS file dist/lib/index.js, with aws-cdk-lib and constructs left to
- * the app that installs it. `npm run build:types` writes its .d.ts files.
+ * Then copies the programs and scripts the hosts run beside the construct
+ * library, which `npm run jsii` compiles into dist/lib/ and dist/contracts/.
  */
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -83,22 +82,8 @@ async function buildLambdas() {
   await writeFile(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 }
 
-async function buildLibrary() {
-  await build({
-    entryPoints: [path.join(root, 'lib', 'index.ts')],
-    outfile: path.join(root, 'dist', 'lib', 'index.js'),
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-  });
-  // The programs and scripts the hosts run ship beside the bundle, where lib/host-programs.ts reads them.
-  await copyHostPrograms(path.join(root, 'dist', 'lib'));
-}
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await buildLambdas();
-  await buildLibrary();
+  // The programs and scripts the hosts run ship beside the compiled library, where lib/host-programs.ts reads them.
+  await copyHostPrograms(path.join(root, 'dist', 'lib'));
 }

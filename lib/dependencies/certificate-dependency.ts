@@ -76,7 +76,7 @@ export class CertificateDependency extends Dependency {
     super(
       scope,
       id,
-      contract,
+      contract.resourceType,
       { CertificateName: props.certificateName, DomainName: props.domainName, Region: props.region },
       props,
     );
@@ -129,8 +129,8 @@ export class CertificateDependency extends Dependency {
   }
 
   /** ACM: `AMAZON_ISSUED`, `IMPORTED` or `PRIVATE`. */
-  public get type(): string {
-    return this.acmAttribute('type', 'Type');
+  public get certificateType(): string {
+    return this.acmAttribute('certificateType', 'Type');
   }
 
   /** ACM: such as `RSA_2048` or `EC_prime256v1`. */

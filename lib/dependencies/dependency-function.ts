@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -5,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Contract, Permission } from '../../contracts/contract';
+import { CONTRACTS, contractOf } from '../../contracts/registry';
 import { PropError, propOwner } from '../errors';
 
 /** How long one lookup may run; the handler answers FAILED before this runs out. */
@@ -20,11 +22,12 @@ export const SERVICE_TIMEOUT = FUNCTION_TIMEOUT.plus(Duration.minutes(1));
 const PLAIN_TEMPLATE_WAIT = Duration.hours(1);
 
 /**
- * Where `npm run build` puts the bundled handlers: two folders up from this
- * file in the repository (lib/dependencies/) and from the package's
- * dist/lib/index.js alike.
+ * Where `npm run build` puts the bundled handlers: `dist/lambdas` of the
+ * package this file is part of, the nearest folder above it that holds a
+ * package.json (the repository for lib/dependencies/, the installed package
+ * for its dist/lib/dependencies/).
  */
-const BUNDLES = path.join(__dirname, '..', '..', 'dist', 'lambdas');
+const BUNDLES = path.join(packageRoot(__dirname), 'dist', 'lambdas');
 
 /**
  * How many of one function's invocations may run at once. Lookups run once
@@ -39,22 +42,27 @@ const STACK_NAME = '{stackName}';
 /** A stack name prefix: a letter, then letters, digits and hyphens (CloudFormation's rule for names). */
 const STACK_NAME_PREFIX = /^[A-Za-z][-A-Za-z0-9]{0,127}$/;
 
-export interface DependencyFunctionProps {
-  /** Which lookup the function answers. */
-  readonly contract: Contract;
-  /**
-   * Name of the Lambda function, such as the original `route53Dependency`.
-   *
-   * @default - a name CloudFormation generates
-   */
-  readonly functionName?: string;
+/** What the constructs that share a lookup's function may ask of it. */
+export interface DependencyFunctionOptions {
   /**
    * Names the stack lookup may read start with one of these, such as
    * `['shared-', 'datastores-']`. Only for `Custom::StackDependency`.
    *
    * @default - any stack of the account and region
    */
-  readonly stackNamePrefixes?: readonly string[];
+  readonly stackNamePrefixes?: string[];
+}
+
+/** Properties of the function that answers one type of lookup. */
+export interface DependencyFunctionProps extends DependencyFunctionOptions {
+  /** The lookup type the function answers, such as `Custom::VpcDependency`. */
+  readonly resourceType: string;
+  /**
+   * Name of the Lambda function, such as the original `route53Dependency`.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly functionName?: string;
   /**
    * How many invocations may run at once; the account must keep at least
    * 10 of its Lambda concurrency unreserved. `0` reserves none, for accounts
@@ -73,18 +81,16 @@ export interface DependencyFunctionProps {
  */
 export class DependencyFunction extends Construct {
   /**
-   * The function of `contract` in the stack of `scope`, created on first use.
+   * The function of the lookup type `resourceType`, such as
+   * `Custom::VpcDependency`, in the stack of `scope`, created on first use.
    * A stack lookup's `stackNamePrefixes` add to what the shared function may read.
    */
-  public static of(
-    scope: Construct,
-    contract: Contract,
-    options: Pick<DependencyFunctionProps, 'stackNamePrefixes'> = {},
-  ): DependencyFunction {
+  public static of(scope: Construct, resourceType: string, options: DependencyFunctionOptions = {}): DependencyFunction {
     const stack = Stack.of(scope);
+    const contract = lookupContract(propOwner('DependencyFunction', scope), 'of.resourceType', resourceType);
     const id = `${contract.id}Function`;
     const existing = stack.node.tryFindChild(id);
-    if (!(existing instanceof DependencyFunction)) return new DependencyFunction(stack, id, { contract, ...options });
+    if (!(existing instanceof DependencyFunction)) return new DependencyFunction(stack, id, { resourceType, ...options });
     if (readsStacks(contract)) existing.readStackNames('stackNamePrefixes', options.stackNamePrefixes);
     return existing;
   }
@@ -98,7 +104,7 @@ export class DependencyFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: DependencyFunctionProps) {
     super(scope, id);
-    const { contract } = props;
+    const contract = lookupContract(this.owner, 'resourceType', props.resourceType);
     this.contract = contract;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -149,7 +155,7 @@ export class DependencyFunction extends Construct {
    * or any stack when `prefixes` is undefined. Permissions only grow: every
    * construct that shares the function gets what it asked for.
    */
-  public allowStackNames(prefixes: readonly string[] | undefined): void {
+  public allowStackNames(prefixes: string[] | undefined): void {
     this.readStackNames('allowStackNames.prefixes', prefixes);
   }
 
@@ -193,6 +199,15 @@ export class DependencyFunction extends Construct {
   public get serviceToken(): string {
     return this.function.functionArn;
   }
+}
+
+/** The contract of the lookup type `resourceType`; a `PropError` naming `prop` of `owner` for a type no lookup answers. */
+export function lookupContract(owner: string, prop: string, resourceType: string): Contract {
+  const contract = contractOf(resourceType);
+  if (!contract) {
+    throw new PropError(owner, prop, `${JSON.stringify(resourceType)} is no lookup type; give one of ${CONTRACTS.map((type) => type.resourceType).join(', ')}`);
+  }
+  return contract;
 }
 
 /**
@@ -239,6 +254,14 @@ function reservedConcurrency(owner: string, count: number): number | undefined {
 /** A whole number from 0. */
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** The nearest folder from `directory` up that holds a package.json. */
+function packageRoot(directory: string): string {
+  if (existsSync(path.join(directory, 'package.json'))) return directory;
+  const parent = path.dirname(directory);
+  if (parent === directory) throw new Error(`no package.json above ${__dirname}`);
+  return packageRoot(parent);
 }
 
 function stackPermission(contract: Contract): Permission | undefined {

@@ -5,7 +5,7 @@ import { InputError } from '../../contracts/errors';
 import { parseProperties } from '../../contracts/properties';
 import { listSome } from '../../contracts/text';
 import { PropError, propOwner } from '../errors';
-import { DependencyFunction, type DependencyFunctionProps, SERVICE_TIMEOUT } from './dependency-function';
+import { DependencyFunction, type DependencyFunctionOptions, lookupContract, SERVICE_TIMEOUT } from './dependency-function';
 
 /** Properties every lookup accepts. */
 export interface DependencyProps {
@@ -27,7 +27,7 @@ export interface DependencyProps {
 }
 
 /** A property value as CloudFormation receives it: strings, `"true"`/`"false"`, comma-joined lists. */
-export type PropertyValue = string | boolean | readonly string[] | undefined;
+type PropertyValue = string | boolean | readonly string[] | undefined;
 
 /**
  * A lookup at deploy time: a custom resource answered by the stack's function
@@ -40,21 +40,29 @@ export abstract class Dependency extends Construct {
   public readonly resourceType: string;
   private readonly contract: Contract;
 
+  /**
+   * @param resourceType the lookup type, such as `Custom::VpcDependency`
+   * @param properties the resource's properties by their CloudFormation names: strings, booleans
+   * and lists of strings; those left undefined are left out
+   * @param common the properties every lookup accepts
+   * @param functionOptions what the lookup asks of the function it shares with the stack's other lookups of its type
+   */
   protected constructor(
     scope: Construct,
     id: string,
-    contract: Contract,
-    properties: Record<string, PropertyValue>,
+    resourceType: string,
+    properties: { [name: string]: any },
     common: DependencyProps,
-    functionOptions: Pick<DependencyFunctionProps, 'stackNamePrefixes'> = {},
+    functionOptions: DependencyFunctionOptions = {},
   ) {
     super(scope, id);
+    const contract = lookupContract(childOwner('Dependency', scope, id), 'resourceType', resourceType);
     this.contract = contract;
     checkKnownValues(this.owner, contract, properties);
     this.resourceType = contract.resourceType;
     this.resource = new CustomResource(this, 'Resource', {
       resourceType: contract.resourceType,
-      serviceToken: DependencyFunction.of(this, contract, functionOptions).serviceToken,
+      serviceToken: DependencyFunction.of(this, contract.resourceType, functionOptions).serviceToken,
       serviceTimeout: SERVICE_TIMEOUT,
       properties: renderProperties({ ...properties, Refresh: common.refresh ?? lookupRefresh(this.owner, this), NoEcho: common.noEcho }),
     });

@@ -17,7 +17,7 @@ export interface ElasticacheDependencyProps extends DependencyProps {
  */
 export class ElasticacheDependency extends Dependency {
   constructor(scope: Construct, id: string, props: ElasticacheDependencyProps) {
-    super(scope, id, contract, { CacheId: props.cacheId }, props);
+    super(scope, id, contract.resourceType, { CacheId: props.cacheId }, props);
   }
 
   /** A cache cluster's id. */

@@ -13,7 +13,7 @@ export interface ImageDependencyProps extends DependencyProps {
    *
    * @default ['self', 'amazon'] - never an image that any stranger could publish under a matching name
    */
-  readonly owners?: readonly string[];
+  readonly owners?: string[];
   /**
    * Only images of this architecture, such as `x86_64` or `arm64`.
    *
@@ -56,7 +56,7 @@ export class ImageDependency extends Dependency {
     super(
       scope,
       id,
-      contract,
+      contract.resourceType,
       { ImageName: props.imageName, Owners: props.owners, Architecture: props.architecture },
       props,
     );

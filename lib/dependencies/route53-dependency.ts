@@ -43,7 +43,7 @@ export class Route53Dependency extends Dependency {
     super(
       scope,
       id,
-      contract,
+      contract.resourceType,
       { DomainName: props.domainName, PrivateZone: props.privateZone, VpcId: props.vpcId },
       props,
     );

@@ -17,13 +17,13 @@ export interface StackDependencyProps extends DependencyProps {
    *
    * @default - no output is left out
    */
-  readonly excludes?: readonly string[];
+  readonly excludes?: string[];
   /**
    * Only these output keys.
    *
    * @default - every output
    */
-  readonly includes?: readonly string[];
+  readonly includes?: string[];
   /**
    * The stack's name starts with one of these, such as `['shared-']`; the
    * function that answers may read only stacks named so. The function is
@@ -31,7 +31,7 @@ export interface StackDependencyProps extends DependencyProps {
    *
    * @default - the function may read any stack of the account and region
    */
-  readonly stackNamePrefixes?: readonly string[];
+  readonly stackNamePrefixes?: string[];
 }
 
 /**
@@ -65,7 +65,7 @@ export class StackDependency extends Dependency {
     super(
       scope,
       id,
-      contract,
+      contract.resourceType,
       { StackName: props.stackName, Excludes: props.excludes, Includes: props.includes },
       props,
       { stackNamePrefixes: prefixes },

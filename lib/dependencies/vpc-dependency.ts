@@ -47,7 +47,7 @@ export class VpcDependency extends Dependency {
     super(
       scope,
       id,
-      contract,
+      contract.resourceType,
       { VpcName: props.vpcName, OnlyDefaultSubnets: props.onlyDefaultSubnets },
       props,
     );

@@ -121,7 +121,7 @@ export interface DockerHostProps {
    *
    * @default - all outbound traffic is allowed
    */
-  readonly egressCidrs?: readonly string[];
+  readonly egressCidrs?: string[];
   /**
    * The instance's `Name` tag.
    *
@@ -205,7 +205,7 @@ export class DockerHost extends Construct {
    * published ports need more inbound rules than one group holds (60 per IP
    * version by default), up to the 5 a network interface takes.
    */
-  public readonly securityGroups: readonly ec2.SecurityGroup[];
+  public readonly securityGroups: ec2.SecurityGroup[];
   /** The log group of the containers that log with `awslogs` (the default), one stream per container. */
   public readonly logGroup: logs.LogGroup;
   /** The user data script; it names no container, so changing one never changes it. */

@@ -34,6 +34,17 @@ export interface RouterContainerOptions {
   readonly memoryMiB?: number;
 }
 
+/** Options for `AppRouter.routesOf`. */
+export interface RoutesOptions {
+  /**
+   * The stack name of the swarm that runs the containers as services, whose
+   * apps the router reaches as `tasks.<swarmStackName>_<name>`.
+   *
+   * @default - the containers run on one Docker host, reached by their names
+   */
+  readonly swarmStackName?: string;
+}
+
 export interface AppRouterProps {
   /** The VPC of the load balancer and the router nodes. */
   readonly vpc: ec2.IVpc;
@@ -56,7 +67,7 @@ export interface AppRouterProps {
    */
   readonly certificate: acm.ICertificate;
   /** The apps: each one's name, where the router finds it, and its port. */
-  readonly apps: readonly RouteTarget[];
+  readonly apps: RouteTarget[];
   /**
    * Port of the router on its nodes for requests that came over https.
    *
@@ -231,7 +242,7 @@ export class AppRouter extends Construct {
    * lets the load balancer reach their router ports in `securityGroups` (the
    * nodes' side is opened by the router service's ports).
    */
-  public addAutoScalingGroup(group: autoscaling.AutoScalingGroup, securityGroups: readonly ec2.ISecurityGroup[]): void {
+  public addAutoScalingGroup(group: autoscaling.AutoScalingGroup, securityGroups: ec2.ISecurityGroup[]): void {
     group.attachToNetworkTargetGroup(this.httpsTargetGroup);
     group.attachToNetworkTargetGroup(this.redirectTargetGroup);
     this.allowToNodes(group, securityGroups);
@@ -260,7 +271,7 @@ export class AppRouter extends Construct {
    * `DockerSwarm.serviceDnsName` gives), which Docker's DNS answers with the
    * addresses of the service's running tasks, without IPVS.
    */
-  public static routesOf(containers: readonly ContainerDefinition[], options: { readonly swarmStackName?: string } = {}): RouteTarget[] {
+  public static routesOf(containers: ContainerDefinition[], options: RoutesOptions = {}): RouteTarget[] {
     const upstream = (name: string) => (options.swarmStackName === undefined ? name : serviceDnsName(options.swarmStackName, name));
     return containers.flatMap((container) =>
       container.route === undefined ? [] : [{ hostName: container.route.hostName, upstream: upstream(container.name), port: container.route.port }],

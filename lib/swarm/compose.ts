@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Duration, Fn, Token } from 'aws-cdk-lib';
-import { hasEnvironment, RestartPolicy, type ContainerDefinition, type HealthCheck } from '../containers';
+import { hasEnvironment, RestartPolicy, type ContainerDefinition } from '../containers';
 import { PropError } from '../errors';
 import { healthCheckSettings, type HealthCheckSettings } from '../nodes';
 import { ENV_DIRECTORY, SWARM_DIRECTORY, type ServiceReload } from './node-script';
@@ -85,7 +85,7 @@ export interface ServiceSecret {
 /** A service of the swarm: the container `DockerHost` runs, plus how many, where, and how it updates. */
 export interface SwarmServiceDefinition extends ContainerDefinition {
   /**
-   * Tasks the swarm keeps running. Not with `global`.
+   * Tasks the swarm keeps running. Not with `globalMode`.
    *
    * @default 1
    */
@@ -95,23 +95,15 @@ export interface SwarmServiceDefinition extends ContainerDefinition {
    *
    * @default false
    */
-  readonly global?: boolean;
+  readonly globalMode?: boolean;
   /** @default - one task at a time, 10 s apart, start-first, roll back on failure */
   readonly updatePolicy?: UpdatePolicy;
-  /** @default - the image's own health check, if any */
-  readonly healthCheck?: HealthCheck;
   /**
    * Placement constraints, such as `node.role == worker` or `engine.labels.public == yes`.
    *
    * @default - any node
    */
-  readonly constraints?: readonly string[];
-  /**
-   * CPU limit in cores, such as `0.5`.
-   *
-   * @default - no limit
-   */
-  readonly cpus?: number;
+  readonly constraints?: string[];
   /**
    * Where the service's ports answer: on every node through the routing
    * mesh, or only on the nodes that run a task.
@@ -130,7 +122,7 @@ export interface SwarmServiceDefinition extends ContainerDefinition {
    *
    * @default - none
    */
-  readonly secrets?: readonly ServiceSecret[];
+  readonly secrets?: ServiceSecret[];
 }
 
 /** Swarm-wide defaults the compose file applies. */
@@ -269,8 +261,8 @@ export function renderCompose(services: readonly SwarmServiceDefinition[], defau
       // Without a reload command, changed files change the tasks' spec, so the swarm replaces them.
       labels: mounts.length > 0 && service.reload === undefined ? { [FILES_LABEL]: filesDigest(service) } : undefined,
       deploy: omitUndefined({
-        mode: service.global ? 'global' : 'replicated',
-        replicas: service.global ? undefined : (service.replicas ?? 1),
+        mode: service.globalMode ? 'global' : 'replicated',
+        replicas: service.globalMode ? undefined : (service.replicas ?? 1),
         endpoint_mode: service.endpointMode ?? defaults.endpointMode,
         placement: service.constraints && service.constraints.length > 0 ? { constraints: [...service.constraints] } : undefined,
         resources: Object.keys(limits).length > 0 ? { limits } : undefined,
@@ -321,7 +313,7 @@ export function validateService(owner: string, i: number, service: SwarmServiceD
   if (service.logging?.driver === 'awslogs') {
     throw fail('logging', 'awslogs needs the log group a DockerHost creates; a swarm service takes ContainerLogging.jsonFile() or the engine\'s default');
   }
-  if (service.global && service.replicas !== undefined) throw fail('replicas', 'replicas and global exclude each other; drop replicas for one task per node');
+  if (service.globalMode && service.replicas !== undefined) throw fail('replicas', 'replicas and globalMode exclude each other; drop replicas for one task per node');
   if (service.replicas !== undefined && (!Number.isInteger(service.replicas) || service.replicas < 0)) {
     throw fail('replicas', `must be a whole number from 0, got ${service.replicas}`);
   }

@@ -63,7 +63,7 @@ export interface DockerSwarmProps {
   /** @default - 1 to 2 workers, 2 desired, without labels */
   readonly workers?: WorkerGroupProps;
   /** The services, deployed with `docker stack deploy` by the leading manager. */
-  readonly services: readonly SwarmServiceDefinition[];
+  readonly services: SwarmServiceDefinition[];
   /**
    * The `docker stack deploy` stack name; services are called `<name>_<service>`.
    *
@@ -163,9 +163,9 @@ export class DockerSwarm extends Construct {
    * published ports need more inbound rules than one group holds (60 per IP
    * version by default), up to the 5 a network interface takes.
    */
-  public readonly securityGroups: readonly ec2.SecurityGroup[];
+  public readonly securityGroups: ec2.SecurityGroup[];
   /** One group of one instance per manager. */
-  public readonly managerGroups: readonly autoscaling.AutoScalingGroup[];
+  public readonly managerGroups: autoscaling.AutoScalingGroup[];
   public readonly workerGroup: autoscaling.AutoScalingGroup;
   /**
    * The role of every manager: Session Manager, reads and writes the parameters under `parameterPath` only,

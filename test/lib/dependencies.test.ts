@@ -199,26 +199,38 @@ describe('functions', () => {
 
   it.each<[string, (scope: Stack) => unknown, string, string]>([
     [
+      'a type no lookup answers',
+      (s) => new DependencyFunction(s, 'F', { resourceType: 'Custom::QueueDependency' }),
+      'resourceType',
+      'DependencyFunction Check/F: resourceType: "Custom::QueueDependency" is no lookup type; give one of Custom::Route53Dependency, Custom::VpcDependency, Custom::ImageDependency, Custom::ElasticacheDependency, Custom::StackDependency, Custom::CertificateDependency',
+    ],
+    [
+      'a type no lookup answers, asked of the shared function',
+      (s) => DependencyFunction.of(s, 'Custom::QueueDependency'),
+      'of.resourceType',
+      'DependencyFunction Check: of.resourceType: "Custom::QueueDependency" is no lookup type; give one of Custom::Route53Dependency, Custom::VpcDependency, Custom::ImageDependency, Custom::ElasticacheDependency, Custom::StackDependency, Custom::CertificateDependency',
+    ],
+    [
       'a reservation that is not a whole number',
-      (s) => new DependencyFunction(s, 'F', { contract: vpcContract, reservedConcurrentExecutions: -1 }),
+      (s) => new DependencyFunction(s, 'F', { resourceType: vpcContract.resourceType, reservedConcurrentExecutions: -1 }),
       'reservedConcurrentExecutions',
       'DependencyFunction Check/F: reservedConcurrentExecutions: must be a whole number, or 0 to reserve none, got -1',
     ],
     [
       'stack name prefixes for a type that reads no stacks',
-      (s) => new DependencyFunction(s, 'F', { contract: vpcContract, stackNamePrefixes: ['shared-'] }),
+      (s) => new DependencyFunction(s, 'F', { resourceType: vpcContract.resourceType, stackNamePrefixes: ['shared-'] }),
       'stackNamePrefixes',
       'DependencyFunction Check/F: stackNamePrefixes: Custom::VpcDependency reads no stacks, so it takes no stack name prefixes; leave them out',
     ],
     [
       'stack names allowed to a type that reads no stacks',
-      (s) => new DependencyFunction(s, 'F', { contract: vpcContract }).allowStackNames(['shared-']),
+      (s) => new DependencyFunction(s, 'F', { resourceType: vpcContract.resourceType }).allowStackNames(['shared-']),
       'allowStackNames.prefixes',
       'DependencyFunction Check/F: allowStackNames.prefixes: Custom::VpcDependency reads no stacks, so it takes no stack name prefixes; leave them out',
     ],
     [
       'a stack name prefix that is not one',
-      (s) => new DependencyFunction(s, 'F', { contract: stackContract }).allowStackNames(['shared-', '*']),
+      (s) => new DependencyFunction(s, 'F', { resourceType: stackContract.resourceType }).allowStackNames(['shared-', '*']),
       'allowStackNames.prefixes[1]',
       'DependencyFunction Check/F: allowStackNames.prefixes[1]: "*" is not a valid stack name prefix: expected a letter, then letters, digits or hyphens',
     ],

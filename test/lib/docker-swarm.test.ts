@@ -332,7 +332,7 @@ describe('services', () => {
       services: [{
         name: 'web',
         image: 'nginx:1.27-alpine',
-        global: true,
+        globalMode: true,
         healthCheck: { command: ['wget', '-q', '-O-', 'http://127.0.0.1/'], interval: Duration.seconds(15) },
         environmentFile: new StackDependency(scope, 'Datastores', { stackName: 'datastores-prod' }).environment,
         environment: { APP_ENV: 'prod' },
@@ -404,7 +404,7 @@ describe('services', () => {
   });
 
   it('refuses replicas together with global', () => {
-    expect(() => swarmStack({ services: [{ ...ALPHA, global: true }] })).toThrow(/replicas and global exclude each other/);
+    expect(() => swarmStack({ services: [{ ...ALPHA, globalMode: true }] })).toThrow(/replicas and globalMode exclude each other/);
   });
 });
 

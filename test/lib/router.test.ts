@@ -264,7 +264,7 @@ function routerStack(change: Partial<AppRouterProps> = {}): { stack: Stack; rout
     zone: zone.toHostedZone(),
     domainName: 'apps.example.com',
     certificate: certificate.toCertificate(),
-    apps: OPTIONS.apps,
+    apps: [...OPTIONS.apps],
     ...change,
   });
   const host = new DockerHost(stack, 'Host', { ...network.placement(0), containers: [router.container({ image: 'nginx:1.27-alpine', network: 'apps' })] });
