@@ -5,6 +5,7 @@ import { contract as STACK_CONTRACT } from '../contracts/stack-dependency/contra
 import { checkStackNamePrefixes, DependencyFunction } from './dependencies';
 import { propOwner } from './errors';
 
+/** Properties of a `CustomResourcesStack`. */
 export interface CustomResourcesStackProps extends StackProps {
   /**
    * Give the functions the names of the original Sony Mobile functions

@@ -12,7 +12,9 @@ export enum RestartPolicy {
 
 /** The transport protocol of a published port. */
 export enum PortProtocol {
+  /** TCP. */
   TCP = 'tcp',
+  /** UDP. */
   UDP = 'udp',
 }
 

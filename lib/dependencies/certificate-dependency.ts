@@ -6,6 +6,7 @@ import { compilePattern, PatternError } from '../../contracts/certificate-depend
 import { PropError } from '../errors';
 import { childOwner, Dependency, requireText, type DependencyProps } from './dependency';
 
+/** Properties of a `CertificateDependency`. */
 export interface CertificateDependencyProps extends DependencyProps {
   /**
    * Regular expression matched against the whole name of an IAM server

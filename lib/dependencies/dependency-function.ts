@@ -95,8 +95,11 @@ export class DependencyFunction extends Construct {
     return existing;
   }
 
+  /** The Lambda function, whose ARN custom resources name as their `ServiceToken`. */
   public readonly function: lambda.Function;
+  /** The function's role: the lookup's read calls and writing to `logGroup`, nothing else. */
   public readonly role: iam.Role;
+  /** The function's log group, which keeps a month of logs. */
   public readonly logGroup: logs.LogGroup;
   private readonly contract: Contract;
   /** The stack name patterns the role may read so far; `*` is any stack. */

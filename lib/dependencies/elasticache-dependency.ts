@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { contract } from '../../contracts/elasticache-dependency/contract';
 import { Dependency, requireIndex, type DependencyProps } from './dependency';
 
+/** Properties of a `ElasticacheDependency`. */
 export interface ElasticacheDependencyProps extends DependencyProps {
   /** Id of a cache cluster (memcached, or one Redis/Valkey node) or of a replication group. */
   readonly cacheId: string;

@@ -5,6 +5,7 @@ import { contract } from '../../contracts/image-dependency/contract';
 import { PropError } from '../errors';
 import { childOwner, Dependency, requireText, type DependencyProps } from './dependency';
 
+/** Properties of a `ImageDependency`. */
 export interface ImageDependencyProps extends DependencyProps {
   /** AMI name; `*` and `?` are wildcards, such as `al2023-ami-2023.*-kernel-*-arm64`. */
   readonly imageName: string;

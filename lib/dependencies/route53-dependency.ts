@@ -4,6 +4,7 @@ import { contract } from '../../contracts/route53-dependency/contract';
 import { PropError } from '../errors';
 import { childOwner, Dependency, type DependencyProps } from './dependency';
 
+/** Properties of a `Route53Dependency`. */
 export interface Route53DependencyProps extends DependencyProps {
   /** Name of the hosted zone, such as `example.com`; a trailing dot and any case are fine. */
   readonly domainName: string;

@@ -9,6 +9,7 @@ import { checkStackNamePrefixes } from './dependency-function';
 /** The lookup's own attributes, which no output key can be read as. */
 const RESERVED = contract.attributes.names;
 
+/** Properties of a `StackDependency`. */
 export interface StackDependencyProps extends DependencyProps {
   /** Name or id of the stack whose outputs are wanted. */
   readonly stackName: string;

@@ -5,6 +5,7 @@ import { contract } from '../../contracts/vpc-dependency/contract';
 import { PropError } from '../errors';
 import { childOwner, Dependency, requireIndex, requireText, type DependencyProps } from './dependency';
 
+/** Properties of a `VpcDependency`. */
 export interface VpcDependencyProps extends DependencyProps {
   /** Value of the VPC's `Name` tag, `default` for the account's default VPC, or a `vpc-` id. */
   readonly vpcName: string;
@@ -28,7 +29,9 @@ export interface ToVpcOptions {
 
 /** Where an instance goes: a VPC and one of its subnets. */
 export interface VpcPlacement {
+  /** The VPC. */
   readonly vpc: ec2.IVpc;
+  /** The subnet the instance goes into. */
   readonly vpcSubnets: ec2.SubnetSelection;
 }
 

@@ -22,6 +22,7 @@ import {
 } from '../nodes';
 import { APPLY_PROGRAM, renderDockerHostScript } from './docker-host-script';
 
+/** Properties of a `DockerHost`. */
 export interface DockerHostProps {
   /** The VPC, such as `VpcDependency.toVpc()`. */
   readonly vpc: ec2.IVpc;
@@ -197,6 +198,7 @@ function checkEnvFileDirectory(owner: string, directory: string): void {
  * });
  */
 export class DockerHost extends Construct {
+  /** The EC2 instance that runs the containers. */
   public readonly instance: ec2.Instance;
   /** The security group of the host, with the egress rules and the first inbound rules. */
   public readonly securityGroup: ec2.SecurityGroup;

@@ -15,6 +15,7 @@ import { renderNginxConfig, type RouteTarget } from './nginx-config';
 /** The router's ports on its nodes, and how often it asks Docker's DNS again. */
 export const ROUTER_DEFAULTS = { httpsPort: 8443, redirectPort: 8080, resolverValidSeconds: 5 } as const;
 
+/** The router's container, for `AppRouter.container`. */
 export interface RouterContainerOptions {
   /** The router's image: nginx, such as `public.ecr.aws/nginx/nginx:1.27-alpine`. */
   readonly image: string;
@@ -45,6 +46,7 @@ export interface RoutesOptions {
   readonly swarmStackName?: string;
 }
 
+/** Properties of an `AppRouter`. */
 export interface AppRouterProps {
   /** The VPC of the load balancer and the router nodes. */
   readonly vpc: ec2.IVpc;
@@ -118,13 +120,19 @@ export interface AppRouterProps {
 export class AppRouter extends Construct {
   /** The router's nginx configuration, a `conf.d` file. */
   public readonly nginxConfig: string;
+  /** Port of the router on its nodes for requests that came over https. */
   public readonly httpsPort: number;
+  /** Port of the router on its nodes for plain HTTP, which it redirects to https. */
   public readonly redirectPort: number;
+  /** The apps' domain, such as `apps.example.com`: each app answers on `<hostName>.<domainName>`. */
   public readonly domainName: string;
+  /** The network load balancer: TLS on 443, plain TCP on 80, in front of the router's nodes. */
   public readonly loadBalancer: elbv2.NetworkLoadBalancer;
   /** The load balancer's security group: https and http from anywhere (or the VPC when not internet-facing). */
   public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
+  /** The nodes' `httpsPort`, behind the TLS listener. */
   public readonly httpsTargetGroup: elbv2.NetworkTargetGroup;
+  /** The nodes' `redirectPort`, behind the plain HTTP listener. */
   public readonly redirectTargetGroup: elbv2.NetworkTargetGroup;
   /** The wildcard record `*.<domainName>`. */
   public readonly record: route53.ARecord;

@@ -96,7 +96,11 @@ export interface SwarmServiceDefinition extends ContainerDefinition {
    * @default false
    */
   readonly globalMode?: boolean;
-  /** @default - one task at a time, 10 s apart, start-first, roll back on failure */
+  /**
+   * How the swarm replaces the service's tasks when the service changes.
+   *
+   * @default - one task at a time, 10 s apart, start-first, roll back on failure
+   */
   readonly updatePolicy?: UpdatePolicy;
   /**
    * Placement constraints, such as `node.role == worker` or `engine.labels.public == yes`.

@@ -35,11 +35,23 @@ import { COMPOSE_FILE, DEPLOY_COMMAND, DRAIN_COMMAND, ENV_COMMAND, ENV_PROGRAM, 
 
 /** The workers: an Auto Scaling group whose nodes carry the same engine labels. */
 export interface WorkerGroupProps {
-  /** @default 1 */
+  /**
+   * Fewest workers the group keeps.
+   *
+   * @default 1
+   */
   readonly minCapacity?: number;
-  /** @default - `desiredCapacity` */
+  /**
+   * Most workers the group may run.
+   *
+   * @default - `desiredCapacity`
+   */
   readonly maxCapacity?: number;
-  /** @default 2 */
+  /**
+   * Workers the group starts with.
+   *
+   * @default 2
+   */
   readonly desiredCapacity?: number;
   /**
    * Engine labels of the workers, for constraints such as `engine.labels.public == yes`.
@@ -47,10 +59,15 @@ export interface WorkerGroupProps {
    * @default - none
    */
   readonly labels?: Readonly<Record<string, string>>;
-  /** @default - the swarm's `instanceType` */
+  /**
+   * Instance type of the workers.
+   *
+   * @default - the swarm's `instanceType`
+   */
   readonly instanceType?: ec2.InstanceType;
 }
 
+/** Properties of a `DockerSwarm`. */
 export interface DockerSwarmProps {
   /** The VPC with the subnets to spread the nodes over, such as `VpcDependency.toVpc({ subnetCount: 3 })`. */
   readonly vpc: ec2.IVpc;
@@ -60,7 +77,11 @@ export interface DockerSwarmProps {
    * @default 3
    */
   readonly managers?: number;
-  /** @default - 1 to 2 workers, 2 desired, without labels */
+  /**
+   * The workers' group: how many, their engine labels and instance type.
+   *
+   * @default - 1 to 2 workers, 2 desired, without labels
+   */
   readonly workers?: WorkerGroupProps;
   /** The services, deployed with `docker stack deploy` by the leading manager. */
   readonly services: SwarmServiceDefinition[];
@@ -85,9 +106,17 @@ export interface DockerSwarmProps {
    * @default EndpointMode.VIP
    */
   readonly endpointMode?: EndpointMode;
-  /** @default t4g.small */
+  /**
+   * Instance type of every node.
+   *
+   * @default t4g.small
+   */
   readonly instanceType?: ec2.InstanceType;
-  /** @default - the newest Amazon Linux 2023 AMI owned by Amazon for the instance type's architecture, looked up at deploy time */
+  /**
+   * Image of every node.
+   *
+   * @default - the newest Amazon Linux 2023 AMI owned by Amazon for the instance type's architecture, looked up at deploy time
+   */
   readonly machineImage?: ec2.IMachineImage;
   /**
    * Size of each node's encrypted gp3 root volume in GiB.
@@ -166,6 +195,7 @@ export class DockerSwarm extends Construct {
   public readonly securityGroups: ec2.SecurityGroup[];
   /** One group of one instance per manager. */
   public readonly managerGroups: autoscaling.AutoScalingGroup[];
+  /** The workers' Auto Scaling group. */
   public readonly workerGroup: autoscaling.AutoScalingGroup;
   /**
    * The role of every manager: Session Manager, reads and writes the parameters under `parameterPath` only,
