@@ -2,7 +2,8 @@
 /**
  * `npm run test:consumer`: proves the construct library installs and works as
  * another team would use it. Packs it (`npm pack`, which builds it), installs
- * the tarball into a new CDK app in a temporary folder outside the repository,
+ * the tarball (which must hold the jsii assembly .jsii, API.md and LICENSE)
+ * into a new CDK app in a temporary folder outside the repository,
  * offline (from the tarball and the npm cache), type-checks that app's
  * TypeScript against the installed declarations (every module they import
  * must be in the package), and synthesizes a stack with a DockerHost and a
@@ -106,7 +107,8 @@ const work = mkdtempSync(path.join(tmpdir(), 'consumer-'));
 try {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root));
   const shipped = packed[0].files.map((file) => file.path);
-  for (const wanted of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lambdas/vpc-dependency/index.js']) {
+  // The compiled library and a handler bundle; the jsii assembly, the API reference and the license.
+  for (const wanted of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lambdas/vpc-dependency/index.js', '.jsii', 'API.md', 'LICENSE']) {
     if (!shipped.includes(wanted)) fail(`the package lacks ${wanted}`);
   }
   const unshipped = unshippedDeclarations(shipped);
