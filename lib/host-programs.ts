@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-// The programs the hosts run, shipped to them in the metadata, and the swarm's helper scripts, which the
-// nodes' user data writes. They are read from this file's folder: lib/ in the source, dist/lib/ beside
-// the bundle, where the build copies them.
+// The programs the hosts run and the env-file rules they share, shipped to them in the metadata, and the
+// swarm's helper scripts, which the nodes' user data writes. They are read from this file's folder: lib/
+// in the source, dist/lib/ beside the bundle, where the build copies them.
+
+/** The env-file rules the apply program and the swarm's env-file writer import: names, lines, values, the KEY=value rendering. */
+export const ENV_FILE_SOURCE = readFileSync(path.join(__dirname, 'nodes', 'env_file.py'), 'utf8');
 
 /** Converges a Docker host on the containers its host file lists. */
 export const APPLY_SOURCE = readFileSync(path.join(__dirname, 'host', 'docker-host-apply.py'), 'utf8');

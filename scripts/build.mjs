@@ -18,8 +18,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'lambdas');
 
-/** The programs and scripts the hosts run, under lib/: lib/host-programs.ts reads them from beside the bundle. */
+/** The programs and scripts the hosts run and the env-file rules the programs import, under lib/: lib/host-programs.ts reads them from beside the bundle. */
 const HOST_PROGRAMS = [
+  'nodes/env_file.py',
   'host/docker-host-apply.py',
   'swarm/docker-swarm-env.py',
   'swarm/docker-swarm-deploy.sh',

@@ -35,6 +35,12 @@ import time
 import traceback
 import unicodedata
 
+# The env-file rules, shared with the swarm managers' env-file writer: cfn-init
+# writes them to NODE_LIBRARY; a copy beside the program, as the tests run it, comes first.
+NODE_LIBRARY = "/usr/local/lib/docker-nodes"
+sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), NODE_LIBRARY]
+from env_file import NAME, EnvFileError, check_name, env_file_lines, kind, quoted, render
+
 MANAGED = "docker-host.managed"
 METADATA_HOST_FILE = "/etc/docker-host/host.json"
 SPEC_HASH = "docker-host.spec-hash"
@@ -42,15 +48,8 @@ REASON_LIMIT = 900
 LOG_LINES = 5
 REPORTED_FAILURE = 3
 
-# The rules of lib/containers/validation.ts, the same patterns: the host file
-# and the secrets are read at deploy time, so a changed file is checked again.
-# Each anchored one is matched with fullmatch: Python's $ also matches before a
-# final line break, JavaScript's does not.
-CONTAINER_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-ENV_FILE_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-# What JavaScript's trim() removes, so a line is blank here exactly when it is at synth.
-BLANK = re.compile("^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$")
+# The image rule of lib/containers/validation.ts, the same pattern, matched with
+# fullmatch: Python's $ also matches before a final line break, JavaScript's does not.
 IMAGE_LIMIT = 255
 IMAGE_REFERENCE = re.compile(
     r"^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?/)?"
@@ -90,35 +89,15 @@ def tail(text, lines):
     return " | ".join([line.strip() for line in text.splitlines() if line.strip()][-lines:])
 
 
-def quoted(name):
-    """A name as a JSON string: quotes, line breaks and other control characters escaped."""
-    return json.dumps(name)
-
-
-def kind(value):
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return {dict: "an object", list: "a list", type(None): "null"}.get(type(value), "not text")
-
-
-def is_text(value):
-    """Whether a string is text UTF-8 can write: no lone UTF-16 surrogate."""
-    return not any(0xD800 <= ord(character) <= 0xDFFF for character in value)
-
-
 def check_host(host):
     """Refuses a container, network or variable name that synth would refuse,
     and an image that is not a Docker image reference, before anything runs."""
     for container in host["containers"]:
-        name = container.get("name")
-        if not isinstance(name, str) or not CONTAINER_NAME.fullmatch(name):
-            raise ApplyError('container name %s must be a letter or digit, then letters, digits, "_", "." or "-"' % quoted(name))
+        check_name("container", container.get("name"))
     for container in host["containers"]:
         at = "container %s" % quoted(container["name"])
         network = container.get("network")
-        if network is not None and (not isinstance(network, str) or not CONTAINER_NAME.fullmatch(network)):
+        if network is not None and (not isinstance(network, str) or not NAME.fullmatch(network)):
             raise ApplyError('%s: network %s must be a letter or digit, then letters, digits, "_", "." or "-"' % (at, quoted(network)))
         image = container.get("image")
         if not isinstance(image, str) or len(image) > IMAGE_LIMIT or not IMAGE_REFERENCE.fullmatch(image):
@@ -146,39 +125,13 @@ def write_private(path, data):
 
 def env_file_data(name, prop, file, variables, source):
     """An env-file: the file text, then a KEY=value line per variable, by
-    name; None when there is neither. Every name is checked as synth checks
-    it, every value is text that stays one value (no line break or NUL);
+    name; None when there is neither. Checked with the nodes' env-file rules:
     a refusal names the container, the prop and the variable, never the
     value, and `source`, where the value was read. Every value is hidden
     from the reasons and logs."""
-    at = "container %s" % quoted(name)
-    if file is not None and not isinstance(file, str):
-        raise ApplyError("%s: %sFile is %s, not text; deploy the stack again so %s holds what the stack writes" % (at, prop, kind(file), source))
-    if not isinstance(variables, (dict, type(None))):
-        raise ApplyError("%s: %s is %s, not an object of variables; deploy the stack again so %s holds what the stack writes" % (at, prop, kind(variables), source))
-    values = []
-    lines = [] if file is None else [file]
-    for number, line in enumerate([] if file is None else file.split("\n"), 1):
-        if not BLANK.fullmatch(line) and not ENV_FILE_LINE.match(line):
-            raise ApplyError('%s: %sFile line %d must be KEY=value, the KEY of letters, digits and "_", not starting with a digit' % (at, prop, number))
-        values.append(line.partition("=")[2])
-    if file is not None and not is_text(file):
-        raise ApplyError("%s: %sFile holds a lone UTF-16 surrogate, which is not text; check the parameter, import or lookup it comes from" % (at, prop))
-    for key, value in sorted((variables or {}).items()):
-        if not ENV_NAME.fullmatch(key):
-            raise ApplyError('%s: %s name %s must be letters, digits and "_", not starting with a digit' % (at, prop, quoted(key)))
-        if not isinstance(value, str):
-            raise ApplyError("%s: %s variable %s is %s, not text; deploy the stack again so %s holds what the stack writes" % (at, prop, key, kind(value), source))
-        if any(character in value for character in "\n\r\0"):
-            raise ApplyError("container %s: %s variable %s holds a line break or NUL, which would add variables to its env-file; "
-                             "give it a value of one line (check the parameter, import or lookup it comes from)" % (name, prop, key))
-        if not is_text(value):
-            raise ApplyError("%s: %s variable %s holds a lone UTF-16 surrogate, which is not text; "
-                             "check the parameter, import or lookup it comes from" % (at, prop, key))
-        values.append(value)
-        lines.append("%s=%s" % (key, value))
-    hide(values)
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else None
+    lines = env_file_lines("container", name, prop, file, variables, source)
+    hide(line.partition("=")[2] for line in "\n".join(lines).split("\n"))
+    return render(lines) if lines else None
 
 
 def secret_data(container, region):
@@ -478,7 +431,7 @@ def apply(host, boot):
         recreated = converge(host)
         print("docker-host-apply: recreated %s" % (", ".join(recreated) or "nothing"))
         wait_healthy(host, recreated)
-    except ApplyError as error:
+    except (ApplyError, EnvFileError) as error:
         reason = str(error)
         sys.stderr.write("docker-host-apply: %s\n" % reason)
         return REPORTED_FAILURE if signal(host, False, reason, boot) else 1

@@ -8,9 +8,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ContainerLogging, PortProtocol, RestartPolicy, secretEnvironmentContent, validateContainers, type ContainerDefinition } from '../containers';
 import { PropError, propOwner } from '../errors';
-import { APPLY_SOURCE } from '../host-programs';
+import { APPLY_SOURCE, ENV_FILE_SOURCE } from '../host-programs';
 import {
   cfnHupFiles,
+  ENV_FILE_MODULE,
   healthCheckSettings,
   initFile,
   metadataHopLimit,
@@ -296,8 +297,10 @@ export class DockerHost extends Construct {
   /**
    * The containers as the instance's metadata, which cfn-init writes at boot
    * and cfn-hup after each update, and a wait condition named after their
-   * digest, which the apply program signals once they run: a change of any
-   * container makes a new one, so every update waits for the host again.
+   * digest and the text of the apply program and its env-file rules, which
+   * the apply program signals once they run: a change of any container, or
+   * of either program text, makes a new one, so every update waits for the
+   * host again.
    */
   private applyContainers(props: DockerHostProps, options: ApplyOptions): void {
     const resource = Lazy.string({ produce: () => this.instance.instance.logicalId });
@@ -315,6 +318,7 @@ export class DockerHost extends Construct {
     const applyId = createHash('sha256')
       .update(JSON.stringify(Stack.of(this).resolve(hostFile)))
       .update(APPLY_SOURCE)
+      .update(ENV_FILE_SOURCE)
       .digest('hex')
       .slice(0, 12);
     const handle = new CfnWaitConditionHandle(this, `Applied${applyId}Handle`);
@@ -418,6 +422,7 @@ function initMetadata(options: InitOptions): Record<string, unknown> {
   const files: Record<string, unknown> = {
     '/etc/docker-host/host.json': initFile(options.hostFile),
     [APPLY_PROGRAM]: initFile(APPLY_SOURCE, '000700'),
+    [ENV_FILE_MODULE]: initFile(ENV_FILE_SOURCE),
     ...Object.fromEntries(
       cfnHupFiles({
         hook: 'docker-host',

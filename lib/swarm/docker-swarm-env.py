@@ -3,7 +3,8 @@
 `docker stack deploy` reads, from the JSON file cfn-init wrote from the stack
 metadata: each service's environmentFile text, then a KEY=value line per
 variable of its environment, by name. Everything is checked before any file
-is written, as synth checks the stack: service and variable names, the
+is written, as synth checks the stack, with the env-file rules the Docker
+host's apply program uses (env_file.py): service and variable names, the
 environmentFile's KEY=value lines, and each value, which must be text of one
 line (a line break or NUL would add variables to the service). A refusal
 names the service and the variable, never a value, and the deploy that runs
@@ -13,57 +14,20 @@ Usage: docker-swarm-env SOURCE DIRECTORY
 """
 import json
 import os
-import re
 import sys
 
-# The rules of lib/containers/validation.ts, the same patterns and those of the
-# Docker host's apply program: the metadata is read at deploy time, so a
-# changed file is checked again. Each anchored one is matched with fullmatch:
-# Python's $ also matches before a final line break, JavaScript's does not.
-SERVICE_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-ENV_FILE_LINE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-# What JavaScript's trim() removes, so a line is blank here exactly when it is at synth.
-BLANK = re.compile("^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$")
-
-
-class EnvError(Exception):
-    """A name or value that cannot go into an env-file."""
-
-
-def is_text(value):
-    """Whether a string is text UTF-8 can write: no lone UTF-16 surrogate."""
-    return not any(0xD800 <= ord(character) <= 0xDFFF for character in value)
+# The env-file rules, shared with the Docker host's apply program: cfn-init
+# writes them to NODE_LIBRARY; a copy beside the program, as the tests run it, comes first.
+NODE_LIBRARY = "/usr/local/lib/docker-nodes"
+sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), NODE_LIBRARY]
+from env_file import EnvFileError, check_name, env_file_lines, quoted, render
 
 
 def env_file(service, settings):
-    at = "service %s" % json.dumps(service)
-    if not SERVICE_NAME.fullmatch(service):
-        raise EnvError('service name %s must be a letter or digit, then letters, digits, "_", "." or "-"' % json.dumps(service))
+    check_name("service", service)
     if not isinstance(settings, dict):
-        raise EnvError("%s: its settings are not an object; deploy the stack again so the metadata holds what the stack writes" % at)
-    file = settings.get("environmentFile")
-    variables = settings.get("environment") or {}
-    if file is not None and not (isinstance(file, str) and is_text(file)):
-        raise EnvError("%s: environmentFile is not text; check the parameter, import or lookup it comes from" % at)
-    if not isinstance(variables, dict):
-        raise EnvError("%s: environment is not an object of variables; deploy the stack again so the metadata holds what the stack writes" % at)
-    lines = []
-    if file is not None:
-        for number, line in enumerate(file.split("\n"), 1):
-            if not BLANK.fullmatch(line) and not ENV_FILE_LINE.match(line):
-                raise EnvError('%s: environmentFile line %d must be KEY=value, the KEY of letters, digits and "_", not starting with a digit' % (at, number))
-        lines.append(file)
-    for key, value in sorted(variables.items()):
-        if not ENV_NAME.fullmatch(key):
-            raise EnvError('%s: environment name %s must be letters, digits and "_", not starting with a digit' % (at, json.dumps(key)))
-        if not (isinstance(value, str) and is_text(value)):
-            raise EnvError("%s: environment variable %s is not text; check the parameter, import or lookup it comes from" % (at, key))
-        if any(character in value for character in "\n\r\0"):
-            raise EnvError("service %s: environment variable %s holds a line break or NUL, which would add variables to its env-file; "
-                           "give it a value of one line (check the parameter, import or lookup it comes from)" % (service, key))
-        lines.append("%s=%s" % (key, value))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        raise EnvFileError("service %s: its settings are not an object; deploy the stack again so the metadata holds what the stack writes" % quoted(service))
+    return render(env_file_lines("service", service, "environment", settings.get("environmentFile"), settings.get("environment"), "the metadata"))
 
 
 def main(argv):
@@ -72,7 +36,7 @@ def main(argv):
         services = json.loads(handle.read().decode("utf-8"))
     try:
         files = {service: env_file(service, settings) for service, settings in services.items()}
-    except EnvError as error:
+    except EnvFileError as error:
         sys.stderr.write("docker-swarm-env: %s\n" % error)
         return 1
     os.umask(0o077)

@@ -6,9 +6,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { validateContainers } from '../containers';
 import { PropError, propOwner } from '../errors';
-import { SWARM_ENV_SOURCE } from '../host-programs';
+import { ENV_FILE_SOURCE, SWARM_ENV_SOURCE } from '../host-programs';
 import {
   cfnHupFiles,
+  ENV_FILE_MODULE,
   initFile,
   metadataHopLimit,
   nodeImage,
@@ -254,7 +255,13 @@ export class DockerSwarm extends Construct {
     this.compose = renderCompose(props.services, { publishMode: props.publishMode ?? PublishMode.INGRESS, endpointMode: props.endpointMode ?? EndpointMode.VIP });
     const managerFiles: MetadataFile[] = [
       { path: COMPOSE_FILE, content: this.compose },
-      ...(services.environments ? [{ path: ENV_SOURCE, content: services.environments }, { path: ENV_PROGRAM, content: SWARM_ENV_SOURCE, mode: '000700' }] : []),
+      ...(services.environments
+        ? [
+            { path: ENV_SOURCE, content: services.environments },
+            { path: ENV_PROGRAM, content: SWARM_ENV_SOURCE, mode: '000700' },
+            { path: ENV_FILE_MODULE, content: ENV_FILE_SOURCE },
+          ]
+        : []),
       ...services.files,
     ];
     const reload = services.reloads.length > 0 ? [RELOAD_COMMAND] : [];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +10,7 @@ import { CertificateDependency, Route53Dependency, StackDependency, VpcDependenc
 import { ContainerLogging, PortProtocol, RestartPolicy, type ContainerDefinition } from '../../lib/containers';
 import { PropError } from '../../lib/errors';
 import { DockerHost, type DockerHostProps } from '../../lib/host';
+import { APPLY_SOURCE, ENV_FILE_SOURCE } from '../../lib/host-programs';
 import { AppRouter } from '../../lib/router/app-router';
 import { itRunning } from '../helpers/host-tools';
 import { thrownBy } from '../helpers/thrown';
@@ -221,6 +223,19 @@ describe('instance', () => {
       '[main]\nstack=arn:aws:cloudformation:eu-west-1:123456789012:stack/memcached-dev/1\nregion=eu-west-1\ninterval=1\n',
     );
     expect(files['/etc/docker-host/host.json'].mode).toBe('000600');
+  });
+
+  it('ships the apply program and the env-file rules it imports, and waits under a wait condition named after both', () => {
+    // GIVEN the host above
+    // WHEN
+    const files = template.toJSON().Resources[instanceLogicalId()].Metadata['AWS::CloudFormation::Init'].config.files;
+    const { waitHandle, applyId, ...hostFile } = files['/etc/docker-host/host.json'].content;
+    // THEN
+    expect(files['/usr/local/sbin/docker-host-apply']).toEqual({ content: APPLY_SOURCE, mode: '000700', owner: 'root', group: 'root' });
+    expect(files['/usr/local/lib/docker-nodes/env_file.py']).toEqual({ content: ENV_FILE_SOURCE, mode: '000600', owner: 'root', group: 'root' });
+    expect(applyId).toBe(createHash('sha256').update(JSON.stringify(hostFile)).update(APPLY_SOURCE).update(ENV_FILE_SOURCE).digest('hex').slice(0, 12));
+    expect(waitHandle.Ref).toContain(`Applied${applyId}Handle`);
+    expect(template.getResourceId('AWS::CloudFormation::WaitCondition')).toContain(`Applied${applyId}`);
   });
 
   it('passes the AWS Solutions checks with every finding acknowledged for a reason', () => {

@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ContainerLogging } from '../../lib/containers';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
 import { PropError } from '../../lib/errors';
+import { ENV_FILE_SOURCE, SWARM_ENV_SOURCE } from '../../lib/host-programs';
 import { DockerSwarm, EndpointMode, PublishMode, type DockerSwarmProps, type SwarmServiceDefinition } from '../../lib/swarm';
 import { HOST_PATH, itRunning, runHostProgram } from '../helpers/host-tools';
 import { ACCOUNT, iamMatches, rolePermissions } from '../helpers/iam';
@@ -657,7 +658,8 @@ describe('drain helper', () => {
     expect(renderIntrinsic(files['/etc/cfn/hooks.d/docker-swarm.conf'].content, SAMPLES)).toContain(
       '/opt/aws/bin/cfn-init -v --stack cache-prod --resource ' + managerLogicalId(web) + ' --region eu-west-1 && /usr/local/sbin/docker-swarm-env /etc/docker-swarm/env.json /etc/docker-swarm/env && /usr/local/sbin/docker-swarm-deploy\n',
     );
-    expect(files['/usr/local/sbin/docker-swarm-env']).toMatchObject({ mode: '000700', owner: 'root', group: 'root' });
+    expect(files['/usr/local/sbin/docker-swarm-env']).toEqual({ content: SWARM_ENV_SOURCE, mode: '000700', owner: 'root', group: 'root' });
+    expect(files['/usr/local/lib/docker-nodes/env_file.py']).toEqual({ content: ENV_FILE_SOURCE, mode: '000600', owner: 'root', group: 'root' });
     expect(files['/etc/docker-swarm/env.json']).toMatchObject({ content: { alpha: { environment: { MODE: 'test' } } }, mode: '000600' });
     expect(Object.keys(files).filter((file) => file.startsWith('/etc/docker-swarm/env/'))).toEqual([]);
   });
@@ -840,6 +842,7 @@ function writeEnvFiles(of: Template, values: Readonly<Record<string, string>>): 
   const files = managerInitFiles(of);
   const work = mkdtempSync(path.join(tmpdir(), 'swarm-env-'));
   writeFileSync(path.join(work, 'docker-swarm-env'), files['/usr/local/sbin/docker-swarm-env'].content);
+  writeFileSync(path.join(work, 'env_file.py'), files['/usr/local/lib/docker-nodes/env_file.py'].content);
   writeFileSync(path.join(work, 'env.json'), JSON.stringify(resolveAll(files['/etc/docker-swarm/env.json'].content, values)));
   const directory = path.join(work, 'env');
   const result = runHostProgram('python3', [path.join(work, 'docker-swarm-env'), path.join(work, 'env.json'), directory], { encoding: 'utf8', env: { PATH: HOST_PATH } });

@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { validateContainers, type ContainerDefinition } from '../../lib/containers';
+import { ENV_FILE_SOURCE } from '../../lib/host-programs';
+import { ENV_FILE_MODULE } from '../../lib/nodes';
 import { HOST_PATH, itRunning, runHostProgram } from '../helpers/host-tools';
-import { runApply } from './user-data';
+import { hostProgramCopy, runApply } from './user-data';
 
 const REPO = path.join(__dirname, '..', '..');
 
@@ -42,6 +44,22 @@ const BAD_ENV_FILES: readonly [file: string, line: number][] = [
   ['A', 1],
 ];
 const GOOD_ENV_FILE = 'A=1\n\n \t\nB=x=y\n';
+
+/**
+ * Environment settings whose values neither program writes, and the problem each
+ * names after the container or service; SOURCE stands for where the program read them.
+ */
+const BAD_VALUES: readonly [settings: Record<string, unknown>, problem: string][] = [
+  [{ environment: { DB_PORT: 5432 } }, 'environment variable DB_PORT is a number, not text; deploy the stack again so SOURCE holds what the stack writes'],
+  [{ environment: { DB_PORT: { port: 5432 } } }, 'environment variable DB_PORT is an object, not text; deploy the stack again so SOURCE holds what the stack writes'],
+  [{ environment: { DB_PORT: '5432\udc00' } }, 'environment variable DB_PORT holds a lone UTF-16 surrogate, which is not text; check the parameter, import or lookup it comes from'],
+  [{ environmentFile: 'DB_PORT=5432\udc00' }, 'environmentFile holds a lone UTF-16 surrogate, which is not text; check the parameter, import or lookup it comes from'],
+  [{ environmentFile: ['DB_PORT=5432'] }, 'environmentFile is a list, not text; deploy the stack again so SOURCE holds what the stack writes'],
+  [{ environment: ['DB_PORT=5432'] }, 'environment is a list, not an object of variables; deploy the stack again so SOURCE holds what the stack writes'],
+];
+
+/** The two programs that write env-files, under lib/. */
+const PROGRAMS = ['host/docker-host-apply.py', 'swarm/docker-swarm-env.py'];
 
 const IMAGE = 'memcached:1.6-alpine';
 
@@ -135,20 +153,28 @@ describe('host programs and synth check names alike', () => {
     }
   });
 
+  itRunning('python3')('the Docker host\'s apply program refuses a value that is not text, naming the container and the variable, never the value', () => {
+    // GIVEN containers with each bad value of the table
+    for (const [settings, problem] of BAD_VALUES) {
+      const directory = path.join(work(), 'env');
+      // WHEN
+      const { status, calls, stderr } = runApply(hostFile(directory, [{ ...CONTAINER, ...settings }]), work(), { args: ['--boot'] });
+      // THEN
+      const reason = `container "app": ${problem.replace('SOURCE', 'the host file')}`;
+      expect(status).toBe(3);
+      expect(calls).toEqual([['cfn-signal', '--exit-code', '1', '--reason', reason, '--stack', 'names', '--resource', 'HostInstance', '--region', 'eu-west-1']]);
+      expect(stderr).toBe(`docker-host-apply: ${reason}\n`);
+      expect(existsSync(directory)).toBe(false);
+    }
+  });
+
   itRunning('python3')('the swarm managers\' env-file writer refuses a value that is not text, naming the service and the variable, never the value', () => {
-    // GIVEN a service whose variable is a number, an object or holds a lone UTF-16 surrogate, whose environmentFile or environment is a list, or whose settings are text
-    const cases: [Record<string, unknown>, string][] = [
-      [{ environment: { DB_PORT: 5432 } }, 'service "app": environment variable DB_PORT is not text; check the parameter, import or lookup it comes from'],
-      [{ environment: { DB_PORT: { port: 5432 } } }, 'service "app": environment variable DB_PORT is not text; check the parameter, import or lookup it comes from'],
-      [{ environment: { DB_PORT: '5432\udc00' } }, 'service "app": environment variable DB_PORT is not text; check the parameter, import or lookup it comes from'],
-      [{ environmentFile: ['DB_PORT=5432'] }, 'service "app": environmentFile is not text; check the parameter, import or lookup it comes from'],
-      [{ environment: ['DB_PORT=5432'] }, 'service "app": environment is not an object of variables; deploy the stack again so the metadata holds what the stack writes'],
-    ];
-    for (const [settings, message] of cases) {
+    // GIVEN services with each bad value of the table, and one whose settings are text
+    for (const [settings, problem] of BAD_VALUES) {
       // WHEN
       const result = runSwarmEnv({ app: settings });
       // THEN
-      expect(result).toEqual({ status: 1, stderr: `docker-swarm-env: ${message}\n`, written: [] });
+      expect(result).toEqual({ status: 1, stderr: `docker-swarm-env: service "app": ${problem.replace('SOURCE', 'the metadata')}\n`, written: [] });
     }
     expect(runSwarmEnv({ app: 'DB_PORT=5432' })).toEqual({
       status: 1,
@@ -174,6 +200,39 @@ describe('host programs and synth check names alike', () => {
   });
 });
 
+describe('host programs share the nodes\' env-file rules', () => {
+  it('neither program holds a pattern of the rules: both import them from the folder where cfn-init writes them', () => {
+    // GIVEN the patterns of the env-file rules
+    const patterns = [...ENV_FILE_SOURCE.matchAll(/^([A-Z_]+) = re\.compile\((.*)\)$/gm)];
+    expect(patterns.map(([, name]) => name)).toEqual(['NAME', 'ENV_NAME', 'ENV_FILE_LINE', 'BLANK']);
+    for (const program of PROGRAMS) {
+      // WHEN
+      const source = readFileSync(path.join(REPO, 'lib', program), 'utf8');
+      // THEN
+      for (const [, name, pattern] of patterns) {
+        expect(source).not.toContain(pattern);
+        expect(source).not.toContain(`${name} = `);
+      }
+      expect(source).toContain(`\nNODE_LIBRARY = "${path.posix.dirname(ENV_FILE_MODULE)}"\n`);
+      expect(source).toMatch(/^from env_file import [^\n]*\benv_file_lines\b[^\n]*\brender\b/m);
+    }
+  });
+
+  itRunning('python3')('a rule changed in the env-file rules changes what both programs accept', () => {
+    // GIVEN env-file rules whose variable names may hold "-"
+    const rules = ENV_FILE_SOURCE.replace('ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")', 'ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")');
+    expect(rules).not.toBe(ENV_FILE_SOURCE);
+    const directory = path.join(work(), 'env');
+    // WHEN each program runs beside them on a variable DB-HOST
+    const applied = runApply(hostFile(directory, [{ ...CONTAINER, environment: { 'DB-HOST': 'db' } }]), work(), { envFileRules: rules });
+    const written = runSwarmEnv({ app: { environment: { 'DB-HOST': 'db' } } }, rules);
+    // THEN both write it
+    expect(applied.status).toBe(0);
+    expect(readFileSync(path.join(directory, 'app.env'), 'utf8')).toBe('DB-HOST=db\n');
+    expect(written).toEqual({ status: 0, stderr: '', written: ['swarm/etc/env/app.env'] });
+  });
+});
+
 const CONTAINER = { name: 'app', image: IMAGE, restart: 'always' };
 
 /** A host file of the given containers, with no wait condition: at boot only the instance is signalled. */
@@ -191,14 +250,15 @@ function hostFile(envFileDirectory: string, containers: Record<string, unknown>[
 
 /**
  * Runs the swarm managers' env-file writer on `services`, its folder two
- * levels down in a folder of its own; returns its exit status, its errors
- * and every env-file written anywhere in that outer folder, by path from it.
+ * levels down in a folder of its own, with the env-file rules `rules` beside
+ * it; returns its exit status, its errors and every env-file written anywhere
+ * in that outer folder, by path from it.
  */
-function runSwarmEnv(services: Record<string, unknown>): { status: number | null; stderr: string; written: string[] } {
+function runSwarmEnv(services: Record<string, unknown>, rules = ENV_FILE_SOURCE): { status: number | null; stderr: string; written: string[] } {
   const outer = work();
   const source = path.join(outer, 'env.json');
   writeFileSync(source, JSON.stringify(services));
-  const result = runHostProgram('python3', [path.join(REPO, 'lib', 'swarm', 'docker-swarm-env.py'), source, path.join(outer, 'swarm', 'etc', 'env')], {
+  const result = runHostProgram('python3', [hostProgramCopy('swarm/docker-swarm-env.py', work(), rules), source, path.join(outer, 'swarm', 'etc', 'env')], {
     encoding: 'utf8',
     env: { PATH: HOST_PATH },
   });

@@ -2,6 +2,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { APPLY_PROGRAM } from '../../lib/host/docker-host-script';
+import { ENV_FILE_SOURCE } from '../../lib/host-programs';
 import { resolveIntrinsics, type Leaves } from '../../testkit/cloudformation/intrinsics';
 import { installStubs, readStubCalls } from '../../testkit/stub';
 import { HOST_PATH, runHostProgram } from '../helpers/host-tools';
@@ -117,7 +118,8 @@ export interface ApplyRun {
  * answers with that metadata. The containers do what `scenario` says of them;
  * those named in `crash` exit right after they start; a `docker run` with the
  * log driver `failingLogDriver` fails as Docker's does when the driver cannot
- * start.
+ * start. `envFileRules`, when given, is the text of the env-file rules beside
+ * the program instead of lib/nodes/env_file.py.
  */
 export function runApply(
   hostFile: Record<string, unknown>,
@@ -130,6 +132,7 @@ export function runApply(
     failingLogDriver?: string;
     initWrites?: Record<string, unknown>;
     failingInit?: { metadata: unknown };
+    envFileRules?: string;
   } = {},
 ): ApplyRun {
   const bin = path.join(stateDir, 'bin');
@@ -166,7 +169,7 @@ export function runApply(
   chmodSync(path.join(bin, 'aws'), 0o755);
   writeFileSync(hostPath, JSON.stringify(hostFile));
   writeFileSync(path.join(stateDir, 'scenario.json'), JSON.stringify(options.scenario ?? {}));
-  const result = runHostProgram('python3', [APPLY_PROGRAM_SOURCE, ...(options.args ?? [])], {
+  const result = runHostProgram('python3', [hostProgramCopy('host/docker-host-apply.py', path.join(stateDir, 'program'), options.envFileRules), ...(options.args ?? [])], {
     encoding: 'utf8',
     env: {
       PATH: `${bin}:${HOST_PATH}`,
@@ -178,6 +181,20 @@ export function runApply(
   });
   const recorded = readFileSync(calls, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
   return { status: result.status, stderr: result.stderr, calls: recorded };
+}
+
+/**
+ * Copies the host program `program` of lib/ (such as `host/docker-host-apply.py`)
+ * into `folder` with the nodes' env-file rules (`rules`, lib/nodes/env_file.py
+ * unless given) beside it, where the program looks for them first, as on a
+ * node it finds them where cfn-init writes them; returns the copy's path.
+ */
+export function hostProgramCopy(program: string, folder: string, rules = ENV_FILE_SOURCE): string {
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(path.join(folder, 'env_file.py'), rules);
+  const copy = path.join(folder, path.basename(program));
+  copyFileSync(path.join(REPO, 'lib', program), copy);
+  return copy;
 }
 
 /**
@@ -199,5 +216,3 @@ function fakeDockerEnvironment(stateDir: string): Record<string, string> {
     FAKE_DOCKER_SCENARIO: path.join(stateDir, 'scenario.json'),
   };
 }
-
-const APPLY_PROGRAM_SOURCE = path.join(REPO, 'lib', 'host', 'docker-host-apply.py');
