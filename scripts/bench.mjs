@@ -3,7 +3,9 @@
  * Prints, per handler, the bundle size (raw and gzip) and the cold `require`
  * time, each beside a baseline built in the same run with the same esbuild
  * options: a bare handler that imports only the same SDK clients and commands.
- * Then prints the AWS calls each lookup makes in a large mocked account, the
+ * Then what a source map would cost the function: its zip with and without
+ * the map, and the cold `require` with `--enable-source-maps` and the map
+ * beside the bundle. Then prints the AWS calls each lookup makes in a large mocked account, the
  * time each handler takes to answer hostile events (worst of them last), and
  * the `cdk synth` time of the example app beside the same stacks without
  * custom resources.
@@ -12,13 +14,13 @@
  */
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
-import { BUNDLE_OPTIONS, readRegistry } from './build.mjs';
+import { deflateRawSync, gzipSync } from 'node:zlib';
+import { BUNDLE_OPTIONS, MAPS_DIR, readRegistry } from './build.mjs';
 
 const LAMBDAS = await readRegistry();
 
@@ -72,25 +74,46 @@ function median(values) {
 }
 
 /**
- * Medians of `count` measurements of each of two things, taken in
- * alternation so that whatever else the machine does weighs on both alike.
+ * Medians of `count` measurements of each of `measures`, taken in
+ * alternation so that whatever else the machine does weighs on all alike.
  */
-async function alternatingMedians(count, measureOwn, measureBase) {
-  const own = [];
-  const base = [];
+async function alternatingMedians(count, ...measures) {
+  const values = measures.map(() => []);
   for (let i = 0; i < count; i++) {
-    own.push(await measureOwn());
-    base.push(await measureBase());
+    for (const [index, measure] of measures.entries()) values[index].push(await measure());
   }
-  return [median(own), median(base)];
+  return values.map(median);
 }
 
-/** Wall time of one `require(file)` in a fresh Node process, in milliseconds. */
-function requireMs(file) {
+/** Wall time of one `require(file)` in a fresh Node process started with `flags`, in milliseconds. */
+function requireMs(file, flags = []) {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } });
+  const result = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } });
   if (result.status !== 0) throw new Error(`require(${file}) failed: ${result.stderr}`);
   return Number(result.stdout);
+}
+
+/**
+ * The size of a zip of the files in `folder`, each deflated at zlib's default
+ * level with its local and central header, as the CDK CLI zips a function's asset.
+ */
+async function zipBytes(folder) {
+  let total = 22;
+  for (const name of await readdir(folder)) {
+    const content = await readFile(path.join(folder, name));
+    total += 30 + 46 + 2 * Buffer.byteLength(name) + deflateRawSync(content).length;
+  }
+  return total;
+}
+
+/** A copy of the bundle of `name` in `tmp` with its source map beside it and linked from it, as a function that used the map would deploy. */
+async function bundleWithMap(name, tmp) {
+  const folder = path.join(tmp, 'with-map', name);
+  await mkdir(folder, { recursive: true });
+  const bundle = await readFile(path.join(root, 'dist', 'lambdas', name, 'index.js'), 'utf8');
+  await writeFile(path.join(folder, 'index.js'), `${bundle}\n//# sourceMappingURL=index.js.map\n`);
+  await copyFile(path.join(MAPS_DIR, name, 'index.js.map'), path.join(folder, 'index.js.map'));
+  return folder;
 }
 
 async function sizes(file) {
@@ -118,11 +141,20 @@ async function benchBundles() {
     await build({ ...BUNDLE_OPTIONS, sourcemap: false, entryPoints, outdir: path.join(tmp, 'out'), nodePaths: [path.join(root, 'node_modules')] });
 
     const rows = [['handler', 'raw', 'baseline raw', 'gzip', 'baseline gzip', 'gzip ratio', 'cold require', 'baseline', 'require ratio']];
+    const mapRows = [['handler', 'zip', 'zip with map', 'zip ratio', 'cold require', 'with --enable-source-maps', 'require ratio']];
     for (const { name } of LAMBDAS) {
       const bundle = path.join(root, 'dist', 'lambdas', name, 'index.js');
       const baseline = path.join(tmp, 'out', `${name}.js`);
+      const withMap = await bundleWithMap(name, tmp);
       const [own, base] = [await sizes(bundle), await sizes(baseline)];
-      const [ownMs, baseMs] = await alternatingMedians(runs, () => requireMs(bundle), () => requireMs(baseline));
+      const [ownMs, baseMs, mappedMs] = await alternatingMedians(
+        runs,
+        () => requireMs(bundle),
+        () => requireMs(baseline),
+        () => requireMs(path.join(withMap, 'index.js'), ['--enable-source-maps']),
+      );
+      const [zip, mappedZip] = [await zipBytes(path.dirname(bundle)), await zipBytes(withMap)];
+      mapRows.push([name, kib(zip), kib(mappedZip), ratio(mappedZip, zip), `${ownMs.toFixed(1)} ms`, `${mappedMs.toFixed(1)} ms`, ratio(mappedMs, ownMs)]);
       rows.push([
         name,
         kib(own.raw),
@@ -137,6 +169,9 @@ async function benchBundles() {
     }
     console.log(`Bundles (cold require: median of ${runs} fresh processes)`);
     console.log(table(rows));
+    console.log();
+    console.log('Source maps: the functions deploy without them; what the map would cost each in its zip and, with --enable-source-maps, its cold require');
+    console.log(table(mapRows));
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

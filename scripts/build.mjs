@@ -1,22 +1,28 @@
 #!/usr/bin/env node
 /**
  * Bundles the handler of every lookup type in contracts/registry.ts with one
- * esbuild run into dist/lambdas/<name>/index.js (CommonJS, node20, minified,
- * source map beside it). The SDK clients are bundled so the code that runs is
- * the code that was tested. The metafile is kept in dist/lambdas/meta.json
- * for size analysis.
+ * esbuild run into dist/lambdas/<name>/index.js (CommonJS, node20, minified),
+ * the folder each function deploys. The SDK clients are bundled so the code
+ * that runs is the code that was tested. The source maps go to
+ * dist/lambda-maps/<name>/index.js.map, outside the functions' folders: the
+ * functions run without --enable-source-maps, which would lengthen their
+ * cold start, so a map in their zip would only make the zip larger
+ * (`npm run bench` prints both costs). The metafile is kept in
+ * dist/lambdas/meta.json for size analysis.
  *
  * Then copies the programs and scripts the hosts run beside the construct
  * library, which `npm run jsii` compiles into dist/lib/ and dist/contracts/.
  */
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'lambdas');
+/** Where the handlers' source maps go: beside dist/lambdas, not in the folders the functions deploy. */
+export const MAPS_DIR = path.join(root, 'dist', 'lambda-maps');
 
 /** The programs and scripts the hosts run and the env-file rules the programs import, under lib/: lib/host-programs.ts reads them from beside the bundle. */
 const HOST_PROGRAMS = [
@@ -43,7 +49,8 @@ export const BUNDLE_OPTIONS = {
   format: 'cjs',
   target: 'node20',
   minify: true,
-  sourcemap: true,
+  // The map, without a comment in the bundle pointing to it: buildLambdas writes it outside the function's folder.
+  sourcemap: 'external',
   // Prefer the SDK's ES module builds: smaller bundles and faster cold starts.
   mainFields: ['module', 'main'],
   legalComments: 'none',
@@ -78,8 +85,15 @@ async function buildLambdas() {
     if (!existsSync(entry)) throw new Error(`handler entry ${path.relative(root, entry)} is missing`);
     entryPoints[`${name}/index`] = entry;
   }
-  await mkdir(outdir, { recursive: true });
-  const result = await build({ ...BUNDLE_OPTIONS, entryPoints, outdir, metafile: true });
+  // A folder left by an earlier build could hold files the function's zip should not carry.
+  await rm(outdir, { recursive: true, force: true });
+  await rm(MAPS_DIR, { recursive: true, force: true });
+  const result = await build({ ...BUNDLE_OPTIONS, entryPoints, outdir, metafile: true, write: false });
+  for (const file of result.outputFiles) {
+    const target = file.path.endsWith('.map') ? path.join(MAPS_DIR, path.relative(outdir, file.path)) : file.path;
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, file.contents);
+  }
   await writeFile(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 }
 

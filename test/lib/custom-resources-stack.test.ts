@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -59,6 +61,22 @@ it.each(LEGACY_NAMES)('names the %s function %s when asked for the legacy names'
     Description: Match.stringLikeRegexp(`Custom::${type} `),
   });
   legacy.hasOutput(`${type}ServiceToken`, { Export: { Name: `CustomResources-${type}ServiceToken` } });
+});
+
+it('deploys each function from a folder holding its bundle and no source map, which the function would not read', () => {
+  // GIVEN the stack above, its assets staged where the CDK CLI zips them
+  const assembly = App.of(stack)!.synth();
+  const manifest = JSON.parse(readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8'));
+  const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+  // WHEN
+  const assets = functions.map((resource) => {
+    const { source } = manifest.files[resource.Properties.Code.S3Key.replace(/\.zip$/, '')];
+    expect(source.packaging).toBe('zip');
+    return readdirSync(path.join(assembly.directory, source.path));
+  });
+  // THEN
+  expect(assets).toEqual(CONTRACTS.map(() => ['index.js']));
+  template.allResourcesProperties('AWS::Lambda::Function', { Environment: Match.absent() });
 });
 
 it('passes the AWS Solutions checks with every finding acknowledged for a reason', () => {
