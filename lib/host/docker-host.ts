@@ -436,8 +436,18 @@ function initMetadata(options: InitOptions): Record<string, unknown> {
       }),
     ),
   };
-  if (options.registries.length > 0) {
-    files['/root/.docker/config.json'] = initFile({ credHelpers: Object.fromEntries(options.registries.map((registry) => [registry, 'ecr-login'])) });
-  }
+  if (options.registries.length > 0) files['/root/.docker/config.json'] = initFile(dockerCredentialConfig(options.registries));
   return { config: { files } };
+}
+
+/**
+ * Docker's `config.json` naming the ECR credential helper for each registry,
+ * as JSON text: a registry is known only at deploy time (it holds the
+ * repository's account and region), so it cannot be a key of an object the
+ * template holds. An ECR registry name is letters, digits, "." and "-", so
+ * it stands in JSON as it is.
+ */
+function dockerCredentialConfig(registries: readonly string[]): string {
+  const entries = registries.flatMap((registry, i) => [i === 0 ? '"' : ',"', registry, '":"ecr-login"']);
+  return Fn.join('', ['{"credHelpers":{', ...entries, '}}']);
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CertificateDependency, Route53Dependency, StackDependency, VpcDependency } from '../../lib/dependencies';
 import { ContainerLogging, PortProtocol, RestartPolicy, type ContainerDefinition } from '../../lib/containers';
@@ -949,6 +950,33 @@ describe('environment values', () => {
     // THEN
     expect(create).toThrow(`DockerHost Hosting/Host: containers[0].${prop}.TOKEN: must not contain a NUL character, which an env-file cannot hold`);
     expect(thrownBy(Error, create).message).not.toContain('secret-part');
+  });
+});
+
+describe('private ECR repositories', () => {
+  it('names the ECR credential helper for the registry of each repository, whether created in the stack or imported', () => {
+    // GIVEN a host pulling from a repository of its stack and one imported by name
+    const { stack } = hostStack((scope, network) => ({
+      vpc: network.toVpc({ subnetCount: 1 }),
+      containers: [CACHE],
+      ecrRepositories: [new ecr.Repository(scope, 'Images'), ecr.Repository.fromRepositoryName(scope, 'Shared', 'team/app')],
+    }));
+    // WHEN
+    const template = Template.fromStack(stack).toJSON();
+    const instance = Object.values<any>(template.Resources).find((resource) => resource.Type === 'AWS::EC2::Instance');
+    const config = instance.Metadata['AWS::CloudFormation::Init'].config.files['/root/.docker/config.json'];
+    const text = resolveAll(config.content, {
+      ...SAMPLES,
+      'AWS::AccountId': '123456789012',
+      'AWS::URLSuffix': 'amazonaws.com',
+      Arn: 'arn:aws:ecr:eu-west-1:210987654321:repository/images',
+      [Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::ECR::Repository')!]: 'images',
+    });
+    // THEN
+    expect(JSON.parse(text)).toEqual({
+      credHelpers: { '210987654321.dkr.ecr.eu-west-1.amazonaws.com': 'ecr-login', '123456789012.dkr.ecr.eu-west-1.amazonaws.com': 'ecr-login' },
+    });
+    expect(config.mode).toBe('000600');
   });
 });
 
