@@ -9,6 +9,7 @@ import { creationOrder, type ResourceNode } from './cloudformation/order';
 import type { StackModel } from '../testkit/cloudformation/template';
 import { readYamlTemplate } from '../testkit/cloudformation/yaml';
 import { APPLY_PROGRAM, APPLY_REPORTED_FAILURE } from '../lib/host/docker-host-script';
+import { ENV_FILE_MODULE } from '../lib/nodes/env-file';
 import { addDayTwoStack, CRASHER, DAY_TWO_STACK, SHIPPER, VAULT } from './day-two';
 import {
   checkContainer,
@@ -271,7 +272,9 @@ async function checkAwsLogs(shipper: Host, on: Host, resolver: Resolver, figures
     driver: 'awslogs',
     options: { 'awslogs-group': resolver.resolveString(shipper.node.stack, { Ref: logGroup[0] }, `${logGroup[0]}.Ref`), 'awslogs-region': REGION, 'awslogs-stream': SHIPPER.name },
   };
-  const args = JSON.parse((await runProgram('python3', ['-c', DOCKER_ARGS, on.machine.upperPath(APPLY_PROGRAM), JSON.stringify(container)])).stdout) as string[];
+  // The program imports the env-file rules from where cfn-init wrote them on that host.
+  const env = { ...process.env, PYTHONPATH: path.dirname(on.machine.upperPath(ENV_FILE_MODULE)) };
+  const args = JSON.parse((await runProgram('python3', ['-c', DOCKER_ARGS, on.machine.upperPath(APPLY_PROGRAM), JSON.stringify(container)], { env })).stdout) as string[];
   if (args.slice(0, 3).join(' ') !== 'docker run --detach') return [`the apply program's arguments for ${SHIPPER.name} do not start with docker run --detach: ${args.join(' ')}`];
   await on.machine.engine.docker(['create', ...args.slice(3)]);
   const [created] = JSON.parse((await on.machine.engine.docker(['inspect', SHIPPER.name])).stdout) as ContainerInspect[];
