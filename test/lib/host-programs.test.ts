@@ -233,6 +233,41 @@ describe('host programs share the nodes\' env-file rules', () => {
   });
 });
 
+describe('host program and synth check images alike', () => {
+  /** Images at the edges of the Docker reference rule, each with whether it is one. */
+  const IMAGES: [string, boolean][] = [
+    ['memcached', true],
+    ['localhost:5000/team/app_v2:1.0.0-rc.1', true],
+    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:42', true],
+    [`memcached@sha256:${'0123456789abcdef'.repeat(4)}`, true],
+    [`registry.example.com/${'a'.repeat(230)}:1.6`, true],
+    [`registry.example.com/${'a'.repeat(231)}:1.6`, false],
+    ['--privileged', false],
+    ['-v', false],
+    ['Memcached:1.6', false],
+    ['memcached:', false],
+    ['memcached@sha256:abc', false],
+    ['memcached latest', false],
+  ];
+
+  itRunning('python3')('the apply program refuses exactly the images synth refuses', () => {
+    for (const [image, isReference] of IMAGES) {
+      // GIVEN a container of that image
+      const synth = () => validateContainers('Test', [{ name: 'app', image }]);
+      // WHEN the apply program runs on it at boot
+      const { status, stderr } = runApply(hostFile(path.join(work(), 'env'), [{ ...CONTAINER, image }]), work(), { args: ['--boot'] });
+      // THEN both say the same
+      if (isReference) {
+        expect(synth).not.toThrow();
+        expect({ image, status }).toEqual({ image, status: 0 });
+      } else {
+        expect(synth).toThrow('is not a Docker image reference');
+        expect({ image, status, refused: stderr.includes('is not a Docker image reference') }).toEqual({ image, status: 3, refused: true });
+      }
+    }
+  });
+});
+
 const CONTAINER = { name: 'app', image: IMAGE, restart: 'always' };
 
 /** A host file of the given containers, with no wait condition: at boot only the instance is signalled. */
