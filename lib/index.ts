@@ -27,7 +27,7 @@ export type {
   VpcDependencyProps,
   VpcPlacement,
 } from './dependencies';
-export { ContainerLogging, PortProtocol, RestartPolicy } from './containers';
+export { ContainerLogging, PortProtocol, PullPolicy, RestartPolicy } from './containers';
 export type {
   ContainerDefinition,
   ContainerFile,

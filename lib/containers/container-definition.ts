@@ -10,6 +10,20 @@ export enum RestartPolicy {
   ON_FAILURE = 'on-failure',
 }
 
+/** When the host fetches a container's image from its registry. */
+export enum PullPolicy {
+  /**
+   * Only when the host does not have the image yet: a new image under the same
+   * tag is not fetched until the container's definition changes.
+   */
+  MISSING = 'missing',
+  /**
+   * On every apply and every refresh (`docker pull`): the container is
+   * recreated when the tag names another image than the one it runs.
+   */
+  ALWAYS = 'always',
+}
+
 /** The transport protocol of a published port. */
 export enum PortProtocol {
   /** TCP. */
@@ -151,8 +165,17 @@ export interface ContainerRoute {
 export interface ContainerDefinition {
   /** Container name: a letter or digit, then letters, digits, `_`, `.` or `-`. */
   readonly name: string;
-  /** Image to run, such as `memcached:1.6-alpine`. */
+  /** Image to run, such as `memcached:1.6-alpine`, or pinned to a digest, `memcached@sha256:<digest>`. */
   readonly image: string;
+  /**
+   * When the image is fetched: only when missing, or on every apply and
+   * refresh, so that a tag that moves to a new image (such as `app:stable`)
+   * recreates the container (on a `DockerSwarm`, rolls the service) within
+   * the refresh interval.
+   *
+   * @default PullPolicy.MISSING
+   */
+  readonly pull?: PullPolicy;
   /**
    * Command and arguments after the image.
    *
@@ -236,8 +259,10 @@ export interface ContainerDefinition {
    * Variables whose values are secret, such as the attributes of a lookup
    * with `noEcho`. They go to a Secrets Manager secret of the container,
    * never to user data or metadata; the host reads that secret with its own
-   * role on every start and update and writes them, after `environmentFile`
-   * and `environment`, to a second env-file of mode 0600. Values must not
+   * role at boot, after each stack update and on every refresh
+   * (`refreshInterval`), recreating the container when they changed, and
+   * writes them, after `environmentFile` and `environment`, to a second
+   * env-file of mode 0600. Values must not
    * contain line breaks or NUL: one known at synth time fails the synth, a
    * deploy-time value with one fails the deploy, naming the container and
    * the variable, never the value.

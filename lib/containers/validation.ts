@@ -1,6 +1,6 @@
 import { Fn, Token } from 'aws-cdk-lib';
 import { PropError } from '../errors';
-import { PortProtocol, RestartPolicy, type ContainerDefinition } from './container-definition';
+import { PortProtocol, PullPolicy, RestartPolicy, type ContainerDefinition } from './container-definition';
 
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -21,6 +21,7 @@ const IMAGE_REFERENCE =
 const MAX_IMAGE_CHARS = 255;
 const RESTART_POLICIES: readonly string[] = Object.values(RestartPolicy);
 const PROTOCOLS: readonly string[] = Object.values(PortProtocol);
+const PULL_POLICIES: readonly string[] = Object.values(PullPolicy);
 
 /**
  * Checks a list of containers at synth time and throws a `PropError` that
@@ -47,6 +48,9 @@ export function validateContainers(owner: string, containers: readonly Container
         `${kind} "${container.name}": image "${container.image}" is not a Docker image reference (registry/name:tag or name@sha256:digest); ` +
           'give one of at most 255 characters, such as memcached:1.6 or public.ecr.aws/docker/library/nginx:1.27',
       );
+    }
+    if (container.pull !== undefined && !PULL_POLICIES.includes(container.pull)) {
+      throw fail('pull', `must be PullPolicy.MISSING or PullPolicy.ALWAYS ("missing" or "always"), got ${JSON.stringify(container.pull)}`);
     }
     if (container.memoryMiB !== undefined && (!Number.isInteger(container.memoryMiB) || container.memoryMiB < 6)) {
       throw fail('memoryMiB', `must be a whole number of MiB from 6 (Docker's least), got ${container.memoryMiB}`);

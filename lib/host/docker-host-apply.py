@@ -9,7 +9,15 @@ from the container's secret, read with the host's role, recreates only the
 containers whose definition, env-file or secret changed, removes the
 containers no longer listed, waits until every container has run (and is
 healthy, where it has a health check) for the grace period, and reports the
-result to CloudFormation with cfn-signal. Before it writes or starts anything it checks the host file
+result to CloudFormation with cfn-signal. A container whose image is pulled
+always (`"pull": "always"`) gets `docker pull` first and is recreated when its
+tag names another image than the one it runs; a pull that fails keeps the
+running container and fails the run, naming the image and docker's error.
+With --refresh, as the host's refresh timer runs it, it reads every secret
+again and pulls those images, recreates exactly the containers whose secret
+or image changed (not one that merely stopped), waits for them with the same
+gate, and logs the result without reporting to CloudFormation (the wait
+condition's URL may have expired). Before it writes or starts anything it checks the host file
 and the secrets as synth checks the stack: container, network and variable
 names, images, and values that would not stay one value or are not text; a
 refusal names the container and the variable, never a value. Text taken from
@@ -22,7 +30,8 @@ shell: every command runs from an argument list.
 
 Exit status: 0 once SUCCESS is reported, 3 once FAILURE is reported (with its
 reason), anything else when nothing could be reported; at boot the user data
-then reports FAILURE itself.
+then reports FAILURE itself. With --refresh: 0 when every container recreated
+passed the gate and every pull went through, 1 otherwise.
 """
 import hashlib
 import json
@@ -47,6 +56,8 @@ SPEC_HASH = "docker-host.spec-hash"
 REASON_LIMIT = 900
 LOG_LINES = 5
 REPORTED_FAILURE = 3
+REFRESH_FAILED = 1
+PULL_POLICIES = (None, "missing", "always")
 
 # The image rule of lib/containers/validation.ts, the same pattern, matched with
 # fullmatch: Python's $ also matches before a final line break, JavaScript's does not.
@@ -102,6 +113,9 @@ def check_host(host):
         image = container.get("image")
         if not isinstance(image, str) or len(image) > IMAGE_LIMIT or not IMAGE_REFERENCE.fullmatch(image):
             raise ApplyError("%s: image %s is not a Docker image reference (registry/name:tag or name@sha256:digest)" % (at, shown_image(image)))
+        if container.get("pull") not in PULL_POLICIES:
+            raise ApplyError('%s: pull %s must be "missing" or "always"; deploy the stack again so the host file holds what the stack writes'
+                             % (at, quoted(container.get("pull"))))
 
 
 def shown_image(image):
@@ -238,14 +252,37 @@ def inspect(names):
     return {item["Name"].lstrip("/"): item for item in found}
 
 
+def pull_images(host):
+    """Pulls the image of every container whose image is pulled always; returns
+    the image id each tag names now, by container name, and a message per pull
+    that failed, naming the container, the image and docker's error."""
+    pulled, failures = {}, []
+    for container in host["containers"]:
+        if container.get("pull") != "always":
+            continue
+        result = run(["docker", "pull", "--quiet", container["image"]], check=False)
+        if result.returncode != 0:
+            errors = [line for line in result.stderr.decode("utf-8", "replace").splitlines() if not DOCKER_HELP_HINT.match(line.strip())]
+            failures.append("container %s: docker pull %s failed, so the container keeps its image: %s"
+                            % (container["name"], container["image"], tail("\n".join(errors), 2)))
+            continue
+        image = run(["docker", "image", "inspect", "--format", "{{.Id}}", container["image"]])
+        pulled[container["name"]] = image.stdout.decode("utf-8").strip()
+    return pulled, failures
+
+
 def managed_names():
     result = run(["docker", "ps", "--all", "--filter", "label=" + MANAGED + "=true", "--format", "{{.Names}}"])
     return [name for name in result.stdout.decode("utf-8").split() if name]
 
 
-def converge(host):
-    """Recreates the changed containers, removes the unlisted ones; returns the names recreated.
-    The names and images, then every env-file, the secret ones too, are checked before anything is written, removed or started."""
+def converge(host, refresh=False):
+    """Recreates the changed containers, removes the unlisted ones; returns the
+    names recreated and a message per image that could not be pulled. The names
+    and images, then every env-file, the secret ones too, are checked before
+    anything is written, removed or started. A container whose pull failed is
+    left as it runs. With `refresh`, only a container whose spec hash or pulled
+    image changed is recreated, and none is removed."""
     check_host(host)
     env_data = {container["name"]: env_file_data(container["name"], "environment", container.get("environmentFile"), container.get("environment"),
                                                   "the host file")
@@ -256,9 +293,11 @@ def converge(host):
     os.makedirs(env_dir, mode=0o700, exist_ok=True)
     os.chmod(env_dir, 0o700)
     listed = [container["name"] for container in host["containers"]]
-    for name in managed_names():
+    for name in [] if refresh else managed_names():
         if name not in listed:
             run(["docker", "rm", "--force", name])
+    pulled, failures = pull_images(host)
+    failed_pulls = {container["name"] for container in host["containers"] if container.get("pull") == "always" and container["name"] not in pulled}
     ensure_networks(host)
     running = inspect(listed)
     recreated = []
@@ -276,7 +315,11 @@ def converge(host):
                 env_files.append(path)
         spec_hash = digest.hexdigest()
         current = running.get(container["name"])
-        if current and current["Config"]["Labels"].get(SPEC_HASH) == spec_hash and current["State"]["Running"]:
+        if current and container["name"] in failed_pulls:
+            continue
+        same_image = container["name"] not in pulled or (current and current.get("Image") == pulled[container["name"]])
+        unchanged = current and current["Config"]["Labels"].get(SPEC_HASH) == spec_hash and same_image
+        if unchanged and (refresh or current["State"]["Running"]):
             if files_changed and reloads:
                 run(["docker", "exec", container["name"]] + list(container["reload"]))
             continue
@@ -284,7 +327,7 @@ def converge(host):
             run(["docker", "rm", "--force", container["name"]])
         run(docker_args(container, env_files, spec_hash, env_dir))
         recreated.append(container["name"])
-    return recreated
+    return recreated, failures
 
 
 def last_logs(name):
@@ -401,6 +444,8 @@ def main(argv):
     except (OSError, ValueError) as error:
         sys.stderr.write("docker-host-apply: cannot read the host file %s (%s), so nothing is reported\n" % (path, type(error).__name__))
         return 1
+    if "--refresh" in argv:
+        return refresh(host)
     try:
         if "--update" in argv:
             status = update(host)
@@ -428,9 +473,11 @@ def update(host):
 def apply(host, boot):
     """Converges, waits and reports; returns the exit status."""
     try:
-        recreated = converge(host)
+        recreated, failures = converge(host)
         print("docker-host-apply: recreated %s" % (", ".join(recreated) or "nothing"))
         wait_healthy(host, recreated)
+        if failures:
+            raise ApplyError("; ".join(failures))
     except (ApplyError, EnvFileError) as error:
         reason = str(error)
         sys.stderr.write("docker-host-apply: %s\n" % reason)
@@ -438,6 +485,30 @@ def apply(host, boot):
     if not signal(host, True, "every container runs", boot):
         return 1
     print("docker-host-apply: every container has run for %d s" % host["startupGracePeriodSeconds"])
+    return 0
+
+
+def refresh(host):
+    """Applies rotated secrets and moved image tags to the running containers,
+    waits for those it recreated, and logs the result; reports nothing to
+    CloudFormation. Returns the exit status."""
+    try:
+        recreated, failures = converge(host, refresh=True)
+        print("docker-host-apply --refresh: recreated %s" % (", ".join(recreated) or "nothing"))
+        for failure in failures:
+            sys.stderr.write("docker-host-apply --refresh: %s\n" % failure)
+        if recreated:
+            wait_healthy(dict(host, containers=[container for container in host["containers"] if container["name"] in recreated]), recreated)
+    except (ApplyError, EnvFileError) as error:
+        sys.stderr.write("docker-host-apply --refresh: %s\n" % error)
+        return REFRESH_FAILED
+    except Exception as error:
+        unexpected(error)
+        return REFRESH_FAILED
+    if failures:
+        return REFRESH_FAILED
+    if recreated:
+        print("docker-host-apply --refresh: %s ha%s run for %d s" % (", ".join(recreated), "s" if len(recreated) == 1 else "ve", host["startupGracePeriodSeconds"]))
     return 0
 
 

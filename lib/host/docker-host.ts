@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ContainerLogging, PortProtocol, RestartPolicy, secretEnvironmentContent, validateContainers, type ContainerDefinition } from '../containers';
+import { ContainerLogging, PortProtocol, PullPolicy, RestartPolicy, secretEnvironmentContent, validateContainers, type ContainerDefinition } from '../containers';
 import { PropError, propOwner } from '../errors';
 import { APPLY_SOURCE, ENV_FILE_SOURCE } from '../host-programs';
 import {
@@ -19,6 +19,8 @@ import {
   nodeInstanceProps,
   nodeSecurityGroups,
   nodeSettings,
+  refreshSeconds,
+  refreshTimer,
   SESSION_MANAGER_ACTIONS,
 } from '../nodes';
 import { APPLY_PROGRAM, renderDockerHostScript } from './docker-host-script';
@@ -130,6 +132,20 @@ export interface DockerHostProps {
    * @default - the construct path
    */
   readonly instanceName?: string;
+  /**
+   * How often the host reads every container's secret again and pulls the
+   * images of containers with `pull: PullPolicy.ALWAYS`, recreating exactly
+   * the containers whose secret or image changed (a systemd timer running the
+   * apply program with `--refresh`; its log is the journal,
+   * `journalctl -u docker-host-refresh`). A rotated secret reaches its
+   * container within this time; CloudFormation is not told, so a container
+   * that fails on the new value rolls nothing back. Whole seconds from 10, or
+   * `Duration.seconds(0)` to turn the refresh off, so that secrets and images
+   * change only with a stack update.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly refreshInterval?: Duration;
 }
 
 /** The host's env-file folder unless its props say otherwise. */
@@ -224,6 +240,7 @@ export class DockerHost extends Construct {
     checkEnvFileDirectory(owner, envFileDirectory);
     const ecrRepositories = props.ecrRepositories ?? [];
     const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
+    const refresh = refreshSeconds(owner, props.refreshInterval);
 
     this.securityGroups = nodeSecurityGroups(this, owner, {
       vpc: props.vpc,
@@ -267,7 +284,7 @@ export class DockerHost extends Construct {
     }
     for (const repository of ecrRepositories) repository.grantPull(this.instance.role);
 
-    this.applyContainers(props, { envFileDirectory, signalTimeout, secrets: this.containerSecrets(containers) });
+    this.applyContainers(props, { envFileDirectory, signalTimeout, refreshSeconds: refresh, secrets: this.containerSecrets(containers) });
     this.acknowledgeFindings(props.terminationProtection ?? false);
   }
 
@@ -329,6 +346,7 @@ export class DockerHost extends Construct {
       initMetadata({
         hostFile: { ...hostFile, waitHandle: handle.ref, applyId },
         resource,
+        refreshSeconds: options.refreshSeconds,
         registries: (props.ecrRepositories ?? []).map((repository) => Fn.select(0, Fn.split('/', repository.repositoryUri))),
       }),
     );
@@ -354,6 +372,8 @@ export class DockerHost extends Construct {
 interface ApplyOptions {
   readonly envFileDirectory: string;
   readonly signalTimeout: Duration;
+  /** Seconds between two refreshes; 0 when the refresh is off. */
+  readonly refreshSeconds: number;
   readonly secrets: ReadonlyMap<string, secretsmanager.CfnSecret>;
 }
 
@@ -378,6 +398,8 @@ function toHostContainer(container: ContainerDefinition, context: HostContainerC
   return {
     name: container.name,
     image: container.image,
+    // Left out unless ALWAYS, so the definition, and with it the container, of every other container stays as it was.
+    pull: container.pull === PullPolicy.ALWAYS ? PullPolicy.ALWAYS : undefined,
     command: container.command ?? [],
     restart: container.restart ?? RestartPolicy.ALWAYS,
     memoryMiB: container.memoryMiB,
@@ -410,15 +432,24 @@ function toHostContainer(container: ContainerDefinition, context: HostContainerC
 interface InitOptions {
   readonly hostFile: Record<string, unknown>;
   readonly resource: string;
+  readonly refreshSeconds: number;
   readonly registries: readonly string[];
 }
 
 /**
  * The instance's `AWS::CloudFormation::Init`: every file cfn-init writes,
  * deploy-time values included, is content of the metadata, so no shell reads
- * a byte of it. `cfn-hup` runs the apply program when the metadata changes.
+ * a byte of it. `cfn-hup` runs the apply program when the metadata changes;
+ * the refresh timer runs it with `--refresh` in between.
  */
 function initMetadata(options: InitOptions): Record<string, unknown> {
+  const refresh = refreshTimer({
+    name: 'docker-host-refresh',
+    description: 'Docker host: applies rotated secrets and moved image tags to the containers',
+    command: `${APPLY_PROGRAM} --refresh`,
+    after: 'network-online.target docker.service',
+    intervalSeconds: options.refreshSeconds,
+  });
   const files: Record<string, unknown> = {
     '/etc/docker-host/host.json': initFile(options.hostFile),
     [APPLY_PROGRAM]: initFile(APPLY_SOURCE, '000700'),
@@ -435,9 +466,10 @@ function initMetadata(options: InitOptions): Record<string, unknown> {
         unitMode: '000644',
       }),
     ),
+    ...Object.fromEntries(refresh.files),
   };
   if (options.registries.length > 0) files['/root/.docker/config.json'] = initFile(dockerCredentialConfig(options.registries));
-  return { config: { files } };
+  return { config: { files, commands: refresh.commands } };
 }
 
 /**

@@ -4,3 +4,4 @@ export * from './health-check';
 export * from './instance';
 export * from './security-group';
 export { SESSION_MANAGER_ACTIONS } from './session-manager';
+export * from './refresh-timer';

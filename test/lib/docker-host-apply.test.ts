@@ -166,6 +166,117 @@ describe('the apply program\'s changes', () => {
   });
 });
 
+describe('the refresh (docker-host-apply --refresh, as the host\'s timer runs it)', () => {
+  const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app-secret-AbCdEf';
+  const SECRET_APP = { ...APP, secretArn: ARN };
+  const CACHE = { ...APP, name: 'cache', image: 'memcached:1.6-alpine' };
+  const secret = (password: string) => ({ [ARN]: JSON.stringify({ file: null, environment: { DB_PASSWORD: password } }) });
+  const STABLE = 'registry.example.com/team/app:stable';
+
+  itRunning('python3')('recreates the container whose secret was rotated, with the new value, and no other, reporting nothing to CloudFormation', () => {
+    // GIVEN a host whose app reads its secret, beside a cache without one
+    const dir = work();
+    const env = path.join(dir, 'env');
+    expect(success(runApply(host([SECRET_APP, CACHE], { env }), dir, { secrets: secret('first password') }))).toBe('every container runs');
+    const cacheId = containerId(dir, 'cache');
+    // WHEN the secret is rotated and the timer runs the refresh
+    const run = runApply(host([SECRET_APP, CACHE], { env, grace: 1 }), dir, { args: ['--refresh'], secrets: secret('second password') });
+    // THEN app is recreated with the new value, the cache keeps its container, and no signal is sent
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((call) => call[0] === 'cfn-signal')).toEqual([]);
+    expect(run.calls.filter((call) => ['rm', 'run'].includes(call[1])).map((call) => call.slice(0, 2).concat(call[1] === 'rm' ? call.slice(-1) : []))).toEqual([
+      ['docker', 'rm', 'app'],
+      ['docker', 'run'],
+    ]);
+    expect(environment(dir, 'app')).toContain('DB_PASSWORD=second password');
+    expect(containerId(dir, 'cache')).toBe(cacheId);
+    expect(readFileSync(path.join(env, 'app.secret.env'), 'utf8')).toBe('DB_PASSWORD=second password\n');
+  });
+
+  itRunning('python3')('recreates nothing when no secret changed, not even a container that was stopped', () => {
+    // GIVEN a running host whose cache was stopped by hand
+    const dir = work();
+    const env = path.join(dir, 'env');
+    runApply(host([SECRET_APP, CACHE], { env }), dir, { secrets: secret('first password') });
+    const appId = containerId(dir, 'app');
+    expect(fakeDocker(dir, ['stop', 'cache']).status).toBe(0);
+    // WHEN the timer runs the refresh with the same secret
+    const run = runApply(host([SECRET_APP, CACHE], { env }), dir, { args: ['--refresh'], secrets: secret('first password') });
+    // THEN
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((call) => ['rm', 'run', 'exec'].includes(call[1]) || call[0] === 'cfn-signal')).toEqual([]);
+    expect(run.calls).toContainEqual(['aws', 'secretsmanager', 'get-secret-value', '--region', 'eu-west-1', '--secret-id', ARN, '--query', 'SecretString', '--output', 'text']);
+    expect(containerId(dir, 'app')).toBe(appId);
+    expect(state(dir, 'cache')).toMatchObject({ Status: 'exited' });
+  });
+
+  itRunning('python3')('exits 1 naming the container and its last log lines when the new secret makes it fail, and signals nothing', () => {
+    // GIVEN a running host
+    const dir = work();
+    const env = path.join(dir, 'env');
+    runApply(host([SECRET_APP], { env }), dir, { secrets: secret('first password') });
+    // WHEN the rotated value makes the app exit
+    const run = runApply(host([SECRET_APP], { env, grace: 1 }), dir, {
+      args: ['--refresh'],
+      secrets: secret('wrong password'),
+      scenario: { app: { states: [{ at: 0, status: 'exited', exitCode: 1 }], logs: ['password authentication failed for user "app"'] } },
+    });
+    // THEN
+    expect(run.status).toBe(1);
+    expect(run.calls.filter((call) => call[0] === 'cfn-signal')).toEqual([]);
+    expect(run.stderr).toBe('docker-host-apply --refresh: container app is not running (exit code 1); last log lines: password authentication failed for user "app"\n');
+  });
+
+  itRunning('python3')('pulls an image pulled always and recreates its container when the tag moved, leaving one pulled when missing on the old image', () => {
+    // GIVEN two containers of the same tag, one pulled always, started when the tag named image a
+    const dir = work();
+    const env = path.join(dir, 'env');
+    const always = { ...APP, name: 'always', image: STABLE, pull: 'always' };
+    const missing = { ...APP, name: 'missing', image: STABLE };
+    runApply(host([always, missing], { env }), dir, { registry: { [STABLE]: `sha256:${'a'.repeat(64)}` } });
+    const missingId = containerId(dir, 'missing');
+    // WHEN the tag moves to image b and the timer runs the refresh
+    const moved = { [STABLE]: `sha256:${'b'.repeat(64)}` };
+    const run = runApply(host([always, missing], { env }), dir, { args: ['--refresh'], registry: moved });
+    // AND again, with the tag where it is
+    const again = runApply(host([always, missing], { env }), dir, { args: ['--refresh'], registry: moved });
+    // THEN only the container pulled always was pulled and recreated, on image b, once
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((call) => ['pull', 'rm', 'run'].includes(call[1])).map((call) => call.slice(0, 3))).toEqual([
+      ['docker', 'pull', '--quiet'],
+      ['docker', 'rm', '--force'],
+      ['docker', 'run', '--detach'],
+    ]);
+    expect(image(dir, 'always')).toBe(`sha256:${'b'.repeat(64)}`);
+    expect(image(dir, 'missing')).toBe(`sha256:${'a'.repeat(64)}`);
+    expect(containerId(dir, 'missing')).toBe(missingId);
+    expect(again.status).toBe(0);
+    expect(again.calls.filter((call) => ['rm', 'run'].includes(call[1]))).toEqual([]);
+  });
+
+  itRunning('python3')('keeps the running container when its pull fails, naming the image and docker\'s error: refresh exits 1, an update signals FAILURE', () => {
+    // GIVEN a running container pulled always
+    const dir = work();
+    const env = path.join(dir, 'env');
+    const always = { ...APP, image: STABLE, pull: 'always' };
+    runApply(host([always], { env }), dir);
+    const appId = containerId(dir, 'app');
+    // WHEN the registry refuses the pull, on a refresh and on a stack update
+    const error = 'Get "https://registry.example.com/v2/": dial tcp: lookup registry.example.com: no such host';
+    const registry = { [STABLE]: { error } };
+    const refreshed = runApply(host([always], { env }), dir, { args: ['--refresh'], registry });
+    const updated = runApply(host([always], { env }), dir, { registry });
+    // THEN the container keeps running, and both runs say which image and why
+    const message = `container app: docker pull ${STABLE} failed, so the container keeps its image: Error response from daemon: ${error}`;
+    expect(refreshed.status).toBe(1);
+    expect(refreshed.stderr).toBe(`docker-host-apply --refresh: ${message}\n`);
+    expect(failure(updated)).toBe(message);
+    expect([...refreshed.calls, ...updated.calls].filter((call) => ['rm', 'run'].includes(call[1]))).toEqual([]);
+    expect(containerId(dir, 'app')).toBe(appId);
+    expect(state(dir, 'app')).toMatchObject({ Status: 'running' });
+  });
+});
+
 /**
  * A host file of the given containers, its grace period and health wait in
  * seconds (0 unless given), with a wait condition: a run that is not the boot's
@@ -205,6 +316,16 @@ function signalled(run: ApplyRun, exitCode: string, status: number): string {
 /** The container's State as the fake docker's inspect gives it. */
 function state(dir: string, name: string): Record<string, unknown> {
   return JSON.parse(fakeDocker(dir, ['inspect', name]).stdout)[0].State;
+}
+
+/** The variables of the container's environment, KEY=value each. */
+function environment(dir: string, name: string): string[] {
+  return JSON.parse(fakeDocker(dir, ['inspect', name]).stdout)[0].Config.Env;
+}
+
+/** The id of the image the container was created from. */
+function image(dir: string, name: string): string {
+  return JSON.parse(fakeDocker(dir, ['inspect', name]).stdout)[0].Image;
 }
 
 function containerId(dir: string, name: string): string {

@@ -8,7 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CertificateDependency, Route53Dependency, StackDependency, VpcDependency } from '../../lib/dependencies';
-import { ContainerLogging, PortProtocol, RestartPolicy, type ContainerDefinition } from '../../lib/containers';
+import { ContainerLogging, PortProtocol, PullPolicy, RestartPolicy, type ContainerDefinition } from '../../lib/containers';
 import { PropError } from '../../lib/errors';
 import { DockerHost, type DockerHostProps } from '../../lib/host';
 import { APPLY_SOURCE, ENV_FILE_SOURCE } from '../../lib/host-programs';
@@ -224,6 +224,62 @@ describe('instance', () => {
       '[main]\nstack=arn:aws:cloudformation:eu-west-1:123456789012:stack/memcached-dev/1\nregion=eu-west-1\ninterval=1\n',
     );
     expect(files['/etc/docker-host/host.json'].mode).toBe('000600');
+  });
+
+  it('has a systemd timer run the apply program with --refresh every minute, which cfn-init enables at boot and after each update', () => {
+    // GIVEN the host above
+    // WHEN
+    const init = template.toJSON().Resources[instanceLogicalId()].Metadata['AWS::CloudFormation::Init'].config;
+    // THEN
+    expect(init.files['/etc/systemd/system/docker-host-refresh.service']).toEqual({
+      content:
+        '[Unit]\nDescription=Docker host: applies rotated secrets and moved image tags to the containers\nAfter=network-online.target docker.service\n\n' +
+        '[Service]\nType=oneshot\nExecStart=/usr/local/sbin/docker-host-apply --refresh\n',
+      mode: '000644',
+      owner: 'root',
+      group: 'root',
+    });
+    expect(init.files['/etc/systemd/system/docker-host-refresh.timer'].content).toBe(
+      '[Unit]\nDescription=Docker host: applies rotated secrets and moved image tags to the containers, every 60 s\n\n' +
+        '[Timer]\nOnActiveSec=60\nOnUnitActiveSec=60\nAccuracySec=1s\n\n[Install]\nWantedBy=timers.target\n',
+    );
+    expect(init.commands).toEqual({
+      'docker-host-refresh-timer': { command: 'systemctl daemon-reload && systemctl enable docker-host-refresh.timer && systemctl restart docker-host-refresh.timer' },
+    });
+  });
+
+  it('refreshes at the interval it is given, and with an interval of 0 installs no timer and removes one an earlier deploy installed', () => {
+    // GIVEN
+    const init = (refreshInterval: Duration) =>
+      Template.fromStack(hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [CACHE], refreshInterval })).stack)
+        .toJSON().Resources[instanceLogicalId()].Metadata['AWS::CloudFormation::Init'].config;
+    // WHEN
+    const every5 = init(Duration.minutes(5));
+    const off = init(Duration.seconds(0));
+    // THEN
+    expect(every5.files['/etc/systemd/system/docker-host-refresh.timer'].content).toContain('[Timer]\nOnActiveSec=300\nOnUnitActiveSec=300\n');
+    expect(Object.keys(off.files).filter((file) => file.startsWith('/etc/systemd/system/docker-host-refresh'))).toEqual([]);
+    expect(off.commands).toEqual({
+      'docker-host-refresh-timer': {
+        command:
+          'if [ -e /etc/systemd/system/docker-host-refresh.timer ]; then systemctl disable --now docker-host-refresh.timer && ' +
+          'rm -f /etc/systemd/system/docker-host-refresh.timer /etc/systemd/system/docker-host-refresh.service && systemctl daemon-reload; fi',
+      },
+    });
+  });
+
+  it('carries pull "always" in the host file for a container pulled always, and nothing for the others, whose definitions stay as they were', () => {
+    // GIVEN
+    const hostFile = renderHostFile(
+      Template.fromStack(hostStack((_scope, network) => ({
+        vpc: network.toVpc({ subnetCount: 1 }),
+        containers: [{ ...CACHE, pull: PullPolicy.ALWAYS }, { ...CACHE, name: 'beta', ports: [], pull: PullPolicy.MISSING }, { ...CACHE, name: 'gamma', ports: [] }],
+      })).stack).toJSON(),
+      SAMPLES,
+    );
+    // THEN
+    expect(hostFile.containers.map((container: Record<string, unknown>) => [container.name, container.pull])).toEqual([['alpha', 'always'], ['beta', undefined], ['gamma', undefined]]);
+    expect(Object.keys(hostFile.containers[1])).not.toContain('pull');
   });
 
   it('ships the apply program and the env-file rules it imports, and waits under a wait condition named after both', () => {
@@ -788,6 +844,7 @@ describe('props', () => {
     ['an env-file line without =', [{ ...CACHE, environmentFile: 'A=1\nnonsense' }], /containers\[0\]\.environmentFile: must hold KEY=value lines, got "nonsense"/],
     ['a variable name with a hyphen', [{ ...CACHE, environment: { 'DB-HOST': 'x' } }], /environment: name "DB-HOST" must be letters, digits and "_"/],
     ['a variable with a line break', [{ ...CACHE, environment: { GREETING: 'a\nb' } }], /environment\.GREETING: must not contain a line break, which an env-file cannot hold/],
+    ['an unknown pull policy', [{ ...CACHE, pull: 'never' as never }], /containers\[0\]\.pull: must be PullPolicy\.MISSING or PullPolicy\.ALWAYS \("missing" or "always"\), got "never"/],
   ])('refuses %s with a message naming the prop', (_case, containers, message) => {
     // GIVEN
     const create = () => hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers }));
@@ -800,6 +857,8 @@ describe('props', () => {
     ['a relative env-file directory', { envFileDirectory: 'env' }, /envFileDirectory: must be an absolute path/],
     ['an egress range that is not a CIDR', { egressCidrs: ['s3.amazonaws.com'] }, /egressCidrs: must hold CIDR ranges such as 10.0.0.0\/16, got "s3.amazonaws.com"/],
     ['an env-file directory with a space', { envFileDirectory: '/etc/docker host' }, /envFileDirectory: must be an absolute path .*got "\/etc\/docker host"/],
+    ['a refresh every 5 s', { refreshInterval: Duration.seconds(5) }, /refreshInterval: must be whole seconds of at least 10, such as Duration\.minutes\(1\), or Duration\.seconds\(0\) to turn the refresh off, got 5 seconds/],
+    ['a refresh of a part of a second', { refreshInterval: Duration.millis(10500) }, /refreshInterval: must be whole seconds of at least 10, .*got 10 seconds 500 millis/],
   ])('refuses %s', (_case, props, message) => {
     // GIVEN
     const create = () =>

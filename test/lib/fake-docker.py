@@ -34,7 +34,16 @@ fails: "starting", "fatal: <name> cannot start; environment: <KEY=value ...>"
 on stderr, then "starting" again. A `docker run` whose --log-driver is named
 in $FAKE_DOCKER_FAILING_LOG_DRIVER fails as Docker's does when the driver
 cannot start: the container is created but not started, and docker prints the
-daemon's error, a blank line and its help hint, exiting 125."""
+daemon's error, a blank line and its help hint, exiting 125.
+
+Images: the engine keeps the id each image reference had when it was pulled
+(`docker pull`, or `docker run` of an image it does not have), and a
+container records the id of the image it was created from (inspect's
+`Image`). The registry is the JSON file $FAKE_DOCKER_REGISTRY, which the test
+may change between runs: an image reference names the id its tag points to
+now ("sha256:..."), or {"error": "<daemon's message>"} for a pull that fails
+(exit 1, as docker pull's); a reference it does not name has an id made from
+the reference."""
 import datetime
 import hashlib
 import json
@@ -44,6 +53,9 @@ import time
 
 state_path = os.environ["FAKE_DOCKER_STATE"]
 state = json.load(open(state_path)) if os.path.exists(state_path) else {"containers": {}, "networks": []}
+images = state.setdefault("images", {})
+registry_path = os.environ.get("FAKE_DOCKER_REGISTRY", "")
+registry = json.load(open(registry_path)) if registry_path and os.path.exists(registry_path) else {}
 scenario = json.load(open(os.environ["FAKE_DOCKER_SCENARIO"]))
 crashing = [name for name in os.environ.get("FAKE_DOCKER_CRASH", "").split(",") if name]
 containers = state["containers"]
@@ -83,6 +95,16 @@ def read_env_file(path, env):
             if line and not line.startswith("#"):
                 key, _, value = line.partition("=")
                 env[key] = value
+
+
+def pull(image):
+    """Fetches the id the registry gives the image now; returns the daemon's error when it refuses."""
+    answer = registry.get(image, "sha256:" + hashlib.sha256(image.encode()).hexdigest())
+    if isinstance(answer, dict):
+        return answer["error"]
+    images[image] = answer
+    save()
+    return None
 
 
 def states_of(name):
@@ -179,6 +201,10 @@ def run(options):
         fail('docker: Error response from daemon: Conflict. The container name "/%s" is already in use by container "%s". '
              "You have to remove (or rename) that container to be able to reuse that name.\n\nRun 'docker run --help' for more information"
              % (name, containers[name]["inspect"]["Id"]), 125)
+    if options[i] not in images:
+        error = pull(options[i])
+        if error is not None:
+            fail("Unable to find image '%s' locally\ndocker: Error response from daemon: %s\n\nRun 'docker run --help' for more information" % (options[i], error), 125)
     created = time.time()
     config = {"Image": options[i], "Cmd": options[i + 1:], "Labels": labels, "Env": ["%s=%s" % item for item in env.items()]}
     if health:
@@ -190,6 +216,7 @@ def run(options):
             "Id": hashlib.sha256(("%s %f" % (name, created)).encode()).hexdigest(),
             "Created": timestamp(created),
             "Name": "/" + name,
+            "Image": images[options[i]],
             "HostConfig": {"RestartPolicy": {"Name": restart, "MaximumRetryCount": 0}, "LogConfig": {"Type": log_driver}},
             "Config": config,
         },
@@ -269,6 +296,19 @@ elif args[0] == "logs":
     else:
         lines = scenario.get(name, {}).get("logs", ["ready"])
         print("\n".join(lines[-int(args[args.index("--tail") + 1]):] if "--tail" in args else lines))
+elif args[0] == "pull":
+    error = pull(args[-1])
+    if error is not None:
+        fail("Error response from daemon: %s" % error, 1)
+    print(args[-1] if "--quiet" in args else "Status: Downloaded newer image for %s" % args[-1])
+elif args[0] == "image" and args[1] == "inspect":
+    image = args[-1]
+    if image not in images:
+        fail("Error response from daemon: No such image: %s" % image, 1)
+    if "--format" in args and args[args.index("--format") + 1] == "{{.Id}}":
+        print(images[image])
+    else:
+        print(json.dumps([{"Id": images[image], "RepoTags": [image]}], indent=4))
 elif args[0] == "run":
     run(args[1:])
 else:

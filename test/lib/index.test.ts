@@ -22,6 +22,7 @@ const EXPORTS = [
   'ImageDependency',
   'PortProtocol',
   'PublishMode',
+  'PullPolicy',
   'RestartPolicy',
   'Route53Dependency',
   'StackDependency',

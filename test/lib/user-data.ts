@@ -115,7 +115,8 @@ export interface ApplyRun {
  * `cfn-signal`, `cfn-init` and `aws` by recorders; `aws` answers each secret
  * ARN with `secrets[arn]`. cfn-init writes `initWrites`, when given, as
  * the new host file; with `failingInit`, it fails and `cfn-get-metadata`
- * answers with that metadata. The containers do what `scenario` says of them;
+ * answers with that metadata. `registry` is what the fake docker's registry
+ * answers each image reference with now: the id its tag names, or a pull error. The containers do what `scenario` says of them;
  * those named in `crash` exit right after they start; a `docker run` with the
  * log driver `failingLogDriver` fails as Docker's does when the driver cannot
  * start. `envFileRules`, when given, is the text of the env-file rules beside
@@ -133,6 +134,7 @@ export function runApply(
     initWrites?: Record<string, unknown>;
     failingInit?: { metadata: unknown };
     envFileRules?: string;
+    registry?: Record<string, string | { error: string }>;
   } = {},
 ): ApplyRun {
   const bin = path.join(stateDir, 'bin');
@@ -169,6 +171,7 @@ export function runApply(
   chmodSync(path.join(bin, 'aws'), 0o755);
   writeFileSync(hostPath, JSON.stringify(hostFile));
   writeFileSync(path.join(stateDir, 'scenario.json'), JSON.stringify(options.scenario ?? {}));
+  writeFileSync(path.join(stateDir, 'registry.json'), JSON.stringify(options.registry ?? {}));
   const result = runHostProgram('python3', [hostProgramCopy('host/docker-host-apply.py', path.join(stateDir, 'program'), options.envFileRules), ...(options.args ?? [])], {
     encoding: 'utf8',
     env: {
@@ -214,5 +217,6 @@ function fakeDockerEnvironment(stateDir: string): Record<string, string> {
     FAKE_DOCKER_STATE: path.join(stateDir, 'docker.json'),
     FAKE_DOCKER_CALLS: path.join(stateDir, 'calls.jsonl'),
     FAKE_DOCKER_SCENARIO: path.join(stateDir, 'scenario.json'),
+    FAKE_DOCKER_REGISTRY: path.join(stateDir, 'registry.json'),
   };
 }
