@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Duration, Fn, Token } from 'aws-cdk-lib';
-import { hasEnvironment, RestartPolicy, type ContainerDefinition } from '../containers';
+import { hasEnvironment, PullPolicy, RestartPolicy, type ContainerDefinition } from '../containers';
 import { PropError } from '../errors';
 import { healthCheckSettings, type HealthCheckSettings } from '../nodes';
-import { ENV_DIRECTORY, SWARM_DIRECTORY, type ServiceReload } from './node-script';
+import { ENV_DIRECTORY, secretVariable, SWARM_DIRECTORY, type ServiceReload } from './node-script';
 
 /** Which task a swarm starts first when it replaces one (compose `update_config.order`). */
 export enum UpdateOrder {
@@ -74,9 +74,14 @@ export interface UpdatePolicy {
   readonly monitor?: Duration;
 }
 
-/** A swarm secret, read from an SSM SecureString parameter by the leading manager and mounted at `/run/secrets/<name>`. */
+/**
+ * A swarm secret, read from an SSM SecureString parameter by the leading
+ * manager and mounted at `/run/secrets/<name>`. The swarm holds it as
+ * `<name>-v<the parameter's version>`, so a new version of the parameter
+ * becomes a new swarm secret, which rolls the services that use it.
+ */
 export interface ServiceSecret {
-  /** The secret's name in the swarm and its file name under `/run/secrets`. */
+  /** The secret's file name under `/run/secrets`: letters, digits, `_`, `.` and `-`, at most 52 characters (Docker's 64 less the version). */
   readonly name: string;
   /** The name of the SSM SecureString parameter that holds the value, such as `/myapp/db-password`. */
   readonly parameterName: string;
@@ -170,6 +175,24 @@ export function serviceReloads(services: readonly SwarmServiceDefinition[], stac
   );
 }
 
+/** The longest secret name: Docker allows 64 characters, and the swarm adds `-v` and the parameter's version, up to 10 digits. */
+const MAX_SECRET_NAME = 52;
+
+/** Label of a service whose image the managers' refresh pulls, so a tag that moved rolls the service. */
+export const PULL_LABEL = 'docker-swarm.pull';
+
+/**
+ * The compose file's top-level secrets: each external, its name the
+ * variable the deploy helper sets, `${SWARM_SECRET_…:-<name>}`, which
+ * `docker stack deploy` fills in. The default, the name itself, is the
+ * swarm secret a manager whose deploy helper predates versions created.
+ */
+function composeSecrets(services: readonly SwarmServiceDefinition[]): Record<string, unknown> | undefined {
+  const names = [...new Set(services.flatMap((service) => (service.secrets ?? []).map((secret) => secret.name)))];
+  if (names.length === 0) return undefined;
+  return Object.fromEntries(names.map((name) => [name, { external: true, name: `\${${secretVariable(name)}:-${name}}` }]));
+}
+
 /** Label of the tasks of a service whose files have no reload command: the files' digest. */
 const FILES_LABEL = 'docker-swarm.files-sha256';
 
@@ -218,7 +241,6 @@ export function serviceEnvironments(services: readonly SwarmServiceDefinition[])
  */
 export function renderCompose(services: readonly SwarmServiceDefinition[], defaults: ComposeDefaults): Record<string, unknown> {
   const composeServices: Record<string, unknown> = {};
-  const secrets: Record<string, unknown> = {};
   const networks: Record<string, unknown> = {};
   const namedVolumes: Record<string, unknown> = {};
   for (const service of services) {
@@ -241,7 +263,6 @@ export function renderCompose(services: readonly SwarmServiceDefinition[], defau
     if (service.memoryMiB !== undefined) limits.memory = `${service.memoryMiB}M`;
     if (service.cpus !== undefined) limits.cpus = String(service.cpus);
     const publishMode = service.publishMode ?? defaults.publishMode;
-    for (const secret of service.secrets ?? []) secrets[secret.name] = { external: true };
     composeServices[service.name] = omitUndefined({
       image: service.image,
       command: service.command && service.command.length > 0 ? [...service.command] : undefined,
@@ -268,6 +289,7 @@ export function renderCompose(services: readonly SwarmServiceDefinition[], defau
         mode: service.globalMode ? 'global' : 'replicated',
         replicas: service.globalMode ? undefined : (service.replicas ?? 1),
         endpoint_mode: service.endpointMode ?? defaults.endpointMode,
+        labels: service.pull === PullPolicy.ALWAYS ? { [PULL_LABEL]: PullPolicy.ALWAYS } : undefined,
         placement: service.constraints && service.constraints.length > 0 ? { constraints: [...service.constraints] } : undefined,
         resources: Object.keys(limits).length > 0 ? { limits } : undefined,
         restart_policy: { condition: service.restart === RestartPolicy.ON_FAILURE ? 'on-failure' : 'any' },
@@ -276,13 +298,14 @@ export function renderCompose(services: readonly SwarmServiceDefinition[], defau
       }),
     });
   }
-  return escapeInterpolation(omitUndefined({
+  const escaped = escapeInterpolation(omitUndefined({
     version: '3.8',
     services: composeServices,
     networks: Object.keys(networks).length > 0 ? networks : undefined,
     volumes: Object.keys(namedVolumes).length > 0 ? namedVolumes : undefined,
-    secrets: Object.keys(secrets).length > 0 ? secrets : undefined,
   })) as Record<string, unknown>;
+  // The secrets' names are the one interpolation the file asks for, of variables the deploy helper sets.
+  return omitUndefined({ ...escaped, secrets: composeSecrets(services) });
 }
 
 /**
@@ -333,6 +356,12 @@ export function validateService(owner: string, i: number, service: SwarmServiceD
   }
   (service.secrets ?? []).forEach((secret, j) => {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(secret.name)) throw fail(`secrets[${j}].name`, `must be letters, digits, "_", "." or "-", got "${secret.name}"`);
+    if (secret.name.length > MAX_SECRET_NAME) {
+      throw fail(
+        `secrets[${j}].name`,
+        `must be at most ${MAX_SECRET_NAME} characters, so that with "-v" and the parameter's version it stays within Docker's 64, got "${secret.name}" (${secret.name.length}); give a shorter name`,
+      );
+    }
     if (!Token.isUnresolved(secret.parameterName) && !/^\/?[A-Za-z0-9_.\-/]+$/.test(secret.parameterName)) {
       throw fail(`secrets[${j}].parameterName`, `must be an SSM parameter name such as /myapp/db-password, got "${secret.parameterName}"`);
     }

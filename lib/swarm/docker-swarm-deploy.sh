@@ -1,16 +1,89 @@
 #!/bin/bash
 # Deploys @COMPOSE_FILE@ when this manager leads the swarm; other managers leave it to the leader.
-## docker-swarm-deploy, no arguments: the managers' user data runs it at boot, their cfn-hup
-## after each stack update. The leader creates each swarm secret it does not have yet from its
-## SSM SecureString parameter, then runs docker stack deploy.
+## docker-swarm-deploy [--refresh]: the managers' user data runs it at boot, their cfn-hup
+## after each stack update, their refresh timer with --refresh. The leader makes each swarm
+## secret the swarm does not have yet, as <name>-v<version> from that version of its SSM
+## SecureString parameter, and hands its name to docker stack deploy in the variable the
+## compose file names it by; it removes the versions no service uses, nor would roll back to.
+## With --refresh it deploys only when a secret's parameter has a version the services do not
+## use yet (keeping each service's image digest: --resolve-image changed), and rolls each
+## service labelled docker-swarm.pull=always to the image its tag names now.
 ## Exit status: 0 when deployed, or when another manager leads; otherwise that of the first
-## command that failed (a secret that could not be read or created, a deploy docker refused).
+## command that failed (a secret that could not be read or created, a deploy docker refused);
+## with --refresh, 1 when an image could not be pulled (the service keeps running as it was).
 ## The user data writes this file with each @NAME@ filled in at synth time and the ## lines left out;
-## @CREATE_SECRETS@ stands for the lines that create each secret, none when there is none.
+## @CREATE_SECRETS@ stands for the line per secret, secret REGION NAME PARAMETER VARIABLE, none when there is none.
 set -euo pipefail
+refresh=false
+if [ "${1:-}" = --refresh ]; then
+  refresh=true
+fi
 if [ "$(docker node inspect self --format "{{.ManagerStatus.Leader}}")" != true ]; then
   echo "this manager does not lead the swarm; the leader deploys"
   exit 0
 fi
+secrets=()
+current=()
+# secret REGION NAME PARAMETER VARIABLE: makes NAME-v<version> of the parameter's version unless the swarm has it,
+# and exports VARIABLE, which the compose file names the secret by.
+secret() {
+  local version
+  version=$(aws ssm get-parameter --region "$1" --name "$3" --query Parameter.Version --output text)
+  if ! docker secret inspect "$2-v$version" > /dev/null 2>&1; then
+    aws ssm get-parameter --region "$1" --name "$3:$version" --with-decryption --query Parameter.Value --output text \
+      | docker secret create "$2-v$version" - > /dev/null
+    echo "created swarm secret $2-v$version"
+  fi
+  export "$4=$2-v$version"
+  secrets+=("$2")
+  current+=("$2-v$version")
+}
+# The swarm secrets the services name in their spec (Spec), or in the spec a rollback returns to (PreviousSpec).
+named_secrets() {
+  docker service ls --quiet | xargs -r docker service inspect \
+    --format "{{with .$1}}{{range .TaskTemplate.ContainerSpec.Secrets}}{{.SecretName}} {{end}}{{end}}" | xargs
+}
+# Removes each version of the secrets that is not current and that no service names.
+remove_unused_secrets() {
+  local named name base
+  named=" $(named_secrets Spec) $(named_secrets PreviousSpec) ${current[*]} "
+  for name in $(docker secret ls --format "{{.Name}}"); do
+    for base in "${secrets[@]}"; do
+      if [[ $name == "$base"-v* && ${name#"$base"-v} =~ ^[0-9]+$ && $named != *" $name "* ]]; then
+        docker secret rm "$name" > /dev/null
+        echo "removed swarm secret $name, which no service uses"
+      fi
+    done
+  done
+}
+# Rolls each service whose image is pulled always to the image its tag names now (docker service update
+# resolves the tag to its digest; an unchanged digest replaces no task). A pull that fails leaves the service as it runs.
+pull_always() {
+  local service image errors status=0
+  for service in $(docker service ls --filter "label=docker-swarm.pull=always" --filter "label=com.docker.stack.namespace=@STACK_NAMESPACE@" --format "{{.Name}}"); do
+    image=$(docker service inspect --format '{{index .Spec.Labels "com.docker.stack.image"}}' "$service")
+    if ! errors=$(docker pull --quiet "$image" 2>&1 > /dev/null); then
+      echo "service $service: docker pull $image failed, so the service keeps its image: $errors" >&2
+      status=1
+      continue
+    fi
+    docker service update --quiet --detach --image "$image" "$service" > /dev/null
+  done
+  return "$status"
+}
 @CREATE_SECRETS@
+if [ "$refresh" = true ]; then
+  status=0
+  named=" $(named_secrets Spec) "
+  for name in "${current[@]}"; do
+    if [[ $named != *" $name "* ]]; then
+      docker stack deploy --prune --resolve-image changed --compose-file @COMPOSE_FILE@ @STACK_NAMESPACE@
+      break
+    fi
+  done
+  pull_always || status=1
+  remove_unused_secrets
+  exit "$status"
+fi
+remove_unused_secrets
 docker stack deploy --prune --compose-file @COMPOSE_FILE@ @STACK_NAMESPACE@

@@ -16,6 +16,8 @@ import {
   nodeLaunchTemplateProps,
   nodeSecurityGroups,
   nodeSettings,
+  refreshSeconds,
+  refreshTimer,
   SESSION_MANAGER_ACTIONS,
   type NodeSettings,
 } from '../nodes';
@@ -137,6 +139,19 @@ export interface DockerSwarmProps {
    * @default Duration.minutes(10)
    */
   readonly drainTimeout?: Duration;
+  /**
+   * How often the managers run the deploy helper with `--refresh` (a
+   * systemd timer; only the leader acts, and its log is the journal,
+   * `journalctl -u docker-swarm-refresh`): a secret's parameter overwritten
+   * with a new value becomes a new swarm secret, `<name>-v<version>`, and
+   * the services that use it roll to it; a service with
+   * `pull: PullPolicy.ALWAYS` rolls to the image its tag names now. Whole
+   * seconds from 10, or `Duration.seconds(0)` to turn the refresh off, so
+   * that secrets and images change only with a stack update.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly refreshInterval?: Duration;
 }
 
 /** A file of a group's cfn-init metadata; an object is written as JSON. */
@@ -230,6 +245,13 @@ export class DockerSwarm extends Construct {
     const workers = workerSettings(owner, props.workers ?? {});
     const node = nodeSettings(owner, props);
     const drainTimeout = props.drainTimeout ?? Duration.minutes(10);
+    const refresh = refreshTimer({
+      name: 'docker-swarm-refresh',
+      description: 'Docker swarm: deploys rotated secrets and moved image tags to the services',
+      command: `${DEPLOY_COMMAND} --refresh`,
+      after: 'docker.service',
+      intervalSeconds: refreshSeconds(owner, props.refreshInterval),
+    });
     this.parameterPath = `/docker-swarm/${Aws.STACK_NAME}/${this.node.id}`;
 
     this.securityGroups = nodeSecurityGroups(this, owner, {
@@ -263,10 +285,11 @@ export class DockerSwarm extends Construct {
           ]
         : []),
       ...services.files,
+      ...refresh.files.map(([path, file]) => ({ path, content: file.content, mode: file.mode })),
     ];
     const reload = services.reloads.length > 0 ? [RELOAD_COMMAND] : [];
     const deploy = [...(services.environments ? [ENV_COMMAND] : []), DEPLOY_COMMAND];
-    for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, managerFiles, [...deploy, ...reload]);
+    for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, managerFiles, [...deploy, ...reload], refresh.commands);
     if (services.workerMetadata) this.addServiceMetadata(this.workerGroup, services.files, reload);
     this.drainOnScaleIn(drainTimeout);
   }
@@ -392,9 +415,15 @@ export class DockerSwarm extends Construct {
    * Files as cfn-init metadata of a group, and the cfn-hup hook that writes
    * them again and runs `commands` after each stack update (the managers
    * redeploy, every node reloads the tasks whose files changed), so a
-   * service change replaces no node.
+   * service change replaces no node; `initCommands` are what cfn-init runs
+   * once it wrote the files (on the managers, enabling the refresh timer).
    */
-  private addServiceMetadata(group: autoscaling.AutoScalingGroup, files: readonly MetadataFile[], commands: readonly string[]): void {
+  private addServiceMetadata(
+    group: autoscaling.AutoScalingGroup,
+    files: readonly MetadataFile[],
+    commands: readonly string[],
+    initCommands: Readonly<Record<string, unknown>> = {},
+  ): void {
     const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
     const cfnInit = `/opt/aws/bin/cfn-init -v --stack ${Aws.STACK_NAME} --resource ${cfnGroup.logicalId} --region ${Aws.REGION}`;
     cfnGroup.addOverride('Metadata.AWS::CloudFormation::Init', {
@@ -412,6 +441,7 @@ export class DockerSwarm extends Construct {
             unitMode: '000600',
           }),
         ]),
+        ...(Object.keys(initCommands).length > 0 ? { commands: initCommands } : {}),
       },
     });
   }

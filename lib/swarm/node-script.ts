@@ -5,7 +5,7 @@ import { SWARM_DEPLOY_SCRIPT, SWARM_DRAIN_SCRIPT, SWARM_RELOAD_SCRIPT } from '..
 export const SWARM_DIRECTORY = '/etc/docker-swarm';
 /** The compose file the leading manager deploys. */
 export const COMPOSE_FILE = `${SWARM_DIRECTORY}/stack.yml`;
-/** Deploys the compose file when run on the leading manager; cfn-hup runs it after each stack update. */
+/** Deploys the compose file when run on the leading manager; cfn-hup runs it after each stack update, the refresh timer with `--refresh`. */
 export const DEPLOY_COMMAND = '/usr/local/sbin/docker-swarm-deploy';
 /** Drains a leaving worker and lets its instance end; the scale-in lifecycle hook runs it on the managers. */
 export const DRAIN_COMMAND = '/usr/local/sbin/docker-swarm-drain';
@@ -33,6 +33,16 @@ export interface ServiceReload {
   readonly folder: string;
   /** The command run in each of the service's tasks on the node, such as `nginx -s reload`. */
   readonly command: readonly string[];
+}
+
+/**
+ * The variable through which the deploy helper gives `docker stack deploy`
+ * the swarm secret of the parameter's current version, `<name>-v<version>`:
+ * `SWARM_SECRET_` and the name, each character but a letter or digit
+ * written `_` and its code in hex, so that no two names share one.
+ */
+export function secretVariable(name: string): string {
+  return `SWARM_SECRET_${name.replace(/[^A-Za-z0-9]/g, (character) => `_${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)}`;
 }
 
 /** A swarm secret the leading manager creates from an SSM SecureString parameter before it deploys. */
@@ -208,19 +218,17 @@ function managerLines(options: NodeScriptOptions): string[] {
   ];
 }
 
-/** The deploy helper, with the lines that create each swarm secret the leader does not have yet. */
+/**
+ * The deploy helper, with a line per swarm secret that creates the version
+ * of its parameter the swarm does not have yet and sets the variable the
+ * compose file names it by.
+ */
 function renderDeployScript(options: NodeScriptOptions): string {
+  const secrets = [...new Map(options.secrets.map((secret) => [secret.name, secret])).values()];
   return renderScriptFile(DEPLOY_COMMAND, SWARM_DEPLOY_SCRIPT, {
     COMPOSE_FILE,
     STACK_NAMESPACE: quote(options.stackNamespace),
-    CREATE_SECRETS: options.secrets.map((secret) =>
-      [
-        `if ! docker secret inspect ${quote(secret.name)} > /dev/null 2>&1; then`,
-        `  aws ssm get-parameter --region ${quote(options.region)} --name ${quote(secret.parameterName)} --with-decryption --query Parameter.Value --output text \\`,
-        `    | docker secret create ${quote(secret.name)} - > /dev/null`,
-        'fi',
-      ].join('\n'),
-    ),
+    CREATE_SECRETS: secrets.map((secret) => ['secret', options.region, secret.name, secret.parameterName, secretVariable(secret.name)].map(quote).join(' ')),
   });
 }
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ContainerLogging } from '../../lib/containers';
+import { ContainerLogging, PullPolicy } from '../../lib/containers';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
 import { PropError } from '../../lib/errors';
 import { ENV_FILE_SOURCE, SWARM_ENV_SOURCE } from '../../lib/host-programs';
@@ -349,7 +349,7 @@ describe('services', () => {
       deploy: { mode: 'global' },
     });
     expect((swarm.compose.services as Record<string, any>).web.deploy.replicas).toBeUndefined();
-    expect(swarm.compose.secrets).toEqual({ 'db-password': { external: true } });
+    expect(swarm.compose.secrets).toEqual({ 'db-password': { external: true, name: '${SWARM_SECRET_db_2Dpassword:-db-password}' } });
     // THEN the env-file the managers write, with the looked-up outputs first
     const written = writeEnvFiles(web, { ...SAMPLES, Environment: 'QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/jobs' });
     expect(written.status).toBe(0);
@@ -359,19 +359,24 @@ describe('services', () => {
       Roles: [{ Ref: Match.stringLikeRegexp('^SwarmManagerRole') }],
       PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/web/db-password']] } }]) },
     });
-    const deploy = /cat > \/usr\/local\/sbin\/docker-swarm-deploy <<'END_OF_DEPLOY'\n([\s\S]*?)\nEND_OF_DEPLOY/.exec(userData('manager', web))![1];
-    const { status, calls } = runScript(deploy, {
-      aws: 'echo "s3cr3t p4ss"',
-      docker: 'case "$*" in "node inspect self"*) echo true ;; "secret inspect"*) exit 1 ;; "secret create"*) echo "stdin $(cat)" >> "$LOG" ;; esac',
+    const { status, calls } = runScript(deployHelper(web), {
+      aws: 'case "$*" in *Parameter.Version*) echo 1 ;; *) echo "s3cr3t p4ss" ;; esac',
+      docker: 'case "$*" in "node inspect self"*) echo true ;; "secret inspect"*) exit 1 ;; "secret create"*) echo "stdin $(cat)" >> "$LOG" ;; "stack deploy"*) echo "with $SWARM_SECRET_db_2Dpassword" >> "$LOG" ;; esac',
     });
     expect(status).toBe(0);
-    expect(calls[1]).toBe('docker secret inspect db-password');
-    expect(calls.slice(2, 5).sort()).toEqual([
-      'aws ssm get-parameter --region eu-west-1 --name /web/db-password --with-decryption --query Parameter.Value --output text',
-      'docker secret create db-password -',
+    expect(calls.slice(1, 3)).toEqual([
+      'aws ssm get-parameter --region eu-west-1 --name /web/db-password --query Parameter.Version --output text',
+      'docker secret inspect db-password-v1',
+    ]);
+    expect(calls.slice(3, 6).sort()).toEqual([
+      'aws ssm get-parameter --region eu-west-1 --name /web/db-password:1 --with-decryption --query Parameter.Value --output text',
+      'docker secret create db-password-v1 -',
       'stdin s3cr3t p4ss',
     ]);
-    expect(calls.slice(5)).toEqual(['docker stack deploy --prune --compose-file /etc/docker-swarm/stack.yml app']);
+    expect(calls.filter((call) => call.startsWith('docker stack') || call.startsWith('with'))).toEqual([
+      'docker stack deploy --prune --compose-file /etc/docker-swarm/stack.yml app',
+      'with db-password-v1',
+    ]);
   });
 
   it('gives the tasks the service\'s volumes, user, read-only root file system and rotated log files', () => {
@@ -406,6 +411,155 @@ describe('services', () => {
 
   it('refuses replicas together with global', () => {
     expect(() => swarmStack({ services: [{ ...ALPHA, globalMode: true }] })).toThrow(/replicas and globalMode exclude each other/);
+  });
+});
+
+describe('secrets that change and tags that move', () => {
+  const WEB: SwarmServiceDefinition = { name: 'web', image: 'registry.example.com/team/web:stable', secrets: [{ name: 'db-password', parameterName: '/web/db-password' }] };
+
+  /** The manager's deploy helper of a swarm of `services`, and a folder for the state its stubs keep. */
+  const helper = (services: SwarmServiceDefinition[]) => ({ script: deployHelper(Template.fromStack(swarmStack({ services }).stack)), state: mkdtempSync(path.join(tmpdir(), 'swarm-state-')) });
+
+  /**
+   * Stubs as the swarm and Parameter Store answer: the parameter's version is the file `version`,
+   * the swarm's secrets the lines of `secrets`, the services' spec and the spec they would roll back
+   * to name the secrets in `spec` and `previous`; docker stack deploy moves `spec` to `previous`
+   * and names, in `spec`, the secret the compose file asks for with its variable.
+   */
+  const swarmStubs = (state: string, pullAlways = '') => ({
+    aws: `case "$*" in *Parameter.Version*) cat ${state}/version ;; *) echo "value of \${6##*:}" ;; esac`,
+    docker: [
+      `S=${state}`,
+      'case "$*" in',
+      '  "node inspect self"*) echo true ;;',
+      '  "secret inspect "*) grep -qx "$3" "$S/secrets" || { echo "Error response from daemon: secret $3 not found" >&2; exit 1; } ;;',
+      '  "secret create "*) echo "$3" >> "$S/secrets"; echo "stdin $(cat)" >> "$LOG" ;;',
+      '  "secret ls"*) cat "$S/secrets" ;;',
+      '  "secret rm "*) grep -vx "$3" "$S/secrets" > "$S/kept" || true; mv "$S/kept" "$S/secrets" ;;',
+      '  "service ls --quiet") echo s1 ;;',
+      `  "service ls --filter"*) echo "${pullAlways}" ;;`,
+      '  "service inspect --format {{with .Spec}}"*) cat "$S/spec" ;;',
+      '  "service inspect --format {{with .PreviousSpec}}"*) cat "$S/previous" 2>/dev/null || true ;;',
+      '  "service inspect --format {{index"*) echo registry.example.com/team/web:stable ;;',
+      '  "pull "*) if [ -e "$S/pull-error" ]; then cat "$S/pull-error" >&2; exit 1; fi ;;',
+      '  "stack deploy"*) echo "with $SWARM_SECRET_db_2Dpassword" >> "$LOG"; mv "$S/spec" "$S/previous"; echo "$SWARM_SECRET_db_2Dpassword " > "$S/spec" ;;',
+      'esac',
+    ].join('\n'),
+  });
+
+  itRunning('bash')('makes <name>-v2 when the parameter moves to version 2, deploys the services with it, and removes a version once no service would roll back to it', () => {
+    // GIVEN a swarm whose service runs secret db-password-v1, and a refresh
+    const { script, state } = helper([WEB]);
+    writeFileSync(path.join(state, 'secrets'), 'db-password-v1\nother-v1\n');
+    writeFileSync(path.join(state, 'spec'), 'db-password-v1 ');
+    // WHEN the parameter is overwritten (version 2) and the timer runs the refresh
+    writeFileSync(path.join(state, 'version'), '2\n');
+    const second = runScript(script, swarmStubs(state), ['--refresh']);
+    // AND again once it is overwritten once more (version 3)
+    writeFileSync(path.join(state, 'version'), '3\n');
+    const third = runScript(script, swarmStubs(state), ['--refresh']);
+    // THEN version 2 is made from that version of the parameter and deployed, version 1 kept for a rollback
+    expect(second.status).toBe(0);
+    expect(second.calls.filter((call) => /^(aws|docker (secret (create|rm)|stack)|stdin|with)/.test(call))).toEqual([
+      'aws ssm get-parameter --region eu-west-1 --name /web/db-password --query Parameter.Version --output text',
+      'aws ssm get-parameter --region eu-west-1 --name /web/db-password:2 --with-decryption --query Parameter.Value --output text',
+      'docker secret create db-password-v2 -',
+      'stdin value of 2',
+      'docker stack deploy --prune --resolve-image changed --compose-file /etc/docker-swarm/stack.yml app',
+      'with db-password-v2',
+    ]);
+    // THEN version 3 is deployed, and version 1, which no service names any more, removed; another secret is left alone
+    expect(third.status).toBe(0);
+    expect(third.calls.filter((call) => /^(docker (secret (create|rm)|stack)|with)/.test(call))).toEqual([
+      'docker secret create db-password-v3 -',
+      'docker stack deploy --prune --resolve-image changed --compose-file /etc/docker-swarm/stack.yml app',
+      'with db-password-v3',
+      'docker secret rm db-password-v1',
+    ]);
+    expect(readFileSync(path.join(state, 'secrets'), 'utf8')).toBe('other-v1\ndb-password-v2\ndb-password-v3\n');
+  });
+
+  itRunning('bash')('deploys nothing, makes and removes no secret, when the parameter\'s version did not move', () => {
+    // GIVEN a swarm whose services run the parameter's version
+    const { script, state } = helper([WEB]);
+    writeFileSync(path.join(state, 'secrets'), 'db-password-v2\n');
+    writeFileSync(path.join(state, 'spec'), 'db-password-v2 ');
+    writeFileSync(path.join(state, 'version'), '2\n');
+    // WHEN
+    const { status, calls } = runScript(script, swarmStubs(state), ['--refresh']);
+    // THEN
+    expect(status).toBe(0);
+    expect(calls.filter((call) => /^docker (secret (create|rm)|stack|service update)/.test(call))).toEqual([]);
+  });
+
+  it('names each secret in the compose file by the variable the deploy helper sets, and by its own name for a helper that sets none', () => {
+    // GIVEN
+    const { swarm } = swarmStack({ services: [WEB, { ...ALPHA, secrets: [{ name: 'db-password', parameterName: '/web/db-password' }, { name: 'api_key.v2', parameterName: '/web/api' }] }] });
+    // WHEN compose interpolates the file as docker stack deploy does
+    const read = (environment: Record<string, string>) => interpolateCompose(swarm.compose, environment).secrets;
+    // THEN
+    expect(read({ SWARM_SECRET_db_2Dpassword: 'db-password-v7', SWARM_SECRET_api_5Fkey_2Ev2: 'api_key.v2-v1' })).toEqual({
+      'db-password': { external: true, name: 'db-password-v7' },
+      'api_key.v2': { external: true, name: 'api_key.v2-v1' },
+    });
+    expect(read({})).toEqual({ 'db-password': { external: true, name: 'db-password' }, 'api_key.v2': { external: true, name: 'api_key.v2' } });
+  });
+
+  it('refuses a secret name that would pass Docker\'s 64 characters with its version', () => {
+    expect(() => swarmStack({ services: [{ ...WEB, secrets: [{ name: 'd'.repeat(53), parameterName: '/web/db' }] }] })).toThrow(
+      `DockerSwarm Cluster/Swarm: services[0].secrets[0].name: must be at most 52 characters, so that with "-v" and the parameter's version it stays within Docker's 64, got "${'d'.repeat(53)}" (53); give a shorter name`,
+    );
+    expect(() => swarmStack({ services: [{ ...WEB, secrets: [{ name: 'd'.repeat(52), parameterName: '/web/db' }] }] })).not.toThrow();
+  });
+
+  itRunning('bash')('rolls a service pulled always to the image its tag names now on a refresh, and leaves it as it runs when the pull fails', () => {
+    // GIVEN a service pulled always, labelled so in the compose file, and one pulled when missing, not labelled
+    const { swarm } = swarmStack({ services: [{ ...WEB, pull: PullPolicy.ALWAYS }, { ...ALPHA, pull: PullPolicy.MISSING }] });
+    expect((swarm.compose.services as Record<string, any>).web.deploy.labels).toEqual({ 'docker-swarm.pull': 'always' });
+    expect((swarm.compose.services as Record<string, any>).alpha.deploy.labels).toBeUndefined();
+    const { script, state } = helper([{ ...WEB, pull: PullPolicy.ALWAYS }]);
+    writeFileSync(path.join(state, 'secrets'), 'db-password-v2\n');
+    writeFileSync(path.join(state, 'spec'), 'db-password-v2 ');
+    writeFileSync(path.join(state, 'version'), '2\n');
+    // WHEN the timer runs the refresh, and again when the registry cannot be reached
+    const pulled = runScript(script, swarmStubs(state, 'app_web'), ['--refresh']);
+    writeFileSync(path.join(state, 'pull-error'), 'Error response from daemon: Get "https://registry.example.com/v2/": dial tcp: lookup registry.example.com: no such host\n');
+    const failed = runScript(script, swarmStubs(state, 'app_web'), ['--refresh']);
+    // THEN the service is updated to its tag, which docker resolves to the digest it names now
+    expect(pulled.status).toBe(0);
+    expect(pulled.calls.filter((call) => /^docker (service ls --filter|pull|service update|stack)/.test(call))).toEqual([
+      'docker service ls --filter label=docker-swarm.pull=always --filter label=com.docker.stack.namespace=app --format {{.Name}}',
+      'docker pull --quiet registry.example.com/team/web:stable',
+      'docker service update --quiet --detach --image registry.example.com/team/web:stable app_web',
+    ]);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toBe('service app_web: docker pull registry.example.com/team/web:stable failed, so the service keeps its image: Error response from daemon: Get "https://registry.example.com/v2/": dial tcp: lookup registry.example.com: no such host\n');
+    expect(failed.calls.filter((call) => call.startsWith('docker service update'))).toEqual([]);
+  });
+
+  it('has a timer on the managers run the deploy helper with --refresh every minute, or at refreshInterval', () => {
+    // GIVEN
+    const init = (refreshInterval?: Duration) => {
+      const json = Template.fromStack(swarmStack({ services: [WEB], refreshInterval }).stack).toJSON();
+      return (prefix: string) => Object.entries<any>(json.Resources).find(([id, resource]) => id.startsWith(prefix) && resource.Type === 'AWS::AutoScaling::AutoScalingGroup')![1].Metadata?.['AWS::CloudFormation::Init']?.config;
+    };
+    // WHEN
+    const every = init();
+    const five = init(Duration.minutes(5));
+    const off = init(Duration.seconds(0));
+    // THEN
+    expect(every('SwarmManager1').files['/etc/systemd/system/docker-swarm-refresh.service'].content).toBe(
+      '[Unit]\nDescription=Docker swarm: deploys rotated secrets and moved image tags to the services\nAfter=docker.service\n\n' +
+        '[Service]\nType=oneshot\nExecStart=/usr/local/sbin/docker-swarm-deploy --refresh\n',
+    );
+    expect(every('SwarmManager1').files['/etc/systemd/system/docker-swarm-refresh.timer'].content).toContain('[Timer]\nOnActiveSec=60\nOnUnitActiveSec=60\nAccuracySec=1s\n');
+    expect(every('SwarmManager1').commands).toEqual({
+      'docker-swarm-refresh-timer': { command: 'systemctl daemon-reload && systemctl enable docker-swarm-refresh.timer && systemctl restart docker-swarm-refresh.timer' },
+    });
+    expect(five('SwarmManager1').files['/etc/systemd/system/docker-swarm-refresh.timer'].content).toContain('OnUnitActiveSec=300\n');
+    expect(Object.keys(off('SwarmManager1').files).filter((file) => file.includes('refresh'))).toEqual([]);
+    expect(off('SwarmManager1').commands['docker-swarm-refresh-timer'].command).toMatch(/^if \[ -e \/etc\/systemd\/system\/docker-swarm-refresh.timer \]; then systemctl disable --now/);
+    expect(every('SwarmWorkers')).toBeUndefined();
   });
 });
 
@@ -803,7 +957,7 @@ function swarmStack(props: Omit<DockerSwarmProps, 'vpc'>): { stack: Stack; swarm
  * each call as one line (`docker node ls --quiet`) and then run their body
  * from `stubs`; returns the exit status and the calls.
  */
-function runScript(script: string, stubs: Readonly<Partial<Record<'docker' | 'aws', string>>>, args: readonly string[] = []): { status: number | null; calls: string[] } {
+function runScript(script: string, stubs: Readonly<Partial<Record<'docker' | 'aws', string>>>, args: readonly string[] = []): { status: number | null; calls: string[]; stderr: string } {
   const work = mkdtempSync(path.join(tmpdir(), 'swarm-script-'));
   const bin = path.join(work, 'bin');
   mkdirSync(bin);
@@ -814,7 +968,12 @@ function runScript(script: string, stubs: Readonly<Partial<Record<'docker' | 'aw
   writeFileSync(log, '');
   writeFileSync(path.join(work, 'script.sh'), `set -euo pipefail\n${script}\n`);
   const result = runHostProgram('bash', [path.join(work, 'script.sh'), ...args], { encoding: 'utf8', env: { PATH: `${bin}:${HOST_PATH}`, LOG: log } });
-  return { status: result.status, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+  return { status: result.status, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean), stderr: result.stderr };
+}
+
+/** The deploy helper as the first manager's user data writes it. */
+function deployHelper(of: Template): string {
+  return /cat > \/usr\/local\/sbin\/docker-swarm-deploy <<'END_OF_DEPLOY'\n([\s\S]*?)\nEND_OF_DEPLOY/.exec(userData('manager', of))![1];
 }
 
 function userData(role: 'manager' | 'worker', of: Template = template): string {

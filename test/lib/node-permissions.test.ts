@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../bin/app';
+import { PullPolicy } from '../../lib/containers';
 import { VpcDependency } from '../../lib/dependencies';
 import { DockerSwarm } from '../../lib/swarm';
 import { ACCOUNT, instanceRoles, parameterProblems, resolvePolicyValue, rolePermissions, type ParameterAllowance } from '../helpers/iam';
@@ -52,14 +53,14 @@ describe('instance roles', () => {
     expect(problems).toEqual([]);
   });
 
-  it('let a swarm\'s managers read its services\' secrets, and nothing outside the swarm\'s path besides', () => {
-    // GIVEN a swarm whose service has a secret
+  it('let a swarm\'s managers read its services\' secrets, each version of them on every refresh, and nothing outside the swarm\'s path besides', () => {
+    // GIVEN a swarm whose service has a secret, which the managers' refresh reads by version, and an image pulled always
     const app = new App();
     const stack = new Stack(app, 'Web');
     new DockerSwarm(stack, 'Swarm', {
       vpc: new VpcDependency(stack, 'Vpc', { vpcName: 'main' }).toVpc({ subnetCount: 3 }),
       managers: 1,
-      services: [{ name: 'web', image: 'nginx:1.27-alpine', secrets: [{ name: 'db-password', parameterName: '/web/db-password' }] }],
+      services: [{ name: 'web', image: 'nginx:1.27-alpine', pull: PullPolicy.ALWAYS, secrets: [{ name: 'db-password', parameterName: '/web/db-password' }] }],
     });
     // THEN
     const secret = `arn:aws:ssm:${ACCOUNT.region}:${ACCOUNT.accountId}:parameter/web/db-password`;
