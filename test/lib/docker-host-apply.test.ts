@@ -254,6 +254,14 @@ describe('the refresh (docker-host-apply --refresh, as the host\'s timer runs it
     expect(again.calls.filter((call) => ['rm', 'run'].includes(call[1]))).toEqual([]);
   });
 
+  itRunning('python3')('refuses a pull policy it does not know, naming the container, before it pulls or runs anything', () => {
+    // WHEN
+    const run = runApply(host([{ ...APP, pull: 'sometimes' }]), work());
+    // THEN
+    expect(failure(run)).toBe('container "app": pull "sometimes" must be "missing" or "always"; deploy the stack again so the host file holds what the stack writes');
+    expect(run.calls.filter((call) => call[0] === 'docker')).toEqual([]);
+  });
+
   itRunning('python3')('keeps the running container when its pull fails, naming the image and docker\'s error: refresh exits 1, an update signals FAILURE', () => {
     // GIVEN a running container pulled always
     const dir = work();
