@@ -179,7 +179,7 @@ export function serviceReloads(services: readonly SwarmServiceDefinition[], stac
 const MAX_SECRET_NAME = 52;
 
 /** Label of a service whose image the managers' refresh pulls, so a tag that moved rolls the service. */
-export const PULL_LABEL = 'docker-swarm.pull';
+const PULL_LABEL = 'docker-swarm.pull';
 
 /**
  * The compose file's top-level secrets: each external, its name the
