@@ -4,6 +4,7 @@ import { CONTRACTS } from '../contracts/registry';
 import { contract as STACK_CONTRACT } from '../contracts/stack-dependency/contract';
 import { checkStackNamePrefixes, DependencyFunction } from './dependencies';
 import { propOwner } from './errors';
+import type { MonitoringOptions } from './monitoring/stack-monitoring';
 
 /** Properties of a `CustomResourcesStack`. */
 export interface CustomResourcesStackProps extends StackProps {
@@ -23,6 +24,13 @@ export interface CustomResourcesStackProps extends StackProps {
    * @default - any stack of the account and region
    */
   readonly stackNamePrefixes?: string[];
+  /**
+   * The functions' alarms (errors and throttles; see docs/monitoring.md) and
+   * their graphs on the stack's dashboard.
+   *
+   * @default - alarms and graphs, notifying the stack's `StackMonitoring.alarmTopic`
+   */
+  readonly monitoring?: MonitoringOptions;
 }
 
 /** Name of the export that holds the ARN of the function for `contract`, such as `CustomResources-VpcDependencyServiceToken`. */
@@ -53,6 +61,7 @@ export class CustomResourcesStack extends Stack {
         resourceType: type.resourceType,
         functionName: props.legacyFunctionNames ? type.legacyName : undefined,
         stackNamePrefixes: type.id === STACK_CONTRACT.id ? props.stackNamePrefixes : undefined,
+        monitoring: props.monitoring,
       });
       new CfnOutput(this, `${type.id}ServiceToken`, {
         description: `ServiceToken of ${type.resourceType}`,

@@ -43,3 +43,4 @@ export type { DockerSwarmProps, ServiceSecret, SwarmServiceDefinition, UpdatePol
 export { AppRouter, type AppRouterProps, type RouterContainerOptions, type RoutesOptions } from './router/app-router';
 export type { RouteTarget } from './router/nginx-config';
 export { CustomResourcesStack, type CustomResourcesStackProps } from './custom-resources-stack';
+export { StackMonitoring, type MonitoringOptions, type StackMonitoringProps } from './monitoring';

@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 import type { Contract, Permission } from '../../contracts/contract';
 import { CONTRACTS, contractOf } from '../../contracts/registry';
 import { PropError, propOwner } from '../errors';
+import { monitorLookup } from '../monitoring/lookup-monitoring';
+import type { MonitoringOptions } from '../monitoring/stack-monitoring';
 
 /** How long one lookup may run; the handler answers FAILED before this runs out. */
 const FUNCTION_TIMEOUT = Duration.minutes(2);
@@ -71,6 +73,13 @@ export interface DependencyFunctionProps extends DependencyFunctionOptions {
    * @default - the context value `lookupConcurrency` (`-c lookupConcurrency=0`), else 2
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * The function's alarms (errors and throttles; see docs/monitoring.md) and
+   * its graphs on the stack's dashboard.
+   *
+   * @default - the stack's `StackMonitoring` settings: alarms and graphs, notifying its `alarmTopic`
+   */
+  readonly monitoring?: MonitoringOptions;
 }
 
 /**
@@ -151,6 +160,7 @@ export class DependencyFunction extends Construct {
       // stopped waiting is ignored.
       maxEventAge: PLAIN_TEMPLATE_WAIT,
     });
+    monitorLookup(this, contract.resourceType, this.function, props.monitoring);
   }
 
   /**

@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 import { ContainerLogging, PortProtocol, PullPolicy, RestartPolicy, secretEnvironmentContent, validateContainers, type ContainerDefinition } from '../containers';
 import { PropError, propOwner } from '../errors';
 import { APPLY_SOURCE, ENV_FILE_SOURCE } from '../host-programs';
+import { monitorHost } from '../monitoring/host-monitoring';
+import type { MonitoringOptions } from '../monitoring/stack-monitoring';
 import {
   cfnHupFiles,
   ENV_FILE_MODULE,
@@ -146,6 +148,15 @@ export interface DockerHostProps {
    * @default Duration.minutes(1)
    */
   readonly refreshInterval?: Duration;
+  /**
+   * The host's alarms (status checks with EC2 recovery, CPU, memory, root
+   * volume, each container not running or restarting; see docs/monitoring.md)
+   * and its graphs on the stack's dashboard. Memory and disk come from the
+   * CloudWatch agent, which the host installs unless both are off.
+   *
+   * @default - alarms and graphs, notifying the stack's `StackMonitoring.alarmTopic`
+   */
+  readonly monitoring?: MonitoringOptions;
 }
 
 /** The host's env-file folder unless its props say otherwise. */
@@ -285,6 +296,7 @@ export class DockerHost extends Construct {
     for (const repository of ecrRepositories) repository.grantPull(this.instance.role);
 
     this.applyContainers(props, { envFileDirectory, signalTimeout, refreshSeconds: refresh, secrets: this.containerSecrets(containers) });
+    monitorHost(this, { instance: this.instance, containers, path: this.node.path }, props.monitoring);
     this.acknowledgeFindings(props.terminationProtection ?? false);
   }
 
@@ -356,7 +368,7 @@ export class DockerHost extends Construct {
     Validations.of(this.instance).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Session Manager, which replaces SSH on the host: ssm:UpdateInstanceInformation and the ssmmessages channel actions support no resource-level permissions. No parameter, document or association is readable. ECR GetAuthorizationToken (only with ecrRepositories) has no resource either.',
+        'Session Manager, which replaces SSH on the host: ssm:UpdateInstanceInformation and the ssmmessages channel actions support no resource-level permissions. No parameter, document or association is readable. ECR GetAuthorizationToken (only with ecrRepositories) has no resource either, nor has CloudWatch PutMetricData, which conditions limit to the namespaces of the host\'s own metrics.',
     });
     if (!terminationProtection) {
       Validations.of(this.instance).acknowledge({

@@ -8,6 +8,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { propOwner } from '../errors';
+import { monitorRouter } from '../monitoring/router-monitoring';
+import type { MonitoringOptions } from '../monitoring/stack-monitoring';
 import { RestartPolicy, type ContainerDefinition } from '../containers';
 import { serviceDnsName } from '../swarm/compose';
 import { renderNginxConfig, type RouteTarget } from './nginx-config';
@@ -95,6 +97,13 @@ export interface AppRouterProps {
    * @default true
    */
   readonly internetFacing?: boolean;
+  /**
+   * The router's alarms (each target group's unhealthy targets; see
+   * docs/monitoring.md) and its graphs on the stack's dashboard.
+   *
+   * @default - alarms and graphs, notifying the stack's `StackMonitoring.alarmTopic`
+   */
+  readonly monitoring?: MonitoringOptions;
 }
 
 /**
@@ -192,6 +201,15 @@ export class AppRouter extends Construct {
         reason: 'The load balancer is the public entry of the apps: ports 443 and 80 only, and 80 only redirects the apps\' names to https.',
       });
     }
+    monitorRouter(
+      this,
+      this.node.path,
+      [
+        { id: 'Https', group: this.httpsTargetGroup, port: this.httpsPort, serves: 'https' },
+        { id: 'Redirect', group: this.redirectTargetGroup, port: this.redirectPort, serves: 'the redirect to https' },
+      ],
+      props.monitoring,
+    );
   }
 
   /** TLS on 443 with the certificate to the https target group, plain TCP on 80 to the redirect target group. */

@@ -6,6 +6,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { validateContainers } from '../containers';
 import { PropError, propOwner } from '../errors';
+import type { MonitoringOptions } from '../monitoring/stack-monitoring';
+import { monitorSwarm } from '../monitoring/swarm-monitoring';
 import { ENV_FILE_SOURCE, SWARM_ENV_SOURCE } from '../host-programs';
 import {
   cfnHupFiles,
@@ -152,6 +154,13 @@ export interface DockerSwarmProps {
    * @default Duration.minutes(1)
    */
   readonly refreshInterval?: Duration;
+  /**
+   * The swarm's alarms (nodes not Ready, each service's running tasks below
+   * desired; see docs/monitoring.md) and its graphs on the stack's dashboard.
+   *
+   * @default - alarms and graphs, notifying the stack's `StackMonitoring.alarmTopic`
+   */
+  readonly monitoring?: MonitoringOptions;
 }
 
 /** A file of a group's cfn-init metadata; an object is written as JSON. */
@@ -292,6 +301,11 @@ export class DockerSwarm extends Construct {
     for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, managerFiles, [...deploy, ...reload], refresh.commands);
     if (services.workerMetadata) this.addServiceMetadata(this.workerGroup, services.files, reload);
     this.drainOnScaleIn(drainTimeout);
+    monitorSwarm(
+      this,
+      { stackNamespace, serviceNames: this.serviceNames, path: this.node.path, groups: [...this.managerGroups, this.workerGroup] },
+      props.monitoring,
+    );
   }
 
   /**

@@ -26,6 +26,7 @@ const EXPORTS = [
   'RestartPolicy',
   'Route53Dependency',
   'StackDependency',
+  'StackMonitoring',
   'UpdateFailureAction',
   'UpdateOrder',
   'VpcDependency',
