@@ -70,6 +70,20 @@ export interface WorkerGroupProps {
    * @default - the swarm's `instanceType`
    */
   readonly instanceType?: ec2.InstanceType;
+  /**
+   * Scale the workers between `minCapacity` and `maxCapacity` to keep their
+   * average CPU use at `targetCpuUtilization` (target tracking). A leaving
+   * worker is drained first; see docs/operations.md.
+   *
+   * @default true - when `maxCapacity` is above `minCapacity`
+   */
+  readonly cpuScaling?: boolean;
+  /**
+   * The workers' average CPU use, in percent, that scaling keeps them at.
+   *
+   * @default 70
+   */
+  readonly targetCpuUtilization?: number;
 }
 
 /** Properties of a `DockerSwarm`. */
@@ -301,11 +315,18 @@ export class DockerSwarm extends Construct {
     for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, managerFiles, [...deploy, ...reload], refresh.commands);
     if (services.workerMetadata) this.addServiceMetadata(this.workerGroup, services.files, reload);
     this.drainOnScaleIn(drainTimeout);
+    this.scaleOnCpu(workers);
     monitorSwarm(
       this,
       { stackNamespace, serviceNames: this.serviceNames, path: this.node.path, groups: [...this.managerGroups, this.workerGroup] },
       props.monitoring,
     );
+  }
+
+  /** Target tracking on the workers' average CPU use, between their fewest and most. */
+  private scaleOnCpu(workers: WorkerSettings): void {
+    if (workers.targetCpuUtilization === undefined) return;
+    this.workerGroup.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: workers.targetCpuUtilization });
   }
 
   /**
@@ -545,6 +566,30 @@ interface WorkerSettings {
   readonly desired: number;
   readonly labels: readonly string[];
   readonly instanceType?: ec2.InstanceType;
+  /** The CPU use scaling keeps the workers at; undefined without scaling. */
+  readonly targetCpuUtilization?: number;
+}
+
+/** The workers' average CPU use that scaling keeps them at unless their props say otherwise. */
+const TARGET_CPU_UTILIZATION = 70;
+
+/** The CPU use scaling keeps the workers at, or undefined when they do not scale on CPU. */
+function cpuTarget(owner: string, workers: WorkerGroupProps, min: number, max: number): number | undefined {
+  const target = workers.targetCpuUtilization;
+  if (target !== undefined && !(Number.isFinite(target) && target > 0 && target <= 100)) {
+    throw new PropError(owner, 'workers.targetCpuUtilization', `must be a percentage above 0 and at most 100, such as 70, got ${target}`);
+  }
+  if (workers.cpuScaling === false) {
+    if (target !== undefined) throw new PropError(owner, 'workers.targetCpuUtilization', 'has no effect with cpuScaling false; drop one of them');
+    return undefined;
+  }
+  if (min === max) {
+    if (workers.cpuScaling === true || target !== undefined) {
+      throw new PropError(owner, 'workers.cpuScaling', `the workers cannot scale with minCapacity equal to maxCapacity (${min}); raise maxCapacity or leave cpuScaling and targetCpuUtilization out`);
+    }
+    return undefined;
+  }
+  return target ?? TARGET_CPU_UTILIZATION;
 }
 
 function workerSettings(owner: string, workers: WorkerGroupProps): WorkerSettings {
@@ -565,7 +610,7 @@ function workerSettings(owner: string, workers: WorkerGroupProps): WorkerSetting
     }
     return `${key}=${value}`;
   });
-  return { min, max, desired, labels, instanceType: workers.instanceType };
+  return { min, max, desired, labels, instanceType: workers.instanceType, targetCpuUtilization: cpuTarget(owner, workers, min, max) };
 }
 
 /** What the nodes need of the services: secrets, files, reloads, env-files, and whether the workers get metadata. */

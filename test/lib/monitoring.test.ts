@@ -226,6 +226,53 @@ describe('DockerSwarm', () => {
   });
 });
 
+describe('worker scaling', () => {
+  it('keeps the workers at 70 % CPU by target tracking, between their fewest and most', () => {
+    // GIVEN workers from 1 to 4
+    const { stack } = swarmStack({ workers: { minCapacity: 1, desiredCapacity: 2, maxCapacity: 4 } });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::AutoScaling::ScalingPolicy', 1);
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      AutoScalingGroupName: { Ref: Match.stringLikeRegexp('^SwarmWorkers') },
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 70 },
+    });
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { AutoScalingGroupName: Match.absent(), MinSize: '1', MaxSize: '4', DesiredCapacity: '2' });
+  });
+
+  it('takes the target from targetCpuUtilization', () => {
+    // GIVEN
+    const { stack } = swarmStack({ workers: { minCapacity: 1, maxCapacity: 4, targetCpuUtilization: 55 } });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { TargetTrackingConfiguration: Match.objectLike({ TargetValue: 55 }) });
+  });
+
+  it('does not scale with cpuScaling false, nor when the group has one size', () => {
+    // GIVEN
+    const { stack: off } = swarmStack({ workers: { minCapacity: 1, maxCapacity: 4, cpuScaling: false } });
+    const { stack: fixed } = swarmStack({ workers: { minCapacity: 2, desiredCapacity: 2, maxCapacity: 2 } });
+    // THEN
+    Template.fromStack(off).resourceCountIs('AWS::AutoScaling::ScalingPolicy', 0);
+    Template.fromStack(fixed).resourceCountIs('AWS::AutoScaling::ScalingPolicy', 0);
+  });
+
+  it.each([
+    [{ minCapacity: 1, maxCapacity: 4, targetCpuUtilization: 0 }, 'workers.targetCpuUtilization: must be a percentage above 0 and at most 100, such as 70, got 0'],
+    [{ minCapacity: 1, maxCapacity: 4, targetCpuUtilization: 120 }, 'workers.targetCpuUtilization: must be a percentage above 0 and at most 100, such as 70, got 120'],
+    [{ minCapacity: 1, maxCapacity: 4, cpuScaling: false, targetCpuUtilization: 60 }, 'workers.targetCpuUtilization: has no effect with cpuScaling false; drop one of them'],
+    [
+      { minCapacity: 2, desiredCapacity: 2, maxCapacity: 2, cpuScaling: true },
+      'workers.cpuScaling: the workers cannot scale with minCapacity equal to maxCapacity (2); raise maxCapacity or leave cpuScaling and targetCpuUtilization out',
+    ],
+  ])('refuses workers %j, naming the prop', (workers, message) => {
+    // WHEN
+    const error = thrownBy(PropError, () => swarmStack({ workers }));
+    // THEN
+    expect(error.message).toBe(`DockerSwarm Swarming/Swarm: ${message}`);
+  });
+});
+
 describe('AppRouter', () => {
   it('alarms on each target group\'s unhealthy targets', () => {
     // GIVEN
