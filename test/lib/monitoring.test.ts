@@ -48,6 +48,15 @@ describe('DockerHost', () => {
     });
   });
 
+  it('creates its alarms after the instance, which CloudFormation creates once the host has reported its containers running', () => {
+    // GIVEN
+    const { stack } = hostStack();
+    // THEN
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(8);
+    for (const resource of alarms) expect(resource.DependsOn).toContain('HostInstance2C59A3BE');
+  });
+
   it('recovers the instance through EC2 when the system status check fails', () => {
     // GIVEN
     const { stack } = hostStack();
