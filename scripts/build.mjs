@@ -10,6 +10,10 @@
  * (`npm run bench` prints both costs). The metafile is kept in
  * dist/lambdas/meta.json for size analysis.
  *
+ * Bundles the terminal command (`status`, `logs`, `exec`) with the SDK
+ * clients it uses into dist/cli/index.js, the package's `bin`, so that the
+ * installed package needs nothing besides its peers.
+ *
  * Then copies the programs and scripts the hosts run beside the construct
  * library, which `npm run jsii` compiles into dist/lib/ and dist/contracts/.
  */
@@ -97,8 +101,20 @@ async function buildLambdas() {
   await writeFile(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 }
 
+/** The terminal command, one file that runs with `node` and nothing installed beside it. */
+async function buildCli() {
+  await build({
+    ...BUNDLE_OPTIONS,
+    entryPoints: [path.join(root, 'cli', 'index.ts')],
+    outfile: path.join(root, 'dist', 'cli', 'index.js'),
+    sourcemap: false,
+    banner: { js: '#!/usr/bin/env node' },
+  });
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await buildLambdas();
+  await buildCli();
   // The programs and scripts the hosts run ship beside the compiled library, where lib/host-programs.ts reads them.
   await copyHostPrograms(path.join(root, 'dist', 'lib'));
 }

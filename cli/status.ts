@@ -1,0 +1,135 @@
+import type { Clients } from './clients';
+import type { Io } from './io';
+import { composeName, readNodes, type NodeContainer, type NodeStatus } from './node-status';
+import { readStack, type Deployment, type LastDeploy } from './stack';
+
+/** A container of a host, or a service's task on a swarm node, as `status` shows it. */
+export interface ContainerRow {
+  /** The host's or swarm's name in the stack, `Host`, `Swarm`. */
+  readonly node: string;
+  /** `host`, `manager` or `worker`. */
+  readonly role: string;
+  readonly instanceId: string;
+  /** The container's name, or the swarm service's name in the compose file. */
+  readonly container: string;
+  /** Docker's state (`running`, `exited`, `restarting`, ...), `missing` when the node has no such container, `no task` when no node runs the service. */
+  readonly state: string;
+  readonly health: string;
+  /** A host container's restarts; for a swarm service the tasks the node replaced. */
+  readonly restarts: number;
+  readonly image: string;
+}
+
+/** A swarm service as its managers count its tasks. */
+export interface ServiceRow {
+  readonly swarm: string;
+  readonly service: string;
+  readonly mode: string;
+  readonly replicas: string;
+}
+
+/** A node Auto Scaling has not put in service, which runs no command. */
+export interface PendingNode {
+  readonly node: string;
+  readonly role: string;
+  readonly instanceId: string;
+  readonly lifecycleState: string;
+}
+
+/** What `status` prints, as a table or with --json. */
+export interface StackStatus {
+  readonly stack: string;
+  readonly containers: readonly ContainerRow[];
+  readonly services: readonly ServiceRow[];
+  readonly pendingNodes: readonly PendingNode[];
+  readonly lastDeploys: ReadonlyArray<LastDeploy & { readonly node: string }>;
+}
+
+/** `status <stack> [--json]`. */
+export async function status(clients: Clients, io: Io, stackName: string, json: boolean): Promise<number> {
+  const stack = await readStack(clients, stackName);
+  const nodes = await readNodes(clients, io, stack.deployments.flatMap((deployment) => deployment.nodes));
+  const result = stackStatus(stackName, stack.deployments, nodes);
+  io.out(json ? `${JSON.stringify(result, null, 2)}\n` : renderStatus(result));
+  return 0;
+}
+
+/** The status of each deployment's containers from what its nodes run. */
+export function stackStatus(stackName: string, deployments: readonly Deployment[], nodes: ReadonlyMap<string, NodeStatus>): StackStatus {
+  const containers: ContainerRow[] = [];
+  const services: ServiceRow[] = [];
+  const pendingNodes: PendingNode[] = [];
+  for (const deployment of deployments) {
+    for (const node of deployment.nodes.filter((each) => !nodes.has(each.instanceId))) {
+      pendingNodes.push({ node: deployment.name, role: node.role, instanceId: node.instanceId, lifecycleState: node.lifecycleState });
+    }
+    if (deployment.kind === 'host') {
+      for (const node of deployment.nodes.filter((each) => nodes.has(each.instanceId))) {
+        const running = nodes.get(node.instanceId)!.containers;
+        for (const declared of deployment.containers) {
+          const found = running.find((container) => container.name === declared.name && container.service === '');
+          containers.push(row(deployment.name, node.role, node.instanceId, declared.name, found ? [found] : [], declared.image, found?.restarts ?? 0));
+        }
+      }
+      continue;
+    }
+    for (const declared of deployment.containers) {
+      let shown = false;
+      for (const node of deployment.nodes.filter((each) => nodes.has(each.instanceId))) {
+        const tasks = nodes.get(node.instanceId)!.containers.filter((container) => composeName(container) === declared.name);
+        if (tasks.length === 0) continue;
+        shown = true;
+        containers.push(row(deployment.name, node.role, node.instanceId, declared.name, tasks, declared.image, tasks.length - 1));
+      }
+      if (!shown) containers.push({ node: deployment.name, role: 'swarm', instanceId: '-', container: declared.name, state: 'no task', health: '-', restarts: 0, image: declared.image });
+      const listed = deployment.nodes.flatMap((node) => nodes.get(node.instanceId)?.services ?? []).find((service) => service.name.endsWith(`_${declared.name}`));
+      services.push({ swarm: deployment.name, service: declared.name, mode: listed?.mode ?? '-', replicas: listed?.replicas ?? 'not deployed' });
+    }
+  }
+  const lastDeploys = deployments.flatMap((deployment) => (deployment.lastDeploy ? [{ node: deployment.name, ...deployment.lastDeploy }] : []));
+  return { stack: stackName, containers, services, pendingNodes, lastDeploys };
+}
+
+/** The row of a container, or of the newest of a service's tasks on a node. */
+function row(node: string, role: string, instanceId: string, name: string, found: readonly NodeContainer[], declaredImage: string, restarts: number): ContainerRow {
+  const newest = [...found].sort((a, b) => rank(b) - rank(a) || b.created.localeCompare(a.created))[0];
+  if (!newest) return { node, role, instanceId, container: name, state: 'missing', health: '-', restarts: 0, image: declaredImage };
+  return { node, role, instanceId, container: name, state: newest.state, health: newest.health ?? '-', restarts, image: newest.image };
+}
+
+/** A running task before a stopped one. */
+function rank(container: NodeContainer): number {
+  return container.state === 'running' ? 1 : 0;
+}
+
+/** The status as tables: containers, swarm services, nodes not in service, last deploys. */
+export function renderStatus(result: StackStatus): string {
+  const parts = [
+    table(
+      ['NODE', 'INSTANCE', 'CONTAINER', 'STATE', 'HEALTH', 'RESTARTS', 'IMAGE'],
+      result.containers.map((each) => [`${each.node} (${each.role})`, each.instanceId, each.container, each.state, each.health, String(each.restarts), each.image]),
+    ),
+  ];
+  if (result.services.length > 0) {
+    parts.push(table(['SWARM', 'SERVICE', 'MODE', 'REPLICAS'], result.services.map((each) => [each.swarm, each.service, each.mode, each.replicas])));
+  }
+  if (result.pendingNodes.length > 0) {
+    parts.push(table(['NODE', 'INSTANCE', 'LIFECYCLE'], result.pendingNodes.map((each) => [`${each.node} (${each.role})`, each.instanceId, each.lifecycleState])));
+  }
+  if (result.lastDeploys.length > 0) {
+    parts.push(
+      table(
+        ['LAST DEPLOY', 'STATUS', 'TIME', 'REASON'],
+        result.lastDeploys.map((each) => [each.node, each.status, each.time ?? '-', (each.reason ?? '-').replace(/\s+/g, ' ')]),
+      ),
+    );
+  }
+  return `Stack ${result.stack}\n\n${parts.join('\n')}`;
+}
+
+/** Columns padded to their widest cell, two spaces apart; the last column unpadded. */
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((cells) => cells[i].length)));
+  const line = (cells: readonly string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ');
+  return [header, ...rows].map(line).join('\n') + '\n';
+}
