@@ -153,13 +153,19 @@ async function newestEvents(clients: Clients, stackName: string): Promise<StackE
 }
 
 /**
- * A host's last deploy: the newest event of one of its `Applied…` wait
- * conditions (a failed one stays in the events after the rollback deletes
- * it), or else the wait condition of its current metadata.
+ * A host's last deploy: the newest result (created, or failed) of one of
+ * its `Applied…` wait conditions in the events, where a failed one stays
+ * after the rollback deletes it; or else the wait condition of its current
+ * metadata, when the events of its deploy are no longer on the first page.
  */
 function hostLastDeploy(name: string, applyId: string, resources: readonly StackResource[], events: readonly StackEvent[]): LastDeploy | undefined {
   const applied = new RegExp(`^${escapeRegExp(name)}Applied[0-9a-f]{12}[0-9A-F]{8}$`);
-  const event = events.find((candidate) => candidate.ResourceType === 'AWS::CloudFormation::WaitCondition' && applied.test(candidate.LogicalResourceId ?? ''));
+  const event = events.find(
+    (candidate) =>
+      candidate.ResourceType === 'AWS::CloudFormation::WaitCondition' &&
+      applied.test(candidate.LogicalResourceId ?? '') &&
+      (candidate.ResourceStatus === 'CREATE_COMPLETE' || candidate.ResourceStatus === 'CREATE_FAILED'),
+  );
   if (event) {
     return { resource: event.LogicalResourceId!, status: event.ResourceStatus ?? 'UNKNOWN', reason: event.ResourceStatusReason, time: event.Timestamp?.toISOString() };
   }

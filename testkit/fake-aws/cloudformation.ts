@@ -1,7 +1,7 @@
-import type { Stack } from '@aws-sdk/client-cloudformation';
+import type { Stack, StackEvent, StackResourceDetail } from '@aws-sdk/client-cloudformation';
 import type { FakeAccount } from './account';
 import { answerQuery, AwsError, pagedList, type AwsAnswer, type AwsRequest, type Paging, type QueryService } from './protocol';
-import { fields, list, type Xml } from './xml';
+import { el, fields, list, type Xml } from './xml';
 
 const PAGING: Paging = { size: 'MaxResults', token: 'NextToken', defaultSize: 100, nextTag: 'NextToken' };
 
@@ -13,8 +13,38 @@ const CLOUDFORMATION: QueryService<FakeAccount> = {
       const found = describedStacks(account.stacks, params.get('StackName') ?? undefined);
       return pagedList(params, PAGING, 'Stacks', 'member', found, stackXml);
     },
+    DescribeStackResources: (params, account) => {
+      const resources = resourcesOf(account, params.get('StackName'));
+      return list('StackResources', 'member', resources, (resource) =>
+        fields({ ...resource, Timestamp: resource.LastUpdatedTimestamp }, ['StackId', 'StackName', 'LogicalResourceId', 'PhysicalResourceId', 'ResourceType', 'Timestamp', 'ResourceStatus', 'ResourceStatusReason']),
+      );
+    },
+    DescribeStackResource: (params, account) => {
+      const stackName = params.get('StackName');
+      const logicalId = params.get('LogicalResourceId');
+      const resource = resourcesOf(account, stackName).find((candidate) => candidate.LogicalResourceId === logicalId);
+      if (!resource) throw new AwsError('ValidationError', `Resource ${logicalId} does not exist for stack ${stackName}`);
+      return el(
+        'StackResourceDetail',
+        fields(resource, ['StackId', 'StackName', 'LogicalResourceId', 'PhysicalResourceId', 'ResourceType', 'LastUpdatedTimestamp', 'ResourceStatus', 'ResourceStatusReason', 'Metadata']),
+      );
+    },
+    DescribeStackEvents: (params, account) => {
+      const [stack] = describedStacks(account.stacks, params.get('StackName') ?? undefined);
+      const events = account.stackEvents?.[stack.StackName ?? ''] ?? [];
+      return pagedList(params, PAGING, 'StackEvents', 'member', events, (event: StackEvent) =>
+        fields(event, ['EventId', 'StackId', 'StackName', 'LogicalResourceId', 'PhysicalResourceId', 'ResourceType', 'Timestamp', 'ResourceStatus', 'ResourceStatusReason']),
+      );
+    },
   },
 };
+
+/** A stack's resources, by its name or id; `ValidationError` as CloudFormation answers for a stack it does not have, or a missing name. */
+function resourcesOf(account: FakeAccount, stackName: string | null): readonly StackResourceDetail[] {
+  if (stackName === null) throw new AwsError('ValidationError', 'StackName must be specified');
+  const [stack] = describedStacks(account.stacks, stackName);
+  return account.stackResources?.[stack.StackName ?? ''] ?? [];
+}
 
 /**
  * The stacks `DescribeStacks` answers with, as CloudFormation selects them:
@@ -30,7 +60,7 @@ export function describedStacks(stacks: readonly Stack[], name: string | undefin
   return found;
 }
 
-/** CloudFormation's query/XML API: `DescribeStacks` with outputs. */
+/** CloudFormation's query/XML API: `DescribeStacks` with outputs, a stack's resources with their metadata, and its events. */
 export function answerCloudFormation(request: AwsRequest, account: FakeAccount): AwsAnswer {
   return answerQuery(CLOUDFORMATION, request, account);
 }

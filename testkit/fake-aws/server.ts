@@ -2,13 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { buffer } from 'node:stream/consumers';
 import { closeServer, isLoopback, listenOnLoopback } from '../loopback';
 import { answerAcm } from './acm';
+import { answerAutoScaling } from './autoscaling';
 import type { FakeAccount } from './account';
 import { answerCloudFormation } from './cloudformation';
 import { answerEc2 } from './ec2';
 import { answerElasticache } from './elasticache';
 import { answerIam } from './iam';
+import { answerLogs } from './logs';
 import { REQUEST_ID, type AwsAnswer, type AwsRequest } from './protocol';
 import { answerRoute53 } from './route53';
+import { answerSsm } from './ssm';
 
 /** One call the fake AWS endpoint received, as recorded for the run's checks. */
 export interface AwsCall {
@@ -34,6 +37,9 @@ const SERVICES: Readonly<Record<string, ServiceAnswer>> = {
   cloudformation: answerCloudFormation,
   iam: answerIam,
   acm: answerAcm,
+  autoscaling: answerAutoScaling,
+  ssm: answerSsm,
+  logs: answerLogs,
 };
 
 /**
