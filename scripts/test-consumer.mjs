@@ -6,10 +6,12 @@
  * into a new CDK app in a temporary folder outside the repository,
  * offline (from the tarball and the npm cache), type-checks that app's
  * TypeScript against the installed declarations (every module they import
- * must be in the package), and synthesizes a stack with a DockerHost and a
- * VpcDependency. Exits 1 saying what went wrong.
+ * must be in the package), synthesizes a stack with a DockerHost and a
+ * VpcDependency, and runs the package's terminal command with `npx`,
+ * offline: `--help` must print its usage and exit 0. Exits 1 saying what
+ * went wrong.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -108,7 +110,7 @@ try {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root));
   const shipped = packed[0].files.map((file) => file.path);
   // The compiled library and a handler bundle; the jsii assembly, the API reference and the license.
-  for (const wanted of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lambdas/vpc-dependency/index.js', '.jsii', 'API.md', 'LICENSE']) {
+  for (const wanted of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lambdas/vpc-dependency/index.js', 'dist/cli/index.js', '.jsii', 'API.md', 'LICENSE']) {
     if (!shipped.includes(wanted)) fail(`the package lacks ${wanted}`);
   }
   const unshipped = unshippedDeclarations(shipped);
@@ -144,9 +146,15 @@ try {
   if (!assets.some((asset) => existsSync(path.join(appDir, 'cdk.out', asset, 'index.js')))) {
     fail('no handler bundle reached the cloud assembly');
   }
+  // The terminal command, as a user runs it in the app: npx finds the package's bin, and asks no registry.
+  const help = spawnSync('npx', ['--offline', name, '--help'], { cwd: appDir, encoding: 'utf8', env: { ...process.env, npm_config_offline: 'true' } });
+  if (help.status !== 0 || !help.stdout.startsWith(`Usage: ${name} <command>`)) {
+    fail(`\`npx ${name} --help\` in the app exited ${help.status}, printing:\n${help.stdout}${help.stderr}`);
+  }
   console.log(
     `test:consumer: ${packed[0].filename} (${shipped.length} files, ${packed[0].size} bytes) installed from the tarball and the npm cache; ` +
-      `a stack with a DockerHost and a VpcDependency synthesized with ${types.length} resources and ${assets.length} handler assets`,
+      `a stack with a DockerHost and a VpcDependency synthesized with ${types.length} resources and ${assets.length} handler assets; ` +
+      `\`npx ${name} --help\` printed its usage`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -39,25 +39,40 @@ it.each(CONTRACTS.map((contract) => [contract.name]))('the %s handler loads neit
   expect(loaded.some((pkg) => pkg.startsWith('@aws-sdk/'))).toBe(true);
 });
 
+it('the terminal command loads neither aws-cdk-lib nor constructs, and the SDK clients it bundles', async () => {
+  // GIVEN everything cli/ loads
+  const loaded = await packagesLoadedBy(path.join(ROOT, 'cli', 'index.ts'));
+  // THEN
+  expect(loaded.filter((pkg) => pkg === 'aws-cdk-lib' || pkg.startsWith('aws-cdk-lib/') || pkg === 'constructs')).toEqual([]);
+  expect(loaded.filter((pkg) => pkg.startsWith('@aws-sdk/'))).toEqual([
+    '@aws-sdk/client-auto-scaling',
+    '@aws-sdk/client-cloudformation',
+    '@aws-sdk/client-cloudwatch-logs',
+    '@aws-sdk/client-ssm',
+  ]);
+});
+
 /**
  * Which top-level folders each folder's files may not import from: the
  * product (lib/, lambdas/, contracts/) and the example app (bin/, app/) load
  * no test code; the example app is a consumer of the library, so it reaches
  * lib/ only by the package name, and the library knows nothing of the app;
  * the construct library and the handlers share only contracts/, which loads
- * neither; the test kit serves the jest tests, the end-to-end harness and the
+ * neither; the terminal command (cli/) stands alone, loading no folder of
+ * the project and loaded by none but the tests; the test kit serves the jest tests, the end-to-end harness and the
  * scripts alike, so it loads none of them; nothing loads test/, and test/
  * loads no script.
  */
 const FORBIDDEN: Record<string, readonly string[]> = {
-  bin: ['test', 'testkit', 'e2e', 'scripts', 'lib'],
-  app: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'bin'],
-  lib: ['test', 'testkit', 'e2e', 'scripts', 'app', 'bin', 'lambdas'],
-  lambdas: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'app', 'bin'],
-  contracts: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'lambdas', 'app', 'bin'],
-  testkit: ['test', 'e2e', 'scripts'],
-  e2e: ['test'],
-  scripts: ['test'],
+  bin: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'cli'],
+  app: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'bin', 'cli'],
+  lib: ['test', 'testkit', 'e2e', 'scripts', 'app', 'bin', 'lambdas', 'cli'],
+  lambdas: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'app', 'bin', 'cli'],
+  contracts: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'lambdas', 'app', 'bin', 'cli'],
+  cli: ['test', 'testkit', 'e2e', 'scripts', 'lib', 'lambdas', 'contracts', 'app', 'bin'],
+  testkit: ['test', 'e2e', 'scripts', 'cli'],
+  e2e: ['test', 'cli'],
+  scripts: ['test', 'cli'],
   test: ['scripts'],
 };
 
