@@ -6,7 +6,7 @@ import { buildApp } from '../../bin/app';
 import { PullPolicy } from '../../lib/containers';
 import { VpcDependency } from '../../lib/dependencies';
 import { DockerSwarm } from '../../lib/swarm';
-import { ACCOUNT, instanceRoles, parameterProblems, resolvePolicyValue, rolePermissions, type ParameterAllowance } from '../helpers/iam';
+import { ACCOUNT, instanceRoles, parameterProblems, resolvePolicyValue, rolePermissions, SSM_PARAMETER_ACTIONS, type ParameterAllowance } from '../helpers/iam';
 
 /** The context of the project's cdk.json, as `cdk synth` passes it. */
 const CONTEXT = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
@@ -51,6 +51,23 @@ describe('instance roles', () => {
     // THEN
     expect(roles).toBeGreaterThan(0);
     expect(problems).toEqual([]);
+  });
+
+  it.each(Object.keys(CONTEXT.environments))('in the %s environment, let the SSM agent take Run Command and sessions through the control channel, and call nothing else of Systems Manager', (env) => {
+    // GIVEN the app of that cdk.json environment
+    const assembly = buildApp(new App({ context: { ...CONTEXT, env } })).synth();
+    // WHEN
+    const agentActions = assembly.stacks.flatMap((artifact) =>
+      instanceRoles(artifact.template).map((roleId) => {
+        const { statements } = rolePermissions(artifact.template, roleId, artifact.stackName);
+        const actions = statements.filter((statement) => statement.Effect === 'Allow').flatMap((statement) => [statement.Action ?? []].flat() as string[]);
+        const agent = actions.filter((action) => /^(ssmmessages|ec2messages|ssm):/i.test(action) && !SSM_PARAMETER_ACTIONS.includes(action));
+        return `${artifact.id}/${roleId}: ${[...new Set(agent)].sort().join(', ')}`;
+      }),
+    );
+    // THEN
+    expect(agentActions.length).toBeGreaterThan(0);
+    for (const line of agentActions) expect(line).toMatch(/: ssm:UpdateInstanceInformation, ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel$/);
   });
 
   it('let a swarm\'s managers read its services\' secrets, each version of them on every refresh, and nothing outside the swarm\'s path besides', () => {
