@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { FakeAws } from '../../testkit/fake-aws/server';
 import { cliAccount, HOST_INSTANCE, LOG_GROUP, MANAGER_INSTANCE, STACK, WORKER_INSTANCES } from '../helpers/cli-account';
 
 const run = promisify(execFile);
-const BIN = path.resolve(__dirname, '..', '..', 'dist', 'cli', 'index.js');
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'dist', 'cli', 'index.js');
 
 /**
  * The built command, as `npx docker-host-dependencies` runs it, against
@@ -68,6 +70,8 @@ describe('docker-host-dependencies against the fake AWS', () => {
         '',
       ].join('\n'),
     );
+    // The README and the operations guide show this very output.
+    for (const doc of ['README.md', 'docs/operations.md']) expect(readFileSync(path.join(ROOT, doc), 'utf8')).toContain(`$ npx docker-host-dependencies status web-prod\n${doc === 'README.md' ? '' : `${stderr}`}${stdout}`);
     expect(stderr).toContain(`waiting for ${HOST_INSTANCE}, ${MANAGER_INSTANCE}, ${WORKER_INSTANCES.join(', ')} to run the command`);
     expect(aws.problems()).toEqual([]);
   });
