@@ -15,10 +15,12 @@ const SERVICE_FORMAT = '{"kind":"service","name":{{json .Name}},"mode":{{json .M
 
 /**
  * The fixed command `status` and `exec` run on each node: `docker inspect`
- * of every container, and on a swarm manager `docker service ls`. Nothing
+ * of every container, and on a swarm manager `docker service ls`; it fails
+ * with docker's status and error when the engine does not answer. Nothing
  * the user types reaches it.
  */
 export const STATUS_SCRIPT = [
+  'docker info > /dev/null || exit',
   `docker ps --all --quiet --no-trunc | xargs --no-run-if-empty docker inspect --format ${shellQuote(CONTAINER_FORMAT)}`,
   `if [ "$(docker info --format '{{.Swarm.ControlAvailable}}')" = true ]; then docker service ls --format ${shellQuote(SERVICE_FORMAT)}; fi`,
 ].join('\n');

@@ -104,6 +104,7 @@ function answerCommands(output: (instanceId: string, script: string) => { stdout
 
 /** The status command, word for word as the nodes run it. */
 const STATUS_SCRIPT_TEXT = [
+  'docker info > /dev/null || exit',
   `docker ps --all --quiet --no-trunc | xargs --no-run-if-empty docker inspect --format '{"kind":"container","id":{{json .Id}},"name":{{json .Name}},"image":{{json .Config.Image}},"state":{{json .State.Status}},"health":{{if .State.Health}}{{json .State.Health.Status}}{{else}}null{{end}},"restarts":{{.RestartCount}},"created":{{json .Created}},"service":{{json (index .Config.Labels "com.docker.swarm.service.name")}},"namespace":{{json (index .Config.Labels "com.docker.stack.namespace")}}}'`,
   `if [ "$(docker info --format '{{.Swarm.ControlAvailable}}')" = true ]; then docker service ls --format '{"kind":"service","name":{{json .Name}},"mode":{{json .Mode}},"replicas":{{json .Replicas}},"image":{{json .Image}}}'; fi`,
 ].join('\n');
@@ -179,6 +180,23 @@ describe('status', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`Run Command cannot reach ${HOST_INSTANCE}, ${MANAGER_INSTANCE}, ${WORKER_INSTANCES.join(', ')}: the instance is not registered with Session Manager, or is not running.`);
     expect(run.stderr).toContain('aws ssm describe-instance-information --region eu-west-1');
+  });
+
+  it('says which node\'s docker failed, with its error, when the engine does not answer', async () => {
+    // GIVEN a worker whose Docker engine is stopped
+    answerCommands((instanceId) =>
+      instanceId === WORKER_INSTANCES[1]
+        ? { stdout: '', stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\nfailed to run commands: exit status 1\n', exitCode: 1 }
+        : { stdout: NODE_OUTPUTS[instanceId].stdout, stderr: '', exitCode: 0 },
+    );
+
+    // WHEN
+    const run = await cli(['status', STACK]);
+
+    // THEN
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`docker-host-dependencies: docker on ${WORKER_INSTANCES[1]} failed (exit status 1): Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?`);
   });
 
   it('says the stack does not exist, naming the region', async () => {

@@ -128,6 +128,16 @@ describe('docker-host-dependencies against the fake AWS', () => {
     await expect(result).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('no stack named web-prdo in eu-west-1: check the name') });
   });
 
+  it('says what to do when the SDK\'s credentials chain finds none, and exits 1', async () => {
+    // GIVEN no credentials in the environment, no files, and no instance metadata service
+    const result = run(process.execPath, [BIN, 'status', STACK, '--region', 'eu-west-1'], {
+      env: { PATH: process.env.PATH, HOME: '/nonexistent', AWS_ENDPOINT_URL: endpoint, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true', NODE_NO_WARNINGS: '1' },
+    });
+
+    // THEN
+    await expect(result).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('docker-host-dependencies: no AWS credentials found: run `aws configure` or `aws sso login`, or pass --profile NAME') });
+  });
+
   it('prints the usage and exits 0 with --help, and 2 with a bad flag', async () => {
     // WHEN
     const help = await cli('--help');
