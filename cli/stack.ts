@@ -3,6 +3,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStackResourceCommand,
   DescribeStackResourcesCommand,
+  paginateListStackResources,
   type StackEvent,
   type StackResource,
 } from '@aws-sdk/client-cloudformation';
@@ -121,10 +122,22 @@ export async function readStack(clients: Clients, stackName: string): Promise<Li
   return { stackName, deployments };
 }
 
+/** `DescribeStackResources` answers with a stack's first 100 resources only. */
+const DESCRIBED_RESOURCES = 100;
+
+/** The stack's resources: `DescribeStackResources`, or, for a stack of more than it lists, every page of `ListStackResources`. */
 async function stackResources(clients: Clients, stackName: string): Promise<StackResource[]> {
   try {
     const answer = await clients.cloudFormation.send(new DescribeStackResourcesCommand({ StackName: stackName }));
-    return answer.StackResources ?? [];
+    const described = answer.StackResources ?? [];
+    if (described.length < DESCRIBED_RESOURCES) return described;
+    const listed: StackResource[] = [];
+    for await (const page of paginateListStackResources({ client: clients.cloudFormation }, { StackName: stackName })) {
+      for (const summary of page.StackResourceSummaries ?? []) {
+        listed.push({ ...summary, Timestamp: summary.LastUpdatedTimestamp });
+      }
+    }
+    return listed;
   } catch (error) {
     if (awsErrorName(error) === 'ValidationError' && /does not exist/.test((error as Error).message)) {
       throw new CliError(

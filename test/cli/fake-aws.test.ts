@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { FakeAws } from '../../testkit/fake-aws/server';
-import { cliAccount, HOST_INSTANCE, LOG_GROUP, MANAGER_INSTANCE, STACK, WORKER_INSTANCES } from '../helpers/cli-account';
+import { cliAccount, RESOURCES, HOST_INSTANCE, LOG_GROUP, MANAGER_INSTANCE, STACK, WORKER_INSTANCES } from '../helpers/cli-account';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -26,11 +26,16 @@ afterAll(async () => {
 });
 
 function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return runAt(endpoint, ...args);
+}
+
+/** Runs the built command with credentials of its own, its AWS calls going to the fake at `url`. */
+function runAt(url: string, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
   return run(process.execPath, [BIN, ...args], {
     env: {
       PATH: process.env.PATH,
       HOME: '/nonexistent',
-      AWS_ENDPOINT_URL: endpoint,
+      AWS_ENDPOINT_URL: url,
       AWS_ACCESS_KEY_ID: 'AKIAE2EEXAMPLE000000',
       AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key',
       AWS_CONFIG_FILE: '/nonexistent',
@@ -74,6 +79,24 @@ describe('docker-host-dependencies against the fake AWS', () => {
     for (const doc of ['README.md', 'docs/operations.md']) expect(readFileSync(path.join(ROOT, doc), 'utf8')).toContain(`$ npx docker-host-dependencies status web-prod\n${doc === 'README.md' ? '' : `${stderr}`}${stdout}`);
     expect(stderr).toContain(`waiting for ${HOST_INSTANCE}, ${MANAGER_INSTANCE}, ${WORKER_INSTANCES.join(', ')} to run the command`);
     expect(aws.problems()).toEqual([]);
+  });
+
+  it('status finds the host and the swarm past the 100 resources DescribeStackResources lists, on the pages of ListStackResources', async () => {
+    // GIVEN the stack with 150 other resources before its own
+    const fillers = Array.from({ length: 150 }, (_, i) => ({ ...RESOURCES[2], LogicalResourceId: `Parameter${String(i).padStart(3, '0')}0A1B2C3D`, PhysicalResourceId: `/web-prod/p${i}`, ResourceType: 'AWS::SSM::Parameter' }));
+    const large = new FakeAws({ ...cliAccount(Date.now()), stackResources: { [STACK]: [...fillers, ...RESOURCES] } });
+    const largeEndpoint = await large.start();
+    try {
+      // WHEN
+      const { stdout } = await runAt(largeEndpoint, 'status', STACK, '--region', 'eu-west-1', '--json');
+
+      // THEN
+      expect(JSON.parse(stdout).containers).toHaveLength(5);
+      expect(large.calls.filter((call) => call.action === 'ListStackResources').map((call) => call.input)).toEqual([{ StackName: STACK }, { StackName: STACK, NextToken: expect.any(String) }]);
+      expect(large.problems()).toEqual([]);
+    } finally {
+      await large.stop();
+    }
   });
 
   it('status --json prints the same as JSON', async () => {

@@ -4,6 +4,8 @@ import { answerQuery, AwsError, pagedList, type AwsAnswer, type AwsRequest, type
 import { el, fields, list, type Xml } from './xml';
 
 const PAGING: Paging = { size: 'MaxResults', token: 'NextToken', defaultSize: 100, nextTag: 'NextToken' };
+/** `ListStackResources` takes no page size: 100 a page. */
+const RESOURCE_PAGING: Paging = { size: '(none)', token: 'NextToken', defaultSize: 100, nextTag: 'NextToken' };
 
 const CLOUDFORMATION: QueryService<FakeAccount> = {
   version: '2010-05-15',
@@ -13,10 +15,17 @@ const CLOUDFORMATION: QueryService<FakeAccount> = {
       const found = describedStacks(account.stacks, params.get('StackName') ?? undefined);
       return pagedList(params, PAGING, 'Stacks', 'member', found, stackXml);
     },
+    // As CloudFormation does, the first 100 resources only.
     DescribeStackResources: (params, account) => {
-      const resources = resourcesOf(account, params.get('StackName'));
+      const resources = resourcesOf(account, params.get('StackName')).slice(0, 100);
       return list('StackResources', 'member', resources, (resource) =>
         fields({ ...resource, Timestamp: resource.LastUpdatedTimestamp }, ['StackId', 'StackName', 'LogicalResourceId', 'PhysicalResourceId', 'ResourceType', 'Timestamp', 'ResourceStatus', 'ResourceStatusReason']),
+      );
+    },
+    ListStackResources: (params, account) => {
+      const resources = resourcesOf(account, params.get('StackName'));
+      return pagedList(params, RESOURCE_PAGING, 'StackResourceSummaries', 'member', resources, (resource) =>
+        fields(resource, ['LogicalResourceId', 'PhysicalResourceId', 'ResourceType', 'LastUpdatedTimestamp', 'ResourceStatus', 'ResourceStatusReason']),
       );
     },
     DescribeStackResource: (params, account) => {
@@ -60,7 +69,7 @@ export function describedStacks(stacks: readonly Stack[], name: string | undefin
   return found;
 }
 
-/** CloudFormation's query/XML API: `DescribeStacks` with outputs, a stack's resources with their metadata, and its events. */
+/** CloudFormation's query/XML API: `DescribeStacks` with outputs, a stack's resources (described, listed) with their metadata, and its events. */
 export function answerCloudFormation(request: AwsRequest, account: FakeAccount): AwsAnswer {
   return answerQuery(CLOUDFORMATION, request, account);
 }
