@@ -55,12 +55,12 @@ export async function exec(clients: Clients, io: Io, options: { stackName: strin
 }
 
 /** `docker exec` of the command in the container, every word single-quoted, so no word is read by the node's shell. */
-export function execScript(container: string, command: readonly string[]): string {
+function execScript(container: string, command: readonly string[]): string {
   return ['docker', 'exec', container, ...command].map(shellQuote).join(' ');
 }
 
 /** The AWS CLI command that opens a shell in the container through Session Manager. */
-export function startSessionCommand(clients: Clients, target: ExecTarget): string {
+function startSessionCommand(clients: Clients, target: ExecTarget): string {
   return [
     'aws ssm start-session',
     `--region ${clients.region}`,

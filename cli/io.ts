@@ -11,14 +11,21 @@ export interface Io {
   sleep(ms: number): Promise<void>;
   /** The current time, in milliseconds since the epoch. */
   now(): number;
-  /** Aborted when the user stops a command that runs until stopped (`logs --follow`). */
+  /** Aborted when the user stops the command (Ctrl-C). */
   readonly signal: AbortSignal;
 }
 
-/** The terminal and the clock; Ctrl-C stops `logs --follow` between two polls. */
+/**
+ * The terminal and the clock. Ctrl-C stops a command at its next wait
+ * (`logs --follow` between two polls, Run Command between two questions);
+ * a second Ctrl-C ends the program at once.
+ */
 export function processIo(): Io {
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  });
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),

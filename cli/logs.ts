@@ -6,7 +6,7 @@ import type { Io } from './io';
 import { readStack } from './stack';
 
 /** How often `logs --follow` asks for new events. */
-export const FOLLOW_MS = 2000;
+const FOLLOW_MS = 2000;
 
 const UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

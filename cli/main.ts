@@ -7,7 +7,7 @@ import { logs, parseSince } from './logs';
 import { status } from './status';
 
 /** The program's name, as `npx` runs it. */
-export const PROGRAM = 'docker-host-dependencies';
+const PROGRAM = 'docker-host-dependencies';
 
 const COMMON_OPTIONS = `Options of every command:
   --region REGION    the stack's region (default: AWS_REGION, or the profile's region)

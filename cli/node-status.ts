@@ -71,7 +71,7 @@ export async function readNodes(clients: Clients, io: Io, nodes: readonly StackN
 }
 
 /** The containers and services of the status command's output; a line that is not its JSON is an error naming the instance. */
-export function parseStatus(instanceId: string, stdout: string): NodeStatus {
+function parseStatus(instanceId: string, stdout: string): NodeStatus {
   const containers: NodeContainer[] = [];
   const services: NodeService[] = [];
   for (const line of stdout.split('\n').filter((each) => each.trim() !== '')) {

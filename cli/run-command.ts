@@ -4,9 +4,9 @@ import { awsErrorName, CliError } from './errors';
 import type { Io } from './io';
 
 /** The Run Command document that runs shell commands on Linux. */
-export const SHELL_DOCUMENT = 'AWS-RunShellScript';
+const SHELL_DOCUMENT = 'AWS-RunShellScript';
 /** How often the commands ask how a Run Command is going. */
-export const POLL_MS = 1000;
+const POLL_MS = 1000;
 /** How often a long wait says so on stderr. */
 const PROGRESS_MS = 5000;
 /** Run Command keeps this many characters of a command's output; the rest needs an S3 bucket. */
@@ -75,6 +75,12 @@ export async function runOnInstances(
       io.err(`still waiting for ${waiting.join(', ')} (${Math.round((io.now() - started) / 1000)} s)\n`);
     }
     await io.sleep(POLL_MS);
+    if (io.signal.aborted) {
+      throw new CliError(
+        `stopped while waiting; the command may still run on ${options.instanceIds.filter((id) => !results.has(id)).join(', ')}: \`aws ssm list-command-invocations --command-id ${commandId} --details --region ${clients.region}\` shows it`,
+        130,
+      );
+    }
   }
   return options.instanceIds.map((id) => results.get(id)!);
 }

@@ -55,7 +55,7 @@ export async function status(clients: Clients, io: Io, stackName: string, json: 
 }
 
 /** The status of each deployment's containers from what its nodes run. */
-export function stackStatus(stackName: string, deployments: readonly Deployment[], nodes: ReadonlyMap<string, NodeStatus>): StackStatus {
+function stackStatus(stackName: string, deployments: readonly Deployment[], nodes: ReadonlyMap<string, NodeStatus>): StackStatus {
   const containers: ContainerRow[] = [];
   const services: ServiceRow[] = [];
   const pendingNodes: PendingNode[] = [];
@@ -103,7 +103,7 @@ function rank(container: NodeContainer): number {
 }
 
 /** The status as tables: containers, swarm services, nodes not in service, last deploys. */
-export function renderStatus(result: StackStatus): string {
+function renderStatus(result: StackStatus): string {
   const parts = [
     table(
       ['NODE', 'INSTANCE', 'CONTAINER', 'STATE', 'HEALTH', 'RESTARTS', 'IMAGE'],
@@ -128,7 +128,7 @@ export function renderStatus(result: StackStatus): string {
 }
 
 /** Columns padded to their widest cell, two spaces apart; the last column unpadded. */
-export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((cells) => cells[i].length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ');
   return [header, ...rows].map(line).join('\n') + '\n';

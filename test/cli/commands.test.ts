@@ -169,6 +169,20 @@ describe('status', () => {
     );
   });
 
+  it('stops waiting when the user stops it, with exit status 130, saying how to follow the command still running', async () => {
+    // GIVEN nodes that take 12 s to answer
+    answerCommands((instanceId) => ({ stdout: NODE_OUTPUTS[instanceId].stdout, stderr: '', exitCode: 0 }), 12);
+
+    // WHEN the user presses Ctrl-C during the second wait
+    const run = await cli(['status', STACK], 2);
+
+    // THEN
+    expect(run.code).toBe(130);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`docker-host-dependencies: stopped while waiting; the command may still run on ${HOST_INSTANCE}, ${MANAGER_INSTANCE}, ${WORKER_INSTANCES.join(', ')}: \`aws ssm list-command-invocations --command-id c0de-1 --details --region eu-west-1\` shows it`);
+    expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(8);
+  });
+
   it('says an instance is not registered with Session Manager, and how to check, when SendCommand refuses it', async () => {
     // GIVEN
     ssm.on(SendCommandCommand).rejects(Object.assign(new Error(''), { name: 'InvalidInstanceId' }));
