@@ -42,7 +42,10 @@ export function explainAwsError(error: unknown, region: string): unknown {
     return new CliError(`AWS refused the credentials (${name}: ${message}): sign in again (\`aws sso login\`) or pass --profile NAME`);
   }
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
-    return new CliError(`AWS denied a call in ${region}: ${message}\nThe permissions the commands need are listed in docs/operations.md ("Something is wrong").`);
+    return new CliError(
+      `AWS denied a call in ${region}: ${message}\nThe commands need cloudformation:DescribeStackResources, ListStackResources, DescribeStackResource and DescribeStackEvents on the stack, ` +
+        'autoscaling:DescribeAutoScalingGroups for a swarm, ssm:SendCommand (document AWS-RunShellScript and the instances) and ssm:GetCommandInvocation for status and exec, logs:FilterLogEvents on the log group for logs',
+    );
   }
   return error;
 }

@@ -221,6 +221,19 @@ describe('status', () => {
     expect(run).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^docker-host-dependencies: no stack named web-prdo in eu-west-1: check the name/) });
   });
 
+  it('names the permissions the commands need when AWS denies a call', async () => {
+    // GIVEN a user whose policy does not allow Run Command
+    ssm.on(SendCommandCommand).rejects(Object.assign(new Error('User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ssm:SendCommand on resource: arn:aws:ec2:eu-west-1:123456789012:instance/i-0a1b2c3d4e5f60001'), { name: 'AccessDeniedException' }));
+
+    // WHEN
+    const run = await cli(['status', STACK]);
+
+    // THEN
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('AWS denied a call in eu-west-1: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ssm:SendCommand');
+    expect(run.stderr).toContain('ssm:SendCommand (document AWS-RunShellScript and the instances) and ssm:GetCommandInvocation for status and exec');
+  });
+
   it('says what to do when there are no credentials', async () => {
     // GIVEN the SDK's error when no provider of the chain has credentials
     cloudFormation.on(DescribeStackResourcesCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
