@@ -3,7 +3,9 @@ import type { Clients } from './clients';
 import { awsErrorName, CliError } from './errors';
 import { findContainer } from './find-container';
 import type { Io } from './io';
-import { readStack } from './stack';
+import { readNodes } from './node-status';
+import { runOnInstances, shellQuote } from './run-command';
+import { readStack, type Deployment } from './stack';
 
 /** How often `logs --follow` asks for new events. */
 const FOLLOW_MS = 2000;
@@ -21,20 +23,19 @@ export function parseSince(value: string): number {
  * `logs <stack> <container> [--follow] [--since 10m]`: the container's
  * events from CloudWatch Logs, in the log group and stream its logging
  * options in the stack's metadata name; with --follow, new events every
- * two seconds until stopped.
+ * two seconds until stopped. A swarm service, which logs on its nodes, is
+ * read with `docker service logs` on a manager.
  */
 export async function logs(clients: Clients, io: Io, options: { stackName: string; container: string; follow: boolean; sinceMs: number }): Promise<number> {
   const stack = await readStack(clients, options.stackName);
   const { deployment, container } = findContainer(stack, options.container);
   const group = container.logging?.options['awslogs-group'];
   const stream = container.logging?.options['awslogs-stream'];
+  if (deployment.kind === 'swarm') return serviceLogs(clients, io, { deployment, service: container.name, follow: options.follow, sinceMs: options.sinceMs });
   if (container.logging?.driver !== 'awslogs' || group === undefined || stream === undefined) {
-    const driver = container.logging?.driver ?? "the engine's default (json-file)";
-    const where =
-      deployment.kind === 'swarm'
-        ? `read it on a manager with \`docker service logs <stack>_${container.name}\`, or run \`exec ${options.stackName} ${container.name} -- …\``
-        : `read it on the host with \`docker logs ${container.name}\` in a Session Manager session`;
-    throw new CliError(`${deployment.kind === 'swarm' ? 'service' : 'container'} ${container.name} logs with ${driver}, on its node, not to CloudWatch Logs: ${where}`);
+    throw new CliError(
+      `container ${container.name} logs with ${container.logging?.driver ?? "the engine's default"}, on its host, not to CloudWatch Logs: read it on the host with \`docker logs ${container.name}\` in a Session Manager session`,
+    );
   }
   let startTime = io.now() - options.sinceMs;
   const seen = new Set<string>();
@@ -76,4 +77,28 @@ async function printEvents(clients: Clients, io: Io, query: { group: string; str
     nextToken = page.nextToken;
   } while (nextToken);
   return latest;
+}
+
+/**
+ * A swarm service's logs, which stay on its nodes (a service cannot log
+ * with awslogs): `docker service logs` through Run Command on a manager,
+ * which gathers them from every node. Its name in the swarm,
+ * `<stack>_<service>`, comes from the manager's `docker service ls`.
+ */
+async function serviceLogs(clients: Clients, io: Io, options: { deployment: Deployment; service: string; follow: boolean; sinceMs: number }): Promise<number> {
+  if (options.follow) {
+    throw new CliError(`--follow reads CloudWatch Logs, and swarm service ${options.service} logs on its nodes: leave out --follow to read its logs through a manager`, 2);
+  }
+  const manager = options.deployment.nodes.find((node) => node.role === 'manager' && node.lifecycleState === 'InService');
+  if (!manager) throw new CliError(`swarm ${options.deployment.name} has no manager in service to read service ${options.service}'s logs from: \`status\` shows its nodes`);
+  const [status] = [...(await readNodes(clients, io, [manager])).values()];
+  const name = status.services.map((service) => service.name).find((candidate) => candidate.endsWith(`_${options.service}`));
+  if (name === undefined || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
+    throw new CliError(`the swarm runs no service ${options.service} yet (its managers list ${status.services.map((service) => service.name).join(', ') || 'none'}): \`status\` shows the last deploy`);
+  }
+  const script = `docker service logs --timestamps --no-trunc --since ${Math.round(options.sinceMs / 1000)}s ${shellQuote(name)}`;
+  const [result] = await runOnInstances(clients, io, { instanceIds: [manager.instanceId], script, comment: 'docker-host-dependencies logs', timeoutSeconds: 120 });
+  io.out(result.stdout);
+  io.err(result.stderr);
+  return result.exitCode;
 }

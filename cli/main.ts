@@ -27,7 +27,8 @@ through Run Command), and the result of the last deploy.
   logs: `Usage: ${PROGRAM} logs <stack> <container> [--follow] [--since 10m]
 
 Prints the container's logs from CloudWatch Logs, from the log group and
-stream its logging options name.
+stream its logging options name; a swarm service's, with docker service logs
+on a manager (without --follow).
 
   -f, --follow       keep printing new events until Ctrl-C
   --since DURATION   from how long ago: a number with s, m, h or d (default: 10m)
@@ -44,7 +45,7 @@ const USAGE = `Usage: ${PROGRAM} <command> [options]
 
 The everyday commands for the Docker hosts and swarms of a stack:
   status <stack> [--json]                         containers, their state and health, the last deploy
-  logs <stack> <container> [--follow] [--since]   a container's logs from CloudWatch Logs
+  logs <stack> <container> [--follow] [--since]   a container's or service's logs
   exec <stack> <container> -- <command...>        run a command in a container
 
 Run \`${PROGRAM} <command> --help\` for a command's options.

@@ -381,8 +381,37 @@ describe('logs', () => {
 
     // THEN
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('docker-host-dependencies: container cache logs with json-file, on its node, not to CloudWatch Logs: read it on the host with `docker logs cache` in a Session Manager session\n');
+    expect(run.stderr).toBe('docker-host-dependencies: container cache logs with json-file, on its host, not to CloudWatch Logs: read it on the host with `docker logs cache` in a Session Manager session\n');
     expect(logs.commandCalls(FilterLogEventsCommand)).toEqual([]);
+  });
+
+  it('reads a swarm service\'s logs with docker service logs on a manager, by its name in the swarm', async () => {
+    // GIVEN
+    const serviceLogs = '2026-12-07T03:59:58.120417000Z app_web.1.k3j2h1g0f9e8@ip-10-0-1-21    | 10.0.2.9 - - "GET / HTTP/1.1" 200 615\n';
+    answerCommands((instanceId, script) =>
+      script === STATUS_SCRIPT_TEXT ? { stdout: NODE_OUTPUTS[instanceId].stdout, stderr: '', exitCode: 0 } : { stdout: serviceLogs, stderr: '', exitCode: 0 },
+    );
+
+    // WHEN
+    const run = await cli(['logs', STACK, 'web', '--since', '1h']);
+
+    // THEN
+    expect(run).toMatchObject({ code: 0, stdout: serviceLogs });
+    expect(ssm.commandCalls(SendCommandCommand).map((call) => [call.args[0].input.InstanceIds, call.args[0].input.Parameters!.commands![0]])).toEqual([
+      [[MANAGER_INSTANCE], STATUS_SCRIPT_TEXT],
+      [[MANAGER_INSTANCE], "docker service logs --timestamps --no-trunc --since 3600s 'app_web'"],
+    ]);
+    expect(logs.commandCalls(FilterLogEventsCommand)).toEqual([]);
+  });
+
+  it('refuses --follow for a swarm service, which does not log to CloudWatch Logs', async () => {
+    // WHEN
+    const run = await cli(['logs', STACK, 'web', '--follow']);
+
+    // THEN
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--follow reads CloudWatch Logs, and swarm service web logs on its nodes: leave out --follow to read its logs through a manager');
+    expect(ssm.commandCalls(SendCommandCommand)).toEqual([]);
   });
 
   it.each([['10'], ['10x'], ['0m'], ['1.5h']])('refuses --since %s with exit status 2 and the usage', async (since) => {
