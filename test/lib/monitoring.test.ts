@@ -94,6 +94,7 @@ describe('DockerHost', () => {
         command:
           '/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json',
       },
+      'docker-host-refresh-timer': expect.anything(),
     });
   });
 
@@ -118,7 +119,10 @@ describe('DockerHost', () => {
     expect(instanceInit(quiet).packages).toEqual({ yum: { 'amazon-cloudwatch-agent': [] } });
     const off = Template.fromStack(nothing);
     for (const type of ['AWS::CloudWatch::Alarm', 'AWS::SNS::Topic', 'AWS::KMS::Key', 'AWS::CloudWatch::Dashboard']) off.resourceCountIs(type, 0);
-    expect(instanceInit(off)).toEqual({ files: expect.not.objectContaining({ '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json': expect.anything() }) });
+    expect(instanceInit(off)).toEqual({
+      files: expect.not.objectContaining({ '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json': expect.anything() }),
+      commands: { 'docker-host-refresh-timer': expect.anything() },
+    });
     expect(putMetricStatements(off)).toEqual([]);
   });
 
