@@ -244,6 +244,7 @@ describe('instance', () => {
         '[Timer]\nOnActiveSec=60\nOnUnitActiveSec=60\nAccuracySec=1s\n\n[Install]\nWantedBy=timers.target\n',
     );
     expect(init.commands).toEqual({
+      'cloudwatch-agent': expect.anything(),
       'docker-host-refresh-timer': { command: 'systemctl daemon-reload && systemctl enable docker-host-refresh.timer && systemctl restart docker-host-refresh.timer' },
     });
   });
@@ -260,6 +261,7 @@ describe('instance', () => {
     expect(every5.files['/etc/systemd/system/docker-host-refresh.timer'].content).toContain('[Timer]\nOnActiveSec=300\nOnUnitActiveSec=300\n');
     expect(Object.keys(off.files).filter((file) => file.startsWith('/etc/systemd/system/docker-host-refresh'))).toEqual([]);
     expect(off.commands).toEqual({
+      'cloudwatch-agent': expect.anything(),
       'docker-host-refresh-timer': {
         command:
           'if [ -e /etc/systemd/system/docker-host-refresh.timer ]; then systemctl disable --now docker-host-refresh.timer && ' +
