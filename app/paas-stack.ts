@@ -47,6 +47,7 @@ export class PaasStack extends Stack {
       volumeSize: config.volumeSize,
       terminationProtection: config.terminationProtection,
       containers: [...apps, routerContainer],
+      routerResolverValid: router.resolverValid,
     });
     router.addInstance(this.host.instance);
     paasOutputs(this, router, props.paas);

@@ -28,11 +28,27 @@ the update's wait condition, read with cfn-get-metadata, so the stack rolls
 back at once instead of waiting out its timeout. No value is ever read by a
 shell: every command runs from an argument list.
 
+A container whose host-file `updateOrder` is start-first (on a network,
+publishing no host port and mounting no volume, as the router's apps are) is
+replaced without a gap: its new container starts beside the old one under a
+temporary name with the container's name as its network alias, must run for
+the grace period and be healthy, then the program waits out the router's DNS
+cache (`resolverValidSeconds`) before it stops the old one gracefully,
+removes it and gives the new one its name. A new container that fails the
+gate is removed and the old one keeps running; a temporary container left by
+an interrupted run is removed by the next. Other containers are removed, then
+started.
+
+Runs never overlap: every mode takes an exclusive lock on LOCK_FILE (or
+$DOCKER_HOST_APPLY_LOCK) before it reads the host file, and a second run
+waits for the first.
+
 Exit status: 0 once SUCCESS is reported, 3 once FAILURE is reported (with its
 reason), anything else when nothing could be reported; at boot the user data
 then reports FAILURE itself. With --refresh: 0 when every container recreated
 passed the gate and every pull went through, 1 otherwise.
 """
+import fcntl
 import hashlib
 import json
 import os
@@ -51,6 +67,14 @@ sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), NODE_LIBRARY]
 from env_file import NAME, EnvFileError, check_name, env_file_lines, kind, quoted, render
 
 MANAGED = "docker-host.managed"
+LOCK_FILE = "/run/docker-host-apply.lock"
+START_FIRST = "start-first"
+# The new container of a start-first replacement runs under <name>.next until the old one is gone.
+NEXT_SUFFIX = ".next"
+# How long `docker stop` lets the old container finish its requests before it kills it: Docker's default.
+STOP_SECONDS = 10
+# nginx counts a resolved address's life in whole seconds, so it may keep one a second longer.
+DNS_MARGIN_SECONDS = 1
 METADATA_HOST_FILE = "/etc/docker-host/host.json"
 SPEC_HASH = "docker-host.spec-hash"
 REASON_LIMIT = 900
@@ -293,6 +317,7 @@ def converge(host, refresh=False):
     os.makedirs(env_dir, mode=0o700, exist_ok=True)
     os.chmod(env_dir, 0o700)
     listed = [container["name"] for container in host["containers"]]
+    check_next_names(host["containers"], listed)
     for name in [] if refresh else managed_names():
         if name not in listed:
             run(["docker", "rm", "--force", name])
@@ -301,11 +326,15 @@ def converge(host, refresh=False):
     ensure_networks(host)
     running = inspect(listed)
     recreated = []
+    start_first = []
     for container in host["containers"]:
         env_files = []
         files_changed = write_files(env_dir, container)
         reloads = bool(container.get("reload"))
-        definition = dict(container, files=None) if reloads else container
+        # How a container is replaced is not what it runs: the update order stays out of the digest.
+        definition = {key: value for key, value in container.items() if key != "updateOrder"}
+        if reloads:
+            definition["files"] = None
         digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode("utf-8"))
         for suffix, data in ((".env", env_data[container["name"]]), (".secret.env", secrets[container["name"]])):
             if data is not None:
@@ -323,11 +352,68 @@ def converge(host, refresh=False):
             if files_changed and reloads:
                 run(["docker", "exec", container["name"]] + list(container["reload"]))
             continue
+        recreated.append(container["name"])
+        if current and current["State"]["Running"] and container.get("updateOrder") == START_FIRST:
+            start_first.append((container, docker_args(container, env_files, spec_hash, env_dir)))
+            continue
         if current:
             run(["docker", "rm", "--force", container["name"]])
         run(docker_args(container, env_files, spec_hash, env_dir))
-        recreated.append(container["name"])
+    replace_start_first(host, start_first)
     return recreated, failures
+
+
+def check_next_names(containers, listed):
+    """Refuses a start-first container whose temporary name is another container's."""
+    for container in containers:
+        if container.get("updateOrder") == START_FIRST and container["name"] + NEXT_SUFFIX in listed:
+            raise ApplyError("container %s: its new container runs as %s during an update, the name of another container; rename that container"
+                             % (quoted(container["name"]), quoted(container["name"] + NEXT_SUFFIX)))
+
+
+def next_args(args, name):
+    """The `docker run` arguments of `name` for its new container beside the old one: the temporary
+    name, and the container's name as its alias on its network, which Docker's DNS answers with both."""
+    args = list(args)
+    args[args.index("--name") + 1] = name + NEXT_SUFFIX
+    return args[:args.index("--network")] + ["--network-alias", name] + args[args.index("--network"):]
+
+
+def replace_start_first(host, replacements):
+    """Replaces each running container of `replacements` (container, its docker run arguments) without
+    a gap: starts every new container beside its old one, waits until all have run for the grace period
+    and are healthy, then out the router's DNS cache, so it has the new addresses; then stops each old
+    container gracefully, removes it and gives the new one its name. When a new container fails, every
+    new one is removed, the old ones keep running, and the error names the container."""
+    if not replacements:
+        return
+    names = [container["name"] for container, _ in replacements]
+    for (container, args), name in zip(replacements, names):
+        try:
+            run(next_args(args, name))
+        except ApplyError as error:
+            remove_next(names)
+            raise ApplyError("container %s: its new container did not start, the old one still runs: %s" % (name, error))
+    try:
+        wait_healthy(dict(host, containers=[{"name": name + NEXT_SUFFIX} for name in names]), [name + NEXT_SUFFIX for name in names])
+    except ApplyError as error:
+        failed = next((name for name in names if "container %s " % (name + NEXT_SUFFIX) in str(error)), names[0])
+        reason = "container %s: its new container failed, the old one still runs: %s" % (failed, error)
+        remove_next(names)
+        raise ApplyError(reason)
+    print("docker-host-apply: %s healthy beside the old; waiting %d s for the router's DNS cache"
+          % (", ".join(names), host.get("resolverValidSeconds", 0) + DNS_MARGIN_SECONDS))
+    time.sleep(host.get("resolverValidSeconds", 0) + DNS_MARGIN_SECONDS)
+    for name in names:
+        run(["docker", "stop", "--time", str(STOP_SECONDS), name])
+        run(["docker", "rm", "--force", name])
+        run(["docker", "rename", name + NEXT_SUFFIX, name])
+
+
+def remove_next(names):
+    """Removes the new containers of a replacement that did not complete."""
+    for name in names:
+        run(["docker", "rm", "--force", name + NEXT_SUFFIX], check=False)
 
 
 def last_logs(name):
@@ -435,10 +521,34 @@ def unexpected(error):
             % (type(error).__name__, frame.name))
 
 
+def lock():
+    """Waits for, then holds until the program ends, the one lock of every run of the program, so
+    that cfn-hup's run and any other never overlap; returns the open lock file."""
+    path = os.environ.get("DOCKER_HOST_APPLY_LOCK", LOCK_FILE)
+    handle = open(path, "a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.stderr.write("docker-host-apply: another run holds %s; waiting for it to end\n" % path)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
 def main(argv):
+    os.umask(0o077)
+    try:
+        held = lock()
+    except OSError as error:
+        sys.stderr.write("docker-host-apply: cannot lock %s (%s), so nothing is reported\n" % (error.filename, type(error).__name__))
+        return 1
+    with held:
+        return run_mode(argv)
+
+
+def run_mode(argv):
+    """Runs the mode of `argv` (boot, --update, or an apply) under the lock; returns the exit status."""
     boot = "--boot" in argv
     path = os.environ.get("DOCKER_HOST_FILE", METADATA_HOST_FILE)
-    os.umask(0o077)
     try:
         host = read_host(path)
     except (OSError, ValueError) as error:

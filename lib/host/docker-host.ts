@@ -25,6 +25,7 @@ import {
   refreshTimer,
   SESSION_MANAGER_ACTIONS,
 } from '../nodes';
+import { ROUTER_DEFAULTS } from '../router/app-router';
 import { APPLY_PROGRAM, renderDockerHostScript } from './docker-host-script';
 
 /** Properties of a `DockerHost`. */
@@ -103,6 +104,18 @@ export interface DockerHostProps {
    * @default Duration.minutes(5)
    */
   readonly healthCheckWait?: Duration;
+  /**
+   * How long the router keeps an app's resolved addresses: the `resolverValid`
+   * of the `AppRouter` whose container runs on this host. A container on a
+   * network that publishes no host port and mounts no volume (an app the
+   * router reaches by its name) is replaced start-first: its new container
+   * runs beside the old one until it has run for `startupGracePeriod` and is
+   * healthy, then the host waits this long and one second more, so that the
+   * router has the new address, before it stops the old one.
+   *
+   * @default Duration.seconds(5) - the router's default
+   */
+  readonly routerResolverValid?: Duration;
   /**
    * How long the host's log group keeps container logs (the default
    * `awslogs` logging).
@@ -295,7 +308,8 @@ export class DockerHost extends Construct {
     }
     for (const repository of ecrRepositories) repository.grantPull(this.instance.role);
 
-    this.applyContainers(props, { envFileDirectory, signalTimeout, refreshSeconds: refresh, secrets: this.containerSecrets(containers) });
+    const resolverValidSeconds = routerResolverValidSeconds(owner, props.routerResolverValid);
+    this.applyContainers(props, { envFileDirectory, signalTimeout, refreshSeconds: refresh, resolverValidSeconds, secrets: this.containerSecrets(containers) });
     monitorHost(this, { instance: this.instance, containers, path: this.node.path }, props.monitoring);
     this.acknowledgeFindings(props.terminationProtection ?? false);
   }
@@ -340,6 +354,7 @@ export class DockerHost extends Construct {
       envFileDirectory: options.envFileDirectory,
       startupGracePeriodSeconds: (props.startupGracePeriod ?? Duration.seconds(30)).toSeconds(),
       healthWaitSeconds: (props.healthCheckWait ?? Duration.minutes(5)).toSeconds(),
+      resolverValidSeconds: options.resolverValidSeconds,
       containers: props.containers.map((container) =>
         toHostContainer(container, { logGroup: this.logGroup.logGroupName, region: Aws.REGION, secretArn: options.secrets.get(container.name)?.ref }),
       ),
@@ -380,13 +395,43 @@ export class DockerHost extends Construct {
   }
 }
 
-/** What the host applies its containers with: where the env-files go, how long CloudFormation waits, the secrets by container. */
+/**
+ * What the host applies its containers with: where the env-files go, how long CloudFormation waits, how long the router
+ * keeps an address, the secrets by container.
+ */
 interface ApplyOptions {
   readonly envFileDirectory: string;
   readonly signalTimeout: Duration;
   /** Seconds between two refreshes; 0 when the refresh is off. */
   readonly refreshSeconds: number;
+  readonly resolverValidSeconds: number;
   readonly secrets: ReadonlyMap<string, secretsmanager.CfnSecret>;
+}
+
+/**
+ * The router's `resolverValid` in whole seconds, which the host waits out
+ * before it stops a container replaced start-first; throws a `PropError`
+ * unless it is a whole number of seconds from 1, as the router takes it.
+ */
+function routerResolverValidSeconds(owner: string, resolverValid: Duration | undefined): number {
+  const seconds = resolverValid?.toSeconds({ integral: false }) ?? ROUTER_DEFAULTS.resolverValidSeconds;
+  if (!Number.isInteger(seconds) || seconds < 1) {
+    throw new PropError(owner, 'routerResolverValid', `must be a whole number of seconds from 1, the router's resolverValid, got ${seconds}`);
+  }
+  return seconds;
+}
+
+/**
+ * How the host replaces a changed container. start-first, the new container
+ * beside the old one, for a container on a network that publishes no host
+ * port (two containers cannot bind one port) and mounts no volume (two
+ * containers would write the same files): an app the router, or another
+ * container, reaches by its name. stop-first, the old one removed before
+ * the new one starts, for every other.
+ */
+function updateOrder(container: ContainerDefinition): 'start-first' | 'stop-first' {
+  const reachedByName = container.network !== undefined && (container.ports ?? []).length === 0 && (container.volumes ?? []).length === 0;
+  return reachedByName ? 'start-first' : 'stop-first';
 }
 
 /** Packages the host installs besides Docker: the AWS CLI to read secrets, the ECR credential helper to pull from private repositories. */
@@ -438,6 +483,7 @@ function toHostContainer(container: ContainerDefinition, context: HostContainerC
     network: container.network,
     files: container.files ?? [],
     reload: container.reload,
+    updateOrder: updateOrder(container),
   };
 }
 

@@ -135,6 +135,12 @@ export class AppRouter extends Construct {
   public readonly redirectPort: number;
   /** The apps' domain, such as `apps.example.com`: each app answers on `<hostName>.<domainName>`. */
   public readonly domainName: string;
+  /**
+   * How long the router uses an app's resolved addresses, for the
+   * `routerResolverValid` of the `DockerHost` that runs the apps, which
+   * waits it out before it stops an app's old container.
+   */
+  public readonly resolverValid: Duration;
   /** The network load balancer: TLS on 443, plain TCP on 80, in front of the router's nodes. */
   public readonly loadBalancer: elbv2.NetworkLoadBalancer;
   /** The load balancer's security group: https and http from anywhere (or the VPC when not internet-facing). */
@@ -151,7 +157,8 @@ export class AppRouter extends Construct {
     this.httpsPort = props.httpsPort ?? ROUTER_DEFAULTS.httpsPort;
     this.redirectPort = props.redirectPort ?? ROUTER_DEFAULTS.redirectPort;
     this.domainName = props.domainName;
-    const resolverValidSeconds = props.resolverValid?.toSeconds() ?? ROUTER_DEFAULTS.resolverValidSeconds;
+    this.resolverValid = props.resolverValid ?? Duration.seconds(ROUTER_DEFAULTS.resolverValidSeconds);
+    const resolverValidSeconds = this.resolverValid.toSeconds();
     this.nginxConfig = renderNginxConfig(propOwner('AppRouter', this), {
       domain: props.domainName,
       apps: props.apps,

@@ -285,13 +285,139 @@ describe('the refresh (docker-host-apply --refresh, as the host\'s timer runs it
   });
 });
 
+describe('the apply program\'s replacements', () => {
+  const ROUTED = { ...APP, name: 'counter', network: 'apps', updateOrder: 'start-first', environment: { GREETING: 'hello' } };
+  const NEW = { ...ROUTED, image: 'public.ecr.aws/docker/library/httpd:2.4.62', environment: { GREETING: 'bonjour' } };
+  const PUBLISHED = { ...APP, name: 'web', network: 'apps', updateOrder: 'stop-first', ports: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] };
+  const replacing = (run: ApplyRun) =>
+    run.calls.filter((call) => call[0] === 'docker' && ['run', 'stop', 'rm', 'rename'].includes(call[1])).map((call) => (call[1] === 'run' ? call.slice(0, 2).concat(call[call.indexOf('--name') + 1]) : call));
+
+  itRunning('python3')('starts a routed container\'s new version beside the old, and stops the old only once the new is healthy and the router\'s DNS cache is out', () => {
+    // GIVEN a host running the routed counter
+    const dir = work();
+    const env = path.join(dir, 'env');
+    expect(success(runApply(host([ROUTED], { env }), dir))).toBe('every container runs');
+    const oldId = containerId(dir, 'counter');
+    // WHEN an update changes its image and environment, and its new container's health check passes 1 s after it starts
+    const scenario = { 'counter.next': { states: [{ at: 0, health: 'starting' }, { at: 1, health: 'healthy' }] } } as const;
+    const run = runApply(host([{ ...NEW, healthCheck: HEALTH }], { env, grace: 0.5, wait: 5, resolverValid: 1 }), dir, { scenario });
+    // THEN the new one ran beside the old under a temporary name, with the counter's name as its alias on the network
+    expect(success(run)).toBe('every container runs');
+    expect(replacing(run)).toEqual([
+      ['docker', 'run', 'counter.next'],
+      ['docker', 'stop', '--time', '10', 'counter'],
+      ['docker', 'rm', '--force', 'counter'],
+      ['docker', 'rename', 'counter.next', 'counter'],
+    ]);
+    const started = run.calls.find((call) => call[1] === 'run') ?? [];
+    expect(started.slice(started.indexOf('--network-alias'), started.indexOf('--network-alias') + 4)).toEqual(['--network-alias', 'counter', '--network', 'apps']);
+    // AND the old one was stopped 1 s (healthy) + 1 s (the router's DNS cache) + 1 s (nginx's rounding) after the new one started
+    const old = fakeState(dir).removed.find((item) => item.name === 'counter');
+    const current = JSON.parse(fakeDocker(dir, ['inspect', 'counter']).stdout)[0];
+    expect(old).toMatchObject({ image: 'public.ecr.aws/docker/library/httpd:2.4' });
+    expect((old?.stoppedAt ?? 0) - Date.parse(current.State.StartedAt) / 1000).toBeGreaterThanOrEqual(3);
+    // AND the counter is now the new container, under its own name, and nothing else runs
+    expect(current.Id).not.toBe(oldId);
+    expect(current.Config).toMatchObject({ Image: 'public.ecr.aws/docker/library/httpd:2.4.62', Env: ['GREETING=bonjour'] });
+    expect(current.NetworkSettings.Networks.apps.Aliases).toEqual(['counter']);
+    expect(fakeDocker(dir, ['ps']).stdout.split('\n').filter(Boolean)).toEqual(['counter']);
+  });
+
+  itRunning('python3')('keeps the old container running when the new one turns unhealthy or crashes, removes the new one, and signals FAILURE naming the container', () => {
+    // GIVEN a host running the routed counter
+    const dir = work();
+    const env = path.join(dir, 'env');
+    runApply(host([ROUTED], { env }), dir);
+    const oldId = containerId(dir, 'counter');
+    // WHEN an update's new container turns unhealthy, and then one whose new container crashes, printing its environment
+    const scenario = { 'counter.next': { states: [{ at: 0, health: 'starting' }, { at: 0.3, health: 'unhealthy' }], logs: ['GET /health 500'] } } as const;
+    const unhealthy = runApply(host([{ ...NEW, healthCheck: HEALTH }], { env, grace: 1, wait: 1, resolverValid: 1 }), dir, { scenario });
+    const crashed = runApply(host([NEW], { env, grace: 1, resolverValid: 1 }), dir, { crash: ['counter.next'] });
+    // THEN both say which container failed, with the new one's last log lines, its values hidden
+    expect(failure(unhealthy)).toBe('container counter: its new container failed, the old one still runs: container counter.next is unhealthy; last log lines: GET /health 500');
+    expect(failure(crashed)).toBe(
+      'container counter: its new container failed, the old one still runs: container counter.next is not running (exit code 1); ' +
+        'last log lines: starting | fatal: counter.next cannot start; environment: GREETING=*** | starting',
+    );
+    // AND the old container was never stopped and still answers as before; no new one is left
+    for (const run of [unhealthy, crashed]) {
+      expect(replacing(run)).toEqual([['docker', 'run', 'counter.next'], ['docker', 'rm', '--force', 'counter.next']]);
+    }
+    expect(containerId(dir, 'counter')).toBe(oldId);
+    expect(state(dir, 'counter')).toMatchObject({ Status: 'running', Running: true });
+    expect(fakeDocker(dir, ['ps']).stdout.split('\n').filter(Boolean)).toEqual(['counter']);
+  });
+
+  itRunning('python3')('removes a container that publishes a host port before it starts the new one, as two cannot bind one port', () => {
+    // GIVEN a host running a container that publishes port 8080
+    const dir = work();
+    const env = path.join(dir, 'env');
+    runApply(host([PUBLISHED], { env }), dir);
+    // WHEN an update changes its image
+    const run = runApply(host([{ ...PUBLISHED, image: 'public.ecr.aws/docker/library/httpd:2.4.62' }], { env, resolverValid: 1 }), dir);
+    // THEN
+    expect(success(run)).toBe('every container runs');
+    expect(replacing(run)).toEqual([['docker', 'rm', '--force', 'web'], ['docker', 'run', 'web']]);
+  });
+
+  itRunning('python3')('removes the new container an interrupted update left, and replaces the container again', () => {
+    // GIVEN a host running the routed counter, whose update is cut off while it waits for the router's DNS cache
+    const dir = work();
+    const env = path.join(dir, 'env');
+    runApply(host([ROUTED], { env }), dir);
+    const cut = runApply(host([NEW], { env, resolverValid: 30 }), dir, { killAfterMs: 5000 });
+    expect(cut.status).toBeNull();
+    expect(fakeDocker(dir, ['ps']).stdout.split('\n').filter(Boolean).sort()).toEqual(['counter', 'counter.next']);
+    // WHEN the update runs again
+    const run = runApply(host([NEW], { env, resolverValid: 1 }), dir);
+    // THEN the left container goes first, then the counter is replaced start-first
+    expect(success(run)).toBe('every container runs');
+    expect(replacing(run)).toEqual([
+      ['docker', 'rm', '--force', 'counter.next'],
+      ['docker', 'run', 'counter.next'],
+      ['docker', 'stop', '--time', '10', 'counter'],
+      ['docker', 'rm', '--force', 'counter'],
+      ['docker', 'rename', 'counter.next', 'counter'],
+    ]);
+    expect(fakeDocker(dir, ['ps']).stdout.split('\n').filter(Boolean)).toEqual(['counter']);
+    expect(JSON.parse(fakeDocker(dir, ['inspect', 'counter']).stdout)[0].Config.Image).toBe('public.ecr.aws/docker/library/httpd:2.4.62');
+  });
+
+  itRunning('python3')('refuses a start-first container whose temporary name is another container\'s, before it changes anything', () => {
+    // WHEN
+    const run = runApply(host([ROUTED, { ...APP, name: 'counter.next' }]), work());
+    // THEN
+    expect(failure(run)).toBe('container "counter": its new container runs as "counter.next" during an update, the name of another container; rename that container');
+    expect(run.calls.filter((call) => call[1] === 'run')).toEqual([]);
+  });
+});
+
+describe('the apply program\'s lock', () => {
+  itRunning('python3')('lets a second run wait until the first has ended, so their calls never interleave', () => {
+    // GIVEN a host whose apply waits a grace period of 1 s
+    const dir = work();
+    // WHEN a second run starts 0.3 s after the first, as cfn-hup's would during the boot's
+    const run = runApply(host([APP], { grace: 1 }), dir, { alongside: { afterMs: 300 } });
+    // THEN both succeed, the second after waiting for the first
+    expect([run.status, run.alongside?.status]).toEqual([0, 0]);
+    expect(run.alongside?.stderr).toContain('docker-host-apply: another run holds');
+    // AND the second run's first docker call comes after the first run's signal
+    const lists = run.calls.flatMap((call, i) => (call[1] === 'ps' ? [i] : []));
+    const signals = run.calls.flatMap((call, i) => (call[0] === 'cfn-signal' ? [i] : []));
+    expect(lists).toHaveLength(2);
+    expect(signals).toHaveLength(2);
+    expect(signals[0]).toBeLessThan(lists[1]);
+  });
+});
+
 /**
  * A host file of the given containers, its grace period and health wait in
- * seconds (0 unless given), with a wait condition: a run that is not the boot's
- * signals only that.
+ * seconds (0 unless given), the router's DNS cache time (0 unless given),
+ * with a wait condition: a run that is not the boot's signals only that.
  */
-function host(containers: Record<string, unknown>[], options: { grace?: number; wait?: number; env?: string } = {}): Record<string, unknown> {
+function host(containers: Record<string, unknown>[], options: { grace?: number; wait?: number; env?: string; resolverValid?: number } = {}): Record<string, unknown> {
   return {
+    resolverValidSeconds: options.resolverValid ?? 0,
     stackName: 'apply',
     resource: 'HostInstance',
     region: 'eu-west-1',
@@ -334,6 +460,11 @@ function environment(dir: string, name: string): string[] {
 /** The id of the image the container was created from. */
 function image(dir: string, name: string): string {
   return JSON.parse(fakeDocker(dir, ['inspect', name]).stdout)[0].Image;
+}
+
+/** The fake docker's state: the containers removed, each with when it started and stopped (seconds since the epoch). */
+function fakeState(dir: string): { removed: { name: string; image: string; startedAt: number; stoppedAt: number | null }[] } {
+  return JSON.parse(readFileSync(path.join(dir, 'docker.json'), 'utf8'));
 }
 
 function containerId(dir: string, name: string): string {

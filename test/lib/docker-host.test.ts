@@ -878,6 +878,7 @@ describe('prop errors', () => {
     ['a health check', { containers: [{ ...CACHE, healthCheck: { command: ['true'], retries: 0 } }] }, 'containers[0].healthCheck.retries', 'must be a whole number of at least 1, got 0'],
     ['the node', { volumeSize: 4 }, 'volumeSize', 'must be a whole number of GiB from 8 to 16384, got 4'],
     ['the security group', { egressCidrs: ['s3.amazonaws.com'] }, 'egressCidrs', 'must hold CIDR ranges such as 10.0.0.0/16, got "s3.amazonaws.com"'],
+    ['the router\'s DNS cache', { routerResolverValid: Duration.millis(1500) }, 'routerResolverValid', "must be a whole number of seconds from 1, the router's resolverValid, got 1.5"],
   ])('names the host, the prop and what is allowed for %s', (_case, props, prop, problem) => {
     // GIVEN
     const create = () => hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [CACHE], ...props }));
@@ -964,6 +965,55 @@ describe('image references', () => {
     const create = () => new DockerHost(scope, 'Host', { ...network.placement(0), containers: [router.container({ image: '--privileged', network: 'apps' })] });
     // THEN
     expect(create).toThrow('DockerHost Routing/Host: containers[0].image: container "router": image "--privileged" is not a Docker image reference');
+  });
+});
+
+describe('update order', () => {
+  const hostFileOf = (stack: Stack) => {
+    const t = Template.fromStack(stack).toJSON();
+    const instance = Object.values<any>(t.Resources).find((resource) => resource.Type === 'AWS::EC2::Instance');
+    return instance.Metadata['AWS::CloudFormation::Init'].config.files['/etc/docker-host/host.json'].content;
+  };
+  const ordersOf = (stack: Stack) => Object.fromEntries(hostFileOf(stack).containers.map((container: any) => [container.name, container.updateOrder]));
+
+  it('replaces start-first only containers reached by name: on a network, publishing no host port, mounting no volume', () => {
+    // GIVEN an app with a route, a worker on the network, a router publishing its ports, a database with a volume, and a container on no network
+    const app = { name: 'counter', image: 'counter:1', network: 'apps', route: { hostName: 'counter', port: 8000 } };
+    const { stack } = hostStack((_scope, network) => ({
+      vpc: network.toVpc({ subnetCount: 1 }),
+      containers: [
+        app,
+        { name: 'worker', image: 'counter:1', network: 'apps' },
+        { name: 'router', image: 'nginx:1.27', network: 'apps', ports: [{ hostPort: 8443, allowFrom: ['10.0.0.0/16'] }] },
+        { name: 'db', image: 'postgres:16', network: 'apps', volumes: [{ source: 'db-data', containerPath: '/var/lib/postgresql/data' }] },
+        { ...CACHE, name: 'cache', ports: [] },
+      ],
+    }));
+    // WHEN
+    const orders = ordersOf(stack);
+    // THEN
+    expect(orders).toEqual({ counter: 'start-first', worker: 'start-first', router: 'stop-first', db: 'stop-first', cache: 'stop-first' });
+  });
+
+  it('tells the host how long the router keeps an address: its resolverValid, 5 s by default', () => {
+    // GIVEN a router that asks Docker's DNS every 7 s, a host given its resolverValid, and a host given none
+    const scope = new Stack(new App(), 'Routing');
+    const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
+    const router = new AppRouter(scope, 'Router', {
+      vpc: network.toVpc({ subnetCount: 2 }),
+      zone: new Route53Dependency(scope, 'Zone', { domainName: 'example.com', privateZone: false }).toHostedZone(),
+      domainName: 'apps.example.com',
+      certificate: new CertificateDependency(scope, 'Certificate', { domainName: '*.apps.example.com' }).toCertificate(),
+      apps: [],
+      resolverValid: Duration.seconds(7),
+    });
+    new DockerHost(scope, 'Host', { ...network.placement(0), containers: [CACHE], routerResolverValid: router.resolverValid });
+    const { stack: plain } = hostStack((_scope, vpc) => ({ vpc: vpc.toVpc({ subnetCount: 1 }), containers: [CACHE] }));
+    // WHEN
+    const [given, unset] = [scope, plain].map((each) => hostFileOf(each).resolverValidSeconds);
+    // THEN
+    expect(router.nginxConfig).toContain('resolver 127.0.0.11 valid=7s ipv6=off;');
+    expect([given, unset]).toEqual([7, 5]);
   });
 });
 

@@ -43,7 +43,15 @@ container records the id of the image it was created from (inspect's
 may change between runs: an image reference names the id its tag points to
 now ("sha256:..."), or {"error": "<daemon's message>"} for a pull that fails
 (exit 1, as docker pull's); a reference it does not name has an id made from
-the reference."""
+the reference.
+
+`docker run --network` needs the network to exist, and shows it in inspect's
+NetworkSettings with the container's --network-alias names. `docker rename`
+gives a container another name; it keeps what its scenario says, the one of
+the name it was started with. `docker stop` takes --time, as Docker does,
+and fails for a container that does not exist. `docker rm` keeps, in the
+state file's "removed" list, each removed container's name, image, and when
+it started and stopped (null if it was removed running), for the tests to read."""
 import datetime
 import hashlib
 import json
@@ -105,12 +113,15 @@ def pull(image):
     images[image] = answer
     save()
     return None
+def scenario_name(name):
+    """The name the container was started with, which its scenario and crash go by."""
+    return containers[name].get("scenarioName", name) if name in containers else name
 
 
 def states_of(name):
-    if name in crashing:
+    if scenario_name(name) in crashing:
         return [{"at": 0, "status": "exited", "exitCode": 1}]
-    return scenario.get(name, {}).get("states", [])
+    return scenario.get(scenario_name(name), {}).get("states", [])
 
 
 def now_state(name):
@@ -174,6 +185,8 @@ def run(options):
     log_driver = "json-file"
     restart = "no"
     health = {}
+    network = None
+    aliases = []
     i = 0
     while i < len(options) and options[i].startswith("-"):
         if options[i] == "--":
@@ -196,6 +209,10 @@ def run(options):
             restart = value
         elif option.startswith("--health-"):
             health[option] = value
+        elif option == "--network":
+            network = value
+        elif option == "--network-alias":
+            aliases.append(value)
         i += 2
     if name in containers:
         fail('docker: Error response from daemon: Conflict. The container name "/%s" is already in use by container "%s". '
@@ -205,6 +222,8 @@ def run(options):
         error = pull(options[i])
         if error is not None:
             fail("Unable to find image '%s' locally\ndocker: Error response from daemon: %s\n\nRun 'docker run --help' for more information" % (options[i], error), 125)
+    if network is not None and network not in state["networks"]:
+        fail("docker: Error response from daemon: network %s not found.\n\nRun 'docker run --help' for more information" % network, 125)
     created = time.time()
     config = {"Image": options[i], "Cmd": options[i + 1:], "Labels": labels, "Env": ["%s=%s" % item for item in env.items()]}
     if health:
@@ -219,8 +238,9 @@ def run(options):
             "Image": images[options[i]],
             "HostConfig": {"RestartPolicy": {"Name": restart, "MaximumRetryCount": 0}, "LogConfig": {"Type": log_driver}},
             "Config": config,
+            "NetworkSettings": {"Networks": {} if network is None else {network: {"Aliases": aliases}}},
         },
-        "startedAt": None, "stoppedAt": None,
+        "startedAt": None, "stoppedAt": None, "scenarioName": name,
     }
     if log_driver in os.environ.get("FAKE_DOCKER_FAILING_LOG_DRIVER", "").split(","):
         save()
@@ -251,7 +271,9 @@ elif args[0] == "rm":
         # With --force, docker reports a missing container but does not fail.
         sys.stderr.write("Error response from daemon: No such container: %s\n" % name)
         sys.exit(0 if "--force" in args else 1)
-    del containers[name]
+    removed = containers.pop(name)
+    state.setdefault("removed", []).append({"name": name, "image": removed["inspect"]["Config"]["Image"],
+                                            "startedAt": removed["startedAt"], "stoppedAt": removed["stoppedAt"]})
     save()
     print(name)
 elif args[0] == "stop":
@@ -261,6 +283,16 @@ elif args[0] == "stop":
     containers[name]["stoppedAt"] = time.time()
     save()
     print(name)
+elif args[0] == "rename":
+    old, new = args[1], args[2]
+    if old not in containers:
+        no_such_container(old)
+    if new in containers:
+        fail('Error response from daemon: Error when allocating new name: Conflict. The container name "/%s" is already in use by container "%s". '
+             "You have to remove (or rename) that container to be able to reuse that name." % (new, containers[new]["inspect"]["Id"]), 1)
+    containers[new] = containers.pop(old)
+    containers[new]["inspect"]["Name"] = "/" + new
+    save()
 elif args[0] == "network":
     if args[1] == "create":
         state["networks"].append(args[2])
@@ -280,21 +312,21 @@ elif args[0] == "exec":
         fail("Error response from daemon: Container %s is restarting, wait until the container is running" % containers[name]["inspect"]["Id"], 1)
     if status != "running":
         fail("Error response from daemon: container %s is not running" % containers[name]["inspect"]["Id"], 1)
-    outcome = scenario.get(name, {}).get("exec", {})
+    outcome = scenario.get(scenario_name(name), {}).get("exec", {})
     sys.stderr.write(outcome.get("stderr", ""))
     sys.exit(outcome.get("exitCode", 0))
 elif args[0] == "logs":
     name = args[-1]
     if name not in containers:
         no_such_container(name)
-    if name in crashing:
+    if scenario_name(name) in crashing:
         # A crash loop: output and errors interleaved, as the engine keeps them.
         fatal = "fatal: %s cannot start; environment: %s" % (name, " ".join(containers[name]["inspect"]["Config"]["Env"]))
         for stream, line in ((sys.stdout, "starting"), (sys.stderr, fatal), (sys.stdout, "starting")):
             stream.write(line + "\n")
             stream.flush()
     else:
-        lines = scenario.get(name, {}).get("logs", ["ready"])
+        lines = scenario.get(scenario_name(name), {}).get("logs", ["ready"])
         print("\n".join(lines[-int(args[args.index("--tail") + 1]):] if "--tail" in args else lines))
 elif args[0] == "pull":
     error = pull(args[-1])

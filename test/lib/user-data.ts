@@ -107,6 +107,8 @@ export interface ApplyRun {
   readonly stderr: string;
   /** docker, cfn-signal, cfn-init and aws calls, in order. */
   readonly calls: string[][];
+  /** The second run's exit status and errors, when one ran alongside. */
+  readonly alongside?: { readonly status: number; readonly stderr: string };
 }
 
 /**
@@ -120,7 +122,11 @@ export interface ApplyRun {
  * those named in `crash` exit right after they start; a `docker run` with the
  * log driver `failingLogDriver` fails as Docker's does when the driver cannot
  * start. `envFileRules`, when given, is the text of the env-file rules beside
- * the program instead of lib/nodes/env_file.py.
+ * the program instead of lib/nodes/env_file.py. With `killAfterMs`, the
+ * program is killed (SIGKILL) that long after it started, as a run cut off
+ * by a reboot. With `alongside`, a second run of the program on the same
+ * host starts `afterMs` after the first, and both are waited for. Every run
+ * locks the file `apply.lock` in `stateDir`.
  */
 export function runApply(
   hostFile: Record<string, unknown>,
@@ -135,6 +141,8 @@ export function runApply(
     failingInit?: { metadata: unknown };
     envFileRules?: string;
     registry?: Record<string, string | { error: string }>;
+    killAfterMs?: number;
+    alongside?: { afterMs: number };
   } = {},
 ): ApplyRun {
   const bin = path.join(stateDir, 'bin');
@@ -172,19 +180,38 @@ export function runApply(
   writeFileSync(hostPath, JSON.stringify(hostFile));
   writeFileSync(path.join(stateDir, 'scenario.json'), JSON.stringify(options.scenario ?? {}));
   writeFileSync(path.join(stateDir, 'registry.json'), JSON.stringify(options.registry ?? {}));
-  const result = runHostProgram('python3', [hostProgramCopy('host/docker-host-apply.py', path.join(stateDir, 'program'), options.envFileRules), ...(options.args ?? [])], {
+  const program = [hostProgramCopy('host/docker-host-apply.py', path.join(stateDir, 'program'), options.envFileRules), ...(options.args ?? [])];
+  const launch = options.alongside ? ['-c', TWO_RUNS, String(options.alongside.afterMs / 1000), ...program] : program;
+  const result = runHostProgram('python3', launch, {
     encoding: 'utf8',
+    timeout: options.killAfterMs,
+    killSignal: 'SIGKILL',
     env: {
       PATH: `${bin}:${HOST_PATH}`,
       DOCKER_HOST_FILE: hostPath,
       ...fakeDockerEnvironment(stateDir),
       FAKE_DOCKER_CRASH: (options.crash ?? []).join(','),
       FAKE_DOCKER_FAILING_LOG_DRIVER: options.failingLogDriver ?? '',
+      DOCKER_HOST_APPLY_LOCK: path.join(stateDir, 'apply.lock'),
     },
   });
   const recorded = readFileSync(calls, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
+  if (options.alongside) {
+    const [first, second] = JSON.parse(result.stdout) as { status: number; stderr: string }[];
+    return { ...first, calls: recorded, alongside: second };
+  }
   return { status: result.status, stderr: result.stderr, calls: recorded };
 }
+
+/** Starts the program of its arguments, then another run of it the delay in seconds later; prints both exit statuses and errors as JSON. */
+const TWO_RUNS = [
+  'import json, subprocess, sys, time',
+  'runs = [subprocess.Popen([sys.executable] + sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)]',
+  'time.sleep(float(sys.argv[1]))',
+  'runs.append(subprocess.Popen([sys.executable] + sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))',
+  'ends = [run.communicate()[1] for run in runs]',
+  'print(json.dumps([{"status": run.returncode, "stderr": end.decode()} for run, end in zip(runs, ends)]))',
+].join('\n');
 
 /**
  * Copies the host program `program` of lib/ (such as `host/docker-host-apply.py`)
