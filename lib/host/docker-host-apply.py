@@ -388,7 +388,8 @@ def replace_start_first(host, replacements):
     if not replacements:
         return
     names = [container["name"] for container, _ in replacements]
-    for (container, args), name in zip(replacements, names):
+    for container, args in replacements:
+        name = container["name"]
         try:
             run(next_args(args, name))
         except ApplyError as error:

@@ -383,6 +383,19 @@ describe('the apply program\'s replacements', () => {
     expect(JSON.parse(fakeDocker(dir, ['inspect', 'counter']).stdout)[0].Config.Image).toBe('public.ecr.aws/docker/library/httpd:2.4.62');
   });
 
+  itRunning('python3')('recreates no container whose host file only gains its update order, as after an upgrade of the library', () => {
+    // GIVEN a host running the counter from a host file written before update orders
+    const dir = work();
+    const env = path.join(dir, 'env');
+    const { updateOrder: _order, ...before } = ROUTED;
+    runApply(host([before], { env }), dir);
+    // WHEN the same container is applied with its update order
+    const run = runApply(host([ROUTED], { env }), dir);
+    // THEN
+    expect(success(run)).toBe('every container runs');
+    expect(replacing(run)).toEqual([]);
+  });
+
   itRunning('python3')('refuses a start-first container whose temporary name is another container\'s, before it changes anything', () => {
     // WHEN
     const run = runApply(host([ROUTED, { ...APP, name: 'counter.next' }]), work());
