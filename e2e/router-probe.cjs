@@ -7,7 +7,11 @@
  * `router-probe.cjs loop TARGET MILLISECONDS HOST...` asks each host in turn,
  * one new connection per request, for that long, and prints one JSON line:
  * requests, failures and the first failures' reasons.
+ * `router-probe.cjs watch TARGET STOP_FILE HOST MARKER` asks HOST the same way
+ * until STOP_FILE exists, and prints the same line with `markedAt`: when
+ * (milliseconds since the epoch) the first answer holding MARKER came, or null.
  */
+const fs = require('node:fs');
 const http = require('node:http');
 
 function get(target, host, path) {
@@ -32,20 +36,35 @@ async function main() {
     process.stdout.write(`${JSON.stringify(await get(target, host, path))}\n`);
     return;
   }
+  if (mode === 'watch') {
+    const [stopFile, host, marker] = rest;
+    const count = await ask(target, [host], () => !fs.existsSync(stopFile), marker);
+    process.stdout.write(`${JSON.stringify(count)}\n`);
+    return;
+  }
   const [milliseconds, ...hosts] = rest;
   const end = Date.now() + Number(milliseconds);
+  const { requests, failed, failures } = await ask(target, hosts, () => Date.now() < end);
+  process.stdout.write(`${JSON.stringify({ requests, failed, failures })}\n`);
+}
+
+/** Asks the hosts in turn while `going()`; counts the requests and the failures, and notes when the first answer holding `marker` came. */
+async function ask(target, hosts, going, marker) {
   let requests = 0;
+  let markedAt = null;
   const failures = [];
-  for (let i = 0; Date.now() < end; i++) {
+  for (let i = 0; going(); i++) {
     const host = hosts[i % hosts.length];
     const answer = await get(target, host, '/');
     requests++;
     const label = host.split('.')[0];
     if (answer.status !== 200 || !(answer.body.startsWith(`${label}: `) || answer.body.includes('static site'))) {
       failures.push(`${host}: ${answer.status} ${answer.error ?? answer.body.trim().slice(0, 80)}`);
+    } else if (marker !== undefined && markedAt === null && answer.body.includes(marker)) {
+      markedAt = Date.now();
     }
   }
-  process.stdout.write(`${JSON.stringify({ requests, failed: failures.length, failures: failures.slice(0, 5) })}\n`);
+  return { requests, failed: failures.length, failures: failures.slice(0, 5), markedAt };
 }
 
 main().catch((error) => {

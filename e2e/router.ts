@@ -1,11 +1,12 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { App } from 'aws-cdk-lib';
+import { App, type Duration } from 'aws-cdk-lib';
 import { buildApp } from '../bin/app';
 import type { PaasAppConfig } from '../app/config';
 import type { PaasStack } from '../app/paas-stack';
 import { DockerEngine } from './docker/engine';
+import { hostUpdate, hostUpdateSummary } from './host-update';
 import { importPaasImage, PAAS_IMAGE, paasRootfs } from './docker/image';
 import { ADDED, APPS, datastoreEnvironment, DOMAIN, RELOAD_LOOP_MS, RouterChecks, routerSummary, STORES, waitFor, type Answer, type LoopCount } from './router-checks';
 import { log as logPhase, runScaffolded, type RunOptions } from './scaffold';
@@ -18,8 +19,10 @@ const NETWORK = 'apps';
  * namespace of its own, the router's nginx configuration as the Paas stack
  * renders it from cdk.json-style context; then requests by `Host` to each
  * app, to an unknown name and over plain HTTP, an app without a running
- * container, and an update that adds an app and reloads nginx while a
- * client keeps asking the other apps. Returns the exit status.
+ * container, an update that adds an app and reloads nginx while a
+ * client keeps asking the other apps, and a Docker host update that changes
+ * the site's image and environment while a client keeps asking the site.
+ * Returns the exit status.
  */
 export function main(options: RunOptions): Promise<number> {
   return runScaffolded(options, { name: 'router end-to-end run', workPrefix: 'e2e-router-', logs: 'router-logs' }, async (run) => {
@@ -72,7 +75,14 @@ export function main(options: RunOptions): Promise<number> {
     const reload = JSON.parse((await loop).stdout) as LoopCount;
     checks.reload(reload);
     answered += await checks.answersByName([ADDED]);
-    return routerSummary('router', answered, reload);
+
+    const update = await run.phases.time('host update', () =>
+      hostUpdate({
+        engine, dir: path.join(work, 'site-host'), network: NETWORK, httpsPort: first.httpsPort, resolverValid: first.resolverValid,
+        probe: path.join(options.harnessDir, 'router-probe.cjs'), problems, log,
+      }),
+    );
+    return `${routerSummary('router', answered, reload)}\n${hostUpdateSummary(update)}`;
   });
 }
 
@@ -82,6 +92,7 @@ interface RenderedRouter {
   readonly httpsPort: number;
   readonly redirectPort: number;
   readonly reload: readonly string[];
+  readonly resolverValid: Duration;
 }
 
 const routers = new Map<string, RenderedRouter>();
@@ -94,7 +105,7 @@ function routerOf(apps: readonly PaasAppConfig[]): RenderedRouter {
     const app = buildApp(new App({ context: context(apps) }));
     const stack = app.node.findChild('Paas-e2e') as PaasStack;
     const reload = stack.router.container({ image: PAAS_IMAGE, network: NETWORK }).reload ?? [];
-    router = { nginxConfig: stack.router.nginxConfig, httpsPort: stack.router.httpsPort, redirectPort: stack.router.redirectPort, reload };
+    router = { nginxConfig: stack.router.nginxConfig, httpsPort: stack.router.httpsPort, redirectPort: stack.router.redirectPort, reload, resolverValid: stack.router.resolverValid };
     routers.set(key, router);
   }
   return router;

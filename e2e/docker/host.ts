@@ -87,6 +87,7 @@ export class HostMachine extends OverlaidMachine {
   }
 
   protected environment(): Record<string, string> {
-    return { E2E_SECRETS: this.secretStore };
+    // Each instance has a /run of its own, where the apply program takes its lock: the machines share the run's.
+    return { E2E_SECRETS: this.secretStore, DOCKER_HOST_APPLY_LOCK: path.join(this.layout.workDir, 'docker-host-apply.lock') };
   }
 }
