@@ -12,6 +12,7 @@ import { APPLY_SOURCE, ENV_FILE_SOURCE } from '../host-programs';
 import { monitorHost } from '../monitoring/host-monitoring';
 import type { MonitoringOptions } from '../monitoring/stack-monitoring';
 import {
+  ChangePush,
   cfnHupFiles,
   ENV_FILE_MODULE,
   healthCheckSettings,
@@ -368,6 +369,13 @@ export class DockerHost extends Construct {
     const handle = new CfnWaitConditionHandle(this, `Applied${applyId}Handle`);
     const applied = new CfnWaitCondition(this, `Applied${applyId}`, { handle: handle.ref, timeout: String(options.signalTimeout.toSeconds()), count: 1 });
     applied.node.addDependency(this.instance);
+    new ChangePush(this, 'ChangePush', {
+      waitCondition: applied,
+      changeId: applyId,
+      target: { instanceId: this.instance.instanceId },
+      command: `${APPLY_PROGRAM} --update`,
+      nodes: `Docker host ${this.node.path}`,
+    });
     this.instance.instance.addMetadata(
       'AWS::CloudFormation::Init',
       initMetadata({

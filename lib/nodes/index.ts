@@ -1,4 +1,5 @@
 export * from './cfn-hup';
+export * from './change-push';
 export * from './env-file';
 export * from './health-check';
 export * from './instance';
