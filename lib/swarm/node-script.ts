@@ -82,7 +82,8 @@ export interface NodeScriptOptions {
  * A swarm node's user data: installs Docker with the node's engine labels,
  * then the first manager starts the swarm and stores the join tokens under
  * the parameter path, and every other node joins through one of the managers
- * whose addresses are stored there, retrying until the swarm exists. A
+ * whose addresses are stored there, retrying with growing waits until the
+ * swarm exists. A
  * manager removes managers that are down (a replaced manager's predecessor),
  * stores the reachable managers' addresses, writes the services' files with
  * cfn-init, their env-files with the env-file writer, and deploys them. When services have `files`, a worker writes them with
@@ -120,10 +121,11 @@ export function renderNodeScript(options: NodeScriptOptions): string {
     '}',
     '',
     '# Joins as $1 (manager or worker) through the first manager that answers, retrying until the first',
-    '# manager has stored the token and the managers\' addresses.',
+    '# manager has stored the token and the managers\' addresses: the waits double from 2 s to 30 s, each',
+    '# shortened at random by up to half so that nodes booting together spread out, 10 minutes in all.',
     'join_swarm() {',
-    '  local attempt token managers manager',
-    '  for attempt in $(seq 1 120); do',
+    '  local attempt=1 waited=0 delay=2 pause token managers manager',
+    '  while :; do',
     '    if token=$(parameter "$1-token") && managers=$(parameter manager-addresses); then',
     '      for manager in $managers; do',
     '        if docker swarm join --advertise-addr "$address" --listen-addr "$address:2377" --token "$token" "$manager"; then',
@@ -136,8 +138,12 @@ export function renderNodeScript(options: NodeScriptOptions): string {
     '        docker swarm leave --force > /dev/null 2>&1 || true',
     '      done',
     '    fi',
-    '    echo "the swarm cannot be joined yet (attempt $attempt of 120); retrying in 5 s" >&2',
-    '    sleep 5',
+    '    [ "$waited" -lt 600 ] || break',
+    '    pause=$((delay - RANDOM % (delay / 2 + 1)))',
+    '    pause=$((pause < 600 - waited ? pause : 600 - waited))',
+    '    echo "the swarm cannot be joined yet (attempt $attempt); retrying in $pause s" >&2',
+    '    sleep "$pause"',
+    '    waited=$((waited + pause)) attempt=$((attempt + 1)) delay=$((delay * 2 < 30 ? delay * 2 : 30))',
     '  done',
     '  echo "could not join the swarm in 10 minutes" >&2',
     '  return 1',

@@ -710,6 +710,32 @@ describe('user data', () => {
     ]);
   });
 
+  itRunning('bash')('waits for the swarm with waits that double from 2 s to 30 s, shortened at random by up to half, 10 minutes in all', () => {
+    // GIVEN the join function, and a swarm whose first manager never stores the token
+    const script = [
+      'region=eu-west-1 parameters=/docker-swarm/cache-prod/Swarm address=10.0.2.20',
+      ...['parameter', 'join_swarm'].map((name) => new RegExp(`^${name}\\(\\) \\{\\n[\\s\\S]*?\\n\\}$`, 'm').exec(userData('worker'))![0]),
+      'join_swarm worker',
+    ].join('\n');
+    const aws = 'echo "An error occurred (ParameterNotFound) when calling the GetParameter operation: " >&2; exit 254';
+    // WHEN two workers boot together
+    const [first, second] = [1, 2].map(() => runScript(script, { aws }));
+    // THEN each gives up after 10 minutes of waits, each wait within its doubling step
+    for (const { status, calls, stderr } of [first, second]) {
+      const waits = calls.filter((call) => call.startsWith('sleep ')).map((call) => Number(call.slice('sleep '.length)));
+      expect(status).toBe(1);
+      expect(stderr).toMatch(/could not join the swarm in 10 minutes\n$/);
+      expect(waits.reduce((sum, wait) => sum + wait, 0)).toBe(600);
+      waits.slice(0, -1).forEach((wait, i) => {
+        const step = Math.min(2 ** (i + 1), 30);
+        expect({ i, wait, withinStep: wait >= Math.ceil(step / 2) && wait <= step }).toEqual({ i, wait, withinStep: true });
+      });
+      expect(calls.filter((call) => call.startsWith('aws'))).toHaveLength(waits.length + 1);
+    }
+    // AND the two spread out instead of asking in step
+    expect(first.calls).not.toEqual(second.calls);
+  });
+
   itRunning('bash')('lets a manager that replaces a dead one remove it and store the live managers\' addresses, its own first', () => {
     // GIVEN the manager's lines after it joined, and a swarm whose manager m2 is down
     const script = /^store\(\) \{\n[\s\S]*?\n\}$/m.exec(userData('manager'))![0] + '\n' + /^# A manager that is down[\s\S]*?(?=\ncat > )/m.exec(userData('manager'))![0];
@@ -955,7 +981,7 @@ function swarmStack(props: Omit<DockerSwarmProps, 'vpc'>): { stack: Stack; swarm
 /**
  * Runs a bash script with `docker`, `aws` and `sleep` as stubs that log
  * each call as one line (`docker node ls --quiet`) and then run their body
- * from `stubs`; returns the exit status and the calls.
+ * from `stubs`; returns the exit status, the calls and what it printed on stderr.
  */
 function runScript(script: string, stubs: Readonly<Partial<Record<'docker' | 'aws', string>>>, args: readonly string[] = []): { status: number | null; calls: string[]; stderr: string } {
   const work = mkdtempSync(path.join(tmpdir(), 'swarm-script-'));
