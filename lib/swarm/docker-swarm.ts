@@ -238,7 +238,8 @@ export class DockerSwarm extends Construct {
   public readonly workerGroup: autoscaling.AutoScalingGroup;
   /**
    * The role of every manager: Session Manager, reads and writes the parameters under `parameterPath` only,
-   * reads the services' secrets' parameters, completes the workers' lifecycle actions.
+   * reads the services' secrets' parameters, completes the workers' lifecycle actions, and asks Auto Scaling
+   * whether an unreachable manager's instance is still in service before removing that manager from the swarm.
    */
   public readonly managerRole: iam.Role;
   /** The role of every worker: Session Manager, reads the worker token and the managers' addresses only. */
@@ -430,18 +431,25 @@ export class DockerSwarm extends Construct {
   /**
    * A node role with Session Manager's own actions (no managed policy, so no
    * parameter or document of the account is readable); the Auto Scaling group
-   * adds the stack's signal, each role what its nodes call.
+   * adds the stack's signal, each role what its nodes call. The managers also
+   * ask Auto Scaling whether a manager's instance is still in service before
+   * they remove that manager from the swarm.
    */
-  private nodeRole(id: string, kind: string): iam.Role {
+  private nodeRole(id: string, kind: 'manager' | 'worker'): iam.Role {
     const role = new iam.Role(this, id, {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `Docker swarm ${kind}s: Session Manager, the swarm's join parameters, the stack's signal`,
     });
     role.addToPolicy(new iam.PolicyStatement({ actions: [...SESSION_MANAGER_ACTIONS], resources: ['*'] }));
+    if (kind === 'manager') role.addToPolicy(new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingInstances'], resources: ['*'] }));
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
+      reason: [
         'Session Manager, which replaces SSH on the nodes, and Run Command, which runs the drain helper on the managers: the ssmmessages channel actions name no resource, and ssm:UpdateInstanceInformation is called by instances whose ids Auto Scaling picks. No parameter, document or association is readable through it.',
+        ...(kind === 'manager'
+          ? ['autoscaling:DescribeAutoScalingInstances, read-only, has no resource-level permissions: a booting manager asks whether an unreachable manager\'s instance is still in service before it removes that manager from the swarm.']
+          : []),
+      ].join(' '),
     });
     return role;
   }

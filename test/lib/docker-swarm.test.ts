@@ -114,18 +114,29 @@ describe('join parameters', () => {
     '  "node ls --filter role=manager --format {{.ID}} {{.Status}}") echo "m1 Ready" ;;',
     '  "node ls --quiet --filter role=manager") echo m1 ;;',
     '  "node inspect self --format {{.ManagerStatus.Leader}}") echo true ;;',
+    '  "node inspect"*Engine.Labels*) printf "m1 reachable i-0aaaaaaaaaaaaaaa1\\nm2 reachable i-0123456789abcdef0\\n" ;;',
     '  "node inspect"*) echo 10.0.1.10:2377 ;;',
     'esac',
   ].join('\n');
-  /** Parameter Store as files of $STORE: a value given on the command line or, with file:///dev/stdin, on stdin. */
+  /**
+   * Parameter Store as files of $STORE: a value given on the command line or, with file:///dev/stdin, on stdin;
+   * an existing parameter is written again only with --overwrite. Auto Scaling has the other manager in service.
+   */
   const AWS = [
-    'name= value= previous=',
+    'name= value= previous= overwrite=',
     'for arg in "$@"; do',
     '  case "$previous" in --name) name=$arg ;; --value) value=$arg ;; esac',
+    '  [ "$arg" = --overwrite ] && overwrite=yes',
     '  previous=$arg',
     'done',
     'case "$2" in',
-    '  put-parameter) if [ "$value" = file:///dev/stdin ]; then cat > "$STORE/${name##*/}"; else printf "%s" "$value" > "$STORE/${name##*/}"; fi ;;',
+    '  put-parameter)',
+    '    if [ -e "$STORE/${name##*/}" ] && [ -z "$overwrite" ]; then',
+    '      echo "An error occurred (ParameterAlreadyExists) when calling the PutParameter operation: The parameter already exists." >&2',
+    '      exit 254',
+    '    fi',
+    '    if [ "$value" = file:///dev/stdin ]; then cat > "$STORE/${name##*/}"; else printf "%s" "$value" > "$STORE/${name##*/}"; fi ;;',
+    '  describe-auto-scaling-instances) printf "i-0aaaaaaaaaaaaaaa1\\tInService\\n" ;;',
     '  get-parameter) cat "$STORE/${name##*/}" && echo ;;',
     'esac',
   ].join('\n');
@@ -190,6 +201,15 @@ describe('join parameters', () => {
       ['docker', 'swarm', 'join', '--advertise-addr', '10.0.1.10', '--listen-addr', '10.0.1.10:2377', '--token', TOKENS.worker, '10.0.1.10:2377'],
     ]);
   });
+  itRunning('bash')('has a manager that boots after the first join the swarm as a manager, with the manager token', () => {
+    // WHEN a manager boots after the first manager started the swarm and stored the parameters
+    const { status, calls } = boot('manager', { init: 'i-0aaaaaaaaaaaaaaa1', 'worker-token': TOKENS.worker, 'manager-token': TOKENS.manager, 'manager-addresses': '10.0.1.10:2377' });
+    // THEN it starts no swarm of its own and joins with the manager token only
+    expect(status).toBe(0);
+    expect(calls.filter((call) => call[0] === 'docker' && call[1] === 'swarm' && call[2] !== 'join-token')).toEqual([
+      ['docker', 'swarm', 'join', '--advertise-addr', '10.0.1.10', '--listen-addr', '10.0.1.10:2377', '--token', TOKENS.manager, '10.0.1.10:2377'],
+    ]);
+  });
 });
 
 describe('scale-in', () => {
@@ -251,12 +271,12 @@ describe('roles', () => {
   };
   const stackArn = SAMPLES['AWS::StackId'];
 
-  it('lets the managers use Session Manager, keep the swarm\'s parameters, read the stack\'s metadata, signal, and complete the workers\' lifecycle actions, nothing more', () => {
+  it('lets the managers use Session Manager, ask Auto Scaling which instances are in service, keep the swarm\'s parameters, read the stack\'s metadata, signal, and complete the workers\' lifecycle actions, nothing more', () => {
     const { managedPolicies, statements } = permissions('SwarmManagerRole');
     expect(managedPolicies).toEqual([]);
     expect(statements).toHaveLength(5);
     expect(statements).toEqual(expect.arrayContaining([
-      sessionManager,
+      { ...sessionManager, Action: ['autoscaling:DescribeAutoScalingInstances', ...sessionManager.Action] },
       { Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: 'arn:aws:ssm:eu-west-1:123456789012:parameter/docker-swarm/cache-prod/Swarm/*' },
       { Effect: 'Allow', Action: 'cloudformation:DescribeStackResource', Resource: stackArn },
       { Effect: 'Allow', Action: 'cloudformation:SignalResource', Resource: stackArn },
@@ -736,29 +756,88 @@ describe('user data', () => {
     expect(first.calls).not.toEqual(second.calls);
   });
 
-  itRunning('bash')('lets a manager that replaces a dead one remove it and store the live managers\' addresses, its own first', () => {
-    // GIVEN the manager's lines after it joined, and a swarm whose manager m2 is down
-    const script = /^store\(\) \{\n[\s\S]*?\n\}$/m.exec(userData('manager'))![0] + '\n' + /^# A manager that is down[\s\S]*?(?=\ncat > )/m.exec(userData('manager'))![0];
+  /** The manager's lines after it joined: the removal of the managers it replaces and the store of the managers' addresses. */
+  const afterJoin = () =>
+    [
+      'region=eu-west-1 parameters=/docker-swarm/cache-prod/Swarm address=10.0.3.11 instance_id=i-0444444444444444',
+      /^store\(\) \{\n[\s\S]*?\n\}$/m.exec(userData('manager'))![0],
+      /^instances_out_of_service\(\) \{[\s\S]*?(?=\ncat > )/m.exec(userData('manager'))![0],
+    ].join('\n');
+  /**
+   * A swarm of managers m1 (i-0111…, live), m2 (i-0222…, whose status `docker node ls` shows as `shown`)
+   * and m4, this node (i-0444…), their reachability and instance ids as each look at them shows them.
+   */
+  const swarm = (shown: string, looks: readonly string[], options: { rmRefusals?: number } = {}) =>
+    [
+      'look() { grep -c "^docker node inspect --format {{.ID}}" "$LOG"; }',
+      'case "$*" in',
+      '  "node ls --quiet --filter role=manager") printf "m1\\nm2\\nm4\\n" ;;',
+      `  "node ls --filter role=manager --format {{.ID}} {{.Status}}") printf "m1 Ready\\nm2 ${shown}\\nm4 Ready\\n" ;;`,
+      `  "node inspect --format {{.ID}}"*) case "$(look)" in ${looks.map((answer, i) => `${i < looks.length - 1 ? i + 1 : '*'}) printf "${answer}" ;;`).join(' ')} esac ;;`,
+      `  "node rm --force m2") if [ "$(grep -c "^docker node rm" "$LOG")" -le ${options.rmRefusals ?? 0} ]; then echo "Error response from daemon: rpc error: code = FailedPrecondition desc = node m2 is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal" >&2; exit 1; fi ;;`,
+      '  "node inspect --format {{if"*) printf "10.0.1.10:2377\\n10.0.3.11:2377\\n" ;;',
+      'esac',
+    ].join('\n');
+  const LIVE = 'm1 reachable i-0111111111111111\\n';
+  const SELF = 'm4 reachable i-0444444444444444\\n';
+  /** Auto Scaling's answer: the instances in service and their states, refusing none. */
+  const autoScaling = (lines: string) => `case "$*" in *describe-auto-scaling-instances*) printf "${lines}" ;; *file:///dev/stdin*) echo "stdin $(cat)" >> "$LOG" ;; esac`;
+
+  const deaths = [
+    [
+      'the leader died a moment ago: the swarm shows it Unknown and still reachable, then unreachable, and Auto Scaling lists its instance Terminating',
+      'Unknown',
+      [`${LIVE}m2 reachable i-0222222222222222\\n${SELF}`, `${LIVE}m2 unreachable i-0222222222222222\\n${SELF}`],
+      'i-0111111111111111\\tInService\\ni-0222222222222222\\tTerminating\\n',
+      ['sleep 5'],
+    ],
+    [
+      'the swarm shows it Down, unreachable, and Auto Scaling has ended its instance',
+      'Down',
+      [`${LIVE}m2 unreachable i-0222222222222222\\n${SELF}`],
+      'i-0111111111111111\\tInService\\n',
+      [],
+    ],
+  ] as const;
+  for (const [when, shown, looks, instances, waits] of deaths) {
+  itRunning('bash')(`lets a manager that replaces a dead one remove it, and store the live managers' addresses, its own first, when ${when}`, () => {
     // WHEN
-    const { status, calls } = runScript(`region=eu-west-1 parameters=/docker-swarm/cache-prod/Swarm address=10.0.3.11\n${script}`, {
-      aws: 'case "$*" in *file:///dev/stdin*) echo "stdin $(cat)" >> "$LOG" ;; esac',
-      docker: [
-        'case "$*" in',
-        '  "node ls --filter role=manager --format {{.ID}} {{.Status}}") printf "m1 Ready\\nm2 Down\\nm4 Ready\\n" ;;',
-        '  "node ls --quiet --filter role=manager") printf "m1\\nm4\\n" ;;',
-        '  "node inspect"*) printf "10.0.1.10:2377\\n10.0.3.11:2377\\n" ;;',
-        'esac',
-      ].join('\n'),
-    });
-    // THEN
+    const { status, calls, stderr } = runScript(afterJoin(), { docker: swarm(shown, looks, { rmRefusals: 1 }), aws: autoScaling(instances) });
+    // THEN m2 is demoted, then removed once its demotion has gone through, and m1 never touched
     expect(status).toBe(0);
-    expect(calls.filter((call) => /^docker node (demote|rm)|^aws/.test(call))).toEqual([
+    const ask = 'aws autoscaling describe-auto-scaling-instances --region eu-west-1 --instance-ids i-0111111111111111 i-0222222222222222 --query AutoScalingInstances[].[InstanceId,LifecycleState] --output text';
+    expect(calls.filter((call) => /^docker node (demote|rm)|^aws|^sleep|^stdin/.test(call))).toEqual([
+      ...waits.flatMap((wait) => [ask, wait]),
+      ask,
       'docker node demote m2',
       'docker node rm --force m2',
+      'sleep 5',
+      'docker node rm --force m2',
       'aws ssm put-parameter --region eu-west-1 --name /docker-swarm/cache-prod/Swarm/manager-addresses --type SecureString --overwrite --value file:///dev/stdin',
+      'stdin 10.0.3.11:2377 10.0.1.10:2377',
     ]);
-    expect(calls.filter((call) => call.startsWith('stdin'))).toEqual(['stdin 10.0.3.11:2377 10.0.1.10:2377']);
+    expect(stderr).toContain('removed manager m2: unreachable, and its instance i-0222222222222222 is out of service');
   });
+  }
+
+  const keeps = [
+    ['Down and unreachable, cut off for a while, with its instance in service', 'i-0111111111111111\\tInService\\ni-0222222222222222\\tInService\\n', /^$/],
+    ['Down and unreachable while Auto Scaling cannot be asked', 'FAIL', /^An error occurred \(AccessDenied\)[^\n]*\nAuto Scaling cannot tell which managers' instances are in service: no manager removed\n$/],
+  ] as const;
+  for (const [what, instances, message] of keeps) {
+  itRunning('bash')(`keeps a manager that is ${what}, and goes on booting at once`, () => {
+    // GIVEN a live manager m2 the swarm has not heard from for a while
+    const aws = instances === 'FAIL'
+      ? 'case "$*" in *describe-auto-scaling-instances*) echo "An error occurred (AccessDenied) when calling the DescribeAutoScalingInstances operation: not authorized" >&2; exit 254 ;; esac'
+      : autoScaling(instances);
+    // WHEN
+    const { status, calls, stderr } = runScript(afterJoin(), { docker: swarm('Down', [`${LIVE}m2 unreachable i-0222222222222222\\n${SELF}`]), aws });
+    // THEN
+    expect(status).toBe(0);
+    expect(calls.filter((call) => /^docker node (demote|rm)|^sleep/.test(call))).toEqual([]);
+    expect(stderr).toMatch(message);
+  });
+  }
 });
 
 describe('drain helper', () => {
