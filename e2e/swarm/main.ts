@@ -8,12 +8,14 @@ import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from '../docker/im
 import { NAMES } from '../fixture';
 import { check, log, runScaffolded, type Run, type RunOptions } from '../scaffold';
 import { synthesize } from '../synth';
+import { AutoScalingInstances, replaceManagers, waitForMembership } from './managers';
 import { VpcNetwork } from './network';
 import { SwarmNode } from './node';
 
 const ENVIRONMENT = 'e2e-swarm';
 const STACK = `MemcachedService-${ENVIRONMENT}`;
 const REGION = 'eu-west-1';
+const MANAGERS = 3;
 const TENANTS = [
   { name: 'alpha', port: 11211, memoryMiB: 32, allowFrom: ['10.88.0.0/16'] },
   { name: 'beta', port: 11212, memoryMiB: 16, allowFrom: ['10.88.0.0/16'] },
@@ -23,9 +25,10 @@ const TENANTS = [
  * The swarm end-to-end run: synthesizes the example app's swarm
  * environment, plays each node of its Auto Scaling groups with a Docker
  * engine in a namespace of its own, wired like subnets of one VPC, runs each
- * node's user data, checks the swarm and its services, then stops a worker,
- * rolls a service while a client sends requests, drains a worker as the
- * scale-in hook does, and leaves the machine as it found it.
+ * node's user data, checks the swarm and its services, then lets the leading
+ * manager die and replaces two managers, stops a worker, rolls a service
+ * while a client sends requests, drains a worker as the scale-in hook does,
+ * and leaves the machine as it found it.
  */
 export function main(options: RunOptions): Promise<number> {
   return runScaffolded(options, { name: 'swarm end-to-end run', workPrefix: 'e2e-swarm-', logs: 'swarm-logs' }, async (run) => {
@@ -39,7 +42,9 @@ export function main(options: RunOptions): Promise<number> {
 
     const parameterStore = path.join(work, 'ssm');
     mkdirSync(parameterStore, { mode: 0o700 });
-    const nodes = swarmNodes(stack, resolver, { work, logDir, harnessDir: options.harnessDir, parameterStore });
+    const autoScaling = new AutoScalingInstances(path.join(work, 'autoscaling.json'));
+    const nodes = swarmNodes(stack, resolver, { work, logDir, harnessDir: options.harnessDir, parameterStore, autoScaling: autoScaling.file });
+    for (const node of nodes) autoScaling.set(node.options.instanceId, 'InService');
     log('synth', `${STACK}: ${nodes.map((node) => node.label).join(', ')}`);
 
     const rootfs = await phases.time('image', () => memcachedRootfs(run.cacheDir, (line) => log('image', line)));
@@ -54,15 +59,24 @@ export function main(options: RunOptions): Promise<number> {
       return result.code === 0 ? [] : [`${nodes[i].label}: the user data exited with ${result.code}:\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n')}`];
     });
     check(failedUserData);
-    const manager = nodes.find((node) => node.options.role === 'manager')!;
+    let manager = nodes.find((node) => node.options.role === 'manager')!;
+    const managers = nodes.filter((node) => node.options.role === 'manager');
     const workers = nodes.filter((node) => node.options.role === 'worker');
+    if (managers.length !== MANAGERS) throw new Error(`the app synthesized ${managers.length} managers, not ${MANAGERS}`);
     await phases.time('checks', async () => {
       check(await checkSwarm(manager, nodes));
+      check(await waitForMembership(manager, managers, 30_000));
       check(await waitForServices(manager, nodes, 120_000));
     });
     const readySeconds = (Date.now() - started) / 1000;
-    log('checks', `${nodes.length} nodes ready, ${TENANTS.length} services running, in ${readySeconds.toFixed(1)} s`);
+    log('checks', `${managers.length} managers + ${workers.length} workers ready, ${TENANTS.length} services running, in ${readySeconds.toFixed(1)} s`);
     check(checkCalls(nodes));
+
+    // The leading manager dies, then a follower; each gets a replacement with a new instance id and the same user data.
+    const managerLoss = await phases.time('managers', () =>
+      replaceManagers({ run, network, nodes, startNode: (node, index, subnet) => startNode(network, node, index, subnet, (started) => importMemcachedImage(started.engine, rootfs.tarball)), waitForServices }, autoScaling),
+    );
+    manager = managerLoss.leader;
 
     // Failover: the engine of the worker running alpha stops, as when its instance dies.
     const failoverSeconds = await phases.time('failover', async () => {
@@ -119,7 +133,8 @@ export function main(options: RunOptions): Promise<number> {
       check(await waitForServices(manager, nodes.filter((node) => node !== leaving), 0));
       log('drain', `${leaving.label} left; its tasks answered elsewhere when its instance was let go`);
     });
-    return `swarm: ${nodes.length} nodes ready in ${readySeconds.toFixed(1)} s; failover ${failoverSeconds.toFixed(1)} s; rolling update ${update.sent} requests, ${update.failed} failed`;
+    log('failover', `failover ${failoverSeconds.toFixed(1)} s`);
+    return `swarm: ${managers.length} managers + ${workers.length} workers ready in ${readySeconds.toFixed(1)} s; leader lost, new leader in ${managerLoss.electionSeconds.toFixed(1)} s; rolling update ${update.sent} requests, ${update.failed} failed`;
   });
 }
 
@@ -128,24 +143,24 @@ function swarmContext(): Record<string, unknown> {
     env: ENVIRONMENT,
     'cli-telemetry': false,
     images: { memcachedImage: LOCAL_IMAGE, appImage: LOCAL_IMAGE },
-    environments: { [ENVIRONMENT]: swarmEnvironment(TENANTS) },
+    environments: { [ENVIRONMENT]: swarmEnvironment(TENANTS, MANAGERS) },
   };
 }
 
-/** The environment the swarm runs synthesize: one manager and two workers in the fixture's VPC and zone, running `tenants`. */
-export function swarmEnvironment(tenants: ReadonlyArray<Record<string, unknown>>): Record<string, unknown> {
+/** The environment the swarm runs synthesize: `managers` managers and two workers in the fixture's VPC and zone, running `tenants`. */
+export function swarmEnvironment(tenants: ReadonlyArray<Record<string, unknown>>, managers = 1): Record<string, unknown> {
   return {
     region: REGION,
     vpcName: NAMES.vpcName,
     hostedZoneName: NAMES.privateZoneName,
     instanceType: 't3.small',
-    swarm: { managers: 1, minWorkers: 2, desiredWorkers: 2, maxWorkers: 3, publishMode: 'host' },
+    swarm: { managers, minWorkers: 2, desiredWorkers: 2, maxWorkers: 3, publishMode: 'host' },
     tenants,
   };
 }
 
 /** One node per instance each Auto Scaling group starts, with its launch template's user data and the group's metadata. */
-export function swarmNodes(stack: StackModel, resolver: Resolver, where: { work: string; logDir: string; harnessDir: string; parameterStore: string }): SwarmNode[] {
+export function swarmNodes(stack: StackModel, resolver: Resolver, where: { work: string; logDir: string; harnessDir: string; parameterStore: string; autoScaling?: string }): SwarmNode[] {
   const nodes: SwarmNode[] = [];
   for (const [logicalId, resource] of Object.entries(stack.template.Resources)) {
     if (resource.Type !== 'AWS::AutoScaling::AutoScalingGroup') continue;
@@ -170,6 +185,7 @@ export function swarmNodes(stack: StackModel, resolver: Resolver, where: { work:
           workDir: path.join(where.work, `node-${index}`),
           netns: `e2e-${process.pid}-n${index}`,
           parameterStore: where.parameterStore,
+          autoScaling: where.autoScaling,
           logDir: where.logDir,
           harnessDir: where.harnessDir,
         }),
@@ -190,17 +206,16 @@ export async function startNodes(run: Run, nodes: readonly SwarmNode[], loadImag
   run.cleanup(() => network.destroy());
   run.cleanup(async () => (await Promise.all(nodes.map((node) => node.stop()))).flat());
   await network.create();
-  await run.phases.time('docker engines', () =>
-    Promise.all(
-      nodes.map(async (node, i) => {
-        await node.engine.start();
-        node.address = (await network.attach(node.options.netns, i, i % 3)).address;
-        await loadImage(node);
-        node.prepare();
-      }),
-    ),
-  );
+  await run.phases.time('docker engines', () => Promise.all(nodes.map((node, i) => startNode(network, node, i, i % 3, loadImage))));
   return network;
+}
+
+/** Starts the node's engine, wires it into `subnet` as node `index`, loads its image and writes its stand-ins. */
+async function startNode(network: VpcNetwork, node: SwarmNode, index: number, subnet: number, loadImage: (node: SwarmNode) => Promise<void>): Promise<void> {
+  await node.engine.start();
+  node.address = (await network.attach(node.options.netns, index, subnet)).address;
+  await loadImage(node);
+  node.prepare();
 }
 
 interface NodeInfo {

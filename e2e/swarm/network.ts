@@ -18,7 +18,8 @@ const VPC_PREFIX = '10.88';
  */
 export class VpcNetwork {
   private created = false;
-  private readonly bridges = new Set<number>();
+  /** Each subnet's bridge, made once however many nodes attach to it at the same time. */
+  private readonly bridges = new Map<number, Promise<void>>();
 
   constructor(readonly netns: string) {}
 
@@ -31,12 +32,8 @@ export class VpcNetwork {
 
   /** Wires node `index` into subnet `subnet` and gives it `10.88.<subnet>.<10 + index>`. */
   async attach(nodeNetns: string, index: number, subnet: number): Promise<NodeLink> {
-    if (!this.bridges.has(subnet)) {
-      await this.ip(['link', 'add', `subnet${subnet}`, 'type', 'bridge']);
-      await this.ip(['addr', 'add', `${VPC_PREFIX}.${subnet}.1/24`, 'dev', `subnet${subnet}`]);
-      await this.ip(['link', 'set', `subnet${subnet}`, 'up']);
-      this.bridges.add(subnet);
-    }
+    if (!this.bridges.has(subnet)) this.bridges.set(subnet, this.addBridge(subnet));
+    await this.bridges.get(subnet);
     const address = `${VPC_PREFIX}.${subnet}.${10 + index}`;
     const port = `node${index}`;
     await this.ip(['link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', nodeNetns]);
@@ -45,6 +42,12 @@ export class VpcNetwork {
     await run('ip', ['-n', nodeNetns, 'link', 'set', 'eth0', 'up']);
     await run('ip', ['-n', nodeNetns, 'route', 'add', `${VPC_PREFIX}.0.0/16`, 'via', `${VPC_PREFIX}.${subnet}.1`]);
     return { netns: nodeNetns, subnet, address };
+  }
+
+  private async addBridge(subnet: number): Promise<void> {
+    await this.ip(['link', 'add', `subnet${subnet}`, 'type', 'bridge']);
+    await this.ip(['addr', 'add', `${VPC_PREFIX}.${subnet}.1/24`, 'dev', `subnet${subnet}`]);
+    await this.ip(['link', 'set', `subnet${subnet}`, 'up']);
   }
 
   /** Deletes the router namespace; its bridges and the veth pairs go with it. */

@@ -16,6 +16,8 @@ export interface SwarmNodeOptions {
   readonly netns: string;
   /** The folder the nodes share as the account's SSM Parameter Store. */
   readonly parameterStore: string;
+  /** The file of the run's instance ids and their Auto Scaling lifecycle states, which the AWS CLI stand-in answers from. */
+  readonly autoScaling?: string;
   readonly logDir: string;
   readonly harnessDir: string;
 }
@@ -72,6 +74,7 @@ export class SwarmNode extends OverlaidMachine {
       E2E_STUB: path.join(this.bin, 'stub'),
       E2E_NODE: process.execPath,
       E2E_SSM_DIR: this.options.parameterStore,
+      ...(this.options.autoScaling ? { E2E_AUTOSCALING: this.options.autoScaling } : {}),
       E2E_NODE_ADDRESS: this.address,
       E2E_INSTANCE_ID: this.options.instanceId,
       E2E_ENGINE_CONFIG: this.engine.configFile,

@@ -24,7 +24,7 @@ describe('the AWS CLI stand-in', () => {
     return spawnSync(process.execPath, [AWS, ...args], {
       input,
       encoding: 'utf8',
-      env: { E2E_SECRETS: path.join(dir, 'secrets.json'), E2E_CALL_LOG: path.join(dir, 'calls'), E2E_SSM_DIR: dir },
+      env: { E2E_SECRETS: path.join(dir, 'secrets.json'), E2E_CALL_LOG: path.join(dir, 'calls'), E2E_SSM_DIR: dir, E2E_AUTOSCALING: path.join(dir, 'autoscaling.json') },
     });
   }
 
@@ -61,5 +61,33 @@ describe('the AWS CLI stand-in', () => {
     // THEN
     expect([put.status, get.status, get.stdout]).toEqual([0, 0, 'SWMTKN-1-abc\n']);
     expect(readFileSync(path.join(dir, 'calls'), 'utf8')).not.toContain('SWMTKN');
+  });
+
+  describe('describe-auto-scaling-instances', () => {
+    const QUERY = ['--query', 'AutoScalingInstances[].[InstanceId,LifecycleState]', '--output', 'text'];
+    beforeEach(() => writeFileSync(path.join(dir, 'autoscaling.json'), JSON.stringify({ 'i-0e2e0000000000000': 'InService', 'i-0e2e0000000000001': 'Terminating' })));
+
+    it('answers the instances Auto Scaling has, with their lifecycle states as text output prints them, and leaves out the ones it does not have', () => {
+      // WHEN
+      const result = aws('autoscaling', 'describe-auto-scaling-instances', '--region', 'eu-west-1', '--instance-ids', 'i-0e2e0000000000000', 'i-0e2e0000000000001', 'i-0e2e0000000000009', ...QUERY);
+      // THEN
+      expect([result.status, result.stdout, result.stderr]).toEqual([0, 'i-0e2e0000000000000\tInService\ni-0e2e0000000000001\tTerminating\n', '']);
+    });
+
+    it('refuses what AWS refuses: no id after --instance-ids, more than 50 ids, an id longer than 19 characters, and any other query', () => {
+      // WHEN
+      const none = aws('autoscaling', 'describe-auto-scaling-instances', '--instance-ids', ...QUERY);
+      const many = aws('autoscaling', 'describe-auto-scaling-instances', '--instance-ids', ...Array.from({ length: 51 }, (_, i) => `i-0e2e${String(i).padStart(13, '0')}`), ...QUERY);
+      const long = aws('autoscaling', 'describe-auto-scaling-instances', '--instance-ids', 'i-0e2e00000000000000', ...QUERY);
+      const json = aws('autoscaling', 'describe-auto-scaling-instances', '--instance-ids', 'i-0e2e0000000000000');
+      // THEN
+      expect([none.status, none.stderr]).toEqual([252, '\naws: error: argument --instance-ids: expected at least one argument\n']);
+      expect([many.status, many.stderr]).toEqual([254, 'An error occurred (ValidationError) when calling the describe-auto-scaling-instances operation: The number of instance ids that may be passed in is 50.\n']);
+      expect([long.status, long.stderr]).toEqual([
+        254,
+        "An error occurred (ValidationError) when calling the describe-auto-scaling-instances operation: 1 validation error detected: Value 'i-0e2e00000000000000' at 'instanceIds.1.member' failed to satisfy constraint: Member must have length less than or equal to 19\n",
+      ]);
+      expect([json.status, json.stdout]).toEqual([254, '']);
+    });
   });
 });

@@ -4,7 +4,11 @@
  * end-to-end run: SSM Parameter Store (`ssm put-parameter`, `ssm
  * get-parameter`) kept as files in $E2E_SSM_DIR, shared by the nodes as the
  * account's store would be; `autoscaling complete-lifecycle-action`
- * recorded; and `secretsmanager get-secret-value --query SecretString
+ * recorded; `autoscaling describe-auto-scaling-instances --instance-ids ...
+ * --query "AutoScalingInstances[].[InstanceId,LifecycleState]" --output text`
+ * answered from $E2E_AUTOSCALING, a JSON object of the run's instance ids and
+ * their lifecycle states (an instance Auto Scaling no longer has is not in
+ * it), refusing what AWS refuses; and `secretsmanager get-secret-value --query SecretString
  * --output text` answered from $E2E_SECRETS, a JSON object of secret ARNs
  * and their SecretString, as the template stored them. Every call goes to
  * $E2E_CALL_LOG as one JSON line without parameter values, which hold join
@@ -51,6 +55,8 @@ if (service === 'ssm' && action === 'put-parameter') {
   process.stdout.write(`${parameter.value}\n`);
 } else if (service === 'autoscaling' && action === 'complete-lifecycle-action') {
   process.exit(0);
+} else if (service === 'autoscaling' && action === 'describe-auto-scaling-instances') {
+  describeAutoScalingInstances();
 } else if (service === 'secretsmanager' && action === 'get-secret-value') {
   const secrets = JSON.parse(fs.readFileSync(process.env.E2E_SECRETS, 'utf8'));
   if (!Object.hasOwn(secrets, options['secret-id'])) fail('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
@@ -58,4 +64,28 @@ if (service === 'ssm' && action === 'put-parameter') {
   process.stdout.write(`${secrets[options['secret-id']]}\n`);
 } else {
   fail('InvalidAction', `the end-to-end stand-in knows no ${service} ${action}`);
+}
+
+/** The instances asked for that Auto Scaling has, as the CLI prints them with the one query the nodes use; unknown ids are left out, not refused. */
+function describeAutoScalingInstances() {
+  const at = rest.indexOf('--instance-ids');
+  const ids = [];
+  for (let i = at + 1; at >= 0 && i < rest.length && !rest[i].startsWith('--'); i++) ids.push(rest[i]);
+  if (at >= 0 && ids.length === 0) {
+    process.stderr.write('\naws: error: argument --instance-ids: expected at least one argument\n');
+    process.exit(252);
+  }
+  if (ids.length > 50) fail('ValidationError', 'The number of instance ids that may be passed in is 50.');
+  const wrong = ids.findIndex((id) => id.length < 1 || id.length > 19);
+  if (wrong >= 0) {
+    const bound = ids[wrong].length < 1 ? 'greater than or equal to 1' : 'less than or equal to 19';
+    fail('ValidationError', `1 validation error detected: Value '${ids[wrong]}' at 'instanceIds.${wrong + 1}.member' failed to satisfy constraint: Member must have length ${bound}`);
+  }
+  if (options.query !== 'AutoScalingInstances[].[InstanceId,LifecycleState]' || options.output !== 'text') {
+    fail('InvalidParameterValue', 'the stand-in answers only --query AutoScalingInstances[].[InstanceId,LifecycleState] --output text');
+  }
+  if (!process.env.E2E_AUTOSCALING) fail('AccessDenied', 'this end-to-end run keeps no Auto Scaling instances');
+  const instances = JSON.parse(fs.readFileSync(process.env.E2E_AUTOSCALING, 'utf8'));
+  const listed = at >= 0 ? ids.filter((id) => Object.hasOwn(instances, id)) : Object.keys(instances);
+  process.stdout.write(listed.map((id) => `${id}\t${instances[id]}\n`).join(''));
 }
