@@ -250,7 +250,7 @@ function managerLines(options: NodeScriptOptions): string[] {
     '    if [ "$waiting" = 0 ]; then return 0; fi',
     '    sleep 5',
     '  done',
-    '  echo "a replaced manager still counts as reachable after 5 minutes; the swarm keeps it in its quorum" >&2',
+    '  echo "after 5 minutes the swarm still cannot list its managers, or counts a replaced one reachable: no manager removed" >&2',
     '}',
     'remove_replaced_managers',
     '# This manager\'s address and the other reachable managers\': a joining node tries each, so one dead manager does not stop it.',
