@@ -424,13 +424,17 @@ def last_logs(name):
 
 
 def problem(name, state, restarts_before):
+    """What is wrong with the container, None when nothing is. A restart
+    counted since the program first looked is named as such whether the
+    container runs again or is still in Docker's back-off, which counts the
+    restart as it enters it."""
     if not state.get("Running"):
         return "container %s is not running (exit code %s)" % (name, state.get("ExitCode"))
-    if state.get("Restarting"):
-        return "container %s is restarting" % name
     if restarts_before is not None and state["restarts"] > restarts_before:
         restarts = state["restarts"] - restarts_before
         return "container %s restarted %d time%s" % (name, restarts, "" if restarts == 1 else "s")
+    if state.get("Restarting"):
+        return "container %s is restarting" % name
     health = (state.get("Health") or {}).get("Status")
     if health == "unhealthy":
         return "container %s is unhealthy" % name

@@ -25,6 +25,15 @@ describe('the apply program\'s health gate', () => {
     expect(failure(run)).toBe('container app restarted 1 time; last log lines: listening on :80 | lost the database connection');
   });
 
+  itRunning('python3')('names the restart of a container caught in Docker\'s back-off after it', () => {
+    // GIVEN a container that exits 1 at 0.3 s and stays in Docker's back-off, which has counted the restart
+    const scenario = { app: { states: [{ at: 0.3, status: 'restarting', exitCode: 1 }], logs: LOGS } } as const;
+    // WHEN it is applied with a grace period of 1 s
+    const run = runApply(host([APP], { grace: 1 }), work(), { scenario });
+    // THEN the reason is the restart, as when the look comes once it runs again
+    expect(failure(run)).toBe('container app restarted 1 time; last log lines: listening on :80 | lost the database connection');
+  });
+
   itRunning('python3')('counts a restart between docker run and the first look at the containers', () => {
     // GIVEN a container that exits at once and already runs again, after one restart, when the program first looks
     const scenario = { app: { states: [{ at: 0, status: 'restarting', exitCode: 1 }, { at: 0, status: 'running' }], logs: LOGS } } as const;
