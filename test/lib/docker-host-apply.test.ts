@@ -496,3 +496,27 @@ function containerId(dir: string, name: string): string {
 function work(): string {
   return mkdtempSync(path.join(tmpdir(), 'docker-host-apply-'));
 }
+
+describe('the apply program\'s secrets', () => {
+  const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app-AbCdEf';
+  const secret = (password: string) => ({ [ARN]: JSON.stringify({ file: null, environment: { DB_PASSWORD: password } }) });
+
+  itRunning('python3')('recreates a container whose secret changed, though its host file did not, and keeps it when the secret is the same', () => {
+    // GIVEN a host running app with the secret's first value
+    const dir = work();
+    const env = path.join(dir, 'env');
+    const file = host([{ ...APP, secretArn: ARN }], { env });
+    expect(success(runApply(file, dir, { secrets: secret('first-pa55') }))).toBe('every container runs');
+    const first = containerId(dir, 'app');
+    // WHEN the same host file is applied with the same secret, then after the secret got a new value
+    const same = runApply(file, dir, { secrets: secret('first-pa55') });
+    const rotated = runApply(file, dir, { secrets: secret('second-pa55') });
+    // THEN only the new value recreates the container, which reads it from its env-file
+    expect(success(same)).toBe('every container runs');
+    expect(same.calls.filter((call) => ['rm', 'run'].includes(call[1]))).toEqual([]);
+    expect(success(rotated)).toBe('every container runs');
+    expect(rotated.calls.filter((call) => ['rm', 'run'].includes(call[1])).map((call) => call[1])).toEqual(['rm', 'run']);
+    expect(containerId(dir, 'app')).not.toBe(first);
+    expect(readFileSync(path.join(env, 'app.secret.env'), 'utf8')).toBe('DB_PASSWORD=second-pa55\n');
+  });
+});
