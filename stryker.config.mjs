@@ -29,6 +29,7 @@ export default {
         '<rootDir>/test/lib/router.test.ts',
         '<rootDir>/test/lib/router-target-group.test.ts',
         '<rootDir>/test/lib/swarm-join.test.ts',
+        '<rootDir>/test/lib/container-props.test.ts',
       ],
     },
   },

@@ -248,6 +248,7 @@ describe('host program and synth check images alike', () => {
     ['memcached:', false],
     ['memcached@sha256:abc', false],
     ['memcached latest', false],
+    ['memcached:1.6\n', false],
   ];
 
   itRunning('python3')('the apply program refuses exactly the images synth refuses', () => {
