@@ -19,7 +19,8 @@ export default {
   jest: {
     configFile: 'jest.config.js',
     // The suites that synthesize or run what the mutated code renders. Left out: the lookups', the example app's, and
-    // node-permissions and security-group-quota, whose synths of whole example stacks take 5 to 10 s a test.
+    // node-permissions, whose synths of whole example stacks take 5 to 10 s a test and whose roles docker-host and
+    // docker-swarm check too; security-group-quota stays, the one suite that fills a security group past its quota.
     config: {
       testMatch: [
         '<rootDir>/test/lib/docker-host.test.ts',
@@ -30,6 +31,8 @@ export default {
         '<rootDir>/test/lib/router-target-group.test.ts',
         '<rootDir>/test/lib/swarm-join.test.ts',
         '<rootDir>/test/lib/container-props.test.ts',
+        '<rootDir>/test/lib/swarm-service-props.test.ts',
+        '<rootDir>/test/lib/security-group-quota.test.ts',
       ],
     },
   },
