@@ -8,9 +8,10 @@
  * each, the script writes the change into a scratch copy of the repository,
  * runs the jest tests that run those programs there, and counts the change
  * killed when a test fails, survived when they all pass. It prints one line
- * per change and the score, and exits 1 when a change survived or its
- * original text is not found (so the list cannot rot silently when the code
- * changes).
+ * per change and the score. It exits 1 when a change survived, and 2,
+ * before running anything, when a change's original text is not in its file
+ * exactly once or a test file it names is missing (so the list cannot rot
+ * silently when the code changes).
  *
  * Usage: node scripts/mutate-programs.mjs [--full] [ID...]
  *   ID      run only these changes (e.g. apply-restart-tolerated)
@@ -436,7 +437,10 @@ function main(argv) {
   const full = argv.includes('--full');
   const ids = argv.filter((arg) => !arg.startsWith('--'));
   const unknown = ids.filter((id) => !CHANGES.some((change) => change.id === id));
-  if (unknown.length > 0) throw new Error(`no change ${unknown.join(', ')}; the changes are ${CHANGES.map((change) => change.id).join(', ')}`);
+  if (unknown.length > 0) {
+    console.error(`no change ${unknown.join(', ')}; the changes are ${CHANGES.map((change) => change.id).join(', ')}`);
+    return 2;
+  }
   const selected = ids.length > 0 ? CHANGES.filter((change) => ids.includes(change.id)) : CHANGES;
   const stale = selected.filter((change) => occurrences(readFileSync(path.join(root, change.file), 'utf8'), change.original) !== 1);
   if (stale.length > 0) {
