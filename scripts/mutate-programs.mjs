@@ -306,6 +306,15 @@ export const CHANGES = [
   },
   // The swarm nodes' user data.
   {
+    id: 'join-without-back-off',
+    file: NODE_SCRIPT,
+    original: "delay=$((delay * 2 < 30 ? delay * 2 : 30))",
+    replacement: 'delay=$((delay))',
+    breaks: 'nodes waiting for the swarm retry every 2 s and ask Parameter Store in step, instead of backing off to 30 s',
+    tests: [SWARM_TESTS],
+    only: 'waits for the swarm with waits that double',
+  },
+  {
     id: 'manager-joins-as-worker',
     file: NODE_SCRIPT,
     original: "'    join_swarm manager',",
