@@ -14,6 +14,9 @@ export const APPLY_SOURCE = readFileSync(path.join(__dirname, 'host', 'docker-ho
 /** Writes the env-files of a swarm's services on a manager, refusing a value that would not stay one value. */
 export const SWARM_ENV_SOURCE = readFileSync(path.join(__dirname, 'swarm', 'docker-swarm-env.py'), 'utf8');
 
+/** Runs a swarm's docker stack deploy on the leading manager, waits until the services converged and signals the services' wait condition. */
+export const SWARM_GATE_SOURCE = readFileSync(path.join(__dirname, 'swarm', 'docker-swarm-gate.py'), 'utf8');
+
 /** The swarm managers' deploy helper, with its `@NAME@` words filled in at synth time. */
 export const SWARM_DEPLOY_SCRIPT = readFileSync(path.join(__dirname, 'swarm', 'docker-swarm-deploy.sh'), 'utf8');
 

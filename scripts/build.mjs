@@ -33,6 +33,7 @@ const HOST_PROGRAMS = [
   'nodes/env_file.py',
   'host/docker-host-apply.py',
   'swarm/docker-swarm-env.py',
+  'swarm/docker-swarm-gate.py',
   'swarm/docker-swarm-deploy.sh',
   'swarm/docker-swarm-drain.sh',
   'swarm/docker-swarm-reload.sh',

@@ -1,17 +1,23 @@
 #!/bin/bash
-# Deploys @COMPOSE_FILE@ when this manager leads the swarm; other managers leave it to the leader.
-## docker-swarm-deploy [--refresh]: the managers' user data runs it at boot, their cfn-hup
-## after each stack update, their refresh timer with --refresh. The leader makes each swarm
-## secret the swarm does not have yet, as <name>-v<version> from that version of its SSM
-## SecureString parameter, and hands its name to docker stack deploy in the variable the
-## compose file names it by; it removes the versions no service uses, nor would roll back to.
-## With --refresh it deploys only when a secret's parameter has a version the services do not
-## use yet (keeping each service's image digest: --resolve-image changed), and rolls each
-## service labelled docker-swarm.pull=always to the image its tag names now.
-## Exit status: 0 when deployed, or when another manager leads; otherwise that of the first
-## command that failed (a secret that could not be read or created, a deploy docker refused);
+# Deploys @COMPOSE_FILE@ when this manager leads the swarm and reports to CloudFormation; other managers leave it to the leader.
+## docker-swarm-deploy [--refresh]: cfn-init writes it from the managers' metadata; the managers'
+## user data runs it at boot, their cfn-hup after each stack update, their refresh timer with
+## --refresh. The leader makes each swarm secret the swarm does not have yet, as
+## <name>-v<version> from that version of its SSM SecureString parameter, and hands its name to
+## docker stack deploy in the variable the compose file names it by; it removes the versions no
+## service uses, nor would roll back to. Then the gate program (docker-swarm-gate) runs docker
+## stack deploy, waits until every service the deploy changed has converged, and signals the
+## wait condition of the services' digest, named in @DEPLOY_FILE@: SUCCESS, or FAILURE naming the
+## service and its task's error when swarm rolls the update back or the time runs out, or with
+## docker's message when docker refuses the deploy. Other managers signal nothing.
+## With --refresh it signals nothing: it deploys only when a secret's parameter has a version the
+## services do not use yet (keeping each service's image digest: --resolve-image changed), and
+## rolls each service labelled docker-swarm.pull=always to the image its tag names now.
+## Exit status: 0 when deployed (and SUCCESS reported), or when another manager leads; 3 once
+## FAILURE is reported; otherwise that of the first command that failed (a secret that could not
+## be read or created, a deploy docker refused with --refresh, a report that did not go through);
 ## with --refresh, 1 when an image could not be pulled (the service keeps running as it was).
-## The user data writes this file with each @NAME@ filled in at synth time and the ## lines left out;
+## The metadata holds this file with each @NAME@ filled in at synth time and the ## lines left out;
 ## @CREATE_SECRETS@ stands for the line per secret, secret REGION NAME PARAMETER VARIABLE, none when there is none.
 set -euo pipefail
 refresh=false
@@ -86,4 +92,4 @@ if [ "$refresh" = true ]; then
   exit "$status"
 fi
 remove_unused_secrets
-docker stack deploy --prune --compose-file @COMPOSE_FILE@ @STACK_NAMESPACE@
+@GATE_PROGRAM@ @DEPLOY_FILE@ @STACK_NAMESPACE@ docker stack deploy --prune --compose-file @COMPOSE_FILE@ @STACK_NAMESPACE@

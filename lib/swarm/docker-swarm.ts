@@ -1,4 +1,5 @@
-import { ArnFormat, Aws, CfnResource, Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { ArnFormat, Aws, CfnResource, CfnWaitCondition, CfnWaitConditionHandle, Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -6,9 +7,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { validateContainers } from '../containers';
 import { PropError, propOwner } from '../errors';
+import { ENV_FILE_SOURCE, SWARM_ENV_SOURCE, SWARM_GATE_SOURCE } from '../host-programs';
 import type { MonitoringOptions } from '../monitoring/stack-monitoring';
 import { monitorSwarm } from '../monitoring/swarm-monitoring';
-import { ENV_FILE_SOURCE, SWARM_ENV_SOURCE } from '../host-programs';
 import {
   cfnHupFiles,
   ENV_FILE_MODULE,
@@ -36,7 +37,21 @@ import {
   type ServiceFile,
   type SwarmServiceDefinition,
 } from './compose';
-import { COMPOSE_FILE, DEPLOY_COMMAND, DRAIN_COMMAND, ENV_COMMAND, ENV_PROGRAM, ENV_SOURCE, RELOAD_COMMAND, renderNodeScript, type ServiceReload } from './node-script';
+import {
+  COMPOSE_FILE,
+  DEPLOY_COMMAND,
+  DEPLOY_FILE,
+  DRAIN_COMMAND,
+  ENV_COMMAND,
+  ENV_DIRECTORY,
+  ENV_PROGRAM,
+  ENV_SOURCE,
+  GATE_PROGRAM,
+  RELOAD_COMMAND,
+  renderDeployScript,
+  renderNodeScript,
+  type ServiceReload,
+} from './node-script';
 
 /** The workers: an Auto Scaling group whose nodes carry the same engine labels. */
 export interface WorkerGroupProps {
@@ -144,7 +159,10 @@ export interface DockerSwarmProps {
    */
   readonly volumeSize?: number;
   /**
-   * How long CloudFormation waits for the nodes to report that they joined.
+   * How long CloudFormation waits for the nodes to report that they joined,
+   * and after a change of the services for the leading manager to report
+   * that every changed service converged (the leader gives up 2 minutes, or
+   * a quarter of it when shorter, before, and reports FAILURE).
    *
    * @default Duration.minutes(15)
    */
@@ -301,6 +319,7 @@ export class DockerSwarm extends Construct {
     this.compose = renderCompose(props.services, { publishMode: props.publishMode ?? PublishMode.INGRESS, endpointMode: props.endpointMode ?? EndpointMode.VIP });
     const managerFiles: MetadataFile[] = [
       { path: COMPOSE_FILE, content: this.compose },
+      ...this.gateDeploys(services, props.signalTimeout ?? Duration.minutes(15)),
       ...(services.environments
         ? [
             { path: ENV_SOURCE, content: services.environments },
@@ -328,6 +347,33 @@ export class DockerSwarm extends Construct {
   private scaleOnCpu(workers: WorkerSettings): void {
     if (workers.targetCpuUtilization === undefined) return;
     this.workerGroup.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: workers.targetCpuUtilization });
+  }
+
+  /**
+   * The deploy helper, the gate program and the deploy file as the managers'
+   * files, and a wait condition named after the digest of what the leader
+   * deploys (the compose file, the env-files' parts, the services' files, the
+   * secrets, the deploy helper and gate program, the timeout), which the
+   * gate program signals once the services converged: a change of any of
+   * them makes a new one, so every such update waits for the swarm.
+   */
+  private gateDeploys(services: ServicePlan, signalTimeout: Duration): MetadataFile[] {
+    const stack = Stack.of(this);
+    const timeout = signalTimeout.toSeconds();
+    const deployScript = `${renderDeployScript({ region: Aws.REGION, stackNamespace: this.stackNamespace, secrets: services.secrets })}\n`;
+    const deployId = createHash('sha256')
+      .update(JSON.stringify(stack.resolve({ compose: this.compose, environments: services.environments ?? null, files: services.files, secrets: services.secrets, deployScript, timeout })))
+      .update(SWARM_GATE_SOURCE)
+      .digest('hex')
+      .slice(0, 12);
+    const handle = new CfnWaitConditionHandle(this, `Deployed${deployId}Handle`);
+    const deployed = new CfnWaitCondition(this, `Deployed${deployId}`, { handle: handle.ref, timeout: String(timeout), count: 1 });
+    for (const managerGroup of this.managerGroups) deployed.node.addDependency(managerGroup);
+    return [
+      { path: DEPLOY_COMMAND, content: deployScript, mode: '000700' },
+      { path: GATE_PROGRAM, content: SWARM_GATE_SOURCE, mode: '000700' },
+      { path: DEPLOY_FILE, content: { waitHandle: handle.ref, deployId, waitSeconds: timeout - Math.min(120, Math.floor(timeout / 4)), envDirectory: ENV_DIRECTORY } },
+    ];
   }
 
   /**

@@ -5,8 +5,17 @@ import { SWARM_DEPLOY_SCRIPT, SWARM_DRAIN_SCRIPT, SWARM_RELOAD_SCRIPT } from '..
 export const SWARM_DIRECTORY = '/etc/docker-swarm';
 /** The compose file the leading manager deploys. */
 export const COMPOSE_FILE = `${SWARM_DIRECTORY}/stack.yml`;
-/** Deploys the compose file when run on the leading manager; cfn-hup runs it after each stack update, the refresh timer with `--refresh`. */
+/**
+ * Deploys the compose file when run on the leading manager and reports to the
+ * services' wait condition; cfn-init writes it from the managers' metadata,
+ * and runs it at boot and cfn-hup after each stack update, the refresh timer
+ * with `--refresh`.
+ */
 export const DEPLOY_COMMAND = '/usr/local/sbin/docker-swarm-deploy';
+/** The wait condition handle and id of the services' digest, which cfn-init writes on the managers from the stack metadata. */
+export const DEPLOY_FILE = `${SWARM_DIRECTORY}/deploy.json`;
+/** Runs docker stack deploy, waits until the services converged and signals the wait condition; cfn-init writes it on the managers. */
+export const GATE_PROGRAM = '/usr/local/sbin/docker-swarm-gate';
 /** Drains a leaving worker and lets its instance end; the scale-in lifecycle hook runs it on the managers. */
 export const DRAIN_COMMAND = '/usr/local/sbin/docker-swarm-drain';
 
@@ -258,29 +267,36 @@ function managerLines(options: NodeScriptOptions): string[] {
     '  --format "{{if eq .ManagerStatus.Reachability \\"reachable\\"}}{{.ManagerStatus.Addr}}{{end}}" \\',
     '  | awk -v self="$address:2377" \'BEGIN { print self } NF && $0 != self\' | xargs)"',
     '',
-    `cat > ${DEPLOY_COMMAND} <<'END_OF_DEPLOY'`,
-    renderDeployScript(options),
-    'END_OF_DEPLOY',
     `cat > ${DRAIN_COMMAND} <<'END_OF_DRAIN'`,
     renderDrainScript(options.region, options.drainSeconds),
     'END_OF_DRAIN',
-    `chmod 0755 ${DEPLOY_COMMAND} ${DRAIN_COMMAND}`,
-    ...metadataLines(options, '# The compose file, the env-files\' parts, the services\' files and the cfn-hup configuration, from the stack metadata.'),
+    `chmod 0755 ${DRAIN_COMMAND}`,
+    ...metadataLines(options, '# The compose file, the env-files\' parts, the services\' files, the deploy helper and the cfn-hup configuration, from the stack metadata.'),
     ...(options.envFiles ? [ENV_COMMAND] : []),
     DEPLOY_COMMAND,
     '',
   ];
 }
 
+/** What the deploy helper is rendered with: the region, the `docker stack deploy` stack name, the secrets to create. */
+export interface DeployScriptOptions {
+  readonly region: string;
+  readonly stackNamespace: string;
+  readonly secrets: readonly ScriptSecret[];
+}
+
 /**
  * The deploy helper, with a line per swarm secret that creates the version
  * of its parameter the swarm does not have yet and sets the variable the
- * compose file names it by.
+ * compose file names it by; the managers' metadata holds it, so cfn-init
+ * writes it again at each stack update, before cfn-hup runs it.
  */
-function renderDeployScript(options: NodeScriptOptions): string {
+export function renderDeployScript(options: DeployScriptOptions): string {
   const secrets = [...new Map(options.secrets.map((secret) => [secret.name, secret])).values()];
   return renderScriptFile(DEPLOY_COMMAND, SWARM_DEPLOY_SCRIPT, {
     COMPOSE_FILE,
+    DEPLOY_FILE,
+    GATE_PROGRAM,
     STACK_NAMESPACE: quote(options.stackNamespace),
     CREATE_SECRETS: secrets.map((secret) => ['secret', options.region, secret.name, secret.parameterName, secretVariable(secret.name)].map(quote).join(' ')),
   });

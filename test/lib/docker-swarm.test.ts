@@ -7,7 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ContainerLogging, PullPolicy } from '../../lib/containers';
 import { StackDependency, VpcDependency } from '../../lib/dependencies';
 import { PropError } from '../../lib/errors';
-import { ENV_FILE_SOURCE, SWARM_ENV_SOURCE } from '../../lib/host-programs';
+import { ENV_FILE_SOURCE, SWARM_ENV_SOURCE, SWARM_GATE_SOURCE } from '../../lib/host-programs';
 import { DockerSwarm, EndpointMode, PublishMode, type DockerSwarmProps, type SwarmServiceDefinition } from '../../lib/swarm';
 import { HOST_PATH, itRunning, runHostProgram } from '../helpers/host-tools';
 import { ACCOUNT, iamMatches, rolePermissions } from '../helpers/iam';
@@ -158,10 +158,22 @@ describe('join parameters', () => {
       aws: AWS,
       'ec2-metadata': 'case "$1" in --local-ipv4) echo "local-ipv4: 10.0.1.10" ;; --instance-id) echo "instance-id: i-0123456789abcdef0" ;; esac',
     };
+    const moved = (text: string) => text.replace(/(^|[\s'"=>])\/(etc|usr\/local\/sbin|var\/lib)\//gm, `$1${root}/$2/`);
+    if (role === 'manager') {
+      // cfn-init writes the deploy helper, its gate program and the deploy file from the managers' metadata.
+      const files = managerInitFiles(template);
+      const staged = path.join(work, 'init');
+      for (const file of ['/usr/local/sbin/docker-swarm-deploy', '/usr/local/sbin/docker-swarm-gate', '/etc/docker-swarm/deploy.json']) {
+        const content = resolveAll(files[file].content, { ...SAMPLES, [waitHandleId(template)]: 'https://cloudformation-waitcondition-eu-west-1.s3.eu-west-1.amazonaws.com/handle' });
+        mkdirSync(path.dirname(`${staged}${file}`), { recursive: true });
+        writeFileSync(`${staged}${file}`, moved(typeof content === 'string' ? content : JSON.stringify(content)), { mode: 0o700 });
+      }
+      bodies['cfn-init'] = `cp -R ${staged}/etc/. ${root}/etc/ && cp -R ${staged}/usr/local/sbin/. ${root}/usr/local/sbin/`;
+    }
     for (const name of ['docker', 'aws', 'ec2-metadata', 'dnf', 'systemctl', 'cfn-init', 'cfn-signal', 'sleep']) {
       writeFileSync(path.join(bin, name), `#!/bin/sh\n{ printf '%s\\037' "\${0##*/}" "$@"; printf '\\036'; } >> "$LOG"\n${bodies[name] ?? ''}\n`, { mode: 0o755 });
     }
-    const script = userData(role).replace(/(^|[\s'"=>])\/(etc|usr\/local\/sbin|var\/lib)\//gm, `$1${root}/$2/`);
+    const script = moved(userData(role));
     if (/(^|[\s'"=>])\/(etc|usr|var)\//m.test(script)) throw new Error('the user data writes to a system folder this test does not move');
     writeFileSync(path.join(work, 'user-data.sh'), script);
     const log = path.join(work, 'calls.log');
@@ -174,7 +186,7 @@ describe('join parameters', () => {
     return { status: result.status, output: result.stdout + result.stderr, calls, parameters };
   }
 
-  itRunning('bash')('has the first manager store the join tokens as SecureString without printing them or putting them on a command line', () => {
+  itRunning('bash', 'python3')('has the first manager store the join tokens as SecureString without printing them or putting them on a command line, then deploy and signal', () => {
     // WHEN the first manager boots and starts the swarm
     const { status, output, calls, parameters } = boot('manager');
     // THEN
@@ -187,6 +199,7 @@ describe('join parameters', () => {
       '/docker-swarm/cache-prod/Swarm/manager-addresses SecureString',
     ]);
     expect(calls).toContainEqual(['docker', 'swarm', 'init', '--advertise-addr', '10.0.1.10', '--listen-addr', '10.0.1.10:2377']);
+    expect(calls.filter(([program]) => program === 'cfn-signal').map((call) => call.slice(0, 3))).toEqual([['cfn-signal', '--exit-code', '0'], ['cfn-signal', '--exit-code', '0']]);
     expect(output).not.toContain('SWMTKN-');
     expect(calls.filter(([program]) => program === 'aws').flat().filter((arg) => arg.includes('SWMTKN-'))).toEqual([]);
   });
@@ -382,7 +395,7 @@ describe('services', () => {
     const { status, calls } = runScript(deployHelper(web), {
       aws: 'case "$*" in *Parameter.Version*) echo 1 ;; *) echo "s3cr3t p4ss" ;; esac',
       docker: 'case "$*" in "node inspect self"*) echo true ;; "secret inspect"*) exit 1 ;; "secret create"*) echo "stdin $(cat)" >> "$LOG" ;; "stack deploy"*) echo "with $SWARM_SECRET_db_2Dpassword" >> "$LOG" ;; esac',
-    });
+    }, ['--refresh']);
     expect(status).toBe(0);
     expect(calls.slice(1, 3)).toEqual([
       'aws ssm get-parameter --region eu-west-1 --name /web/db-password --query Parameter.Version --output text',
@@ -394,7 +407,7 @@ describe('services', () => {
       'stdin s3cr3t p4ss',
     ]);
     expect(calls.filter((call) => call.startsWith('docker stack') || call.startsWith('with'))).toEqual([
-      'docker stack deploy --prune --compose-file /etc/docker-swarm/stack.yml app',
+      'docker stack deploy --prune --resolve-image changed --compose-file /etc/docker-swarm/stack.yml app',
       'with db-password-v1',
     ]);
   });
@@ -583,6 +596,73 @@ describe('secrets that change and tags that move', () => {
   });
 });
 
+describe('deploy gate', () => {
+  /** The wait conditions of a swarm's stack, by logical id, and the deploy file of its first manager. */
+  function gate(props: Omit<DockerSwarmProps, 'vpc'>): { conditions: Record<string, any>; handles: string[]; deployFile: any; resources: string[] } {
+    const of = Template.fromStack(swarmStack(props).stack);
+    return {
+      conditions: of.findResources('AWS::CloudFormation::WaitCondition'),
+      handles: Object.keys(of.findResources('AWS::CloudFormation::WaitConditionHandle')),
+      deployFile: managerInitFiles(of)['/etc/docker-swarm/deploy.json'],
+      resources: Object.keys(of.toJSON().Resources),
+    };
+  }
+
+  it('waits for the leader to report the services converged, on a wait condition named after their digest, after the managers\' groups', () => {
+    // GIVEN the swarm above
+    const conditions = template.findResources('AWS::CloudFormation::WaitCondition');
+    const [id] = Object.keys(conditions);
+    const digest = /^SwarmDeployed([0-9a-f]{12})[0-9A-F]{8}$/.exec(id)![1];
+    // THEN
+    expect(Object.keys(conditions)).toHaveLength(1);
+    expect(conditions[id].Properties).toEqual({ Handle: { Ref: expect.stringMatching(new RegExp(`^SwarmDeployed${digest}Handle`)) }, Timeout: '900', Count: 1 });
+    const managers = Object.keys(template.findResources('AWS::AutoScaling::AutoScalingGroup')).filter((group) => group.startsWith('SwarmManager'));
+    expect(managers).toHaveLength(3);
+    expect([...conditions[id].DependsOn].sort()).toEqual(expect.arrayContaining(managers));
+    // THEN the managers get the handle and the id in their metadata, with the time the leader waits
+    for (const manager of managers) {
+      const files = template.toJSON().Resources[manager].Metadata['AWS::CloudFormation::Init'].config.files;
+      expect(files['/etc/docker-swarm/deploy.json']).toEqual({
+        content: { waitHandle: conditions[id].Properties.Handle, deployId: digest, waitSeconds: 780, envDirectory: '/etc/docker-swarm/env' },
+        mode: '000600',
+        owner: 'root',
+        group: 'root',
+      });
+      expect(files['/usr/local/sbin/docker-swarm-gate']).toEqual({ content: SWARM_GATE_SOURCE, mode: '000700', owner: 'root', group: 'root' });
+      expect(files['/usr/local/sbin/docker-swarm-deploy']).toMatchObject({ mode: '000700' });
+    }
+    // THEN the user data no longer writes the deploy helper: cfn-init does, also at each stack update
+    expect(userData('manager')).not.toContain('END_OF_DEPLOY');
+  });
+
+  it('keeps the same logical ids when nothing changes, and makes a new wait condition when what the leader deploys changes', () => {
+    // GIVEN
+    const props: Omit<DockerSwarmProps, 'vpc'> = { services: [{ ...ALPHA, environment: { MODE: 'a' }, files: [{ path: '/etc/a.conf', content: 'a' }], secrets: [{ name: 's', parameterName: '/s' }] }] };
+    const first = gate(props);
+    const ids = (of: ReturnType<typeof gate>) => [...Object.keys(of.conditions), ...of.handles];
+    // WHEN synthesized again unchanged, THEN every resource keeps its logical id
+    const again = gate(props);
+    expect(ids(again)).toEqual(ids(first));
+    expect(again.resources).toEqual(first.resources);
+    // WHEN the compose file, an env-file's parts, a file, the secrets or the timeout change, THEN each makes new ids
+    const service = props.services[0];
+    const changed = [
+      { services: [{ ...service, replicas: 3 }] },
+      { services: [{ ...service, environment: { MODE: 'b' } }] },
+      { services: [{ ...service, files: [{ path: '/etc/a.conf', content: 'b' }] }] },
+      { services: [{ ...service, secrets: [{ name: 's', parameterName: '/t' }] }] },
+      { ...props, signalTimeout: Duration.minutes(20) },
+    ].map((change) => ids(gate(change)));
+    for (const other of changed) expect(other.filter((id) => ids(first).includes(id))).toEqual([]);
+    expect(new Set(changed.map((other) => other.join())).size).toBe(changed.length);
+  });
+
+  it('has the leader give up before CloudFormation does: 2 minutes before the signal timeout, or a quarter of a short one', () => {
+    expect(gate({ services: [ALPHA], signalTimeout: Duration.minutes(30) }).deployFile.content.waitSeconds).toBe(1680);
+    expect(gate({ services: [ALPHA], signalTimeout: Duration.minutes(4) }).deployFile.content.waitSeconds).toBe(180);
+  });
+});
+
 describe('service DNS names', () => {
   it('gives the name Docker\'s DNS answers with a service\'s running tasks, under the stack name', () => {
     // GIVEN
@@ -680,17 +760,19 @@ describe('files of services', () => {
 
 describe('user data', () => {
   it.each([
-    ['deploy', 'manager', { COMPOSE_FILE: '/etc/docker-swarm/stack.yml', STACK_NAMESPACE: 'app', CREATE_SECRETS: undefined }],
-    ['drain', 'manager', { REGION: "'eu-west-1'", DRAIN_LOOKS: '120' }],
-    ['reload', 'worker', { RELOAD_ARGUMENTS: 'app_site /etc/docker-swarm/files/site nginx -s reload' }],
-  ] as const)('writes the %s helper as its script file in lib/swarm/ ships it, without the lines for its readers, its words filled in at synth time', (helper, role, words) => {
+    ['deploy', 'manager', 'metadata', { COMPOSE_FILE: '/etc/docker-swarm/stack.yml', DEPLOY_FILE: '/etc/docker-swarm/deploy.json', GATE_PROGRAM: '/usr/local/sbin/docker-swarm-gate', STACK_NAMESPACE: 'app', CREATE_SECRETS: undefined }],
+    ['drain', 'manager', 'user data', { REGION: "'eu-west-1'", DRAIN_LOOKS: '120' }],
+    ['reload', 'worker', 'user data', { RELOAD_ARGUMENTS: 'app_site /etc/docker-swarm/files/site nginx -s reload' }],
+  ] as const)('writes the %s helper of the %ss, in their %s, as its script file in lib/swarm/ ships it, without the lines for its readers, its words filled in at synth time', (helper, role, where, words) => {
     // GIVEN the shipped file and a swarm with a service whose files reload
     const file = readFileSync(path.join(__dirname, '..', '..', 'lib', 'swarm', `docker-swarm-${helper}.sh`), 'utf8');
     const site: SwarmServiceDefinition = { name: 'site', image: 'nginx:1.27-alpine', files: [{ path: '/etc/nginx/conf.d/site.conf', content: 'server { listen 80; }\n' }], reload: ['nginx', '-s', 'reload'] };
     const withReload = Template.fromStack(swarmStack({ services: [site] }).stack);
     // WHEN
     const marker = `END_OF_${helper.toUpperCase()}`;
-    const written = new RegExp(`cat > /usr/local/sbin/docker-swarm-${helper} <<'${marker}'\\n([\\s\\S]*?)\\n${marker}\\n`).exec(userData(role, withReload))![1];
+    const written = where === 'metadata'
+      ? renderIntrinsic(managerInitFiles(withReload)[`/usr/local/sbin/docker-swarm-${helper}`].content, SAMPLES).replace(/\n$/, '')
+      : new RegExp(`cat > /usr/local/sbin/docker-swarm-${helper} <<'${marker}'\\n([\\s\\S]*?)\\n${marker}\\n`).exec(userData(role, withReload))![1];
     // THEN
     const expected = file
       .split('\n')
@@ -1078,7 +1160,7 @@ function runScript(script: string, stubs: Readonly<Partial<Record<'docker' | 'aw
 
 /** The deploy helper as the first manager's user data writes it. */
 function deployHelper(of: Template): string {
-  return /cat > \/usr\/local\/sbin\/docker-swarm-deploy <<'END_OF_DEPLOY'\n([\s\S]*?)\nEND_OF_DEPLOY/.exec(userData('manager', of))![1];
+  return renderIntrinsic(managerInitFiles(of)['/usr/local/sbin/docker-swarm-deploy'].content, SAMPLES);
 }
 
 function userData(role: 'manager' | 'worker', of: Template = template): string {
@@ -1091,6 +1173,11 @@ function userData(role: 'manager' | 'worker', of: Template = template): string {
 /** The cfn-init files of the first manager's group. */
 function managerInitFiles(of: Template): Record<string, any> {
   return of.toJSON().Resources[managerLogicalId(of)].Metadata['AWS::CloudFormation::Init'].config.files;
+}
+
+function waitHandleId(of: Template): string {
+  const [handle] = Object.keys(of.findResources('AWS::CloudFormation::WaitConditionHandle'));
+  return handle;
 }
 
 function managerLogicalId(of: Template): string {

@@ -1,0 +1,246 @@
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { VpcDependency } from '../../lib/dependencies';
+import { DockerSwarm } from '../../lib/swarm';
+import { HOST_PATH, itRunning, runHostProgram } from '../helpers/host-tools';
+import { resolveAll } from './user-data';
+
+/**
+ * The managers' deploy helper as the metadata ships it, run with a fake
+ * docker that behaves like a swarm over time (test/lib/fake-swarm.py) and a
+ * recording cfn-signal, with real waits of a second or two.
+ */
+
+const SAMPLES = { 'AWS::StackName': 'cache-prod', 'AWS::Region': 'eu-west-1' };
+const URL = 'https://cloudformation-waitcondition-eu-west-1.s3.eu-west-1.amazonaws.com/arn%3Aaws%3Acloudformation%3Aeu-west-1%3A123456789012%3Astack/cache-prod/1/SwarmDeployedHandle?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=86399&X-Amz-Signature=5d2b9e0c1a';
+const EARLIER = '2026-12-06T10:00:00Z';
+const NOW = '2026-12-07T04:00:00Z';
+
+interface Service {
+  readonly image: string;
+  readonly replicas?: number;
+  readonly states: ReadonlyArray<Record<string, unknown>>;
+}
+interface Scenario {
+  readonly leader?: boolean;
+  readonly deploy?: { exitCode?: number; stdout?: string; stderr?: string };
+  readonly before?: Record<string, Service>;
+  readonly after?: Record<string, Service>;
+}
+
+const WEB_V1: Service = { image: 'nginx:1.26', replicas: 2, states: [{ running: 2, update: 'completed', updateStarted: EARLIER }] };
+
+let shipped: { helper: string; gate: string; deployFile: Record<string, any>; deployId: string };
+
+beforeAll(() => {
+  const scope = new Stack(new App(), 'Cluster');
+  new DockerSwarm(scope, 'Swarm', {
+    vpc: new VpcDependency(scope, 'Vpc', { vpcName: 'main' }).toVpc({ subnetCount: 3 }),
+    managers: 1,
+    services: [{ name: 'web', image: 'nginx:1.27', replicas: 2 }],
+  });
+  const template = Template.fromStack(scope).toJSON();
+  const manager = Object.keys(template.Resources).find((id) => id.startsWith('SwarmManager1ASG'))!;
+  const files = template.Resources[manager].Metadata['AWS::CloudFormation::Init'].config.files;
+  const handle = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::CloudFormation::WaitConditionHandle')!;
+  const deployFile = resolveAll(files['/etc/docker-swarm/deploy.json'].content, { ...SAMPLES, [handle]: URL });
+  shipped = {
+    helper: resolveAll(files['/usr/local/sbin/docker-swarm-deploy'].content, SAMPLES),
+    gate: files['/usr/local/sbin/docker-swarm-gate'].content,
+    deployFile,
+    deployId: deployFile.deployId,
+  };
+});
+
+describe('the deploy helper\'s gate', () => {
+  itRunning('bash', 'python3')('signals SUCCESS once the updated service completed its update and the new one runs its tasks, not on an old update\'s state', () => {
+    // GIVEN web, whose update starts 0.3 s after the deploy (its last update's "completed" still shows before) and completes at 1 s;
+    // a new service whose task runs at 1.5 s; and an unchanged one whose update was rolled back by an earlier deploy
+    const scenario: Scenario = {
+      before: { app_web: WEB_V1, app_cache: { image: 'memcached:1.6', states: [{ running: 1, update: 'rollback_completed', updateStarted: EARLIER }] } },
+      after: {
+        app_web: {
+          image: 'nginx:1.27',
+          replicas: 2,
+          states: [{ at: 0, running: 2, update: 'completed', updateStarted: EARLIER }, { at: 0.3, running: 1, update: 'updating', updateStarted: NOW }, { at: 1, running: 2, update: 'completed' }],
+        },
+        app_cache: { image: 'memcached:1.6', states: [{ running: 1, update: 'rollback_completed', updateStarted: EARLIER }] },
+        app_worker: { image: 'busybox:1.36', states: [{ at: 0, running: 0 }, { at: 1.5, running: 1 }] },
+      },
+    };
+    // WHEN
+    const run = deploy(scenario, { waitSeconds: 5 });
+    // THEN
+    expect(run.status).toBe(0);
+    expect(run.signals).toEqual([signal('0', 'every service of stack app converged')]);
+    expect(run.seconds).toBeGreaterThanOrEqual(1.5);
+    expect(run.calls).toContainEqual(['docker', 'stack', 'deploy', '--prune', '--compose-file', expect.stringMatching(/\/etc\/docker-swarm\/stack\.yml$/), 'app']);
+  });
+
+  itRunning('bash', 'python3')('signals FAILURE naming the service and its task\'s error as soon as swarm rolls the update back', () => {
+    // GIVEN web's new task exits 1 within the monitor window, so swarm starts rolling back at 0.8 s
+    const scenario: Scenario = {
+      before: { app_web: WEB_V1 },
+      after: {
+        app_web: {
+          image: 'nginx:1.27',
+          replicas: 2,
+          states: [
+            { at: 0, running: 2 },
+            { at: 0.3, update: 'updating', updateStarted: NOW, tasks: [{ name: 'app_web.1', state: 'Starting 1 second ago' }, { name: 'app_web.1', state: 'Shutdown 1 second ago' }] },
+            {
+              at: 0.8,
+              update: 'rollback_started',
+              message: 'update rolled back due to failure or early termination of task 8kq0ihx7cu1m',
+              tasks: [{ name: 'app_web.1', state: 'Running 1 second ago' }, { name: 'app_web.1', error: 'task: non-zero exit (1)', state: 'Failed 1 second ago' }],
+            },
+          ],
+        },
+      },
+    };
+    // WHEN
+    const run = deploy(scenario, { waitSeconds: 60 });
+    // THEN
+    expect(run.status).toBe(3);
+    expect(run.signals).toEqual([signal('1', 'service app_web: swarm is rolling the update back (rollback_started); task app_web.1: task: non-zero exit (1) (Failed 1 second ago)')]);
+    expect(run.seconds).toBeLessThan(30);
+  });
+
+  itRunning('bash', 'python3')('signals FAILURE naming the service that has not converged when the time runs out, with its task\'s error', () => {
+    // GIVEN a new service whose task keeps exiting 1
+    const scenario: Scenario = {
+      before: { app_web: WEB_V1 },
+      after: {
+        app_web: WEB_V1,
+        app_worker: { image: 'busybox:1.36', states: [{ at: 0, running: 0, tasks: [{ name: 'app_worker.1', state: 'Ready 1 second ago' }, { name: 'app_worker.1', error: 'task: non-zero exit (1)', state: 'Failed 2 seconds ago' }] }] },
+      },
+    };
+    // WHEN the deploy may wait 1 s
+    const run = deploy(scenario, { waitSeconds: 1 });
+    // THEN
+    expect(run.status).toBe(3);
+    expect(run.signals).toEqual([signal('1', 'service app_worker has not converged in 1 s (0 of 1 tasks running); task app_worker.1: task: non-zero exit (1) (Failed 2 seconds ago)')]);
+    expect(run.seconds).toBeGreaterThanOrEqual(1);
+  });
+
+  itRunning('bash', 'python3')('signals FAILURE with the state of the update that does not complete in time', () => {
+    // GIVEN web's update, whose second task never starts
+    const scenario: Scenario = {
+      before: { app_web: WEB_V1 },
+      after: { app_web: { image: 'nginx:1.27', replicas: 2, states: [{ at: 0, running: 2 }, { at: 0.2, running: 1, update: 'updating', updateStarted: NOW, tasks: [{ name: 'app_web.2', state: 'Pending 2 seconds ago' }] }] } },
+    };
+    // WHEN
+    const run = deploy(scenario, { waitSeconds: 1 });
+    // THEN
+    expect(run.signals).toEqual([signal('1', 'service app_web has not converged in 1 s (update updating, 1 of 2 tasks running); task app_web.2: Pending 2 seconds ago')]);
+  });
+
+});
+
+describe('a deploy docker refuses', () => {
+  itRunning('bash', 'python3')('signals FAILURE with docker\'s exit status and last lines, without waiting', () => {
+    // GIVEN the daemon refuses the new spec
+    const stderr = 'failed to update service app_web: Error response from daemon: rpc error: code = InvalidArgument desc = ContainerSpec: "nginx:1.27 " is not a valid repository/tag\n';
+    // WHEN
+    const run = deploy({ before: { app_web: WEB_V1 }, deploy: { exitCode: 1, stdout: 'Updating service app_web (id: id-app_web)\n', stderr } }, { waitSeconds: 10 });
+    // THEN
+    expect(run.status).toBe(3);
+    expect(run.signals).toEqual([signal('1', `docker stack deploy refused the deploy (exit 1): ${stderr.trim()}`)]);
+    expect(run.calls.filter((call) => call[1] === 'service' && call[2] === 'ps')).toEqual([]);
+  });
+
+  itRunning('bash', 'python3')('leaves docker\'s help hint out of the reason', () => {
+    // WHEN an engine too old for --prune refuses the command line, as docker does, with exit status 125
+    const run = deploy({ before: { app_web: WEB_V1 }, deploy: { exitCode: 125, stderr: "unknown flag: --prune\nSee 'docker stack deploy --help'.\n" } }, { waitSeconds: 10 });
+    // THEN
+    expect(run.signals).toEqual([signal('1', 'docker stack deploy refused the deploy (exit 125): unknown flag: --prune')]);
+  });
+
+  itRunning('bash', 'python3')('cuts the reason to 900 characters, CloudFormation\'s limit', () => {
+    // WHEN docker's error is longer
+    const run = deploy({ before: { app_web: WEB_V1 }, deploy: { exitCode: 1, stderr: `Error response from daemon: ${'x'.repeat(2000)}\n` } }, { waitSeconds: 10 });
+    // THEN
+    expect(run.signals).toHaveLength(1);
+    expect(reason(run.signals[0])).toHaveLength(900);
+  });
+
+  itRunning('bash', 'python3')('shows no value of the services\' env-files in the reason or the output, and never the signed URL of the wait handle', () => {
+    // GIVEN an env-file value that docker repeats in its error, and a cfn-signal that fails printing the URL it was given
+    const stderr = 'failed to create service app_web: Error response from daemon: invalid environment DB_PASSWORD=hunter2 correct\n';
+    // WHEN
+    const run = deploy({ before: {}, deploy: { exitCode: 1, stderr } }, { waitSeconds: 10, envFiles: { 'web.env': 'DB_HOST=db.internal\nDB_PASSWORD=hunter2 correct\n' }, failingSignal: true });
+    // THEN
+    expect(run.status).toBe(1);
+    expect(reason(run.signals[0])).toBe('docker stack deploy refused the deploy (exit 1): failed to create service app_web: Error response from daemon: invalid environment DB_PASSWORD=***');
+    expect(run.output).not.toContain('hunter2');
+    expect(run.output).not.toContain('X-Amz-Signature');
+    expect(run.output).toContain('cfn-signal could not report: Error: 403 Client Error: Forbidden for url: ***');
+  });
+});
+
+describe('runs that do not signal', () => {
+  itRunning('bash', 'python3')('a manager that does not lead deploys nothing and signals nothing', () => {
+    const run = deploy({ leader: false, before: { app_web: WEB_V1 } }, { waitSeconds: 1 });
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual([['docker', 'node', 'inspect', 'self', '--format', '{{.ManagerStatus.Leader}}']]);
+  });
+
+  itRunning('bash', 'python3')('with --refresh, the leader deploys and signals nothing', () => {
+    const run = deploy({ before: { app_web: WEB_V1 }, after: { app_web: WEB_V1 } }, { waitSeconds: 1, args: ['--refresh'] });
+    expect(run.status).toBe(0);
+    expect(run.calls.map((call) => call.slice(0, 3).join(' '))).toEqual(['docker node inspect', 'docker stack deploy']);
+  });
+});
+
+/** The cfn-signal call the helper makes to the wait handle of the services' digest. */
+function signal(exitCode: string, why: string): string[] {
+  return ['cfn-signal', '--exit-code', exitCode, '--reason', why, '--id', shipped.deployId, URL];
+}
+
+function reason(call: readonly string[]): string {
+  return call[call.indexOf('--reason') + 1];
+}
+
+/**
+ * Runs the shipped deploy helper, its folders moved into a folder of the
+ * test, with the fake swarm as docker and a recording cfn-signal; returns
+ * its exit status, output, the docker calls, the cfn-signal calls and how
+ * long it took.
+ */
+function deploy(
+  scenario: Scenario,
+  options: { waitSeconds: number; args?: string[]; envFiles?: Record<string, string>; failingSignal?: boolean },
+): { status: number | null; output: string; calls: string[][]; signals: string[][]; seconds: number } {
+  const work = mkdtempSync(path.join(tmpdir(), 'swarm-deploy-'));
+  const [bin, sbin, etc] = ['bin', 'sbin', 'etc/docker-swarm'].map((folder) => path.join(work, folder));
+  for (const folder of [bin, sbin, path.join(etc, 'env')]) mkdirSync(folder, { recursive: true });
+  const moved = (text: string) => text.replaceAll('/usr/local/sbin/', `${sbin}/`).replaceAll('/etc/docker-swarm/', `${etc}/`);
+  writeFileSync(path.join(sbin, 'docker-swarm-deploy'), moved(shipped.helper), { mode: 0o700 });
+  writeFileSync(path.join(sbin, 'docker-swarm-gate'), shipped.gate, { mode: 0o700 });
+  writeFileSync(path.join(etc, 'deploy.json'), moved(JSON.stringify({ ...shipped.deployFile, waitSeconds: options.waitSeconds })));
+  for (const [name, content] of Object.entries(options.envFiles ?? {})) writeFileSync(path.join(etc, 'env', name), content, { mode: 0o600 });
+  copyFileSync(path.join(__dirname, 'fake-swarm.py'), path.join(bin, 'docker'));
+  chmodSync(path.join(bin, 'docker'), 0o755);
+  const refusal = options.failingSignal ? 'sys.stderr.write("Error: 403 Client Error: Forbidden for url: " + sys.argv[-1] + "\\n"); sys.exit(1)' : '';
+  writeFileSync(path.join(bin, 'cfn-signal'), `#!/usr/bin/env python3\nimport json, os, sys\nopen(os.environ["FAKE_SWARM_CALLS"], "a").write(json.dumps(["cfn-signal"] + sys.argv[1:]) + "\\n")\n${refusal}\n`, { mode: 0o755 });
+  const calls = path.join(work, 'calls.jsonl');
+  writeFileSync(calls, '');
+  writeFileSync(path.join(work, 'scenario.json'), JSON.stringify(scenario));
+  const started = Date.now();
+  const result = runHostProgram('bash', [path.join(sbin, 'docker-swarm-deploy'), ...(options.args ?? [])], {
+    encoding: 'utf8',
+    env: { PATH: `${bin}:${HOST_PATH}`, FAKE_SWARM_CALLS: calls, FAKE_SWARM_SCENARIO: path.join(work, 'scenario.json'), FAKE_SWARM_STATE: path.join(work, 'deployed-at') },
+  });
+  const seconds = (Date.now() - started) / 1000;
+  const recorded = readFileSync(calls, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
+  return {
+    status: result.status,
+    output: result.stdout + result.stderr,
+    calls: recorded.filter(([program]) => program === 'docker'),
+    signals: recorded.filter(([program]) => program === 'cfn-signal'),
+    seconds,
+  };
+}
