@@ -57,18 +57,18 @@ beforeAll(() => {
 
 describe('the deploy helper\'s gate', () => {
   itRunning('bash', 'python3')('signals SUCCESS once the updated service completed its update and the new one runs its tasks, not on an old update\'s state', () => {
-    // GIVEN web, whose update starts 0.3 s after the deploy (its last update's "completed" still shows before) and completes at 1 s;
-    // a new service whose task runs at 1.5 s; and an unchanged one whose update was rolled back by an earlier deploy
+    // GIVEN web, whose update starts 2 s after the deploy (its last update's "completed" shows until then) and completes at 3 s;
+    // a new service whose task runs at 0.5 s; and an unchanged one whose update was rolled back by an earlier deploy
     const scenario: Scenario = {
       before: { app_web: WEB_V1, app_cache: { image: 'memcached:1.6', states: [{ running: 1, update: 'rollback_completed', updateStarted: EARLIER }] } },
       after: {
         app_web: {
           image: 'nginx:1.27',
           replicas: 2,
-          states: [{ at: 0, running: 2, update: 'completed', updateStarted: EARLIER }, { at: 0.3, running: 1, update: 'updating', updateStarted: NOW }, { at: 1, running: 2, update: 'completed' }],
+          states: [{ at: 0, running: 2, update: 'completed', updateStarted: EARLIER }, { at: 2, running: 1, update: 'updating', updateStarted: NOW }, { at: 3, running: 2, update: 'completed' }],
         },
         app_cache: { image: 'memcached:1.6', states: [{ running: 1, update: 'rollback_completed', updateStarted: EARLIER }] },
-        app_worker: { image: 'busybox:1.36', states: [{ at: 0, running: 0 }, { at: 1.5, running: 1 }] },
+        app_worker: { image: 'busybox:1.36', states: [{ at: 0, running: 0 }, { at: 0.5, running: 1 }] },
       },
     };
     // WHEN
@@ -76,7 +76,7 @@ describe('the deploy helper\'s gate', () => {
     // THEN
     expect(run.status).toBe(0);
     expect(run.signals).toEqual([signal('0', 'every service of stack app converged')]);
-    expect(run.seconds).toBeGreaterThanOrEqual(1.5);
+    expect(run.seconds).toBeGreaterThanOrEqual(3);
     expect(run.calls).toContainEqual(['docker', 'stack', 'deploy', '--prune', '--compose-file', expect.stringMatching(/\/etc\/docker-swarm\/stack\.yml$/), 'app']);
   });
 
@@ -102,11 +102,62 @@ describe('the deploy helper\'s gate', () => {
       },
     };
     // WHEN
-    const run = deploy(scenario, { waitSeconds: 60 });
+    const run = deploy(scenario, { waitSeconds: 20 });
     // THEN
     expect(run.status).toBe(3);
     expect(run.signals).toEqual([signal('1', 'service app_web: swarm is rolling the update back (rollback_started); task app_web.1: task: non-zero exit (1) (Failed 1 second ago)')]);
-    expect(run.seconds).toBeLessThan(30);
+    expect(run.seconds).toBeLessThan(15);
+  });
+
+  itRunning('bash', 'python3')('signals FAILURE naming the service when swarm completes the update still running the old task, as the new one failed before it ran', () => {
+    // GIVEN web, whose new task exits before its health check passes: swarm keeps the old task and calls the update completed
+    const scenario: Scenario = {
+      before: { app_web: WEB_V1 },
+      after: {
+        app_web: {
+          image: 'nginx:1.27',
+          replicas: 2,
+          states: [
+            { at: 0, running: 2 },
+            { at: 0.3, update: 'updating', updateStarted: NOW },
+            {
+              at: 0.8,
+              update: 'completed',
+              wanted: [{ image: 'nginx:1.26', state: 'running' }, { image: 'nginx:1.27', state: 'running' }],
+              tasks: [{ name: 'app_web.1', state: 'Running 1 second ago' }, { name: 'app_web.1', error: 'task: non-zero exit (1)', state: 'Failed 1 second ago' }],
+            },
+          ],
+        },
+      },
+    };
+    // WHEN
+    const run = deploy(scenario, { waitSeconds: 20 });
+    // THEN
+    expect(run.signals).toEqual([signal('1', 'service app_web: swarm completed the update but still runs the old version, as its new task failed; task app_web.1: task: non-zero exit (1) (Failed 1 second ago)')]);
+    expect(run.seconds).toBeLessThan(15);
+  });
+
+  itRunning('bash', 'python3')('waits after swarm completed the update until every task it wants runs the new spec', () => {
+    // GIVEN web's update, completed at 0.3 s, whose second new task runs only at 2 s
+    const scenario: Scenario = {
+      before: { app_web: WEB_V1 },
+      after: {
+        app_web: {
+          image: 'nginx:1.27',
+          replicas: 2,
+          states: [
+            { at: 0, running: 2 },
+            { at: 0.3, running: 2, update: 'completed', updateStarted: NOW, wanted: [{ image: 'nginx:1.27', state: 'running' }, { image: 'nginx:1.27', state: 'starting' }] },
+            { at: 2, wanted: [{ image: 'nginx:1.27', state: 'running' }, { image: 'nginx:1.27', state: 'running' }] },
+          ],
+        },
+      },
+    };
+    // WHEN
+    const run = deploy(scenario, { waitSeconds: 20 });
+    // THEN
+    expect(run.signals).toEqual([signal('0', 'every service of stack app converged')]);
+    expect(run.seconds).toBeGreaterThanOrEqual(2);
   });
 
   itRunning('bash', 'python3')('signals FAILURE naming the service that has not converged when the time runs out, with its task\'s error', () => {
@@ -138,6 +189,22 @@ describe('the deploy helper\'s gate', () => {
     expect(run.signals).toEqual([signal('1', 'service app_web has not converged in 1 s (update updating, 1 of 2 tasks running); task app_web.2: Pending 2 seconds ago')]);
   });
 
+
+  itRunning('bash', 'python3')('signals SUCCESS at once for a changed service scaled to no task, which swarm does not update', () => {
+    // GIVEN
+    const scenario: Scenario = { before: { app_web: WEB_V1 }, after: { app_web: { image: 'nginx:1.27', replicas: 0, states: [{ at: 0, running: 0, update: 'completed', updateStarted: EARLIER }] } } };
+    // WHEN
+    const run = deploy(scenario, { waitSeconds: 3 });
+    // THEN
+    expect(run.signals).toEqual([signal('0', 'every service of stack app converged')]);
+  });
+
+  itRunning('bash', 'python3')('says so when no task of the service that has not converged reports an error', () => {
+    // GIVEN a new service whose tasks swarm has not listed yet
+    const run = deploy({ before: {}, after: { app_web: { image: 'nginx:1.27', states: [{ at: 0, running: 0 }] } } }, { waitSeconds: 1 });
+    // THEN
+    expect(run.signals).toEqual([signal('1', 'service app_web has not converged in 1 s (0 of 1 tasks running); no task reports an error')]);
+  });
 });
 
 describe('a deploy docker refuses', () => {
