@@ -8,6 +8,7 @@ import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from '../docker/im
 import { NAMES } from '../fixture';
 import { check, log, runScaffolded, type Run, type RunOptions } from '../scaffold';
 import { synthesize } from '../synth';
+import { badUpdate } from './bad-update';
 import { AutoScalingInstances, replaceManagers, waitForMembership } from './managers';
 import { VpcNetwork } from './network';
 import { SwarmNode } from './node';
@@ -121,6 +122,8 @@ export function main(options: RunOptions): Promise<number> {
       return counts;
     });
 
+    const badUpdateLine = await badUpdate(run, { manager, workers, network, port: TENANTS[0].port });
+
     // Scale-in: the lifecycle hook runs the drain helper on the managers for the leaving worker.
     await phases.time('drain', async () => {
       const leaving = await nodeRunning(manager, nodes, 'alpha');
@@ -134,7 +137,7 @@ export function main(options: RunOptions): Promise<number> {
       log('drain', `${leaving.label} left; its tasks answered elsewhere when its instance was let go`);
     });
     log('failover', `failover ${failoverSeconds.toFixed(1)} s`);
-    return `swarm: ${managers.length} managers + ${workers.length} workers ready in ${readySeconds.toFixed(1)} s; leader lost, new leader in ${managerLoss.electionSeconds.toFixed(1)} s; rolling update ${update.sent} requests, ${update.failed} failed`;
+    return `swarm: ${managers.length} managers + ${workers.length} workers ready in ${readySeconds.toFixed(1)} s; leader lost, new leader in ${managerLoss.electionSeconds.toFixed(1)} s; rolling update ${update.sent} requests, ${update.failed} failed\n${badUpdateLine}`;
   });
 }
 
