@@ -1,7 +1,7 @@
 /**
  * `npm run lint`: shellcheck over every shell script the project ships and
  * every user data script it renders (the hosts of the synthesized app and of
- * templates/), then cfn-lint over every synthesized template and templates/.
+ * templates/) and every shell script of a resource's cfn-init metadata, then cfn-lint over every synthesized template and templates/.
  * Synthesizes the app first, offline, once per environment in cdk.json, into
  * cdk.out/<environment>. Prints each finding and exits 1 on any shellcheck
  * finding or cfn-lint error; cfn-lint warnings are printed and pass.
@@ -40,6 +40,7 @@ function main(): number {
   const scripts = [
     ...shippedScripts(),
     ...synthesized.flatMap((file) => userData(file, JSON.parse(readFileSync(file, 'utf8')))),
+    ...synthesized.flatMap((file) => metadataScripts(file, JSON.parse(readFileSync(file, 'utf8')))),
     ...shipped.flatMap((file) => userData(file, readYamlTemplate(file))),
   ];
   const shellFindings = shellcheck(scripts);
@@ -105,6 +106,22 @@ function userData(file: string, template: { Resources?: Record<string, { Type: s
     const written = [...text.matchAll(/^cat > (\S+) <<'(\w+)'\n(#!\/bin\/(?:ba)?sh\n[\s\S]*?)\n\2$/gm)].map(([, target, , script]) => ({ source: `${source} ${target}`, text: `${script}\n` }));
     return [{ source, text }, ...written];
   });
+}
+
+/**
+ * The shell scripts cfn-init writes from a resource's metadata (a file whose
+ * content starts with a bash or sh shebang, such as the swarm's deploy
+ * helper), rendered as the instance would get them.
+ */
+function metadataScripts(file: string, template: { Resources?: Record<string, { Metadata?: Record<string, any> }> }): Script[] {
+  return Object.entries(template.Resources ?? {}).flatMap(([id, resource]) =>
+    Object.entries<{ content?: unknown }>(resource.Metadata?.['AWS::CloudFormation::Init']?.config?.files ?? {}).flatMap(([target, spec]) => {
+      const source = `${path.relative(ROOT, file)} ${id} ${target}`;
+      if (spec.content === undefined || (typeof spec.content === 'object' && !('Fn::Join' in (spec.content as object)))) return [];
+      const text = render(spec.content, source);
+      return /^#!\/bin\/(?:ba)?sh\n/.test(text) ? [{ source, text }] : [];
+    }),
+  );
 }
 
 /** Every value known only at deploy time (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`) becomes `deploy-time-value`. */
