@@ -31,6 +31,7 @@ interface Scenario {
   readonly after?: Record<string, Service>;
 }
 
+const OLD_TASK = { image: 'nginx:1.26', state: 'running' };
 const WEB_V1: Service = { image: 'nginx:1.26', replicas: 2, states: [{ running: 2, update: 'completed', updateStarted: EARLIER }] };
 
 let shipped: { helper: string; gate: string; deployFile: Record<string, any>; deployId: string };
@@ -65,7 +66,11 @@ describe('the deploy helper\'s gate', () => {
         app_web: {
           image: 'nginx:1.27',
           replicas: 2,
-          states: [{ at: 0, running: 2, update: 'completed', updateStarted: EARLIER }, { at: 2, running: 1, update: 'updating', updateStarted: NOW }, { at: 3, running: 2, update: 'completed' }],
+          states: [
+            { at: 0, running: 2, update: 'completed', updateStarted: EARLIER, wanted: [OLD_TASK, OLD_TASK] },
+            { at: 2, running: 1, update: 'updating', updateStarted: NOW, wanted: [OLD_TASK, { image: 'nginx:1.27', state: 'running' }] },
+            { at: 3, running: 2, update: 'completed', wanted: [{ image: 'nginx:1.27', state: 'running' }, { image: 'nginx:1.27', state: 'running' }] },
+          ],
         },
         app_cache: { image: 'memcached:1.6', states: [{ running: 1, update: 'rollback_completed', updateStarted: EARLIER }] },
         app_worker: { image: 'busybox:1.36', states: [{ at: 0, running: 0 }, { at: 0.5, running: 1 }] },
