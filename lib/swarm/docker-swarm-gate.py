@@ -7,12 +7,11 @@ condition handle of the services' digest, its id, how long to wait, where the
 env-files are), looks at the stack's services, runs the deploy command it is
 given (docker stack deploy), then waits until every service the deploy
 changed has converged: a service whose tasks' spec changed once swarm has
-completed its update and runs only tasks of the new spec, a new service, or one whose tasks' spec did not change,
+completed its update, a new service, or one whose tasks' spec did not change,
 once its running tasks are the ones it wants (swarm counts a task with a
 health check as running only once it is healthy). It then signals SUCCESS to
 the wait handle. It signals FAILURE naming the service and its task's error
-(or last state) when swarm rolls the update back or pauses it, or completes
-it still running the old version because the new task failed, when the time
+(or last state) when swarm rolls the update back or pauses it, when the time
 runs out, and with docker's last lines when docker refuses the deploy. Text
 taken from docker has every value of the services' env-files replaced by ***,
 and the wait handle, a signed URL, is never printed.
@@ -130,39 +129,18 @@ def task_error(name):
     return "no task reports an error"
 
 
-def wanted_tasks(name):
-    """The tasks swarm wants running for the service, as docker inspect shows them."""
-    listed = docker(["service", "ps", "--filter", "desired-state=running", "--quiet", "--no-trunc", name])
-    ids = listed.stdout.decode("utf-8").split()
-    if listed.returncode != 0 or not ids:
-        return []
-    inspected = docker(["inspect", "--type", "task"] + ids)
-    return json.loads(inspected.stdout.decode("utf-8")) if inspected.returncode == 0 else []
-
-
-def completed(name, service, desired):
-    """(converged, given up) of a service whose update swarm says it completed:
-    converged once the tasks it wants running all run the new spec; given up
-    when it still wants a task of the old spec running, which it keeps when
-    the new task failed before it ran."""
-    tasks = wanted_tasks(name)
-    if any(json.dumps(task.get("Spec"), sort_keys=True) != template(service) for task in tasks):
-        return False, "service %s: swarm completed the update but still runs the old version, as its new task failed; %s" % (name, task_error(name))
-    running = [task for task in tasks if (task.get("Status") or {}).get("State") == "running"]
-    return len(running) >= desired, None
-
-
-def look(name, service, before, counts):
-    """(converged, given up) of one service after the deploy; given up is a reason."""
+def look(name, service, old, changed, counts):
+    """(converged, given up) of one service after the deploy; given up is a reason.
+    `changed` says whether the deploy changed its tasks' spec, as first seen after
+    the deploy: a rollback puts the old spec back."""
     running, desired = counts.get(name, (0, 0))
-    old = before.get(name)
-    if old is not None and template(old) != template(service) and desired > 0:
+    if changed and desired > 0:
         if update_started(service) in (None, update_started(old)):
             return False, None
         state = service["UpdateStatus"].get("State")
         if state in GIVEN_UP:
             return False, "service %s: %s (%s); %s" % (name, GIVEN_UP[state], state, task_error(name))
-        return completed(name, service, desired) if state == "completed" else (False, None)
+        return state == "completed", None
     return running == desired, None
 
 
@@ -177,12 +155,15 @@ def pending(name, service, counts, seconds):
 def wait(stack, before, seconds):
     """None once every service converged, else the reason it did not."""
     deadline = time.monotonic() + seconds
+    changed = {}
     while True:
         after = services(stack)
         counts = replicas(stack)
         waiting = []
         for name in sorted(after):
-            converged, given_up = look(name, after[name], before, counts)
+            old = before.get(name)
+            changed.setdefault(name, old is not None and template(old) != template(after[name]))
+            converged, given_up = look(name, after[name], old, changed[name], counts)
             if given_up:
                 return given_up
             if not converged:

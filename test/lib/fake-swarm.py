@@ -15,11 +15,10 @@ first state; once the deploy succeeded (exit 0, the default) they are
 deploy) has come. A STATE is {"at": 0.5, "running": 1, "update": "updating",
 "updateStarted": "2026-12-07T04:00:00Z", "message": "...", "tasks":
 [{"name": "app_web.1", "error": "task: non-zero exit (1)", "state": "Failed 1
-second ago"}], "wanted": [{"image": "nginx:1.26", "state": "running"}]};
-each keeps what the one before it said unless it says otherwise. `tasks` are
-what docker service ps lists; `wanted` the tasks swarm wants running, each
-with the image of its spec (by default `running` tasks of the service's
-image, running). A service's tasks' spec is its image: docker service inspect
+second ago"}], "image": "nginx:1.26"}; each keeps what the one before it
+said unless it says otherwise. `tasks` are what docker service ps lists; a
+state's `image` puts another spec in place, as a rollback puts the previous
+one back. A service's tasks' spec is its image: docker service inspect
 shows it as Spec.TaskTemplate.ContainerSpec.Image, and UpdateStatus only
 where a state gives `update`. The deploy time is kept in $FAKE_SWARM_STATE.
 
@@ -28,9 +27,7 @@ exits 1 naming what it does not know: `node inspect self --format
 {{.ManagerStatus.Leader}}`, `service ls --quiet` and `service ls --format
 "{{.Name}} {{.Replicas}}"` filtered by the stack's label, `service inspect
 ID...` (JSON), `service ps --no-trunc --format
-"{{.Name}}\\t{{.Error}}\\t{{.CurrentState}}" SERVICE`, `service ps --filter
-desired-state=running --quiet --no-trunc SERVICE`, `inspect --type task
-ID...` (JSON) and `stack deploy`.
+"{{.Name}}\\t{{.Error}}\\t{{.CurrentState}}" SERVICE` and `stack deploy`.
 """
 import json
 import os
@@ -64,9 +61,7 @@ def current():
         merged = {"running": 0, "tasks": []}
         for state in reached:
             merged.update(state)
-        now[name] = dict(merged, image=service["image"], replicas=service.get("replicas", 1))
-        if "wanted" not in merged:
-            now[name]["wanted"] = [{"image": service["image"], "state": "running"}] * merged["running"]
+        now[name] = dict({"image": service["image"]}, **merged, replicas=service.get("replicas", 1))
     return now
 
 
@@ -118,22 +113,6 @@ elif args[:5] == ["service", "ps", "--no-trunc", "--format", "{{.Name}}\t{{.Erro
         fail("no such service: %s" % args[5])
     for task in service["tasks"]:
         print("%s\t%s\t%s" % (task["name"], task.get("error", ""), task["state"]))
-elif args[:6] == ["service", "ps", "--filter", "desired-state=running", "--quiet", "--no-trunc"] and len(args) == 7:
-    service = current().get(args[6])
-    if service is None:
-        fail("no such service: %s" % args[6])
-    for i in range(len(service["wanted"])):
-        print("%s.%d" % (service_id(args[6]), i))
-elif args[:3] == ["inspect", "--type", "task"] and len(args) > 3:
-    tasks = {}
-    for name, service in current().items():
-        for i, task in enumerate(service["wanted"]):
-            tasks["%s.%d" % (service_id(name), i)] = {"ID": "%s.%d" % (service_id(name), i), "Spec": {"ContainerSpec": {"Image": task["image"]}}, "Status": {"State": task["state"]}}
-    missing = [wanted for wanted in args[3:] if wanted not in tasks]
-    if missing:
-        print("[]")
-        fail("Error: No such task: %s" % missing[0])
-    print(json.dumps([tasks[wanted] for wanted in args[3:]], indent=4))
 elif args[:2] == ["stack", "deploy"]:
     deploy = scenario.get("deploy", {})
     sys.stdout.write(deploy.get("stdout", ""))
