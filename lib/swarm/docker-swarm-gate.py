@@ -121,8 +121,10 @@ def task_error(name):
     listed = docker(["service", "ps", "--no-trunc", "--format", "{{.Name}}\t{{.Error}}\t{{.CurrentState}}", name])
     tasks = [line.split("\t") for line in listed.stdout.decode("utf-8").splitlines() if line.count("\t") == 2]
     for task, error, state in tasks:
-        if error.strip():
-            return "task %s: %s (%s)" % (task.strip(), error.strip(), state.strip())
+        # docker service ps writes the error in double quotes.
+        error = error.strip()[1:-1] if error.strip()[:1] == '"' == error.strip()[-1:] else error.strip()
+        if error:
+            return "task %s: %s (%s)" % (task.strip(), error, state.strip())
     for task, _, state in tasks:
         if not state.startswith("Running"):
             return "task %s: %s" % (task.strip(), state.strip())

@@ -112,7 +112,8 @@ elif args[:5] == ["service", "ps", "--no-trunc", "--format", "{{.Name}}\t{{.Erro
     if service is None:
         fail("no such service: %s" % args[5])
     for task in service["tasks"]:
-        print("%s\t%s\t%s" % (task["name"], task.get("error", ""), task["state"]))
+        # As docker does, the error is written in double quotes.
+        print("%s\t%s\t%s" % (task["name"], '"%s"' % task["error"] if task.get("error") else "", task["state"]))
 elif args[:2] == ["stack", "deploy"]:
     deploy = scenario.get("deploy", {})
     sys.stdout.write(deploy.get("stdout", ""))
