@@ -52,6 +52,7 @@ named_secrets() {
 # Removes each version of the secrets that is not current and that no service names.
 remove_unused_secrets() {
   local named name base
+  [ "${#secrets[@]}" -gt 0 ] || return 0
   named=" $(named_secrets Spec) $(named_secrets PreviousSpec) ${current[*]} "
   for name in $(docker secret ls --format "{{.Name}}"); do
     for base in "${secrets[@]}"; do
@@ -80,13 +81,15 @@ pull_always() {
 @CREATE_SECRETS@
 if [ "$refresh" = true ]; then
   status=0
-  named=" $(named_secrets Spec) "
-  for name in "${current[@]}"; do
-    if [[ $named != *" $name "* ]]; then
-      docker stack deploy --prune --resolve-image changed --compose-file @COMPOSE_FILE@ @STACK_NAMESPACE@
-      break
-    fi
-  done
+  if [ "${#current[@]}" -gt 0 ]; then
+    named=" $(named_secrets Spec) "
+    for name in "${current[@]}"; do
+      if [[ $named != *" $name "* ]]; then
+        docker stack deploy --prune --resolve-image changed --compose-file @COMPOSE_FILE@ @STACK_NAMESPACE@
+        break
+      fi
+    done
+  fi
   pull_always || status=1
   remove_unused_secrets
   exit "$status"

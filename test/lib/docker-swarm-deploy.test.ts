@@ -205,10 +205,11 @@ describe('runs that do not signal', () => {
     expect(run.calls).toEqual([['docker', 'node', 'inspect', 'self', '--format', '{{.ManagerStatus.Leader}}']]);
   });
 
-  itRunning('bash', 'python3')('with --refresh, the leader deploys and signals nothing', () => {
+  itRunning('bash', 'python3')('with --refresh, the leader signals nothing, and deploys nothing when no secret moved and no service is pulled always', () => {
     const run = deploy({ before: { app_web: WEB_V1 }, after: { app_web: WEB_V1 } }, { waitSeconds: 1, args: ['--refresh'] });
     expect(run.status).toBe(0);
-    expect(run.calls.map((call) => call.slice(0, 3).join(' '))).toEqual(['docker node inspect', 'docker stack deploy']);
+    expect(run.calls.map((call) => call.slice(0, 3).join(' '))).toEqual(['docker node inspect', 'docker service ls']);
+    expect(run.signals).toEqual([]);
   });
 });
 

@@ -69,7 +69,7 @@ describe('joining the swarm', () => {
     // GIVEN the first manager created the init parameter and stored the tokens and its address
     const stored = { init: 'i-0aaaaaaaaaaaaaaaa', 'worker-token': WORKER_TOKEN, 'manager-token': MANAGER_TOKEN, 'manager-addresses': '10.0.1.10:2377' };
     // WHEN the second manager boots
-    const { status, calls, signals } = boot(userData('SwarmManager2LaunchTemplate'), stored);
+    const { status, calls, signals } = boot(userData('SwarmManager2LaunchTemplate'), stored, { '/usr/local/sbin/docker-swarm-deploy': deployHelper('SwarmManager2') });
     // THEN
     expect(status).toBe(0);
     expect(calls.filter((call) => call[0] === 'docker' && call[1] === 'swarm')).toEqual([
@@ -92,8 +92,8 @@ describe('joining the swarm', () => {
   });
 
   itRunning('bash')('leaves the deploy to the leader: the deploy helper on another manager deploys nothing and succeeds', () => {
-    // GIVEN the deploy helper a manager's user data writes
-    const deploy = /cat > \/usr\/local\/sbin\/docker-swarm-deploy <<'END_OF_DEPLOY'\n([\s\S]*?)\nEND_OF_DEPLOY/.exec(userData('SwarmManager2LaunchTemplate'))![1];
+    // GIVEN the deploy helper cfn-init writes on a manager from its metadata
+    const deploy = deployHelper('SwarmManager2');
     // WHEN it runs on a manager that does not lead
     const { status, calls, output } = boot(deploy, {});
     // THEN
@@ -109,16 +109,25 @@ function userData(prefix: string): string {
   return Buffer.from(renderIntrinsic(launchTemplate[1].Properties.LaunchTemplateData.UserData, SAMPLES), 'base64').toString('utf8');
 }
 
+/** The deploy helper of the metadata of the manager group whose logical id starts with `prefix`, with sample deploy-time values. */
+function deployHelper(prefix: string): string {
+  const [group] = Object.entries(template.findResources('AWS::AutoScaling::AutoScalingGroup')).filter(([id]) => id.startsWith(prefix));
+  return renderIntrinsic(group[1].Metadata['AWS::CloudFormation::Init'].config.files['/usr/local/sbin/docker-swarm-deploy'].content, SAMPLES);
+}
+
 /**
  * Runs a script of a node at 10.0.2.20 with its system folders moved into a
  * folder of the test and the stubs above; returns its exit status, what it
  * printed, every call, and the arguments of each cfn-signal before `--stack`.
+ * `written` holds the files cfn-init would have written, by path.
  */
-function boot(script: string, stored: Record<string, string>) {
+function boot(script: string, stored: Record<string, string>, written: Record<string, string> = {}) {
   const work = mkdtempSync(path.join(tmpdir(), 'swarm-join-'));
   const [bin, root, store] = ['bin', 'root', 'store'].map((name) => path.join(work, name));
   for (const folder of [bin, store, `${root}/etc`, `${root}/usr/local/sbin`, `${root}/var/lib`]) mkdirSync(folder, { recursive: true });
   for (const [name, value] of Object.entries(stored)) writeFileSync(path.join(store, name), value);
+  // What cfn-init writes from the metadata, in the moved system folders.
+  for (const [file, content] of Object.entries(written)) writeFileSync(path.join(root, file), content, { mode: 0o700 });
   const bodies: Record<string, string> = {
     docker: DOCKER,
     aws: AWS,
