@@ -8,6 +8,15 @@ import * as path from 'node:path';
 /** The env-file rules the apply program and the swarm's env-file writer import: names, lines, values, the KEY=value rendering. */
 export const ENV_FILE_SOURCE = readFileSync(path.join(__dirname, 'nodes', 'env_file.py'), 'utf8');
 
+/** How the nodes' metric publishers send their samples to CloudWatch, which both import. */
+export const NODE_METRICS_SOURCE = readFileSync(path.join(__dirname, 'nodes', 'node_metrics.py'), 'utf8');
+
+/** Publishes the state of a Docker host's containers to CloudWatch every minute. */
+export const HOST_METRICS_SOURCE = readFileSync(path.join(__dirname, 'host', 'docker-host-metrics.py'), 'utf8');
+
+/** Publishes the state of a swarm's services and nodes to CloudWatch every minute, from the leading manager. */
+export const SWARM_METRICS_SOURCE = readFileSync(path.join(__dirname, 'swarm', 'docker-swarm-metrics.py'), 'utf8');
+
 /** Converges a Docker host on the containers its host file lists. */
 export const APPLY_SOURCE = readFileSync(path.join(__dirname, 'host', 'docker-host-apply.py'), 'utf8');
 

@@ -31,9 +31,12 @@ export const MAPS_DIR = path.join(root, 'dist', 'lambda-maps');
 /** The programs and scripts the hosts run and the env-file rules the programs import, under lib/: lib/host-programs.ts reads them from beside the bundle. */
 const HOST_PROGRAMS = [
   'nodes/env_file.py',
+  'nodes/node_metrics.py',
   'host/docker-host-apply.py',
+  'host/docker-host-metrics.py',
   'swarm/docker-swarm-env.py',
   'swarm/docker-swarm-gate.py',
+  'swarm/docker-swarm-metrics.py',
   'swarm/docker-swarm-deploy.sh',
   'swarm/docker-swarm-drain.sh',
   'swarm/docker-swarm-reload.sh',

@@ -8,7 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ContainerLogging, PortProtocol, PullPolicy, RestartPolicy, secretEnvironmentContent, validateContainers, type ContainerDefinition } from '../containers';
 import { PropError, propOwner } from '../errors';
-import { APPLY_SOURCE, ENV_FILE_SOURCE } from '../host-programs';
+import { APPLY_SOURCE, ENV_FILE_SOURCE, HOST_METRICS_SOURCE, NODE_METRICS_SOURCE } from '../host-programs';
 import { monitorHost } from '../monitoring/host-monitoring';
 import type { MonitoringOptions } from '../monitoring/stack-monitoring';
 import {
@@ -18,7 +18,11 @@ import {
   healthCheckSettings,
   initFile,
   metadataHopLimit,
+  metricsStatement,
+  metricsTimerFiles,
+  metricsTimerService,
   nodeImage,
+  type MetricsTimerOptions,
   nodeInstanceProps,
   nodeSecurityGroups,
   nodeSettings,
@@ -28,6 +32,15 @@ import {
 } from '../nodes';
 import { ROUTER_DEFAULTS } from '../router/app-router';
 import { APPLY_PROGRAM, renderDockerHostScript } from './docker-host-script';
+
+/** The host's metric publisher and the timer that runs it every minute. */
+const METRICS_TIMER: MetricsTimerOptions = {
+  unit: 'docker-host-metrics',
+  program: '/usr/local/sbin/docker-host-metrics',
+  source: HOST_METRICS_SOURCE,
+  module: NODE_METRICS_SOURCE,
+  description: 'Docker host: publishes the state of its containers to CloudWatch (namespace DockerNodes)',
+};
 
 /** Properties of a `DockerHost`. */
 export interface DockerHostProps {
@@ -301,6 +314,7 @@ export class DockerHost extends Construct {
       new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], resources: [Stack.of(this).stackId] }),
     );
     this.instance.addToRolePolicy(new iam.PolicyStatement({ actions: [...SESSION_MANAGER_ACTIONS], resources: ['*'] }));
+    this.instance.addToRolePolicy(metricsStatement());
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     if (containers.some((container) => (container.logging ?? ContainerLogging.awsLogs()).driver === 'awslogs')) {
       this.instance.addToRolePolicy(
@@ -391,7 +405,7 @@ export class DockerHost extends Construct {
     Validations.of(this.instance).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Session Manager, which replaces SSH on the host: ssm:UpdateInstanceInformation and the ssmmessages channel actions support no resource-level permissions. No parameter, document or association is readable. ECR GetAuthorizationToken (only with ecrRepositories) has no resource either, nor has CloudWatch PutMetricData, which conditions limit to the namespaces of the host\'s own metrics.',
+        'Session Manager, which replaces SSH on the host: ssm:UpdateInstanceInformation and the ssmmessages channel actions support no resource-level permissions. No parameter, document or association is readable. ECR GetAuthorizationToken (only with ecrRepositories) has no resource either, nor has CloudWatch PutMetricData, with which the host publishes its containers\' state and the CloudWatch agent its memory and disk use: conditions hold it to the namespaces of the host\'s own metrics (DockerNodes, CWAgent).',
     });
     if (!terminationProtection) {
       Validations.of(this.instance).acknowledge({
@@ -442,7 +456,13 @@ function updateOrder(container: ContainerDefinition): 'start-first' | 'stop-firs
   return reachedByName ? 'start-first' : 'stop-first';
 }
 
-/** Packages the host installs besides Docker: the AWS CLI to read secrets, the ECR credential helper to pull from private repositories. */
+/**
+ * Packages the user data installs besides Docker: the AWS CLI to read
+ * secrets, the ECR credential helper to pull from private repositories.
+ * cfn-init installs the AWS CLI on every host (the metric publisher calls
+ * it); the user data keeps installing it for hosts with secrets as it always
+ * has, so that their user data, and with it their instances, stay as deployed.
+ */
 function hostPackages(containers: readonly ContainerDefinition[], ecrRepositories: readonly ecr.IRepository[]): string[] {
   return [
     ...(containers.some((container) => secretEnvironmentContent(container) !== undefined) ? ['awscli-2'] : []),
@@ -506,7 +526,10 @@ interface InitOptions {
  * The instance's `AWS::CloudFormation::Init`: every file cfn-init writes,
  * deploy-time values included, is content of the metadata, so no shell reads
  * a byte of it. `cfn-hup` runs the apply program when the metadata changes;
- * the refresh timer runs it with `--refresh` in between.
+ * the refresh timer runs it with `--refresh` in between. cfn-init also
+ * installs the AWS CLI and starts the timer of the metric publisher, at boot
+ * and after each update, so a host deployed before the publisher gets both
+ * with the update that brings it.
  */
 function initMetadata(options: InitOptions): Record<string, unknown> {
   const refresh = refreshTimer({
@@ -533,9 +556,10 @@ function initMetadata(options: InitOptions): Record<string, unknown> {
       }),
     ),
     ...Object.fromEntries(refresh.files),
+    ...metricsTimerFiles(METRICS_TIMER),
   };
   if (options.registries.length > 0) files['/root/.docker/config.json'] = initFile(dockerCredentialConfig(options.registries));
-  return { config: { files, commands: refresh.commands } };
+  return { config: { packages: { yum: { 'awscli-2': [] } }, files, services: metricsTimerService(METRICS_TIMER), commands: refresh.commands } };
 }
 
 /**

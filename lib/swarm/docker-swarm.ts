@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { validateContainers } from '../containers';
 import { PropError, propOwner } from '../errors';
-import { ENV_FILE_SOURCE, SWARM_ENV_SOURCE, SWARM_GATE_SOURCE } from '../host-programs';
+import { ENV_FILE_SOURCE, NODE_METRICS_SOURCE, SWARM_ENV_SOURCE, SWARM_GATE_SOURCE, SWARM_METRICS_SOURCE } from '../host-programs';
 import type { MonitoringOptions } from '../monitoring/stack-monitoring';
 import { monitorSwarm } from '../monitoring/swarm-monitoring';
 import {
@@ -15,6 +15,9 @@ import {
   ENV_FILE_MODULE,
   initFile,
   metadataHopLimit,
+  metricsStatement,
+  metricsTimerFiles,
+  metricsTimerService,
   nodeImage,
   nodeLaunchTemplateProps,
   nodeSecurityGroups,
@@ -22,6 +25,7 @@ import {
   refreshSeconds,
   refreshTimer,
   SESSION_MANAGER_ACTIONS,
+  type MetricsTimerOptions,
   type NodeSettings,
 } from '../nodes';
 import {
@@ -195,6 +199,18 @@ export interface DockerSwarmProps {
   readonly monitoring?: MonitoringOptions;
 }
 
+/** The managers' metric publisher and the timer that runs it every minute; it publishes on the leading manager only. */
+const METRICS_TIMER: MetricsTimerOptions = {
+  unit: 'docker-swarm-metrics',
+  program: '/usr/local/sbin/docker-swarm-metrics',
+  source: SWARM_METRICS_SOURCE,
+  module: NODE_METRICS_SOURCE,
+  description: 'Docker swarm manager: publishes the state of the services and nodes to CloudWatch (namespace DockerNodes) when it leads',
+};
+
+/** The settings of the managers' metric publisher, which cfn-init writes from the metadata. */
+const METRICS_SETTINGS = '/etc/docker-swarm/metrics.json';
+
 /** A file of a group's cfn-init metadata; an object is written as JSON. */
 interface MetadataFile {
   readonly path: string;
@@ -329,10 +345,14 @@ export class DockerSwarm extends Construct {
         : []),
       ...services.files,
       ...refresh.files.map(([path, file]) => ({ path, content: file.content, mode: file.mode })),
+      { path: METRICS_SETTINGS, content: { stackName: Aws.STACK_NAME, region: Aws.REGION, swarm: stackNamespace } },
+      ...Object.entries(metricsTimerFiles(METRICS_TIMER)).map(([file, init]) => ({ path: file, content: init.content, mode: init.mode })),
     ];
     const reload = services.reloads.length > 0 ? [RELOAD_COMMAND] : [];
     const deploy = [...(services.environments ? [ENV_COMMAND] : []), DEPLOY_COMMAND];
-    for (const managerGroup of this.managerGroups) this.addServiceMetadata(managerGroup, managerFiles, [...deploy, ...reload], refresh.commands);
+    for (const managerGroup of this.managerGroups) {
+      this.addServiceMetadata(managerGroup, managerFiles, [...deploy, ...reload], refresh.commands, metricsTimerService(METRICS_TIMER));
+    }
     if (services.workerMetadata) this.addServiceMetadata(this.workerGroup, services.files, reload);
     this.drainOnScaleIn(drainTimeout);
     this.scaleOnCpu(workers);
@@ -402,6 +422,7 @@ export class DockerSwarm extends Construct {
     this.workerRole.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn('worker-token'), parameterArn('manager-addresses')] }));
     this.managerRole.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [parameterArn('*')] }));
     this.managerRole.addToPolicy(describeStack());
+    this.managerRole.addToPolicy(metricsStatement());
     if (services.workerMetadata) this.workerRole.addToPolicy(describeStack());
     if (services.secrets.length > 0) {
       this.managerRole.addToPolicy(
@@ -493,7 +514,10 @@ export class DockerSwarm extends Construct {
       reason: [
         'Session Manager, which replaces SSH on the nodes, and Run Command, which runs the drain helper on the managers: the ssmmessages channel actions name no resource, and ssm:UpdateInstanceInformation is called by instances whose ids Auto Scaling picks. No parameter, document or association is readable through it.',
         ...(kind === 'manager'
-          ? ['autoscaling:DescribeAutoScalingInstances, read-only, has no resource-level permissions: a booting manager asks whether an unreachable manager\'s instance is still in service before it removes that manager from the swarm.']
+          ? [
+              'autoscaling:DescribeAutoScalingInstances, read-only, has no resource-level permissions: a booting manager asks whether an unreachable manager\'s instance is still in service before it removes that manager from the swarm.',
+              'cloudwatch:PutMetricData, with which the leading manager publishes the state of the services and nodes, supports no resource; its condition holds it to the DockerNodes namespace.',
+            ]
           : []),
       ].join(' '),
     });
@@ -505,13 +529,16 @@ export class DockerSwarm extends Construct {
    * them again and runs `commands` after each stack update (the managers
    * redeploy, every node reloads the tasks whose files changed), so a
    * service change replaces no node; `initCommands` are what cfn-init runs
-   * once it wrote the files (on the managers, enabling the refresh timer).
+   * once it wrote the files (on the managers, enabling the refresh timer),
+   * `services` the systemd units cfn-init keeps enabled and running (the
+   * managers' metric timer).
    */
   private addServiceMetadata(
     group: autoscaling.AutoScalingGroup,
     files: readonly MetadataFile[],
     commands: readonly string[],
     initCommands: Readonly<Record<string, unknown>> = {},
+    services?: Record<string, unknown>,
   ): void {
     const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
     const cfnInit = `/opt/aws/bin/cfn-init -v --stack ${Aws.STACK_NAME} --resource ${cfnGroup.logicalId} --region ${Aws.REGION}`;
@@ -531,6 +558,7 @@ export class DockerSwarm extends Construct {
           }),
         ]),
         ...(Object.keys(initCommands).length > 0 ? { commands: initCommands } : {}),
+        ...(services ? { services } : {}),
       },
     });
   }

@@ -135,3 +135,40 @@ export function parameterProblems(role: string, permissions: RolePermissions, al
   }
   return problems;
 }
+
+/** The one statement that lets a node role publish its metrics: PutMetricData, which names no resource, in namespace DockerNodes only. */
+export const PUT_NODE_METRICS: Statement = {
+  Effect: 'Allow',
+  Action: 'cloudwatch:PutMetricData',
+  Resource: '*',
+  Condition: { StringEquals: { 'cloudwatch:namespace': 'DockerNodes' } },
+};
+
+/**
+ * Why the permissions let the role put CloudWatch metrics other than as
+ * `PUT_NODE_METRICS` allows, one line each; and, when the role `publishes`,
+ * that it lacks that statement. A statement that allows
+ * `cloudwatch:PutMetricData` (by name or wildcard) in any other shape, with
+ * another action beside it or without the namespace condition, is reported.
+ */
+export function metricProblems(role: string, permissions: RolePermissions, publishes: boolean): string[] {
+  const problems: string[] = [];
+  let granted = false;
+  for (const statement of permissions.statements) {
+    if (statement.Effect !== 'Allow') continue;
+    const actions = [statement.Action ?? []].flat();
+    if (!actions.some((pattern) => iamMatches(pattern, 'cloudwatch:PutMetricData', true))) continue;
+    if (canonical(statement) === canonical(PUT_NODE_METRICS)) granted = true;
+    else problems.push(`${role}: allows cloudwatch:PutMetricData other than in namespace DockerNodes alone: ${JSON.stringify(statement)}`);
+  }
+  if (publishes && !granted) problems.push(`${role}: cannot put its metrics in namespace DockerNodes`);
+  if (!publishes && granted) problems.push(`${role}: may put metrics in DockerNodes, though it publishes none`);
+  return problems;
+}
+
+/** JSON text of a value with every object's keys in order, so that two statements compare whatever order their keys came in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))) : item,
+  );
+}

@@ -284,12 +284,13 @@ describe('roles', () => {
   };
   const stackArn = SAMPLES['AWS::StackId'];
 
-  it('lets the managers use Session Manager, ask Auto Scaling which instances are in service, keep the swarm\'s parameters, read the stack\'s metadata, signal, and complete the workers\' lifecycle actions, nothing more', () => {
+  it('lets the managers use Session Manager, ask Auto Scaling which instances are in service, keep the swarm\'s parameters, read the stack\'s metadata, signal, complete the workers\' lifecycle actions, and put metrics in DockerNodes, nothing more', () => {
     const { managedPolicies, statements } = permissions('SwarmManagerRole');
     expect(managedPolicies).toEqual([]);
-    expect(statements).toHaveLength(5);
+    expect(statements).toHaveLength(6);
     expect(statements).toEqual(expect.arrayContaining([
       { ...sessionManager, Action: ['autoscaling:DescribeAutoScalingInstances', ...sessionManager.Action] },
+      { Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'DockerNodes' } } },
       { Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:PutParameter'], Resource: 'arn:aws:ssm:eu-west-1:123456789012:parameter/docker-swarm/cache-prod/Swarm/*' },
       { Effect: 'Allow', Action: 'cloudformation:DescribeStackResource', Resource: stackArn },
       { Effect: 'Allow', Action: 'cloudformation:SignalResource', Resource: stackArn },

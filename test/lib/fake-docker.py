@@ -25,7 +25,8 @@ Running, and a running one has exit code 0. `health` is starting, healthy or
 unhealthy, for a container with a health check only. Without states a
 container runs, healthy where it has a health check. `logs` are what
 `docker logs` prints; `exec` is how `docker exec` in the container ends
-(else it succeeds). `docker stop` stops a container, as its user would.
+(else it succeeds). `docker stop` stops a container and `docker kill` kills it (exit code 137),
+as its user would: as with Docker, the restart policy does not start it again.
 
 `docker run` reads its --env-file files as Docker does (later files win) into
 the container's Config.Env. A container named in $FAKE_DOCKER_CRASH exits 1
@@ -51,11 +52,33 @@ gives a container another name; it keeps what its scenario says, the one of
 the name it was started with. `docker stop` takes --time, as Docker does,
 and fails for a container that does not exist. `docker rm` keeps, in the
 state file's "removed" list, each removed container's name, image, and when
-it started and stopped (null if it was removed running), for the tests to read."""
+it started and stopped (null if it was removed running), for the tests to read.
+
+The swarm the engine belongs to, for `docker node inspect self`, `node ls`,
+`node ps` and `service ls`, is the JSON file $FAKE_DOCKER_SWARM, when set:
+
+    {"self": "m1", "leader": "m1",
+     "nodes": [{"id": "m1", "role": "manager", "status": "Ready"},
+               {"id": "w1", "role": "worker", "status": "Down"}],
+     "services": [{"name": "app_web", "namespace": "app", "mode": "replicated", "replicas": 2},
+                  {"name": "app_agent", "namespace": "app", "mode": "global"}],
+     "tasks": [{"service": "app_web", "slot": 1, "node": "w1", "desired": "Running", "state": "Running"}]}
+
+A node's status is Ready, Down, Unknown or Disconnected; a task's desired
+and current state are Docker's (Running, Shutdown; Pending, Running,
+Failed...); a global service's task has no slot. As with Docker, only a
+manager answers these commands (on a worker, or an engine in no swarm,
+they fail with Docker's error); `service ls` counts as running every task
+whose current state is Running, also on a node that is down, and as
+desired the replicas, or for a global service its tasks desired Running;
+`node ps` names a task <service>.<slot>, or <service>.<node id> for a
+global service. `--format` takes Go template fields, {{.Name}}, as Docker
+does; an unknown field fails as Docker's template does."""
 import datetime
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 
@@ -145,7 +168,7 @@ def now_state(name):
             current["startedAt" if status == "running" else "finishedAt"] = at
         current.update(status=status, exitCode=0 if status == "running" else step.get("exitCode", current["exitCode"]), health=step.get("health", current["health"]))
     if container["stoppedAt"] is not None:
-        current.update(status="exited", exitCode=0, finishedAt=container["stoppedAt"])
+        current.update(status="exited", exitCode=137 if container.get("killed") else 0, finishedAt=container["stoppedAt"])
     return current
 
 
@@ -257,13 +280,82 @@ def run(options):
     print(containers[name]["inspect"]["Id"])
 
 
-if args[0] == "ps":
+def swarm_manager():
+    """The swarm of $FAKE_DOCKER_SWARM as its manager sees it; fails as Docker does on an engine that is not a manager."""
+    swarm = json.load(open(os.environ["FAKE_DOCKER_SWARM"])) if os.environ.get("FAKE_DOCKER_SWARM") else None
+    own = [node for node in (swarm or {}).get("nodes", []) if node["id"] == (swarm or {}).get("self")]
+    if not own:
+        fail('Error response from daemon: This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.', 1)
+    if own[0]["role"] != "manager":
+        fail("Error response from daemon: This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. "
+             "Please run this command on a manager node or promote the current node to a manager.", 1)
+    return swarm
+
+
+def formatted(options, rows):
+    """Prints each row with the --format template's {{.Field}}s filled in, as Docker's templates do."""
+    template = options[options.index("--format") + 1]
+    for row in rows:
+        def field(match):
+            if match.group(1) not in row:
+                fail('template: :1:%d: executing "" at <.%s>: can\'t evaluate field %s' % (match.start() + 3, match.group(1), match.group(1)), 1)
+            return str(row[match.group(1)])
+        print(re.sub(r"\{\{\s*\.([A-Za-z]+)\s*\}\}", field, template))
+
+
+def option_values(options, name):
+    return [options[i + 1] for i in range(len(options) - 1) if options[i] == name]
+
+
+def swarm_command(args):
+    swarm = swarm_manager()
+    nodes = swarm.get("nodes", [])
+    tasks = swarm.get("tasks", [])
+    if args[:2] == ["node", "inspect"]:
+        if args[2] != "self" or args[3:5] != ["--format", "{{.ManagerStatus.Leader}}"]:
+            fail("fake docker: node inspect answers only self with --format {{.ManagerStatus.Leader}}", 2)
+        print("true" if swarm.get("leader") == swarm["self"] else "false")
+    elif args[:2] == ["node", "ls"]:
+        formatted(args, [{"ID": node["id"], "Hostname": node.get("hostname", node["id"]), "Status": node["status"]} for node in nodes])
+    elif args[:2] == ["service", "ls"]:
+        labels = [value[len("label=com.docker.stack.namespace="):] for value in option_values(args, "--filter") if value.startswith("label=com.docker.stack.namespace=")]
+        rows = []
+        for service in swarm.get("services", []):
+            if labels and service.get("namespace") not in labels:
+                continue
+            own = [task for task in tasks if task["service"] == service["name"]]
+            running = len([task for task in own if task["state"] == "Running"])
+            desired = service["replicas"] if service["mode"] == "replicated" else len([task for task in own if task["desired"] == "Running"])
+            rows.append({"ID": service["name"], "Name": service["name"], "Mode": service["mode"], "Replicas": "%d/%d" % (running, desired)})
+        formatted(args, rows)
+    elif args[:2] == ["node", "ps"]:
+        options = [i for i, arg in enumerate(args) if arg.startswith("--")]
+        asked = args[2:options[0]] if options else args[2:]
+        for node in asked:
+            if node not in [known["id"] for known in nodes]:
+                fail("Error: No such node: %s" % node, 1)
+        states = [value.partition("=")[2] for value in option_values(args, "--filter") if value.startswith("desired-state=")]
+        rows = [{"Name": "%s.%s" % (task["service"], task.get("slot", task["node"])), "CurrentState": task["state"] + " 2 minutes ago",
+                 "DesiredState": task["desired"], "Node": task["node"]}
+                for node in asked for task in tasks
+                if task["node"] == node and (not states or task["desired"].lower() in states)]
+        formatted(args, rows)
+    else:
+        fail("fake docker: unknown command %s %s" % (args[0], args[1]), 2)
+
+
+if args[0] in ("node", "service"):
+    swarm_command(args)
+elif args[0] == "ps":
     print("\n".join(name for name, item in containers.items() if item["inspect"]["Config"]["Labels"].get("docker-host.managed") == "true"))
 elif args[0] == "inspect":
-    print(json.dumps([inspected(name) for name in args[1:] if name in containers], indent=4))
-    missing = [name for name in args[1:] if name not in containers]
+    typed = args[1:3] == ["--type", "container"]
+    names = args[3 if typed else 1:]
+    names = names[1:] if names[:1] == ["--"] else names
+    print(json.dumps([inspected(name) for name in names if name in containers], indent=4))
+    missing = [name for name in names if name not in containers]
     for name in missing:
-        sys.stderr.write("Error: No such object: %s\n" % name)
+        sys.stderr.write("Error: No such %s: %s\n" % ("container" if typed else "object", name))
     sys.exit(1 if missing else 0)
 elif args[0] == "rm":
     name = args[-1]
@@ -276,11 +368,12 @@ elif args[0] == "rm":
                                             "startedAt": removed["startedAt"], "stoppedAt": removed["stoppedAt"]})
     save()
     print(name)
-elif args[0] == "stop":
+elif args[0] in ("stop", "kill"):
     name = args[-1]
     if name not in containers:
-        fail("Error response from daemon: No such container: %s\nError: failed to stop containers: %s" % (name, name), 1)
+        fail("Error response from daemon: No such container: %s\nError: failed to %s containers: %s" % (name, args[0], name), 1)
     containers[name]["stoppedAt"] = time.time()
+    containers[name]["killed"] = args[0] == "kill"
     save()
     print(name)
 elif args[0] == "rename":

@@ -5,8 +5,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../bin/app';
 import { PullPolicy } from '../../lib/containers';
 import { VpcDependency } from '../../lib/dependencies';
+import { DockerHost } from '../../lib/host';
 import { DockerSwarm } from '../../lib/swarm';
-import { ACCOUNT, instanceRoles, parameterProblems, resolvePolicyValue, rolePermissions, SSM_PARAMETER_ACTIONS, type ParameterAllowance } from '../helpers/iam';
+import { ACCOUNT, instanceRoles, metricProblems, parameterProblems, PUT_NODE_METRICS, resolvePolicyValue, rolePermissions, SSM_PARAMETER_ACTIONS, type ParameterAllowance, type Statement } from '../helpers/iam';
 
 /** The context of the project's cdk.json, as `cdk synth` passes it. */
 const CONTEXT = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
@@ -17,17 +18,25 @@ const CONTEXT = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.js
  * their swarm's parameter path (and `secretParameters`, read), its workers
  * the worker token and the managers' addresses, every other instance role
  * (a Docker host's) no parameter at all; no instance role a managed policy or
- * a KMS action.
+ * a KMS action. A Docker host's role and a swarm's managers' put metrics in
+ * namespace DockerNodes with exactly `PUT_NODE_METRICS`; no other role puts
+ * any, nor any role in any other way.
  */
 function problemsOf(app: App, secretParameters: readonly string[] = []): { roles: number; problems: string[] } {
   const assembly = app.synth();
   const allowances = new Map<string, ParameterAllowance>();
+  const publishers = new Set<string>();
+  for (const host of app.node.findAll().filter((construct): construct is DockerHost => construct instanceof DockerHost)) {
+    const stack = Stack.of(host);
+    publishers.add(`${stack.artifactId}/${stack.getLogicalId(host.instance.role.node.defaultChild as CfnResource)}`);
+  }
   for (const swarm of app.node.findAll().filter((construct): construct is DockerSwarm => construct instanceof DockerSwarm)) {
     const stack = Stack.of(swarm);
     const parameterPath = resolvePolicyValue(stack.resolve(swarm.parameterPath), stack.stackName);
     const under = `arn:${ACCOUNT.partition}:ssm:${ACCOUNT.region}:${ACCOUNT.accountId}:parameter${parameterPath}/`;
     const logicalId = (role: typeof swarm.managerRole) => `${stack.artifactId}/${stack.getLogicalId(role.node.defaultChild as CfnResource)}`;
     allowances.set(logicalId(swarm.managerRole), { exactly: secretParameters, under: [under] });
+    publishers.add(logicalId(swarm.managerRole));
     allowances.set(logicalId(swarm.workerRole), { exactly: [`${under}worker-token`, `${under}manager-addresses`], under: [] });
   }
   let roles = 0;
@@ -36,14 +45,16 @@ function problemsOf(app: App, secretParameters: readonly string[] = []): { roles
     for (const roleId of instanceRoles(artifact.template)) {
       roles++;
       const role = `${artifact.id}/${roleId}`;
-      problems.push(...parameterProblems(role, rolePermissions(artifact.template, roleId, artifact.stackName), allowances.get(role) ?? { exactly: [], under: [] }));
+      const permissions = rolePermissions(artifact.template, roleId, artifact.stackName);
+      problems.push(...parameterProblems(role, permissions, allowances.get(role) ?? { exactly: [], under: [] }));
+      problems.push(...metricProblems(role, permissions, publishers.has(role)));
     }
   }
   return { roles, problems };
 }
 
 describe('instance roles', () => {
-  it.each(Object.keys(CONTEXT.environments))('in the %s environment, touch only their own swarm\'s parameters, with no managed policy and no KMS key of their own', (env) => {
+  it.each(Object.keys(CONTEXT.environments))('in the %s environment, touch only their own swarm\'s parameters, with no managed policy and no KMS key of their own, and put metrics in DockerNodes only where they publish', (env) => {
     // GIVEN the app of that cdk.json environment
     const app = buildApp(new App({ context: { ...CONTEXT, env } }));
     // WHEN
@@ -119,6 +130,41 @@ describe('instance roles', () => {
       'Workers: allows kms:Decrypt on "*"',
       expect.stringMatching(/^Workers: allows with NotAction or NotResource/),
     ]);
+  });
+});
+
+describe('metric permissions', () => {
+  it('are reported when PutMetricData is allowed in any other shape than in namespace DockerNodes alone, or where a role lacks or needs not it', () => {
+    // GIVEN statements as a careless change could leave them
+    const allow = (extra: Partial<Statement>): Statement => ({ ...PUT_NODE_METRICS, ...extra });
+    const permissions = {
+      managedPolicies: [],
+      statements: [
+        allow({ Condition: undefined }),
+        allow({ Condition: { StringEquals: { 'cloudwatch:namespace': 'AWS/EC2' } } }),
+        allow({ Condition: { StringLike: { 'cloudwatch:namespace': 'DockerNodes*' } } }),
+        allow({ Action: 'cloudwatch:*' }),
+        allow({ Action: ['cloudwatch:PutMetricData', 'cloudwatch:PutMetricAlarm'] }),
+        allow({ Resource: 'arn:aws:cloudwatch:eu-west-1:123456789012:*' }),
+        { Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
+        { Effect: 'Deny', Action: 'cloudwatch:PutMetricData', Resource: '*' },
+      ],
+    };
+    // WHEN
+    const problems = metricProblems('Host', permissions, true);
+    // THEN
+    const beyond = 'Host: allows cloudwatch:PutMetricData other than in namespace DockerNodes alone: ';
+    expect(problems).toEqual([
+      `${beyond}{"Effect":"Allow","Action":"cloudwatch:PutMetricData","Resource":"*"}`,
+      `${beyond}{"Effect":"Allow","Action":"cloudwatch:PutMetricData","Resource":"*","Condition":{"StringEquals":{"cloudwatch:namespace":"AWS/EC2"}}}`,
+      `${beyond}{"Effect":"Allow","Action":"cloudwatch:PutMetricData","Resource":"*","Condition":{"StringLike":{"cloudwatch:namespace":"DockerNodes*"}}}`,
+      `${beyond}{"Effect":"Allow","Action":"cloudwatch:*","Resource":"*","Condition":{"StringEquals":{"cloudwatch:namespace":"DockerNodes"}}}`,
+      `${beyond}{"Effect":"Allow","Action":["cloudwatch:PutMetricData","cloudwatch:PutMetricAlarm"],"Resource":"*","Condition":{"StringEquals":{"cloudwatch:namespace":"DockerNodes"}}}`,
+      `${beyond}{"Effect":"Allow","Action":"cloudwatch:PutMetricData","Resource":"arn:aws:cloudwatch:eu-west-1:123456789012:*","Condition":{"StringEquals":{"cloudwatch:namespace":"DockerNodes"}}}`,
+      'Host: cannot put its metrics in namespace DockerNodes',
+    ]);
+    expect(metricProblems('Host', { managedPolicies: [], statements: [PUT_NODE_METRICS] }, true)).toEqual([]);
+    expect(metricProblems('Workers', { managedPolicies: [], statements: [PUT_NODE_METRICS] }, false)).toEqual(['Workers: may put metrics in DockerNodes, though it publishes none']);
   });
 });
 
