@@ -30,6 +30,7 @@ import { HostMachine } from './docker/host';
 import { hostFileOf } from './docker/script';
 import { importMemcachedImage, LOCAL_IMAGE, memcachedRootfs } from './docker/image';
 import { run as runProgram } from './exec';
+import { checkHostMetrics } from './metrics';
 import { FakeAws } from '../testkit/fake-aws/server';
 import { ACCOUNT, ACCOUNT_ID, expectedLookup, HOSTILE_OUTPUT, INJECTED, NON_ASCII_OUTPUT, REGION, SECRET_MARKER, SECRET_OUTPUT, stackOutputs } from './fixture';
 import { refusedAccesses } from './lambda/invoke';
@@ -127,6 +128,7 @@ export function main(options: RunOptions): Promise<number> {
       });
       const service = hosts.find((host) => host.node.stack.stackName === SERVICE_STACK);
       if (service) problems.push(...(await phases.time('update', () => updateInPlace(service, created, resolver, options.repo, work, figures))));
+      if (service) problems.push(...(await phases.time('metrics', () => checkHostMetrics(service.machine, 'memcached-gamma'))));
       problems.push(...(await phases.time('secret search', async () => searchForSecret(hosts, [logDir, work], secretStore, figures))));
     } catch (error) {
       problems.push(describeError(error));

@@ -11,6 +11,7 @@ import { synthesize } from '../synth';
 import { badUpdate } from './bad-update';
 import { AutoScalingInstances, replaceManagers, waitForMembership } from './managers';
 import { VpcNetwork } from './network';
+import { checkSwarmMetrics } from './metrics';
 import { SwarmNode } from './node';
 
 const ENVIRONMENT = 'e2e-swarm';
@@ -136,6 +137,7 @@ export function main(options: RunOptions): Promise<number> {
       check(await waitForServices(manager, nodes.filter((node) => node !== leaving), 0));
       log('drain', `${leaving.label} left; its tasks answered elsewhere when its instance was let go`);
     });
+    problems.push(...(await phases.time('metrics', () => checkSwarmMetrics(manager, nodes))));
     log('failover', `failover ${failoverSeconds.toFixed(1)} s`);
     return `swarm: ${managers.length} managers + ${workers.length} workers ready in ${readySeconds.toFixed(1)} s; leader lost, new leader in ${managerLoss.electionSeconds.toFixed(1)} s; rolling update ${update.sent} requests, ${update.failed} failed\n${badUpdateLine}`;
   });

@@ -53,6 +53,36 @@ describe('the AWS CLI stand-in', () => {
     expect([json.status, json.stdout]).toEqual([254, '']);
   });
 
+  it('records put-metric-data with its metric data read from file:///dev/stdin, and refuses what CloudWatch and the CLI refuse, as they report it', () => {
+    // GIVEN
+    const datum = { MetricName: 'ContainerRunning', Dimensions: [{ Name: 'Container', Value: 'web' }], Value: 1, Unit: 'Count' };
+    const put = (data: string, namespace = 'DockerNodes') => awsWithInput(data, 'cloudwatch', 'put-metric-data', '--region', 'eu-west-1', '--namespace', namespace, '--metric-data', 'file:///dev/stdin');
+    // WHEN
+    const sent = put(JSON.stringify([datum]));
+    const unit = put(JSON.stringify([{ ...datum, Unit: 'Tasks' }]));
+    const text = put(JSON.stringify([{ ...datum, Value: '1' }]));
+    const many = put(JSON.stringify(Array.from({ length: 1001 }, () => datum)));
+    const reserved = put(JSON.stringify([datum]), 'AWS/EC2');
+    const notJson = put('ContainerRunning=1');
+    // THEN
+    expect([sent.status, sent.stderr]).toEqual([0, '']);
+    const calls = readFileSync(path.join(dir, 'calls'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    expect(calls[0]).toEqual({
+      command: 'aws',
+      service: 'cloudwatch',
+      action: 'put-metric-data',
+      options: { region: 'eu-west-1', namespace: 'DockerNodes', 'metric-data': 'file:///dev/stdin' },
+      metricData: [datum],
+    });
+    const refused = (message: string) => [254, `An error occurred (InvalidParameterValue) when calling the PutMetricData operation: ${message}\n`];
+    expect([unit.status, unit.stderr]).toEqual(refused('The value Tasks for parameter MetricData.member.1.Unit is not valid.'));
+    expect([text.status, text.stderr]).toEqual(refused('The parameter MetricData.member.1.Value must be a number.'));
+    expect([many.status, many.stderr]).toEqual(refused('The collection MetricData must contain from 1 to 1000 items.'));
+    expect([reserved.status, reserved.stderr]).toEqual(refused('The value AWS/EC2 for parameter Namespace is not valid.'));
+    expect(notJson.status).toBe(252);
+    expect(notJson.stderr).toMatch(/^\nError parsing parameter '--metric-data': Invalid JSON: /);
+  });
+
   it('stores a parameter value given as file:///dev/stdin as the AWS CLI reads it, and logs the call without the value', () => {
     // WHEN
     const put = awsWithInput('SWMTKN-1-abc', 'ssm', 'put-parameter', '--name', '/docker-swarm/s/Swarm/worker-token', '--type', 'SecureString', '--overwrite', '--value', 'file:///dev/stdin');

@@ -8,11 +8,15 @@
  * --query "AutoScalingInstances[].[InstanceId,LifecycleState]" --output text`
  * answered from $E2E_AUTOSCALING, a JSON object of the run's instance ids and
  * their lifecycle states (an instance Auto Scaling no longer has is not in
- * it), refusing what AWS refuses; and `secretsmanager get-secret-value --query SecretString
+ * it), refusing what AWS refuses; `secretsmanager get-secret-value --query SecretString
  * --output text` answered from $E2E_SECRETS, a JSON object of secret ARNs
- * and their SecretString, as the template stored them. Every call goes to
- * $E2E_CALL_LOG as one JSON line without parameter values, which hold join
- * tokens, and without secret values, which it never logs.
+ * and their SecretString, as the template stored them; and `cloudwatch
+ * put-metric-data` checked as CloudWatch checks it (a namespace of its own,
+ * at most 1,000 values, each with a name, a number, a known unit and at most
+ * 30 dimensions with a name and a value) and recorded with its metric data
+ * as `metricData`. Every call goes to $E2E_CALL_LOG as one JSON line without
+ * parameter values, which hold join tokens, and without secret values, which
+ * it never logs.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -31,14 +35,48 @@ if (typeof options.value === 'string' && options.value.startsWith('file://')) {
   options.value = fs.readFileSync(source === '/dev/stdin' ? 0 : source, 'utf8');
 }
 const { value: _secret, ...recorded } = options;
-fs.appendFileSync(process.env.E2E_CALL_LOG, `${JSON.stringify({ command: 'aws', service, action, options: recorded })}\n`);
+// The metric data, read from file:// as the AWS CLI does; the CLI refuses text that is not JSON before it calls CloudWatch.
+let metricData;
+if (service === 'cloudwatch' && action === 'put-metric-data') {
+  const given = typeof options['metric-data'] === 'string' ? options['metric-data'] : '';
+  const text = given.startsWith('file://') ? fs.readFileSync(given === 'file:///dev/stdin' ? 0 : given.slice('file://'.length), 'utf8') : given;
+  try {
+    metricData = JSON.parse(text);
+  } catch (error) {
+    process.stderr.write(`\nError parsing parameter '--metric-data': Invalid JSON: ${error.message}\nJSON received: ${text}\n`);
+    process.exit(252);
+  }
+}
+fs.appendFileSync(process.env.E2E_CALL_LOG, `${JSON.stringify({ command: 'aws', service, action, options: recorded, ...(metricData === undefined ? {} : { metricData }) })}\n`);
 
 const store = process.env.E2E_SSM_DIR;
 const file = (name) => path.join(store, encodeURIComponent(name));
-const fail = (code, message) => {
-  process.stderr.write(`An error occurred (${code}) when calling the ${action} operation: ${message}\n`);
+const fail = (code, message, operation = action) => {
+  process.stderr.write(`An error occurred (${code}) when calling the ${operation} operation: ${message}\n`);
   process.exit(254);
 };
+
+/** Why CloudWatch would refuse the PutMetricData call, or undefined. */
+function metricDataProblem(namespace, data) {
+  const units = ['Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes', 'Bits', 'Kilobits', 'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count', 'Bytes/Second', 'Kilobytes/Second', 'Megabytes/Second', 'Gigabytes/Second', 'Terabytes/Second', 'Bits/Second', 'Kilobits/Second', 'Megabits/Second', 'Gigabits/Second', 'Terabits/Second', 'Count/Second', 'None'];
+  if (typeof namespace !== 'string' || namespace === '' || namespace.startsWith('AWS/')) return `The value ${namespace} for parameter Namespace is not valid.`;
+  if (!Array.isArray(data) || data.length === 0 || data.length > 1000) return 'The collection MetricData must contain from 1 to 1000 items.';
+  for (const [i, datum] of data.entries()) {
+    const at = `MetricData.member.${i + 1}`;
+    if (typeof datum?.MetricName !== 'string' || datum.MetricName === '') return `The parameter ${at}.MetricName is required.`;
+    if (typeof datum.Value !== 'number' || !Number.isFinite(datum.Value)) return `The parameter ${at}.Value must be a number.`;
+    if (datum.Unit !== undefined && !units.includes(datum.Unit)) return `The value ${datum.Unit} for parameter ${at}.Unit is not valid.`;
+    const dimensions = datum.Dimensions ?? [];
+    if (!Array.isArray(dimensions) || dimensions.length > 30) return `The collection ${at}.Dimensions must contain from 0 to 30 items.`;
+    for (const [j, dimension] of dimensions.entries()) {
+      for (const key of ['Name', 'Value']) {
+        const value = dimension?.[key];
+        if (typeof value !== 'string' || value === '' || value.length > 255) return `The parameter ${at}.Dimensions.member.${j + 1}.${key} must be 1 to 255 characters.`;
+      }
+    }
+  }
+  return undefined;
+}
 
 if (service === 'ssm' && action === 'put-parameter') {
   try {
@@ -62,6 +100,9 @@ if (service === 'ssm' && action === 'put-parameter') {
   if (!Object.hasOwn(secrets, options['secret-id'])) fail('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
   if (options.query !== 'SecretString' || options.output !== 'text') fail('InvalidParameterException', 'the stand-in answers only --query SecretString --output text');
   process.stdout.write(`${secrets[options['secret-id']]}\n`);
+} else if (service === 'cloudwatch' && action === 'put-metric-data') {
+  const problem = metricDataProblem(options.namespace, metricData);
+  if (problem) fail('InvalidParameterValue', problem, 'PutMetricData');
 } else {
   fail('InvalidAction', `the end-to-end stand-in knows no ${service} ${action}`);
 }
