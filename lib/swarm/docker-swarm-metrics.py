@@ -13,7 +13,9 @@ In namespace DockerNodes, from the settings cfn-init wrote from the metadata
   swarm wants running (`docker service ls`: the replicas of a replicated
   service, for a global one a task per eligible node), and RunningTasks, the
   tasks that the swarm wants running, that run, and whose node is Ready
-  (`docker node ps` of the Ready nodes). `docker service ls` alone would
+  (`docker node ps` of the Ready nodes, each task once by its id: the
+  client lists the tasks of the first nodes again with each later node's).
+  `docker service ls` alone would
   count a task on a node that went down as running until the node comes
   back;
 - NodesDown, dimensions Stack and Swarm (the stack namespace): the nodes
@@ -70,11 +72,12 @@ def sample(namespace):
             raise SampleError("docker service ls shows service %s with replicas %s, which is not running/desired" % (json.dumps(name), json.dumps(replicas)))
         desired[name] = int(counts.group(2))
     running = dict.fromkeys(desired, 0)
-    tasks = docker(["node", "ps"] + ready + ["--filter", "desired-state=running", "--format", "{{.Name}}\t{{.CurrentState}}"]) if ready else []
-    for task in tasks:
+    # docker node ps lists the tasks of the first nodes again with each later node's: each task counts once, by its id.
+    tasks = docker(["node", "ps"] + ready + ["--filter", "desired-state=running", "--format", "{{.ID}}\t{{.Name}}\t{{.CurrentState}}"]) if ready else []
+    for _, name, state in {task[0]: task for task in tasks if len(task) == 3}.values():
         # A task is <service>.<slot>, or <service>.<node id> for a global service.
-        service = task[0].rsplit(".", 1)[0]
-        if service in running and len(task) > 1 and task[1].startswith("Running"):
+        service = name.rsplit(".", 1)[0]
+        if service in running and state.startswith("Running"):
             running[service] += 1
     return desired, running, len(nodes) - len(ready)
 

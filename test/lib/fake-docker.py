@@ -72,7 +72,8 @@ they fail with Docker's error); `service ls` counts as running every task
 whose current state is Running, also on a node that is down, and as
 desired the replicas, or for a global service its tasks desired Running;
 `node ps` names a task <service>.<slot>, or <service>.<node id> for a
-global service. `--format` takes Go template fields, {{.Name}}, as Docker
+global service, and, as Docker's client does, lists the tasks of the first
+nodes asked again with each later node's (its node filter grows with each). `--format` takes Go template fields, {{.Name}}, as Docker
 does; an unknown field fails as Docker's template does."""
 import datetime
 import hashlib
@@ -335,10 +336,12 @@ def swarm_command(args):
             if node not in [known["id"] for known in nodes]:
                 fail("Error: No such node: %s" % node, 1)
         states = [value.partition("=")[2] for value in option_values(args, "--filter") if value.startswith("desired-state=")]
-        rows = [{"Name": "%s.%s" % (task["service"], task.get("slot", task["node"])), "CurrentState": task["state"] + " 2 minutes ago",
-                 "DesiredState": task["desired"], "Node": task["node"]}
-                for node in asked for task in tasks
-                if task["node"] == node and (not states or task["desired"].lower() in states)]
+        # As Docker's client does, the node filter of each node asked adds to the one before it,
+        # so the tasks of the first nodes are listed again with each later node's.
+        rows = [{"ID": "%s-%s-%s" % (task["service"], task.get("slot", 0), task["node"]), "Name": "%s.%s" % (task["service"], task.get("slot", task["node"])),
+                 "CurrentState": task["state"] + " 2 minutes ago", "DesiredState": task["desired"], "Node": task["node"]}
+                for i in range(len(asked)) for task in tasks
+                if task["node"] in asked[:i + 1] and (not states or task["desired"].lower() in states)]
         formatted(args, rows)
     else:
         fail("fake docker: unknown command %s %s" % (args[0], args[1]), 2)
