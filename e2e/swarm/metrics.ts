@@ -42,12 +42,12 @@ export async function checkSwarmMetrics(leader: SwarmNode, nodes: readonly Swarm
   return problems;
 }
 
-/** The node whose engine runs the service's task the swarm wants running. */
+/** The worker whose engine runs the service's task the swarm wants running, found by the instance-id label of the task's node. */
 async function nodeRunning(leader: SwarmNode, nodes: readonly SwarmNode[], service: string): Promise<SwarmNode> {
-  const hostnames = (await leader.engine.docker(['service', 'ps', service, '--filter', 'desired-state=running', '--format', '{{.Node}}'])).stdout.split('\n').filter(Boolean);
-  for (const node of nodes) {
-    const name = (await node.engine.docker(['info', '--format', '{{.Name}}'], true)).stdout.trim();
-    if (name !== '' && hostnames.includes(name)) return node;
-  }
-  throw new Error(`no node runs ${service}: its tasks are on ${hostnames.join(', ') || 'none'}`);
+  const tasks = (await leader.engine.docker(['service', 'ps', service, '--quiet', '--filter', 'desired-state=running'])).stdout.split('\n').filter(Boolean);
+  const nodeIds = tasks.length === 0 ? [] : (await leader.engine.docker(['inspect', '--format', '{{.NodeID}}', ...tasks])).stdout.split('\n').filter(Boolean);
+  const instanceIds = nodeIds.length === 0 ? [] : (await leader.engine.docker(['node', 'inspect', '--format', '{{index .Description.Engine.Labels "instance-id"}}', ...nodeIds])).stdout.split('\n');
+  const node = nodes.find((candidate) => candidate.options.role === 'worker' && instanceIds.includes(candidate.options.instanceId));
+  if (!node) throw new Error(`no worker runs ${service}: its tasks are on the instances ${instanceIds.join(', ') || 'none'}`);
+  return node;
 }
