@@ -144,9 +144,12 @@ export const PUT_NODE_METRICS: Statement = {
   Condition: { StringEquals: { 'cloudwatch:namespace': 'DockerNodes' } },
 };
 
+/** The CloudWatch agent's statement on a Docker host: its memory and disk use, in its own namespace. */
+export const PUT_AGENT_METRICS: Statement = { ...PUT_NODE_METRICS, Condition: { StringEquals: { 'cloudwatch:namespace': 'CWAgent' } } };
+
 /**
  * Why the permissions let the role put CloudWatch metrics other than as
- * `PUT_NODE_METRICS` allows, one line each; and, when the role `publishes`,
+ * `PUT_NODE_METRICS` or `PUT_AGENT_METRICS` allows, one line each; and, when the role `publishes`,
  * that it lacks that statement. A statement that allows
  * `cloudwatch:PutMetricData` (by name or wildcard) in any other shape, with
  * another action beside it or without the namespace condition, is reported.
@@ -159,7 +162,9 @@ export function metricProblems(role: string, permissions: RolePermissions, publi
     const actions = [statement.Action ?? []].flat();
     if (!actions.some((pattern) => iamMatches(pattern, 'cloudwatch:PutMetricData', true))) continue;
     if (canonical(statement) === canonical(PUT_NODE_METRICS)) granted = true;
-    else problems.push(`${role}: allows cloudwatch:PutMetricData other than in namespace DockerNodes alone: ${JSON.stringify(statement)}`);
+    else if (canonical(statement) !== canonical(PUT_AGENT_METRICS)) {
+      problems.push(`${role}: allows cloudwatch:PutMetricData other than in namespace DockerNodes or CWAgent alone: ${JSON.stringify(statement)}`);
+    }
   }
   if (publishes && !granted) problems.push(`${role}: cannot put its metrics in namespace DockerNodes`);
   if (!publishes && granted) problems.push(`${role}: may put metrics in DockerNodes, though it publishes none`);

@@ -71,7 +71,7 @@ describe('DockerHost', () => {
     // WHEN
     const init = instanceInit(Template.fromStack(stack));
     // THEN
-    expect(init.packages).toEqual({ yum: { 'amazon-cloudwatch-agent': [] } });
+    expect(init.packages).toEqual({ yum: { 'amazon-cloudwatch-agent': [], 'awscli-2': [] } });
     expect(init.files['/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json']).toEqual({
       content: {
         agent: { metrics_collection_interval: 60 },
@@ -98,11 +98,12 @@ describe('DockerHost', () => {
     });
   });
 
-  it('lets the agent put metrics into its own namespace only', () => {
+  it('lets the agent put metrics into its own namespace only, beside the host\'s own publisher in DockerNodes', () => {
     // GIVEN
     const { stack } = hostStack();
     // THEN
     expect(putMetricStatements(Template.fromStack(stack))).toEqual([
+      { Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'DockerNodes' } } },
       { Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'CWAgent' } } },
     ]);
   });
@@ -116,14 +117,18 @@ describe('DockerHost', () => {
     quiet.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     quiet.resourceCountIs('AWS::SNS::Topic', 0);
     quiet.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    expect(instanceInit(quiet).packages).toEqual({ yum: { 'amazon-cloudwatch-agent': [] } });
+    expect(instanceInit(quiet).packages).toEqual({ yum: { 'amazon-cloudwatch-agent': [], 'awscli-2': [] } });
     const off = Template.fromStack(nothing);
     for (const type of ['AWS::CloudWatch::Alarm', 'AWS::SNS::Topic', 'AWS::KMS::Key', 'AWS::CloudWatch::Dashboard']) off.resourceCountIs(type, 0);
     expect(instanceInit(off)).toEqual({
       files: expect.not.objectContaining({ '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json': expect.anything() }),
       commands: { 'docker-host-refresh-timer': expect.anything() },
+      packages: { yum: { 'awscli-2': [] } },
+      services: { systemd: { 'docker-host-metrics.timer': expect.anything() } },
     });
-    expect(putMetricStatements(off)).toEqual([]);
+    expect(putMetricStatements(off)).toEqual([
+      { Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'DockerNodes' } } },
+    ]);
   });
 
   it('notifies the user\'s topic, and creates none', () => {

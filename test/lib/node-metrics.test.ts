@@ -343,7 +343,7 @@ describe('the publishers in the metadata', () => {
     // WHEN
     const config = initConfig(Template.fromStack(stack).toJSON(), 'AWS::EC2::Instance');
     // THEN
-    expect(config.packages).toEqual({ yum: { 'awscli-2': [] } });
+    expect(config.packages).toEqual({ yum: { 'amazon-cloudwatch-agent': [], 'awscli-2': [] } });
     expect(config.services).toEqual(timerService('docker-host-metrics'));
     expect(config.files).toMatchObject({
       '/usr/local/sbin/docker-host-metrics': { content: HOST_METRICS_SOURCE, mode: '000700', owner: 'root', group: 'root' },

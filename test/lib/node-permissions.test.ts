@@ -153,7 +153,7 @@ describe('metric permissions', () => {
     // WHEN
     const problems = metricProblems('Host', permissions, true);
     // THEN
-    const beyond = 'Host: allows cloudwatch:PutMetricData other than in namespace DockerNodes alone: ';
+    const beyond = 'Host: allows cloudwatch:PutMetricData other than in namespace DockerNodes or CWAgent alone: ';
     expect(problems).toEqual([
       `${beyond}{"Effect":"Allow","Action":"cloudwatch:PutMetricData","Resource":"*"}`,
       `${beyond}{"Effect":"Allow","Action":"cloudwatch:PutMetricData","Resource":"*","Condition":{"StringEquals":{"cloudwatch:namespace":"AWS/EC2"}}}`,
