@@ -79,6 +79,7 @@ export class SwarmNode extends OverlaidMachine {
       E2E_INSTANCE_ID: this.options.instanceId,
       E2E_ENGINE_CONFIG: this.engine.configFile,
       E2E_ENGINE_PID: this.engine.pidFile,
+      DOCKER_SWARM_DEPLOY_LOCK: path.join(this.options.workDir, 'docker-swarm-deploy.lock'),
     };
   }
 }

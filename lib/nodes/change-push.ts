@@ -1,14 +1,14 @@
-import { Aws, Lazy, Stack, Validations, type CfnWaitCondition } from 'aws-cdk-lib';
+import { Aws, Lazy, Stack, Token, Validations, type CfnWaitCondition } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
-/** The nodes a change is pushed to: one instance, or the instances of an Auto Scaling group. */
+/** The nodes a change is pushed to: one instance, or the instances of Auto Scaling groups. */
 export interface ChangePushTarget {
   /** The instance's id. */
   readonly instanceId?: string;
-  /** The Auto Scaling group's name: its instances carry it as the `aws:autoscaling:groupName` tag. */
-  readonly autoScalingGroupName?: string;
+  /** The Auto Scaling groups' names: their instances carry them as the `aws:autoscaling:groupName` tag. */
+  readonly autoScalingGroupNames?: readonly string[];
 }
 
 /** What a change push runs, and on which nodes, when which wait condition is created. */
@@ -18,7 +18,7 @@ export interface ChangePushOptions {
   /** The part of the wait condition's id that each change renews (its digest). */
   readonly changeId: string;
   readonly target: ChangePushTarget;
-  /** The shell command Run Command runs as root, the one cfn-hup's hook runs. */
+  /** The shell command Run Command runs as root: what cfn-hup's hook runs. */
   readonly command: string;
   /** Which nodes, for the rule's and the role's descriptions. */
   readonly nodes: string;
@@ -50,9 +50,9 @@ export class ChangePush extends Construct {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
       description: `Runs the change command on ${options.nodes} when the stack starts waiting for a change`,
     });
-    const { instanceId, autoScalingGroupName } = options.target;
-    if ((instanceId === undefined) === (autoScalingGroupName === undefined)) {
-      throw new Error('ChangePush: give either target.instanceId or target.autoScalingGroupName');
+    const { instanceId, autoScalingGroupNames } = options.target;
+    if ((instanceId === undefined) === (autoScalingGroupNames === undefined)) {
+      throw new Error('ChangePush: give either target.instanceId or target.autoScalingGroupNames');
     }
     if (instanceId !== undefined) {
       role.addToPolicy(
@@ -67,12 +67,13 @@ export class ChangePush extends Construct {
         new iam.PolicyStatement({
           actions: ['ssm:SendCommand'],
           resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
-          conditions: { StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': autoScalingGroupName } },
+          conditions: { StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': [...autoScalingGroupNames!] } },
         }),
       );
+      const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
       Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*]',
-        reason: `The group's instances come and go: Run Command may reach only those tagged with the group's name (ssm:resourceTag/aws:autoscaling:groupName).`,
+        id: `AwsSolutions-IAM5[Resource::arn:${shown(stack.partition, 'Partition')}:ec2:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:instance/*]`,
+        reason: `The groups' instances come and go: Run Command may reach only those tagged with one of the groups' names (ssm:resourceTag/aws:autoscaling:groupName).`,
       });
     }
     const waitConditionId = options.waitCondition.logicalId;
@@ -100,7 +101,7 @@ export class ChangePush extends Construct {
               runCommandTargets: [
                 instanceId !== undefined
                   ? { key: 'InstanceIds', values: [instanceId] }
-                  : { key: 'tag:aws:autoscaling:groupName', values: [autoScalingGroupName!] },
+                  : { key: 'tag:aws:autoscaling:groupName', values: [...autoScalingGroupNames!] },
               ],
             },
           }),

@@ -18,6 +18,8 @@
 ## be read or created, a deploy docker refused with --refresh, a report that did not go through);
 ## with --refresh, 1 when an image could not be pulled (the service keeps running as it was).
 ## The metadata holds this file with each @NAME@ filled in at synth time and the ## lines left out;
+## On the leader it runs one at a time, holding /run/docker-swarm-deploy.lock (or
+## $DOCKER_SWARM_DEPLOY_LOCK); a second run waits for the first.
 ## @CREATE_SECRETS@ stands for the line per secret, secret REGION NAME PARAMETER VARIABLE, none when there is none.
 set -euo pipefail
 refresh=false
@@ -27,6 +29,13 @@ fi
 if [ "$(docker node inspect self --format "{{.ManagerStatus.Leader}}")" != true ]; then
   echo "this manager does not lead the swarm; the leader deploys"
   exit 0
+fi
+# One deploy at a time on the leader: the boot's, cfn-hup's, the pushed one's and the refresh
+# timer's wait for each other, so no run signals the wait condition while another still waits.
+exec 9> "${DOCKER_SWARM_DEPLOY_LOCK:-/run/docker-swarm-deploy.lock}"
+if ! flock --nonblock 9; then
+  echo "another deploy runs on this manager; waiting for it"
+  flock 9
 fi
 secrets=()
 current=()

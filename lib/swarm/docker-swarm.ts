@@ -11,6 +11,7 @@ import { ENV_FILE_SOURCE, NODE_METRICS_SOURCE, SWARM_ENV_SOURCE, SWARM_GATE_SOUR
 import type { MonitoringOptions } from '../monitoring/stack-monitoring';
 import { monitorSwarm } from '../monitoring/swarm-monitoring';
 import {
+  ChangePush,
   cfnHupFiles,
   ENV_FILE_MODULE,
   initFile,
@@ -208,6 +209,15 @@ const METRICS_TIMER: MetricsTimerOptions = {
   description: 'Docker swarm manager: publishes the state of the services and nodes to CloudWatch (namespace DockerNodes) when it leads',
 };
 
+/** The file under `/etc/cfn/hooks.d` of cfn-hup's hook on every node. */
+const HOOK_FILE = 'docker-swarm.conf';
+/**
+ * What a change pushed to the managers runs: the action of their cfn-hup
+ * hook, as cfn-hup runs it, read from the hook's file, since each manager's
+ * names its own group.
+ */
+const RUN_HOOK_ACTION = `sh -c "$(sed -n 's/^action=//p' /etc/cfn/hooks.d/${HOOK_FILE})"`;
+
 /** The settings of the managers' metric publisher, which cfn-init writes from the metadata. */
 const METRICS_SETTINGS = '/etc/docker-swarm/metrics.json';
 
@@ -389,6 +399,13 @@ export class DockerSwarm extends Construct {
     const handle = new CfnWaitConditionHandle(this, `Deployed${deployId}Handle`);
     const deployed = new CfnWaitCondition(this, `Deployed${deployId}`, { handle: handle.ref, timeout: String(timeout), count: 1 });
     for (const managerGroup of this.managerGroups) deployed.node.addDependency(managerGroup);
+    new ChangePush(this, 'ChangePush', {
+      waitCondition: deployed,
+      changeId: deployId,
+      target: { autoScalingGroupNames: this.managerGroups.map((group) => group.autoScalingGroupName) },
+      command: RUN_HOOK_ACTION,
+      nodes: `the managers of Docker swarm ${this.node.path}`,
+    });
     return [
       { path: DEPLOY_COMMAND, content: deployScript, mode: '000700' },
       { path: GATE_PROGRAM, content: SWARM_GATE_SOURCE, mode: '000700' },
@@ -548,7 +565,7 @@ export class DockerSwarm extends Construct {
           ...files.map((file) => [file.path, initFile(file.content, file.mode)] as const),
           ...cfnHupFiles({
             hook: 'docker-swarm-services',
-            hookFile: 'docker-swarm.conf',
+            hookFile: HOOK_FILE,
             resource: cfnGroup.logicalId,
             action: [cfnInit, ...commands].join(' && '),
             description: 'cfn-hup: applies stack updates to the swarm services',

@@ -3,9 +3,10 @@ import { spawnSync, type SpawnSyncOptionsWithStringEncoding, type SpawnSyncRetur
 /**
  * Programs of the machine that some tests run: bash runs the rendered user
  * data and the swarm's helper scripts, python3 the Docker host's apply
- * program and its stand-ins for docker, cfn-signal and the AWS CLI.
+ * program and its stand-ins for docker, cfn-signal and the AWS CLI, flock
+ * (util-linux) the lock the swarm's deploy helper takes on the leader.
  */
-export type HostTool = 'bash' | 'python3';
+export type HostTool = 'bash' | 'python3' | 'flock';
 
 /**
  * Where the programs the tests start find bash and python3, after the

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -5,6 +8,9 @@ import type { ContainerDefinition } from '../../lib/containers';
 import { VpcDependency } from '../../lib/dependencies';
 import { DockerHost } from '../../lib/host';
 import { changePrefix } from '../../lib/nodes/change-push';
+import { DockerSwarm } from '../../lib/swarm';
+import { HOST_PATH, itRunning, runHostProgram } from '../helpers/host-tools';
+import { renderIntrinsic } from './user-data';
 
 const CACHE: ContainerDefinition = { name: 'cache', image: 'memcached:1.6-alpine', ports: [{ hostPort: 11211, allowFrom: ['10.0.0.0/16'] }] };
 
@@ -42,8 +48,8 @@ function statusChange(logicalId: string, type: string, status: string, stackId =
 }
 
 /** The rule's pattern with the stack id as CloudFormation fills it in. */
-function pattern(rule: any): any {
-  return JSON.parse(JSON.stringify(rule.Properties.EventPattern).replace('{"Ref":"AWS::StackId"}', '"arn:aws:cloudformation:eu-west-1:123456789012:stack/Hosting/1"'));
+function pattern(rule: any, stackName = 'Hosting'): any {
+  return JSON.parse(JSON.stringify(rule.Properties.EventPattern).replace('{"Ref":"AWS::StackId"}', `"arn:aws:cloudformation:eu-west-1:123456789012:stack/${stackName}/1"`));
 }
 
 describe('change push', () => {
@@ -125,5 +131,58 @@ describe('change push', () => {
   it('matches a wait condition whose id does not hold the digest exactly', () => {
     expect(changePrefix('HostAppliedabc123def456E1A2B3C4', 'abc123def456')).toBe('HostApplied');
     expect(changePrefix('VeryLongPathCutShortE1A2B3C4', 'abc123def456')).toBe('VeryLongPathCutShortE1A2B3C4');
+  });
+});
+
+describe('change push to a swarm\'s managers', () => {
+  const stack = new Stack(new App(), 'Cluster', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const vpc = new VpcDependency(stack, 'Vpc', { vpcName: 'main' }).toVpc({ subnetCount: 3 });
+  new DockerSwarm(stack, 'Swarm', { vpc, managers: 3, services: [{ name: 'alpha', image: 'memcached:1.6-alpine', ports: [{ hostPort: 11211, allowFrom: ['10.0.0.0/16'] }] }] });
+  const template = Template.fromStack(stack).toJSON();
+  const [waitId] = only(template, 'AWS::CloudFormation::WaitCondition', 'SwarmDeployed');
+  const [, rule] = only(template, 'AWS::Events::Rule', 'SwarmChangePush');
+  const groups = ['SwarmManager1ASG', 'SwarmManager2ASG', 'SwarmManager3ASG'].map((prefix) => only(template, 'AWS::AutoScaling::AutoScalingGroup', prefix)[0]);
+
+  it('runs the managers\' cfn-hup hook action on every manager, by their groups\' tag, when the services\' wait condition is created', () => {
+    // THEN
+    expect(rule.Properties.Targets[0].RunCommandParameters).toEqual({
+      RunCommandTargets: [{ Key: 'tag:aws:autoscaling:groupName', Values: groups.map((id) => ({ Ref: id })) }],
+    });
+    expect(JSON.parse(rule.Properties.Targets[0].Input)).toEqual({ commands: ['sh -c "$(sed -n \'s/^action=//p\' /etc/cfn/hooks.d/docker-swarm.conf)"'] });
+    expect(matches(pattern(rule, 'Cluster'), statusChange(waitId, 'AWS::CloudFormation::WaitCondition', 'CREATE_IN_PROGRESS', 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Cluster/1'))).toBe(true);
+  });
+
+  it('lets EventBridge send the command only to instances of the managers\' groups', () => {
+    // GIVEN
+    const [, policy] = only(template, 'AWS::IAM::Policy', 'SwarmChangePushRole');
+    // THEN
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      { Action: 'ssm:SendCommand', Effect: 'Allow', Resource: 'arn:aws:ssm:eu-west-1::document/AWS-RunShellScript' },
+      {
+        Action: 'ssm:SendCommand',
+        Effect: 'Allow',
+        Resource: 'arn:aws:ec2:eu-west-1:123456789012:instance/*',
+        Condition: { StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': groups.map((id) => ({ Ref: id })) } },
+      },
+    ]);
+    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+  });
+
+  itRunning('bash')('runs on a manager exactly what its cfn-hup hook runs: cfn-init of its own group, then the services\' commands', () => {
+    // GIVEN the hook file cfn-init writes on the second manager, its programs' folders moved into a folder of the test
+    const work = mkdtempSync(path.join(tmpdir(), 'change-push-'));
+    const [bin, hooks] = ['bin', 'hooks'].map((folder) => path.join(work, folder));
+    for (const folder of [bin, hooks]) mkdirSync(folder);
+    const files = template.Resources[groups[1]].Metadata['AWS::CloudFormation::Init'].config.files;
+    const hook = renderIntrinsic(files['/etc/cfn/hooks.d/docker-swarm.conf'].content, { 'AWS::StackName': 'Cluster', 'AWS::Region': 'eu-west-1' });
+    writeFileSync(path.join(hooks, 'docker-swarm.conf'), hook.replaceAll('/opt/aws/bin/', `${bin}/`).replaceAll('/usr/local/sbin/', `${bin}/`));
+    const log = path.join(work, 'calls.log');
+    for (const program of ['cfn-init', 'docker-swarm-deploy']) writeFileSync(path.join(bin, program), `#!/bin/sh\necho "\${0##*/} $*" >> ${log}\n`, { mode: 0o755 });
+    // WHEN Run Command runs the pushed command
+    const command = JSON.parse(rule.Properties.Targets[0].Input).commands[0].replace('/etc/cfn/hooks.d/', `${hooks}/`);
+    const result = runHostProgram('bash', ['-c', command], { encoding: 'utf8', env: { PATH: HOST_PATH } });
+    // THEN
+    expect(result.status).toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe(`cfn-init -v --stack Cluster --resource ${groups[1]} --region eu-west-1\ndocker-swarm-deploy \n`);
   });
 });

@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -56,7 +57,7 @@ beforeAll(() => {
 });
 
 describe('the deploy helper\'s gate', () => {
-  itRunning('bash', 'python3')('signals SUCCESS once the updated service completed its update and the new one runs its tasks, not on an old update\'s state', () => {
+  itRunning('bash', 'python3', 'flock')('signals SUCCESS once the updated service completed its update and the new one runs its tasks, not on an old update\'s state', () => {
     // GIVEN web, whose update starts 6 s after the deploy (its last update's "completed" shows until then) and completes at 7 s;
     // a new service whose task runs at 0.5 s; and an unchanged one whose update was rolled back by an earlier deploy
     const scenario: Scenario = {
@@ -80,7 +81,7 @@ describe('the deploy helper\'s gate', () => {
     expect(run.calls).toContainEqual(['docker', 'stack', 'deploy', '--prune', '--compose-file', expect.stringMatching(/\/etc\/docker-swarm\/stack\.yml$/), 'app']);
   });
 
-  itRunning('bash', 'python3')('signals FAILURE naming the service and its task\'s error as soon as swarm rolls the update back', () => {
+  itRunning('bash', 'python3', 'flock')('signals FAILURE naming the service and its task\'s error as soon as swarm rolls the update back', () => {
     // GIVEN web's new task exits 1 within the monitor window, so swarm starts rolling back at 0.8 s, putting the old spec back
     const scenario: Scenario = {
       before: { app_web: WEB_V1 },
@@ -110,7 +111,7 @@ describe('the deploy helper\'s gate', () => {
     expect(run.seconds).toBeLessThan(15);
   });
 
-  itRunning('bash', 'python3')('signals FAILURE naming the service that has not converged when the time runs out, with its task\'s error', () => {
+  itRunning('bash', 'python3', 'flock')('signals FAILURE naming the service that has not converged when the time runs out, with its task\'s error', () => {
     // GIVEN a new service whose task keeps exiting 1
     const scenario: Scenario = {
       before: { app_web: WEB_V1 },
@@ -127,7 +128,7 @@ describe('the deploy helper\'s gate', () => {
     expect(run.seconds).toBeGreaterThanOrEqual(1);
   });
 
-  itRunning('bash', 'python3')('signals FAILURE with the state of the update that does not complete in time', () => {
+  itRunning('bash', 'python3', 'flock')('signals FAILURE with the state of the update that does not complete in time', () => {
     // GIVEN web's update, whose second task never starts
     const scenario: Scenario = {
       before: { app_web: WEB_V1 },
@@ -140,7 +141,7 @@ describe('the deploy helper\'s gate', () => {
   });
 
 
-  itRunning('bash', 'python3')('signals SUCCESS at once for a changed service scaled to no task, which swarm does not update', () => {
+  itRunning('bash', 'python3', 'flock')('signals SUCCESS at once for a changed service scaled to no task, which swarm does not update', () => {
     // GIVEN
     const scenario: Scenario = { before: { app_web: WEB_V1 }, after: { app_web: { image: 'nginx:1.27', replicas: 0, states: [{ at: 0, running: 0, update: 'completed', updateStarted: EARLIER }] } } };
     // WHEN
@@ -149,7 +150,7 @@ describe('the deploy helper\'s gate', () => {
     expect(run.signals).toEqual([signal('0', 'every service of stack app converged')]);
   });
 
-  itRunning('bash', 'python3')('says so when no task of the service that has not converged reports an error', () => {
+  itRunning('bash', 'python3', 'flock')('says so when no task of the service that has not converged reports an error', () => {
     // GIVEN a new service whose tasks swarm has not listed yet
     const run = deploy({ before: {}, after: { app_web: { image: 'nginx:1.27', states: [{ at: 0, running: 0 }] } } }, { waitSeconds: 1 });
     // THEN
@@ -158,7 +159,7 @@ describe('the deploy helper\'s gate', () => {
 });
 
 describe('a deploy docker refuses', () => {
-  itRunning('bash', 'python3')('signals FAILURE with docker\'s exit status and last lines, without waiting', () => {
+  itRunning('bash', 'python3', 'flock')('signals FAILURE with docker\'s exit status and last lines, without waiting', () => {
     // GIVEN the daemon refuses the new spec
     const stderr = 'failed to update service app_web: Error response from daemon: rpc error: code = InvalidArgument desc = ContainerSpec: "nginx:1.27 " is not a valid repository/tag\n';
     // WHEN
@@ -169,14 +170,14 @@ describe('a deploy docker refuses', () => {
     expect(run.calls.filter((call) => call[1] === 'service' && call[2] === 'ps')).toEqual([]);
   });
 
-  itRunning('bash', 'python3')('leaves docker\'s help hint out of the reason', () => {
+  itRunning('bash', 'python3', 'flock')('leaves docker\'s help hint out of the reason', () => {
     // WHEN an engine too old for --prune refuses the command line, as docker does, with exit status 125
     const run = deploy({ before: { app_web: WEB_V1 }, deploy: { exitCode: 125, stderr: "unknown flag: --prune\nSee 'docker stack deploy --help'.\n" } }, { waitSeconds: 10 });
     // THEN
     expect(run.signals).toEqual([signal('1', 'docker stack deploy refused the deploy (exit 125): unknown flag: --prune')]);
   });
 
-  itRunning('bash', 'python3')('cuts the reason to 900 characters, CloudFormation\'s limit', () => {
+  itRunning('bash', 'python3', 'flock')('cuts the reason to 900 characters, CloudFormation\'s limit', () => {
     // WHEN docker's error is longer
     const run = deploy({ before: { app_web: WEB_V1 }, deploy: { exitCode: 1, stderr: `Error response from daemon: ${'x'.repeat(2000)}\n` } }, { waitSeconds: 10 });
     // THEN
@@ -184,7 +185,7 @@ describe('a deploy docker refuses', () => {
     expect(reason(run.signals[0])).toHaveLength(900);
   });
 
-  itRunning('bash', 'python3')('shows no value of the services\' env-files in the reason or the output, and never the signed URL of the wait handle', () => {
+  itRunning('bash', 'python3', 'flock')('shows no value of the services\' env-files in the reason or the output, and never the signed URL of the wait handle', () => {
     // GIVEN an env-file value that docker repeats in its error, and a cfn-signal that fails printing the URL it was given
     const stderr = 'failed to create service app_web: Error response from daemon: invalid environment DB_PASSWORD=hunter2 correct\n';
     // WHEN
@@ -198,14 +199,27 @@ describe('a deploy docker refuses', () => {
   });
 });
 
+describe('one deploy at a time', () => {
+  itRunning('bash', 'python3', 'flock')('waits for a deploy in progress on the leader before it deploys and signals', () => {
+    // GIVEN another deploy holds the leader's lock for 2 s
+    const scenario: Scenario = { before: { app_web: WEB_V1 }, after: { app_web: WEB_V1 } };
+    // WHEN the helper runs
+    const run = deploy(scenario, { waitSeconds: 10, lockHeldSeconds: 2 });
+    // THEN it says it waits, deploys only once the other ended, and signals
+    expect(run.output).toContain('another deploy runs on this manager; waiting for it');
+    expect(run.seconds).toBeGreaterThanOrEqual(1.5);
+    expect(run.signals).toEqual([signal('0', 'every service of stack app converged')]);
+  });
+});
+
 describe('runs that do not signal', () => {
-  itRunning('bash', 'python3')('a manager that does not lead deploys nothing and signals nothing', () => {
+  itRunning('bash', 'python3', 'flock')('a manager that does not lead deploys nothing and signals nothing', () => {
     const run = deploy({ leader: false, before: { app_web: WEB_V1 } }, { waitSeconds: 1 });
     expect(run.status).toBe(0);
     expect(run.calls).toEqual([['docker', 'node', 'inspect', 'self', '--format', '{{.ManagerStatus.Leader}}']]);
   });
 
-  itRunning('bash', 'python3')('with --refresh, the leader signals nothing, and deploys nothing when no secret moved and no service is pulled always', () => {
+  itRunning('bash', 'python3', 'flock')('with --refresh, the leader signals nothing, and deploys nothing when no secret moved and no service is pulled always', () => {
     const run = deploy({ before: { app_web: WEB_V1 }, after: { app_web: WEB_V1 } }, { waitSeconds: 1, args: ['--refresh'] });
     expect(run.status).toBe(0);
     expect(run.calls.map((call) => call.slice(0, 3).join(' '))).toEqual(['docker node inspect', 'docker service ls']);
@@ -230,7 +244,7 @@ function reason(call: readonly string[]): string {
  */
 function deploy(
   scenario: Scenario,
-  options: { waitSeconds: number; args?: string[]; envFiles?: Record<string, string>; failingSignal?: boolean },
+  options: { waitSeconds: number; args?: string[]; envFiles?: Record<string, string>; failingSignal?: boolean; lockHeldSeconds?: number },
 ): { status: number | null; output: string; calls: string[][]; signals: string[][]; seconds: number } {
   const work = mkdtempSync(path.join(tmpdir(), 'swarm-deploy-'));
   const [bin, sbin, etc] = ['bin', 'sbin', 'etc/docker-swarm'].map((folder) => path.join(work, folder));
@@ -247,10 +261,18 @@ function deploy(
   const calls = path.join(work, 'calls.jsonl');
   writeFileSync(calls, '');
   writeFileSync(path.join(work, 'scenario.json'), JSON.stringify(scenario));
+  const lock = path.join(work, 'deploy.lock');
+  if (options.lockHeldSeconds) holdLock(lock, options.lockHeldSeconds);
   const started = Date.now();
   const result = runHostProgram('bash', [path.join(sbin, 'docker-swarm-deploy'), ...(options.args ?? [])], {
     encoding: 'utf8',
-    env: { PATH: `${bin}:${HOST_PATH}`, FAKE_SWARM_CALLS: calls, FAKE_SWARM_SCENARIO: path.join(work, 'scenario.json'), FAKE_SWARM_STATE: path.join(work, 'deployed-at') },
+    env: {
+      PATH: `${bin}:${HOST_PATH}`,
+      FAKE_SWARM_CALLS: calls,
+      FAKE_SWARM_SCENARIO: path.join(work, 'scenario.json'),
+      FAKE_SWARM_STATE: path.join(work, 'deployed-at'),
+      DOCKER_SWARM_DEPLOY_LOCK: lock,
+    },
   });
   const seconds = (Date.now() - started) / 1000;
   const recorded = readFileSync(calls, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
@@ -261,4 +283,10 @@ function deploy(
     signals: recorded.filter(([program]) => program === 'cfn-signal'),
     seconds,
   };
+}
+
+/** Has another run hold the deploy lock for `seconds`, as a deploy in progress does, and returns once it holds it. */
+function holdLock(lock: string, seconds: number): void {
+  spawn('flock', [lock, 'sleep', String(seconds)], { stdio: 'ignore', detached: true }).unref();
+  while (spawnSync('flock', ['--nonblock', lock, 'true']).status === 0) spawnSync('sleep', ['0.05']);
 }

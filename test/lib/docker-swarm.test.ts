@@ -358,7 +358,7 @@ describe('services', () => {
     expect(service.deploy.endpoint_mode).toBe('dnsrr');
   });
 
-  itRunning('bash', 'python3')('runs a global service with its health check, the env-file of a StackDependency, and swarm secrets the leader creates from SSM', () => {
+  itRunning('bash', 'python3', 'flock')('runs a global service with its health check, the env-file of a StackDependency, and swarm secrets the leader creates from SSM', () => {
     // GIVEN
     const scope = new Stack(new App(), 'Web');
     const swarm = new DockerSwarm(scope, 'Swarm', {
@@ -481,7 +481,7 @@ describe('secrets that change and tags that move', () => {
     ].join('\n'),
   });
 
-  itRunning('bash')('makes <name>-v2 when the parameter moves to version 2, deploys the services with it, and removes a version once no service would roll back to it', () => {
+  itRunning('bash', 'flock')('makes <name>-v2 when the parameter moves to version 2, deploys the services with it, and removes a version once no service would roll back to it', () => {
     // GIVEN a swarm whose service runs secret db-password-v1, and a refresh
     const { script, state } = helper([WEB]);
     writeFileSync(path.join(state, 'secrets'), 'db-password-v1\nother-v1\n');
@@ -515,7 +515,7 @@ describe('secrets that change and tags that move', () => {
     expect(readFileSync(path.join(state, 'secrets'), 'utf8')).toBe('other-v1\ndb-password-v2\ndb-password-v3\n');
   });
 
-  itRunning('bash')('deploys nothing, makes and removes no secret, when the parameter\'s version did not move', () => {
+  itRunning('bash', 'flock')('deploys nothing, makes and removes no secret, when the parameter\'s version did not move', () => {
     // GIVEN a swarm whose services run the parameter's version
     const { script, state } = helper([WEB]);
     writeFileSync(path.join(state, 'secrets'), 'db-password-v2\n');
@@ -548,7 +548,7 @@ describe('secrets that change and tags that move', () => {
     expect(() => swarmStack({ services: [{ ...WEB, secrets: [{ name: 'd'.repeat(52), parameterName: '/web/db' }] }] })).not.toThrow();
   });
 
-  itRunning('bash')('rolls a service pulled always to the image its tag names now on a refresh, and leaves it as it runs when the pull fails', () => {
+  itRunning('bash', 'flock')('rolls a service pulled always to the image its tag names now on a refresh, and leaves it as it runs when the pull fails', () => {
     // GIVEN a service pulled always, labelled so in the compose file, and one pulled when missing, not labelled
     const { swarm } = swarmStack({ services: [{ ...WEB, pull: PullPolicy.ALWAYS }, { ...ALPHA, pull: PullPolicy.MISSING }] });
     expect((swarm.compose.services as Record<string, any>).web.deploy.labels).toEqual({ 'docker-swarm.pull': 'always' });
@@ -1157,7 +1157,10 @@ function runScript(script: string, stubs: Readonly<Partial<Record<'docker' | 'aw
   const log = path.join(work, 'calls.log');
   writeFileSync(log, '');
   writeFileSync(path.join(work, 'script.sh'), `set -euo pipefail\n${script}\n`);
-  const result = runHostProgram('bash', [path.join(work, 'script.sh'), ...args], { encoding: 'utf8', env: { PATH: `${bin}:${HOST_PATH}`, LOG: log } });
+  const result = runHostProgram('bash', [path.join(work, 'script.sh'), ...args], {
+    encoding: 'utf8',
+    env: { PATH: `${bin}:${HOST_PATH}`, LOG: log, DOCKER_SWARM_DEPLOY_LOCK: path.join(work, 'deploy.lock') },
+  });
   return { status: result.status, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean), stderr: result.stderr };
 }
 
