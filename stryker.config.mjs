@@ -33,6 +33,8 @@ export default {
         '<rootDir>/test/lib/container-props.test.ts',
         '<rootDir>/test/lib/swarm-service-props.test.ts',
         '<rootDir>/test/lib/security-group-quota.test.ts',
+        '<rootDir>/test/lib/change-push.test.ts',
+        '<rootDir>/test/lib/node-metrics.test.ts',
       ],
     },
   },
