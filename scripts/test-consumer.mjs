@@ -68,10 +68,11 @@ function installedVersion(pkg) {
  */
 function appLockfile(appPackage, packed) {
   const { packages } = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
-  const { peerDependencies, engines, license } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const { peerDependencies, engines, license, bin } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   const locked = {
     '': { name: appPackage.name, version: appPackage.version, dependencies: appPackage.dependencies },
-    [`node_modules/${name}`]: { version: packed.version, resolved: `file:../${packed.filename}`, integrity: packed.integrity, license, engines, peerDependencies },
+    // With its bin, as npm records it, so that npm ci links the terminal command into node_modules/.bin.
+    [`node_modules/${name}`]: { version: packed.version, resolved: `file:../${packed.filename}`, integrity: packed.integrity, license, engines, bin, peerDependencies },
   };
   const wanted = Object.keys(peerDependencies);
   while (wanted.length > 0) {
