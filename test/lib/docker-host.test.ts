@@ -12,7 +12,7 @@ import { ContainerLogging, PortProtocol, PullPolicy, RestartPolicy, type Contain
 import { PropError } from '../../lib/errors';
 import { DockerHost, type DockerHostProps } from '../../lib/host';
 import { APPLY_SOURCE, ENV_FILE_SOURCE } from '../../lib/host-programs';
-import { AppRouter } from '../../lib/router/app-router';
+import { AppRouter, type AppRouterProps } from '../../lib/router/app-router';
 import { itRunning } from '../helpers/host-tools';
 import { thrownBy } from '../helpers/thrown';
 import { renderHostFile, renderUserData, resolveAll, runApply, runWithStubs } from './user-data';
@@ -952,15 +952,7 @@ describe('image references', () => {
 
   it('refuses an option as the router\'s image', () => {
     // GIVEN
-    const scope = new Stack(new App(), 'Routing');
-    const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
-    const router = new AppRouter(scope, 'Router', {
-      vpc: network.toVpc({ subnetCount: 2 }),
-      zone: new Route53Dependency(scope, 'Zone', { domainName: 'example.com', privateZone: false }).toHostedZone(),
-      domainName: 'apps.example.com',
-      certificate: new CertificateDependency(scope, 'Certificate', { domainName: '*.apps.example.com' }).toCertificate(),
-      apps: [],
-    });
+    const { scope, network, router } = routingStack();
     // WHEN
     const create = () => new DockerHost(scope, 'Host', { ...network.placement(0), containers: [router.container({ image: '--privileged', network: 'apps' })] });
     // THEN
@@ -997,16 +989,7 @@ describe('update order', () => {
 
   it('tells the host how long the router keeps an address: its resolverValid, 5 s by default', () => {
     // GIVEN a router that asks Docker's DNS every 7 s, a host given its resolverValid, and a host given none
-    const scope = new Stack(new App(), 'Routing');
-    const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
-    const router = new AppRouter(scope, 'Router', {
-      vpc: network.toVpc({ subnetCount: 2 }),
-      zone: new Route53Dependency(scope, 'Zone', { domainName: 'example.com', privateZone: false }).toHostedZone(),
-      domainName: 'apps.example.com',
-      certificate: new CertificateDependency(scope, 'Certificate', { domainName: '*.apps.example.com' }).toCertificate(),
-      apps: [],
-      resolverValid: Duration.seconds(7),
-    });
+    const { scope, network, router } = routingStack({ resolverValid: Duration.seconds(7) });
     new DockerHost(scope, 'Host', { ...network.placement(0), containers: [CACHE], routerResolverValid: router.resolverValid });
     const { stack: plain } = hostStack((_scope, vpc) => ({ vpc: vpc.toVpc({ subnetCount: 1 }), containers: [CACHE] }));
     // WHEN
@@ -1092,6 +1075,21 @@ describe('private ECR repositories', () => {
 });
 
 /** A stack with a VPC lookup and one Docker host made of the props `props` returns. */
+/** A stack with a VPC and a router on apps.example.com, routing no app yet, with the router props given. */
+function routingStack(props: Partial<AppRouterProps> = {}): { scope: Stack; network: VpcDependency; router: AppRouter } {
+  const scope = new Stack(new App(), 'Routing');
+  const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
+  const router = new AppRouter(scope, 'Router', {
+    vpc: network.toVpc({ subnetCount: 2 }),
+    zone: new Route53Dependency(scope, 'Zone', { domainName: 'example.com', privateZone: false }).toHostedZone(),
+    domainName: 'apps.example.com',
+    certificate: new CertificateDependency(scope, 'Certificate', { domainName: '*.apps.example.com' }).toCertificate(),
+    apps: [],
+    ...props,
+  });
+  return { scope, network, router };
+}
+
 function hostStack(props: (scope: Stack, network: VpcDependency) => DockerHostProps): { stack: Stack; host: DockerHost } {
   const scope = new Stack(new App(), 'Hosting');
   const network = new VpcDependency(scope, 'Vpc', { vpcName: 'main' });
