@@ -53,10 +53,17 @@ function pattern(rule: any, stackName = 'Hosting'): any {
 }
 
 describe('change push', () => {
-  const template = synth([CACHE]);
-  const [waitId] = only(template, 'AWS::CloudFormation::WaitCondition', 'HostApplied');
-  const [ruleId, rule] = only(template, 'AWS::Events::Rule', 'HostChangePush');
-  const [instanceId] = only(template, 'AWS::EC2::Instance', 'HostInstance');
+  let template: Record<string, any>;
+  let waitId: string;
+  let ruleId: string;
+  let rule: any;
+  let instanceId: string;
+  beforeAll(() => {
+    template = synth([CACHE]);
+    [waitId] = only(template, 'AWS::CloudFormation::WaitCondition', 'HostApplied');
+    [ruleId, rule] = only(template, 'AWS::Events::Rule', 'HostChangePush');
+    [instanceId] = only(template, 'AWS::EC2::Instance', 'HostInstance');
+  });
 
   it('runs the cfn-hup hook command on the host with Run Command when its wait condition is created', () => {
     // GIVEN the host above; THEN the rule's one target runs the apply program's update on that instance only
@@ -135,13 +142,20 @@ describe('change push', () => {
 });
 
 describe('change push to a swarm\'s managers', () => {
-  const stack = new Stack(new App(), 'Cluster', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const vpc = new VpcDependency(stack, 'Vpc', { vpcName: 'main' }).toVpc({ subnetCount: 3 });
-  new DockerSwarm(stack, 'Swarm', { vpc, managers: 3, services: [{ name: 'alpha', image: 'memcached:1.6-alpine', ports: [{ hostPort: 11211, allowFrom: ['10.0.0.0/16'] }] }] });
-  const template = Template.fromStack(stack).toJSON();
-  const [waitId] = only(template, 'AWS::CloudFormation::WaitCondition', 'SwarmDeployed');
-  const [, rule] = only(template, 'AWS::Events::Rule', 'SwarmChangePush');
-  const groups = ['SwarmManager1ASG', 'SwarmManager2ASG', 'SwarmManager3ASG'].map((prefix) => only(template, 'AWS::AutoScaling::AutoScalingGroup', prefix)[0]);
+  let stack: Stack;
+  let template: Record<string, any>;
+  let waitId: string;
+  let rule: any;
+  let groups: string[];
+  beforeAll(() => {
+    stack = new Stack(new App(), 'Cluster', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const vpc = new VpcDependency(stack, 'Vpc', { vpcName: 'main' }).toVpc({ subnetCount: 3 });
+    new DockerSwarm(stack, 'Swarm', { vpc, managers: 3, services: [{ name: 'alpha', image: 'memcached:1.6-alpine', ports: [{ hostPort: 11211, allowFrom: ['10.0.0.0/16'] }] }] });
+    template = Template.fromStack(stack).toJSON();
+    [waitId] = only(template, 'AWS::CloudFormation::WaitCondition', 'SwarmDeployed');
+    [, rule] = only(template, 'AWS::Events::Rule', 'SwarmChangePush');
+    groups = ['SwarmManager1ASG', 'SwarmManager2ASG', 'SwarmManager3ASG'].map((prefix) => only(template, 'AWS::AutoScaling::AutoScalingGroup', prefix)[0]);
+  });
 
   it('runs the managers\' cfn-hup hook action on every manager, by their groups\' tag, when the services\' wait condition is created', () => {
     // THEN

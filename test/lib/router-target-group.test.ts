@@ -9,8 +9,12 @@ import { AppRouter } from '../../lib/router';
  * one go: what a user sees when a router host is replaced or stops answering.
  */
 describe('the router\'s load balancer and target groups', () => {
-  const template = routerTemplate();
-  const groups = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).map((group) => group.Properties);
+  let template: Template;
+  let groups: Record<string, any>[];
+  beforeAll(() => {
+    template = routerTemplate();
+    groups = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).map((group) => group.Properties);
+  });
 
   it('lets a leaving router finish its connections for 30 s, not the 300 s of the default, so replacing a router host takes seconds', () => {
     expect(groups).toHaveLength(2);

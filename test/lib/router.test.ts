@@ -135,8 +135,13 @@ describe('nginx configuration', () => {
 });
 
 describe('load balancer, record and security groups', () => {
-  const { stack, router } = routerStack();
-  const template = Template.fromStack(stack);
+  let stack: Stack;
+  let router: AppRouter;
+  let template: Template;
+  beforeAll(() => {
+    ({ stack, router } = routerStack());
+    template = Template.fromStack(stack);
+  });
 
   it('points the wildcard record of the apps\' domain at the load balancer, in the zone the lookup found', () => {
     template.hasResourceProperties('AWS::Route53::RecordSet', {
