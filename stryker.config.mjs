@@ -1,4 +1,6 @@
 // @ts-check
+import { fileURLToPath } from 'node:url';
+
 /**
  * Mutation testing of the code the hosts and the swarm run on, and the
  * constructs that render it: `npm run mutate` (see CONTRIBUTING.md). Each
@@ -15,13 +17,17 @@ export default {
     'lib/nodes/**/*.ts',
     '!lib/**/index.ts',
   ],
-  testRunner: 'jest',
+  // Stryker's jest runner, loading for each mutant only the test files of its covering tests.
+  plugins: ['@stryker-mutator/jest-runner', './scripts/stryker-jest-by-file.mjs'],
+  testRunner: 'jest-by-file',
   jest: {
     configFile: 'jest.config.js',
     // The suites that synthesize or run what the mutated code renders. Left out: the lookups', the example app's, and
     // node-permissions, whose synths of whole example stacks take 5 to 10 s a test and whose roles docker-host and
     // docker-swarm check too; security-group-quota stays, the one suite that fills a security group past its quota.
     config: {
+      // Skips the rest of a mutant's run once one of its tests failed.
+      testEnvironment: fileURLToPath(new URL('./scripts/stryker-bail-environment.cjs', import.meta.url)),
       testMatch: [
         '<rootDir>/test/lib/docker-host.test.ts',
         '<rootDir>/test/lib/docker-host-apply.test.ts',
