@@ -40,6 +40,79 @@ describe('nginx configuration', () => {
     ]));
   });
 
+  it('renders, for two apps, exactly the file nginx reads: every directive, block and comment', () => {
+    // WHEN
+    const config = renderNginxConfig(OWNER, OPTIONS);
+    // THEN
+    expect(config).toBe(String.raw`# The router: each app answers on its own name; rendered from the app definitions.
+resolver 127.0.0.11 valid=5s ipv6=off;
+resolver_timeout 2s;
+# Buckets of the names' hash sized from the longest name: nginx does not start when one does not fit.
+server_names_hash_bucket_size 192;
+
+# A name no app answers on, over https or plain HTTP.
+server {
+    listen 8443 default_server;
+    listen 8080 default_server;
+    server_name _;
+    default_type text/plain;
+    return 404 "no app answers on this name\n";
+}
+
+# Plain HTTP from the load balancer to an app's name: the same name over https.
+server {
+    listen 8080;
+    server_name counter.apps.example.com
+                www.apps.example.com;
+    return 301 https://$host$request_uri;
+}
+
+server {
+    listen 8443;
+    server_name counter.apps.example.com;
+    location / {
+        set $app_upstream counter;
+        proxy_pass http://$app_upstream:8000;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto https;
+        proxy_connect_timeout 2s;
+        proxy_next_upstream error timeout http_502 http_503 http_504;
+        proxy_next_upstream_tries 3;
+    }
+    error_page 502 504 =503 @unavailable;
+    location @unavailable {
+        default_type text/plain;
+        return 503 "counter has no healthy instance\n";
+    }
+}
+
+server {
+    listen 8443;
+    server_name www.apps.example.com;
+    location / {
+        set $app_upstream tasks.site;
+        proxy_pass http://$app_upstream:80;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto https;
+        proxy_connect_timeout 2s;
+        proxy_next_upstream error timeout http_502 http_503 http_504;
+        proxy_next_upstream_tries 3;
+    }
+    error_page 502 504 =503 @unavailable;
+    location @unavailable {
+        default_type text/plain;
+        return 503 "www has no healthy instance\n";
+    }
+}
+`);
+  });
+
   it('sends each app the name it was asked for, the client\'s address and https as the scheme, and no other header', () => {
     // WHEN
     const config = renderNginxConfig(OWNER, OPTIONS);
@@ -88,14 +161,25 @@ describe('nginx configuration', () => {
     },
   );
 
-  it('sizes nginx\'s server-names hash for the longest name a DNS name can be', () => {
-    // GIVEN a 1-character hostName under a 251-character domain: a name of 253 characters
-    const domain = domainOfLength(251);
+  it.each([
+    ['a', 'b.c'],
+    ['ab', 'b.c'],
+    ['abc', 'b.c'],
+    ['a'.repeat(11), 'b.c'],
+    ['a'.repeat(19), 'DOMAIN_100'],
+    ['a', 'DOMAIN_251'],
+  ])('sizes nginx\'s server-names hash for four names as long as %s.%s: the smallest multiple of 64 they fit in', (hostName, domainSpec) => {
+    // GIVEN one app whose name is the longest
+    const domain = domainSpec.startsWith('DOMAIN_') ? domainOfLength(Number(domainSpec.slice(7))) : domainSpec;
+    const name = `${hostName}.${domain}`;
     // WHEN
-    const config = renderNginxConfig(OWNER, { ...OPTIONS, domain, apps: [{ hostName: 'a', upstream: 'a', port: 80 }] });
-    // THEN
+    const config = renderNginxConfig(OWNER, { ...OPTIONS, domain, apps: [{ hostName, upstream: 'a', port: 80 }] });
+    // THEN four entries of nginx's size for that name and the bucket's end pointer fit, in a multiple of its cache line
     const bucketSize = Number(/^server_names_hash_bucket_size (\d+);$/m.exec(config)?.[1]);
-    expect(bucketSize).toBeGreaterThanOrEqual(nginxBucketSizeFor(`a.${domain}`.length));
+    const needed = 4 * nginxEntrySize(name.length) + 8;
+    expect(bucketSize % 64).toBe(0);
+    expect(bucketSize).toBeGreaterThanOrEqual(needed);
+    expect(bucketSize - 64).toBeLessThan(needed);
   });
 
   it('renders a router without apps that answers 404 to every name', () => {
@@ -104,6 +188,29 @@ describe('nginx configuration', () => {
     // THEN
     expect(servers(config)).toHaveLength(1);
     for (const port of [8443, 8080]) expect(serverFor(config, port, 'counter.apps.example.com')).toContain('return 404 "no app answers on this name\\n";');
+  });
+
+  it.each([
+    [{ httpsPort: 0 }, 'httpsPort: must be a whole number from 1 to 65535, got 0'],
+    [{ httpsPort: 65536 }, 'httpsPort: must be a whole number from 1 to 65535, got 65536'],
+    [{ httpsPort: 8443.5 }, 'httpsPort: must be a whole number from 1 to 65535, got 8443.5'],
+    [{ redirectPort: 0 }, 'redirectPort: must be a whole number from 1 to 65535, got 0'],
+    [{ redirectPort: 65536 }, 'redirectPort: must be a whole number from 1 to 65535, got 65536'],
+    [{ apps: [{ hostName: 'web', upstream: 'web', port: 65536 }] }, 'apps[0].port: must be the whole number from 1 to 65535 the app listens on, got 65536'],
+    [{ apps: [{ hostName: 'web', upstream: 'web', port: 80.5 }] }, 'apps[0].port: must be the whole number from 1 to 65535 the app listens on, got 80.5'],
+    [{ resolverValidSeconds: 1.5 }, 'resolverValid: must be a whole number of seconds from 1, got 1.5'],
+  ] as const)('refuses the port or time %j just outside what nginx takes', (change, message) => {
+    expect(() => renderNginxConfig(OWNER, { ...OPTIONS, ...change })).toThrow(`${OWNER}: ${message}`);
+  });
+
+  it.each([
+    [{ httpsPort: 1, redirectPort: 65535 }, 'listen 1 default_server;'],
+    [{ httpsPort: 65535, redirectPort: 1 }, 'listen 65535 default_server;'],
+    [{ apps: [{ hostName: 'web', upstream: 'web', port: 1 }] }, 'proxy_pass http://$app_upstream:1;'],
+    [{ apps: [{ hostName: 'web', upstream: 'web', port: 65535 }] }, 'proxy_pass http://$app_upstream:65535;'],
+    [{ resolverValidSeconds: 1 }, 'resolver 127.0.0.11 valid=1s ipv6=off;'],
+  ] as const)('takes the edge %j of what nginx takes', (change, line) => {
+    expect(renderNginxConfig(OWNER, { ...OPTIONS, ...change })).toContain(line);
   });
 
   it.each([
@@ -287,14 +394,15 @@ function domainOfLength(length: number): string {
 }
 
 /**
- * The `server_names_hash_bucket_size` that nginx on a 64-bit machine needs
- * for a name of `length` characters, or it does not start ("could not build
- * server_names_hash"): a pointer and the name with two bytes, aligned to 8,
- * and a pointer ending the bucket; nginx rounds the size up to a cache line
- * (64). nginx 1.22 loads a 253-character name with 320, not with 256.
+ * The bytes a name of `length` characters takes in a bucket of nginx's
+ * server-names hash on a 64-bit machine: a pointer and the name with two
+ * bytes, aligned to 8. A bucket ends with a pointer, and nginx rounds its
+ * size up to a cache line (64); a name that does not fit stops nginx ("could
+ * not build server_names_hash"): nginx 1.22 loads a 253-character name alone
+ * with 320, not with 256.
  */
-function nginxBucketSizeFor(length: number): number {
-  return 8 + Math.ceil((length + 2) / 8) * 8 + 8;
+function nginxEntrySize(length: number): number {
+  return 8 + Math.ceil((length + 2) / 8) * 8;
 }
 
 interface Server {
