@@ -1,6 +1,9 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Construct } from 'constructs';
 import { CertificateDependency, Route53Dependency, VpcDependency } from '../../lib/dependencies';
 import { DockerHost } from '../../lib/host';
 import { validateContainers, type ContainerDefinition } from '../../lib/containers';
@@ -254,6 +257,7 @@ describe('load balancer, record and security groups', () => {
     template.hasResourceProperties('AWS::Route53::RecordSet', {
       Name: '*.apps.example.com.',
       Type: 'A',
+      Comment: 'apps on *.apps.example.com through the router',
       HostedZoneId: { 'Fn::GetAtt': [logicalId(template, 'Custom::Route53Dependency'), 'Id'] },
       AliasTarget: {
         DNSName: { 'Fn::Join': ['', ['dualstack.', { 'Fn::GetAtt': [logicalId(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer'), 'DNSName'] }]] },
@@ -348,6 +352,60 @@ describe('load balancer, record and security groups', () => {
       GroupDescription: Match.stringLikeRegexp('^Router load balancer'),
       SecurityGroupIngress: Match.arrayWith([Match.objectLike({ FromPort: 443, CidrIp: { 'Fn::GetAtt': [logicalId(internal, 'Custom::VpcDependency'), 'CidrBlock'] } })]),
     });
+  });
+
+  it('puts the load balancer in every subnet of the VPC when none are given, behind its own security group only', () => {
+    // GIVEN the VPC's two subnets, as the lookup's VPC gives them
+    const subnets = [0, 1].map((i) => ({ 'Fn::Select': [i, { 'Fn::Split': [',', { 'Fn::GetAtt': [logicalId(template, 'Custom::VpcDependency'), 'SubnetIds'] }] }] }));
+    // THEN
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Subnets: subnets,
+      SecurityGroups: [{ 'Fn::GetAtt': [logicalId(template, 'AWS::EC2::SecurityGroup', 'LoadBalancerSecurityGroup'), 'GroupId'] }],
+    });
+  });
+
+  it('acknowledges, with its reason, the access logs it leaves to the user, and the open ingress only of an internet-facing load balancer', () => {
+    // GIVEN
+    const acknowledged = (scope: Construct) => scope.node.metadata.filter((entry) => entry.type === 'aws:cdk:acknowledged-rules').map((entry) => entry.data);
+    const internal = routerStack({ internetFacing: false }).router;
+    // THEN
+    expect(acknowledged(router.loadBalancer)).toEqual([
+      { 'Annotation::AwsSolutions-ELB2': 'Access logs need a bucket of the user\'s choice; turn them on with loadBalancer.logAccessLogs(bucket).' },
+    ]);
+    expect(acknowledged(router.loadBalancerSecurityGroup)).toEqual([
+      { 'Annotation::AwsSolutions-EC23': 'The load balancer is the public entry of the apps: ports 443 and 80 only, and 80 only redirects the apps\' names to https.' },
+    ]);
+    expect(acknowledged(internal.loadBalancerSecurityGroup)).toEqual([]);
+  });
+
+  it('puts an Auto Scaling group\'s instances behind both target groups and lets the load balancer reach their router ports in the groups given', () => {
+    // GIVEN
+    const { stack: swarmStack, router: swarmRouter } = routerStack();
+    const vpc = swarmRouter.loadBalancer.vpc!;
+    const nodes = new ec2.SecurityGroup(swarmStack, 'NodesGroup', { vpc });
+    const group = new autoscaling.AutoScalingGroup(swarmStack, 'Nodes', {
+      vpc,
+      instanceType: new ec2.InstanceType('t3.small'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      securityGroup: nodes,
+    });
+    // WHEN
+    swarmRouter.addAutoScalingGroup(group, [nodes]);
+    // THEN
+    const swarmTemplate = Template.fromStack(swarmStack);
+    const targetGroups = ['Https', 'Redirect'].map((name) => ({ Ref: logicalId(swarmTemplate, 'AWS::ElasticLoadBalancingV2::TargetGroup', name) }));
+    swarmTemplate.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { TargetGroupARNs: targetGroups });
+    const toNodes = Object.values(swarmTemplate.findResources('AWS::EC2::SecurityGroupEgress'))
+      .map((r) => r.Properties)
+      .filter((rule) => JSON.stringify(rule.DestinationSecurityGroupId).includes('NodesGroup'));
+    expect(toNodes).toEqual([8443, 8080].map((port) => ({
+      GroupId: { 'Fn::GetAtt': [logicalId(swarmTemplate, 'AWS::EC2::SecurityGroup', 'LoadBalancerSecurityGroup'), 'GroupId'] },
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [logicalId(swarmTemplate, 'AWS::EC2::SecurityGroup', 'NodesGroup'), 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: port,
+      ToPort: port,
+      Description: `router port ${port} of the nodes`,
+    })));
   });
 
   it('passes the AWS Solutions checks, with each acknowledgement reasoned', () => {
