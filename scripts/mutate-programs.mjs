@@ -36,6 +36,7 @@ const HOST_SCRIPT = 'lib/host/docker-host-script.ts';
 const APPLY_TESTS = 'test/lib/docker-host-apply.test.ts';
 const HOST_TESTS = 'test/lib/docker-host.test.ts';
 const SWARM_TESTS = 'test/lib/docker-swarm.test.ts';
+const SWARM_DEPLOY_TESTS = 'test/lib/docker-swarm-deploy.test.ts';
 const JOIN_TESTS = 'test/lib/swarm-join.test.ts';
 const NAME_TESTS = 'test/lib/host-programs.test.ts';
 const ROUTER_TESTS = 'test/lib/router-target-group.test.ts';
@@ -303,6 +304,15 @@ export const CHANGES = [
     replacement: '--format "{{.ManagerStatus.Leader}}")" = nobody ]; then',
     breaks: 'every manager deploys, not only the leader, so the deploys race',
     tests: [JOIN_TESTS],
+  },
+  {
+    id: 'deploy-unmade-secret-unreported',
+    file: 'lib/swarm/docker-swarm-deploy.sh',
+    original: '  rm -f "$secret_errors"\n  exec @GATE_PROGRAM@ @DEPLOY_FILE@ @STACK_NAMESPACE@ sh -c "printf \'%s\\\\n\' \\"\\$1\\" >&2; exit 1" secret "$unmade"\n',
+    replacement: '',
+    breaks: 'a deploy whose swarm secret cannot be read or created goes on without it instead of signalling FAILURE',
+    tests: [SWARM_DEPLOY_TESTS],
+    only: 'when the parameter does not exist',
   },
   // The swarm nodes' user data.
   {

@@ -13,10 +13,15 @@
 ## With --refresh it signals nothing: it deploys only when a secret's parameter has a version the
 ## services do not use yet (keeping each service's image digest: --resolve-image changed), and
 ## rolls each service labelled docker-swarm.pull=always to the image its tag names now.
+## A secret that cannot be read from its parameter or created in the swarm stops the run before
+## anything is deployed: the gate signals FAILURE naming the swarm secret, its parameter and the
+## error aws or docker printed; with --refresh that reason goes to stderr and nothing is signalled.
 ## Exit status: 0 when deployed (and SUCCESS reported), or when another manager leads; 3 once
-## FAILURE is reported; otherwise that of the first command that failed (a secret that could not
-## be read or created, a deploy docker refused with --refresh, a report that did not go through);
-## with --refresh, 1 when an image could not be pulled (the service keeps running as it was).
+## FAILURE is reported (a secret that could not be read or created, a deploy that failed);
+## otherwise that of the first command that failed (a deploy docker refused with --refresh, a
+## report that did not go through); with --refresh, 1 when a secret could not be read or created
+## (the services keep running as they are) or an image could not be pulled (the service keeps
+## running as it was).
 ## The metadata holds this file with each @NAME@ filled in at synth time and the ## lines left out;
 ## On the leader it runs one at a time, holding /run/docker-swarm-deploy.lock (or
 ## $DOCKER_SWARM_DEPLOY_LOCK); a second run waits for the first.
@@ -39,14 +44,41 @@ if ! flock --nonblock 9; then
 fi
 secrets=()
 current=()
+# Why a secret could not be made (empty while every one could), and the errors of the command that failed.
+unmade=""
+secret_errors=$(mktemp)
+trap 'rm -f "$secret_errors"' EXIT
+# not_made NAME PARAMETER COMMAND STATUS: records why the swarm secret NAME could not be made, with the
+# error COMMAND printed (on one line); the first one recorded is the one reported.
+not_made() {
+  local printed
+  printed=$(tr -s '\n\t ' ' ' < "$secret_errors")
+  printed=${printed# }
+  unmade="swarm secret $1 from SSM parameter $2 could not be made, so nothing was deployed: $3 failed (exit $4): ${printed% }"
+}
 # secret REGION NAME PARAMETER VARIABLE: makes NAME-v<version> of the parameter's version unless the swarm has it,
-# and exports VARIABLE, which the compose file names the secret by.
+# and exports VARIABLE, which the compose file names the secret by. Once a secret could not be made, it does nothing.
 secret() {
-  local version
-  version=$(aws ssm get-parameter --region "$1" --name "$3" --query Parameter.Version --output text)
+  local version status=0 piped
+  [ -z "$unmade" ] || return 0
+  version=$(aws ssm get-parameter --region "$1" --name "$3" --query Parameter.Version --output text 2> "$secret_errors") || status=$?
+  if [ "$status" != 0 ]; then
+    not_made "$2" "$3" "aws ssm get-parameter" "$status"
+    return 0
+  fi
   if ! docker secret inspect "$2-v$version" > /dev/null 2>&1; then
-    aws ssm get-parameter --region "$1" --name "$3:$version" --with-decryption --query Parameter.Value --output text \
-      | docker secret create "$2-v$version" - > /dev/null
+    piped=(0 0)
+    : > "$secret_errors"
+    aws ssm get-parameter --region "$1" --name "$3:$version" --with-decryption --query Parameter.Value --output text 2>> "$secret_errors" \
+      | docker secret create "$2-v$version" - > /dev/null 2>> "$secret_errors" || piped=("${PIPESTATUS[@]}")
+    if [ "${piped[0]}" != 0 ]; then
+      not_made "$2" "$3" "aws ssm get-parameter of version $version" "${piped[0]}"
+      return 0
+    fi
+    if [ "${piped[1]}" != 0 ]; then
+      not_made "$2" "$3" "docker secret create $2-v$version" "${piped[1]}"
+      return 0
+    fi
     echo "created swarm secret $2-v$version"
   fi
   export "$4=$2-v$version"
@@ -88,6 +120,15 @@ pull_always() {
   return "$status"
 }
 @CREATE_SECRETS@
+if [ -n "$unmade" ]; then
+  if [ "$refresh" = true ]; then
+    echo "$unmade" >&2
+    exit 1
+  fi
+  # The gate reports it as a deploy that failed, with the reason this command prints.
+  rm -f "$secret_errors"
+  exec @GATE_PROGRAM@ @DEPLOY_FILE@ @STACK_NAMESPACE@ sh -c "printf '%s\\n' \"\$1\" >&2; exit 1" secret "$unmade"
+fi
 if [ "$refresh" = true ]; then
   status=0
   if [ "${#current[@]}" -gt 0 ]; then

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { VpcDependency } from '../../lib/dependencies';
-import { DockerSwarm } from '../../lib/swarm';
+import { DockerSwarm, type SwarmServiceDefinition } from '../../lib/swarm';
 import { HOST_PATH, itRunning, runHostProgram } from '../helpers/host-tools';
 import { resolveAll } from './user-data';
 
@@ -25,8 +25,14 @@ interface Service {
   readonly replicas?: number;
   readonly states: ReadonlyArray<Record<string, unknown>>;
 }
+/** An SSM parameter as Parameter Store answers for it: its version and value, or the error the aws CLI prints and its exit status. */
+type Parameter = { readonly version: number; readonly value: string } | { readonly exitCode: number; readonly stderr: string };
 interface Scenario {
   readonly leader?: boolean;
+  readonly secrets?: readonly string[];
+  readonly secretCreate?: { exitCode: number; stderr: string };
+  /** The SSM parameters by name; the aws CLI answers any other as not found. */
+  readonly parameters?: Record<string, Parameter>;
   readonly deploy?: { exitCode?: number; stdout?: string; stderr?: string };
   readonly before?: Record<string, Service>;
   readonly after?: Record<string, Service>;
@@ -34,27 +40,33 @@ interface Scenario {
 
 const WEB_V1: Service = { image: 'nginx:1.26', replicas: 2, states: [{ running: 2, update: 'completed', updateStarted: EARLIER }] };
 
-let shipped: { helper: string; gate: string; deployFile: Record<string, any>; deployId: string };
+type Shipped = { helper: string; gate: string; deployFile: Record<string, any>; deployId: string };
+let shipped: Shipped;
 
 beforeAll(() => {
+  shipped = ship([{ name: 'web', image: 'nginx:1.27', replicas: 2 }]);
+});
+
+/** The deploy helper, its gate and its deploy file as the managers' metadata of a swarm of `services` ships them. */
+function ship(services: SwarmServiceDefinition[]): Shipped {
   const scope = new Stack(new App(), 'Cluster');
   new DockerSwarm(scope, 'Swarm', {
     vpc: new VpcDependency(scope, 'Vpc', { vpcName: 'main' }).toVpc({ subnetCount: 3 }),
     managers: 1,
-    services: [{ name: 'web', image: 'nginx:1.27', replicas: 2 }],
+    services,
   });
   const template = Template.fromStack(scope).toJSON();
   const manager = Object.keys(template.Resources).find((id) => id.startsWith('SwarmManager1ASG'))!;
   const files = template.Resources[manager].Metadata['AWS::CloudFormation::Init'].config.files;
   const handle = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::CloudFormation::WaitConditionHandle')!;
   const deployFile = resolveAll(files['/etc/docker-swarm/deploy.json'].content, { ...SAMPLES, [handle]: URL });
-  shipped = {
+  return {
     helper: resolveAll(files['/usr/local/sbin/docker-swarm-deploy'].content, SAMPLES),
     gate: files['/usr/local/sbin/docker-swarm-gate'].content,
     deployFile,
     deployId: deployFile.deployId,
   };
-});
+}
 
 describe('the deploy helper\'s gate', () => {
   itRunning('bash', 'python3', 'flock')('signals SUCCESS once the updated service completed its update and the new one runs its tasks, not on an old update\'s state', () => {
@@ -199,6 +211,69 @@ describe('a deploy docker refuses', () => {
   });
 });
 
+describe('a secret that cannot be made', () => {
+  let withSecret: Shipped;
+  beforeAll(() => {
+    withSecret = ship([{ name: 'web', image: 'nginx:1.27', replicas: 2, secrets: [{ name: 'db-password', parameterName: '/web/db-password' }] }]);
+  });
+  const VERSION_CALL = ['aws', 'ssm', 'get-parameter', '--region', 'eu-west-1', '--name', '/web/db-password', '--query', 'Parameter.Version', '--output', 'text'];
+  const ACCESS_DENIED = 'An error occurred (AccessDeniedException) when calling the GetParameter operation: User: arn:aws:sts::123456789012:assumed-role/cache-prod-SwarmManagerRole/i-0abc is not authorized to perform: ssm:GetParameter on resource: arn:aws:ssm:eu-west-1:123456789012:parameter/web/db-password because no identity-based policy allows the ssm:GetParameter action';
+
+  itRunning('bash', 'python3', 'flock')('signals FAILURE naming the secret, its parameter and the aws CLI\'s error when the parameter does not exist, and deploys nothing', () => {
+    // WHEN the deploy runs and Parameter Store has no /web/db-password
+    const run = deploy({ before: { app_web: WEB_V1 }, after: { app_web: WEB_V1 } }, { waitSeconds: 10, of: withSecret });
+    // THEN
+    expect(run.status).toBe(3);
+    expect(run.signals).toEqual([signal('1', 'docker stack deploy refused the deploy (exit 1): swarm secret db-password from SSM parameter /web/db-password could not be made, '
+      + 'so nothing was deployed: aws ssm get-parameter failed (exit 254): An error occurred (ParameterNotFound) when calling the GetParameter operation:', withSecret)]);
+    expect(run.awsCalls).toEqual([VERSION_CALL]);
+    expect(run.calls.filter((call) => call[1] === 'stack' || call[1] === 'secret')).toEqual([]);
+  });
+
+  itRunning('bash', 'python3', 'flock')('signals FAILURE with docker\'s error when docker refuses to create the secret, never its value, and deploys nothing', () => {
+    // GIVEN version 3 of the parameter, which the swarm does not have, and a daemon that refuses the secret
+    const scenario: Scenario = {
+      before: { app_web: WEB_V1 },
+      after: { app_web: WEB_V1 },
+      parameters: { '/web/db-password': { version: 3, value: 'hunter2 correct' } },
+      secrets: ['db-password-v2'],
+      secretCreate: { exitCode: 1, stderr: 'Error response from daemon: rpc error: code = ResourceExhausted desc = raft: raft message is too large and can\'t be sent\n' },
+    };
+    // WHEN
+    const run = deploy(scenario, { waitSeconds: 10, of: withSecret });
+    // THEN
+    expect(run.status).toBe(3);
+    expect(run.signals).toEqual([signal('1', 'docker stack deploy refused the deploy (exit 1): swarm secret db-password from SSM parameter /web/db-password could not be made, '
+      + 'so nothing was deployed: docker secret create db-password-v3 failed (exit 1): Error response from daemon: rpc error: code = ResourceExhausted desc = raft: raft message is too large and can\'t be sent', withSecret)]);
+    expect(run.calls.filter((call) => call[1] === 'stack' || call[1] === 'secret')).toEqual([['docker', 'secret', 'inspect', 'db-password-v3'], ['docker', 'secret', 'create', 'db-password-v3', '-']]);
+    expect(run.output).not.toContain('hunter2');
+    expect(run.output).not.toContain('X-Amz-Signature');
+  });
+
+  itRunning('bash', 'python3', 'flock')('cuts the reason to 900 characters, as the gate cuts docker\'s', () => {
+    // WHEN the aws CLI's error is longer
+    const scenario: Scenario = { before: { app_web: WEB_V1 }, parameters: { '/web/db-password': { exitCode: 254, stderr: `\nAn error occurred (ThrottlingException) when calling the GetParameter operation: ${'Rate exceeded '.repeat(100)}\n` } } };
+    const run = deploy(scenario, { waitSeconds: 10, of: withSecret });
+    // THEN
+    expect(run.status).toBe(3);
+    expect(run.signals).toHaveLength(1);
+    expect(reason(run.signals[0])).toHaveLength(900);
+    expect(reason(run.signals[0])).toContain('aws ssm get-parameter failed (exit 254): An error occurred (ThrottlingException) when calling the GetParameter operation: Rate exceeded Rate');
+  });
+
+  itRunning('bash', 'python3', 'flock')('with --refresh, signals nothing, prints the reason and exits 1, leaving the services as they run', () => {
+    // GIVEN the managers' role may not read the parameter
+    const scenario: Scenario = { before: { app_web: WEB_V1 }, parameters: { '/web/db-password': { exitCode: 254, stderr: `\n${ACCESS_DENIED}\n` } } };
+    // WHEN the timer runs the refresh
+    const run = deploy(scenario, { waitSeconds: 10, args: ['--refresh'], of: withSecret });
+    // THEN
+    expect(run.status).toBe(1);
+    expect(run.signals).toEqual([]);
+    expect(run.output).toContain(`swarm secret db-password from SSM parameter /web/db-password could not be made, so nothing was deployed: aws ssm get-parameter failed (exit 254): ${ACCESS_DENIED}\n`);
+    expect(run.calls.map((call) => call.slice(0, 4).join(' '))).toEqual(['docker node inspect self']);
+  });
+});
+
 describe('one deploy at a time', () => {
   itRunning('bash', 'python3', 'flock')('waits for a deploy in progress on the leader before it deploys and signals', () => {
     // GIVEN another deploy holds the leader's lock for 2 s
@@ -228,8 +303,8 @@ describe('runs that do not signal', () => {
 });
 
 /** The cfn-signal call the helper makes to the wait handle of the services' digest. */
-function signal(exitCode: string, why: string): string[] {
-  return ['cfn-signal', '--exit-code', exitCode, '--reason', why, '--id', shipped.deployId, URL];
+function signal(exitCode: string, why: string, of: Shipped = shipped): string[] {
+  return ['cfn-signal', '--exit-code', exitCode, '--reason', why, '--id', of.deployId, URL];
 }
 
 function reason(call: readonly string[]): string {
@@ -244,20 +319,22 @@ function reason(call: readonly string[]): string {
  */
 function deploy(
   scenario: Scenario,
-  options: { waitSeconds: number; args?: string[]; envFiles?: Record<string, string>; failingSignal?: boolean; lockHeldSeconds?: number },
-): { status: number | null; output: string; calls: string[][]; signals: string[][]; seconds: number } {
+  options: { waitSeconds: number; args?: string[]; envFiles?: Record<string, string>; failingSignal?: boolean; lockHeldSeconds?: number; of?: Shipped },
+): { status: number | null; output: string; calls: string[][]; awsCalls: string[][]; signals: string[][]; seconds: number } {
+  const { helper, gate, deployFile } = options.of ?? shipped;
   const work = mkdtempSync(path.join(tmpdir(), 'swarm-deploy-'));
   const [bin, sbin, etc] = ['bin', 'sbin', 'etc/docker-swarm'].map((folder) => path.join(work, folder));
   for (const folder of [bin, sbin, path.join(etc, 'env')]) mkdirSync(folder, { recursive: true });
   const moved = (text: string) => text.replaceAll('/usr/local/sbin/', `${sbin}/`).replaceAll('/etc/docker-swarm/', `${etc}/`);
-  writeFileSync(path.join(sbin, 'docker-swarm-deploy'), moved(shipped.helper), { mode: 0o700 });
-  writeFileSync(path.join(sbin, 'docker-swarm-gate'), shipped.gate, { mode: 0o700 });
-  writeFileSync(path.join(etc, 'deploy.json'), moved(JSON.stringify({ ...shipped.deployFile, waitSeconds: options.waitSeconds })));
+  writeFileSync(path.join(sbin, 'docker-swarm-deploy'), moved(helper), { mode: 0o700 });
+  writeFileSync(path.join(sbin, 'docker-swarm-gate'), gate, { mode: 0o700 });
+  writeFileSync(path.join(etc, 'deploy.json'), moved(JSON.stringify({ ...deployFile, waitSeconds: options.waitSeconds })));
   for (const [name, content] of Object.entries(options.envFiles ?? {})) writeFileSync(path.join(etc, 'env', name), content, { mode: 0o600 });
   copyFileSync(path.join(__dirname, 'fake-swarm.py'), path.join(bin, 'docker'));
   chmodSync(path.join(bin, 'docker'), 0o755);
   const refusal = options.failingSignal ? 'sys.stderr.write("Error: 403 Client Error: Forbidden for url: " + sys.argv[-1] + "\\n"); sys.exit(1)' : '';
   writeFileSync(path.join(bin, 'cfn-signal'), `#!/usr/bin/env python3\nimport json, os, sys\nopen(os.environ["FAKE_SWARM_CALLS"], "a").write(json.dumps(["cfn-signal"] + sys.argv[1:]) + "\\n")\n${refusal}\n`, { mode: 0o755 });
+  writeFileSync(path.join(bin, 'aws'), FAKE_AWS, { mode: 0o755 });
   const calls = path.join(work, 'calls.jsonl');
   writeFileSync(calls, '');
   writeFileSync(path.join(work, 'scenario.json'), JSON.stringify(scenario));
@@ -280,10 +357,34 @@ function deploy(
     status: result.status,
     output: result.stdout + result.stderr,
     calls: recorded.filter(([program]) => program === 'docker'),
+    awsCalls: recorded.filter(([program]) => program === 'aws'),
     signals: recorded.filter(([program]) => program === 'cfn-signal'),
     seconds,
   };
 }
+
+/**
+ * The aws CLI for `aws ssm get-parameter`, answering from the scenario's
+ * parameters as Parameter Store does: the version, or the value of NAME:VERSION;
+ * for a parameter it does not have, the CLI's error and exit status 254.
+ */
+const FAKE_AWS = `#!/usr/bin/env python3
+import json, os, sys
+args = sys.argv[1:]
+open(os.environ["FAKE_SWARM_CALLS"], "a").write(json.dumps(["aws"] + args) + "\\n")
+parameters = json.load(open(os.environ["FAKE_SWARM_SCENARIO"])).get("parameters", {})
+if args[:2] != ["ssm", "get-parameter"] or "--name" not in args:
+    sys.stderr.write("aws: error: argument operation: Invalid choice\\n")
+    sys.exit(252)
+parameter = parameters.get(args[args.index("--name") + 1].partition(":")[0])
+if parameter is None:
+    sys.stderr.write("\\nAn error occurred (ParameterNotFound) when calling the GetParameter operation: \\n")
+    sys.exit(254)
+if "exitCode" in parameter:
+    sys.stderr.write(parameter["stderr"])
+    sys.exit(parameter["exitCode"])
+print(parameter["version"] if "Parameter.Version" in args else parameter["value"])
+`;
 
 /** Has another run hold the deploy lock for `seconds`, as a deploy in progress does, and returns once it holds it. */
 function holdLock(lock: string, seconds: number): void {

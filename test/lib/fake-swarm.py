@@ -21,13 +21,17 @@ state's `image` puts another spec in place, as a rollback puts the previous
 one back. A service's tasks' spec is its image: docker service inspect
 shows it as Spec.TaskTemplate.ContainerSpec.Image, and UpdateStatus only
 where a state gives `update`. The deploy time is kept in $FAKE_SWARM_STATE.
+The swarm has the secrets "secrets" lists (["db-password-v1"]); `secret
+create` reads the value from stdin and, with "secretCreate": {"exitCode": 1,
+"stderr": "..."}, refuses it as the daemon does, creating nothing.
 
 Like docker, it answers only the commands and formats the helper uses, and
 exits 1 naming what it does not know: `node inspect self --format
 {{.ManagerStatus.Leader}}`, `service ls --quiet` and `service ls --format
 "{{.Name}} {{.Replicas}}"` filtered by the stack's label, `service inspect
 ID...` (JSON), `service ps --no-trunc --format
-"{{.Name}}\\t{{.Error}}\\t{{.CurrentState}}" SERVICE` and `stack deploy`.
+"{{.Name}}\\t{{.Error}}\\t{{.CurrentState}}" SERVICE`, `secret inspect NAME`,
+`secret create NAME -` and `stack deploy`.
 """
 import json
 import os
@@ -114,6 +118,18 @@ elif args[:5] == ["service", "ps", "--no-trunc", "--format", "{{.Name}}\t{{.Erro
     for task in service["tasks"]:
         # As docker does, the error is written in double quotes.
         print("%s\t%s\t%s" % (task["name"], '"%s"' % task["error"] if task.get("error") else "", task["state"]))
+elif args[:2] == ["secret", "inspect"] and len(args) == 3:
+    if args[2] not in scenario.get("secrets", []):
+        print("[]")
+        fail("Error: No such secret: %s" % args[2])
+    print(json.dumps([{"ID": "id-" + args[2], "Spec": {"Name": args[2]}}], indent=4))
+elif args[:2] == ["secret", "create"] and args[3:] == ["-"]:
+    sys.stdin.read()
+    refusal = scenario.get("secretCreate", {})
+    if refusal.get("exitCode", 0) != 0:
+        sys.stderr.write(refusal.get("stderr", ""))
+        sys.exit(refusal["exitCode"])
+    print("id-" + args[2])
 elif args[:2] == ["stack", "deploy"]:
     deploy = scenario.get("deploy", {})
     sys.stdout.write(deploy.get("stdout", ""))
