@@ -308,7 +308,7 @@ export const CHANGES = [
   {
     id: 'deploy-unmade-secret-unreported',
     file: 'lib/swarm/docker-swarm-deploy.sh',
-    original: '  rm -f "$secret_errors"\n  exec @GATE_PROGRAM@ @DEPLOY_FILE@ @STACK_NAMESPACE@ sh -c "printf \'%s\\\\n\' \\"\\$1\\" >&2; exit 1" secret "$unmade"\n',
+    original: '  rm -f "$secret_errors" "$create_errors"\n  exec @GATE_PROGRAM@ @DEPLOY_FILE@ @STACK_NAMESPACE@ --fail "$unmade"\n',
     replacement: '',
     breaks: 'a deploy whose swarm secret cannot be read or created goes on without it instead of signalling FAILURE',
     tests: [SWARM_DEPLOY_TESTS],

@@ -44,15 +44,16 @@ if ! flock --nonblock 9; then
 fi
 secrets=()
 current=()
-# Why a secret could not be made (empty while every one could), and the errors of the command that failed.
+# Why a secret could not be made (empty while every one could), and the errors aws and docker secret create printed.
 unmade=""
 secret_errors=$(mktemp)
-trap 'rm -f "$secret_errors"' EXIT
-# not_made NAME PARAMETER COMMAND STATUS: records why the swarm secret NAME could not be made, with the
-# error COMMAND printed (on one line); the first one recorded is the one reported.
+create_errors=$(mktemp)
+trap 'rm -f "$secret_errors" "$create_errors"' EXIT
+# not_made NAME PARAMETER COMMAND STATUS ERRORS: records why the swarm secret NAME could not be made, with the
+# error COMMAND printed in the file ERRORS (on one line); the first one recorded is the one reported.
 not_made() {
   local printed
-  printed=$(tr -s '\n\t ' ' ' < "$secret_errors")
+  printed=$(tr -s '\n\t ' ' ' < "$5")
   printed=${printed# }
   unmade="swarm secret $1 from SSM parameter $2 could not be made, so nothing was deployed: $3 failed (exit $4): ${printed% }"
 }
@@ -63,20 +64,19 @@ secret() {
   [ -z "$unmade" ] || return 0
   version=$(aws ssm get-parameter --region "$1" --name "$3" --query Parameter.Version --output text 2> "$secret_errors") || status=$?
   if [ "$status" != 0 ]; then
-    not_made "$2" "$3" "aws ssm get-parameter" "$status"
+    not_made "$2" "$3" "aws ssm get-parameter" "$status" "$secret_errors"
     return 0
   fi
   if ! docker secret inspect "$2-v$version" > /dev/null 2>&1; then
     piped=(0 0)
-    : > "$secret_errors"
-    aws ssm get-parameter --region "$1" --name "$3:$version" --with-decryption --query Parameter.Value --output text 2>> "$secret_errors" \
-      | docker secret create "$2-v$version" - > /dev/null 2>> "$secret_errors" || piped=("${PIPESTATUS[@]}")
+    aws ssm get-parameter --region "$1" --name "$3:$version" --with-decryption --query Parameter.Value --output text 2> "$secret_errors" \
+      | docker secret create "$2-v$version" - > /dev/null 2> "$create_errors" || piped=("${PIPESTATUS[@]}")
     if [ "${piped[0]}" != 0 ]; then
-      not_made "$2" "$3" "aws ssm get-parameter of version $version" "${piped[0]}"
+      not_made "$2" "$3" "aws ssm get-parameter of version $version" "${piped[0]}" "$secret_errors"
       return 0
     fi
     if [ "${piped[1]}" != 0 ]; then
-      not_made "$2" "$3" "docker secret create $2-v$version" "${piped[1]}"
+      not_made "$2" "$3" "docker secret create $2-v$version" "${piped[1]}" "$create_errors"
       return 0
     fi
     echo "created swarm secret $2-v$version"
@@ -125,9 +125,9 @@ if [ -n "$unmade" ]; then
     echo "$unmade" >&2
     exit 1
   fi
-  # The gate reports it as a deploy that failed, with the reason this command prints.
-  rm -f "$secret_errors"
-  exec @GATE_PROGRAM@ @DEPLOY_FILE@ @STACK_NAMESPACE@ sh -c "printf '%s\\n' \"\$1\" >&2; exit 1" secret "$unmade"
+  # The gate signals FAILURE with the reason, deploying nothing.
+  rm -f "$secret_errors" "$create_errors"
+  exec @GATE_PROGRAM@ @DEPLOY_FILE@ @STACK_NAMESPACE@ --fail "$unmade"
 fi
 if [ "$refresh" = true ]; then
   status=0

@@ -16,7 +16,13 @@ runs out, and with docker's last lines when docker refuses the deploy. Text
 taken from docker has every value of the services' env-files replaced by ***,
 and the wait handle, a signed URL, is never printed.
 
+With --fail REASON it reads the deploy file alike but runs nothing and
+deploys nothing: it signals FAILURE with REASON as it is (cut to 900
+characters, env-file values as ***), as the deploy helper does when a swarm
+secret cannot be made.
+
 Usage: docker-swarm-gate DEPLOY_FILE STACK COMMAND...
+       docker-swarm-gate DEPLOY_FILE STACK --fail REASON
 
 Exit status: 0 once SUCCESS is reported, 3 once FAILURE is reported,
 anything else when nothing could be reported (the deploy file could not be
@@ -206,6 +212,8 @@ def main(argv):
         sys.stderr.write("docker-swarm-gate: cannot read the deploy file %s (%s), so nothing is deployed or reported\n" % (path, type(error).__name__))
         return 1
     os.environ["PATH"] = os.environ.get("PATH", "/usr/bin:/bin") + ":/opt/aws/bin"
+    if command[:1] == ["--fail"] and len(command) == 2:
+        return report(deploy, False, command[1])
     before = services(stack)
     deployed = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     sys.stdout.write(shown(deployed.stdout.decode("utf-8", "replace")))

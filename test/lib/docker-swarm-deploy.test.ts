@@ -25,8 +25,13 @@ interface Service {
   readonly replicas?: number;
   readonly states: ReadonlyArray<Record<string, unknown>>;
 }
-/** An SSM parameter as Parameter Store answers for it: its version and value, or the error the aws CLI prints and its exit status. */
-type Parameter = { readonly version: number; readonly value: string } | { readonly exitCode: number; readonly stderr: string };
+/**
+ * An SSM parameter as Parameter Store answers for it: its version and value (or, in `valueError`, the error the
+ * aws CLI prints and its exit status when asked for the value of that version), or the error and exit status for any call.
+ */
+type Parameter =
+  | { readonly version: number; readonly value: string; readonly valueError?: { readonly exitCode: number; readonly stderr: string } }
+  | { readonly exitCode: number; readonly stderr: string };
 interface Scenario {
   readonly leader?: boolean;
   readonly secrets?: readonly string[];
@@ -209,6 +214,20 @@ describe('a deploy docker refuses', () => {
     expect(run.output).not.toContain('X-Amz-Signature');
     expect(run.output).toContain('cfn-signal could not report: Error: 403 Client Error: Forbidden for url: ***');
   });
+
+  itRunning('bash', 'python3', 'flock')('with --fail, runs nothing and signals FAILURE with the reason it is given, env-file values as ***', () => {
+    // WHEN the gate is handed a reason that holds an env-file value
+    const run = deploy({ before: { app_web: WEB_V1 } }, {
+      waitSeconds: 10,
+      gate: ['--fail', 'swarm secret db-password could not be made: refused DB_PASSWORD=hunter2 correct'],
+      envFiles: { 'web.env': 'DB_PASSWORD=hunter2 correct\n' },
+    });
+    // THEN
+    expect(run.status).toBe(3);
+    expect(run.signals).toEqual([signal('1', 'swarm secret db-password could not be made: refused DB_PASSWORD=***')]);
+    expect(run.calls).toEqual([]);
+    expect(run.output).toBe('docker-swarm-gate: swarm secret db-password could not be made: refused DB_PASSWORD=***\n');
+  });
 });
 
 describe('a secret that cannot be made', () => {
@@ -224,7 +243,7 @@ describe('a secret that cannot be made', () => {
     const run = deploy({ before: { app_web: WEB_V1 }, after: { app_web: WEB_V1 } }, { waitSeconds: 10, of: withSecret });
     // THEN
     expect(run.status).toBe(3);
-    expect(run.signals).toEqual([signal('1', 'docker stack deploy refused the deploy (exit 1): swarm secret db-password from SSM parameter /web/db-password could not be made, '
+    expect(run.signals).toEqual([signal('1', 'swarm secret db-password from SSM parameter /web/db-password could not be made, '
       + 'so nothing was deployed: aws ssm get-parameter failed (exit 254): An error occurred (ParameterNotFound) when calling the GetParameter operation:', withSecret)]);
     expect(run.awsCalls).toEqual([VERSION_CALL]);
     expect(run.calls.filter((call) => call[1] === 'stack' || call[1] === 'secret')).toEqual([]);
@@ -243,11 +262,31 @@ describe('a secret that cannot be made', () => {
     const run = deploy(scenario, { waitSeconds: 10, of: withSecret });
     // THEN
     expect(run.status).toBe(3);
-    expect(run.signals).toEqual([signal('1', 'docker stack deploy refused the deploy (exit 1): swarm secret db-password from SSM parameter /web/db-password could not be made, '
+    expect(run.signals).toEqual([signal('1', 'swarm secret db-password from SSM parameter /web/db-password could not be made, '
       + 'so nothing was deployed: docker secret create db-password-v3 failed (exit 1): Error response from daemon: rpc error: code = ResourceExhausted desc = raft: raft message is too large and can\'t be sent', withSecret)]);
     expect(run.calls.filter((call) => call[1] === 'stack' || call[1] === 'secret')).toEqual([['docker', 'secret', 'inspect', 'db-password-v3'], ['docker', 'secret', 'create', 'db-password-v3', '-']]);
     expect(run.output).not.toContain('hunter2');
     expect(run.output).not.toContain('X-Amz-Signature');
+  });
+
+  itRunning('bash', 'python3', 'flock')('signals FAILURE with the aws CLI\'s error when the value of the version cannot be read, not docker\'s refusal of the empty value it was handed', () => {
+    // GIVEN version 3 of the parameter, whose key the managers' role may not decrypt with
+    const KMS_DENIED = 'An error occurred (AccessDeniedException) when calling the GetParameter operation: User: arn:aws:sts::123456789012:assumed-role/cache-prod-SwarmManagerRole/i-0abc '
+      + 'is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab because no identity-based policy allows the kms:Decrypt action';
+    const scenario: Scenario = {
+      before: { app_web: WEB_V1 },
+      after: { app_web: WEB_V1 },
+      parameters: { '/web/db-password': { version: 3, value: 'hunter2 correct', valueError: { exitCode: 254, stderr: `\n${KMS_DENIED}\n` } } },
+    };
+    // WHEN
+    const run = deploy(scenario, { waitSeconds: 10, of: withSecret });
+    // THEN
+    expect(run.status).toBe(3);
+    expect(run.signals).toEqual([signal('1', 'swarm secret db-password from SSM parameter /web/db-password could not be made, '
+      + `so nothing was deployed: aws ssm get-parameter of version 3 failed (exit 254): ${KMS_DENIED}`, withSecret)]);
+    expect(run.awsCalls).toEqual([VERSION_CALL,
+      ['aws', 'ssm', 'get-parameter', '--region', 'eu-west-1', '--name', '/web/db-password:3', '--with-decryption', '--query', 'Parameter.Value', '--output', 'text']]);
+    expect(run.calls.filter((call) => call[1] === 'stack' || call[1] === 'secret')).toEqual([['docker', 'secret', 'inspect', 'db-password-v3'], ['docker', 'secret', 'create', 'db-password-v3', '-']]);
   });
 
   itRunning('bash', 'python3', 'flock')('cuts the reason to 900 characters, as the gate cuts docker\'s', () => {
@@ -257,8 +296,8 @@ describe('a secret that cannot be made', () => {
     // THEN
     expect(run.status).toBe(3);
     expect(run.signals).toHaveLength(1);
-    expect(reason(run.signals[0])).toHaveLength(900);
-    expect(reason(run.signals[0])).toContain('aws ssm get-parameter failed (exit 254): An error occurred (ThrottlingException) when calling the GetParameter operation: Rate exceeded Rate');
+    expect(reason(run.signals[0])).toBe(('swarm secret db-password from SSM parameter /web/db-password could not be made, so nothing was deployed: '
+      + `aws ssm get-parameter failed (exit 254): An error occurred (ThrottlingException) when calling the GetParameter operation: ${'Rate exceeded '.repeat(100)}`).slice(0, 900));
   });
 
   itRunning('bash', 'python3', 'flock')('with --refresh, signals nothing, prints the reason and exits 1, leaving the services as they run', () => {
@@ -312,14 +351,14 @@ function reason(call: readonly string[]): string {
 }
 
 /**
- * Runs the shipped deploy helper, its folders moved into a folder of the
+ * Runs the shipped deploy helper (or, with `gate`, its gate with those arguments after the deploy file and stack), its folders moved into a folder of the
  * test, with the fake swarm as docker and a recording cfn-signal; returns
  * its exit status, output, the docker calls, the cfn-signal calls and how
  * long it took.
  */
 function deploy(
   scenario: Scenario,
-  options: { waitSeconds: number; args?: string[]; envFiles?: Record<string, string>; failingSignal?: boolean; lockHeldSeconds?: number; of?: Shipped },
+  options: { waitSeconds: number; args?: string[]; gate?: string[]; envFiles?: Record<string, string>; failingSignal?: boolean; lockHeldSeconds?: number; of?: Shipped },
 ): { status: number | null; output: string; calls: string[][]; awsCalls: string[][]; signals: string[][]; seconds: number } {
   const { helper, gate, deployFile } = options.of ?? shipped;
   const work = mkdtempSync(path.join(tmpdir(), 'swarm-deploy-'));
@@ -341,7 +380,10 @@ function deploy(
   const lock = path.join(work, 'deploy.lock');
   if (options.lockHeldSeconds) holdLock(lock, options.lockHeldSeconds);
   const started = Date.now();
-  const result = runHostProgram('bash', [path.join(sbin, 'docker-swarm-deploy'), ...(options.args ?? [])], {
+  const [tool, args] = options.gate
+    ? ['python3' as const, [path.join(sbin, 'docker-swarm-gate'), path.join(etc, 'deploy.json'), 'app', ...options.gate]]
+    : ['bash' as const, [path.join(sbin, 'docker-swarm-deploy'), ...(options.args ?? [])]];
+  const result = runHostProgram(tool, args, {
     encoding: 'utf8',
     env: {
       PATH: `${bin}:${HOST_PATH}`,
@@ -380,9 +422,10 @@ parameter = parameters.get(args[args.index("--name") + 1].partition(":")[0])
 if parameter is None:
     sys.stderr.write("\\nAn error occurred (ParameterNotFound) when calling the GetParameter operation: \\n")
     sys.exit(254)
-if "exitCode" in parameter:
-    sys.stderr.write(parameter["stderr"])
-    sys.exit(parameter["exitCode"])
+failure = parameter if "exitCode" in parameter else parameter.get("valueError") if ":" in args[args.index("--name") + 1] else None
+if failure:
+    sys.stderr.write(failure["stderr"])
+    sys.exit(failure["exitCode"])
 print(parameter["version"] if "Parameter.Version" in args else parameter["value"])
 `;
 

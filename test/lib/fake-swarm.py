@@ -22,8 +22,9 @@ one back. A service's tasks' spec is its image: docker service inspect
 shows it as Spec.TaskTemplate.ContainerSpec.Image, and UpdateStatus only
 where a state gives `update`. The deploy time is kept in $FAKE_SWARM_STATE.
 The swarm has the secrets "secrets" lists (["db-password-v1"]); `secret
-create` reads the value from stdin and, with "secretCreate": {"exitCode": 1,
-"stderr": "..."}, refuses it as the daemon does, creating nothing.
+create` reads the value from stdin, refuses an empty one as the daemon does,
+and, with "secretCreate": {"exitCode": 1, "stderr": "..."}, refuses any,
+creating nothing.
 
 Like docker, it answers only the commands and formats the helper uses, and
 exits 1 naming what it does not know: `node inspect self --format
@@ -124,7 +125,8 @@ elif args[:2] == ["secret", "inspect"] and len(args) == 3:
         fail("Error: No such secret: %s" % args[2])
     print(json.dumps([{"ID": "id-" + args[2], "Spec": {"Name": args[2]}}], indent=4))
 elif args[:2] == ["secret", "create"] and args[3:] == ["-"]:
-    sys.stdin.read()
+    if not sys.stdin.read():
+        fail("Error response from daemon: rpc error: code = InvalidArgument desc = secret data must be larger than 0 and less than 512000 bytes")
     refusal = scenario.get("secretCreate", {})
     if refusal.get("exitCode", 0) != 0:
         sys.stderr.write(refusal.get("stderr", ""))
