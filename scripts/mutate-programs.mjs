@@ -291,11 +291,11 @@ export const CHANGES = [
   {
     id: 'deploy-without-prune',
     file: 'lib/swarm/docker-swarm-deploy.sh',
-    original: 'docker stack deploy --prune ',
-    replacement: 'docker stack deploy ',
+    original: '@GATE_PROGRAM@ @DEPLOY_FILE@ @STACK_NAMESPACE@ docker stack deploy --prune ',
+    replacement: '@GATE_PROGRAM@ @DEPLOY_FILE@ @STACK_NAMESPACE@ docker stack deploy ',
     breaks: 'a service removed from the stack keeps running',
-    tests: [SWARM_TESTS],
-    only: 'swarm secrets the leader creates',
+    tests: [SWARM_DEPLOY_TESTS],
+    only: 'signals SUCCESS once the updated service completed its update',
   },
   {
     id: 'deploy-on-every-manager',
@@ -361,8 +361,8 @@ export const CHANGES = [
   {
     id: 'dead-manager-kept',
     file: NODE_SCRIPT,
-    original: '\'  if [ "$status" = Down ]; then\',',
-    replacement: '\'  if [ "$status" = Gone ]; then\',',
+    original: '\'      elif docker node demote "$id" && remove_node "$id"; then\',',
+    replacement: '\'      elif remove_node "$id"; then\',',
     breaks: 'a replaced manager that is down stays in the quorum',
     tests: [SWARM_TESTS],
     only: 'replaces a dead one',
