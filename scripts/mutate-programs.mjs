@@ -107,8 +107,8 @@ export const CHANGES = [
   {
     id: 'apply-files-ignored-without-reload',
     file: APPLY,
-    original: 'definition = dict(container, files=None) if reloads else container',
-    replacement: 'definition = dict(container, files=None)',
+    original: '        if reloads:\n            definition["files"] = None\n',
+    replacement: '        definition["files"] = None\n',
     breaks: 'file changes do not recreate a container that has no reload command',
     tests: [APPLY_TESTS],
     only: 'reloads a container with a reload command',
@@ -116,8 +116,8 @@ export const CHANGES = [
   {
     id: 'apply-stopped-not-restarted',
     file: APPLY,
-    original: 'current["Config"]["Labels"].get(SPEC_HASH) == spec_hash and current["State"]["Running"]:',
-    replacement: 'current["Config"]["Labels"].get(SPEC_HASH) == spec_hash:',
+    original: 'if unchanged and (refresh or current["State"]["Running"]):',
+    replacement: 'if unchanged:',
     breaks: 'a stopped container whose definition did not change is not started again',
     tests: [APPLY_TESTS],
     only: 'starts a stopped container again',
