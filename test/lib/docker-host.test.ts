@@ -6,6 +6,7 @@ import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CertificateDependency, Route53Dependency, StackDependency, VpcDependency } from '../../lib/dependencies';
 import { ContainerLogging, PortProtocol, PullPolicy, RestartPolicy, type ContainerDefinition } from '../../lib/containers';
@@ -189,6 +190,12 @@ describe('instance', () => {
     });
   });
 
+  it('leaves termination protection off unless it is given, so a new image or instance type can replace the host', () => {
+    // GIVEN the host above, given no terminationProtection
+    // THEN
+    template.hasResourceProperties('AWS::EC2::Instance', { DisableApiTermination: false });
+  });
+
   it('keeps the instance and its user data when a container changes, and waits for the change under a new wait condition', () => {
     // GIVEN
     const before = hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [CACHE] }));
@@ -224,6 +231,31 @@ describe('instance', () => {
       '[main]\nstack=arn:aws:cloudformation:eu-west-1:123456789012:stack/memcached-dev/1\nregion=eu-west-1\ninterval=1\n',
     );
     expect(files['/etc/docker-host/host.json'].mode).toBe('000600');
+  });
+
+  it('has cfn-init write cfn-hup\'s configuration for root alone, and its systemd unit, started after the network and Docker', () => {
+    // GIVEN the host above
+    // WHEN
+    const files = template.toJSON().Resources[instanceLogicalId()].Metadata['AWS::CloudFormation::Init'].config.files;
+    // THEN
+    expect(files['/etc/systemd/system/cfn-hup.service']).toEqual({
+      content:
+        '[Unit]\nDescription=cfn-hup: applies changes of the CloudFormation metadata\nAfter=network-online.target docker.service\n\n' +
+        '[Service]\nExecStart=/opt/aws/bin/cfn-hup --no-daemon\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n',
+      mode: '000644',
+      owner: 'root',
+      group: 'root',
+    });
+    for (const config of ['/etc/cfn/cfn-hup.conf', '/etc/cfn/hooks.d/docker-host.conf']) {
+      expect(files[config]).toEqual({ content: expect.anything(), mode: '000400', owner: 'root', group: 'root' });
+    }
+  });
+
+  it('names the host in the descriptions of the rule and the role that push each change to it', () => {
+    // GIVEN the host above
+    // THEN
+    template.hasResourceProperties('AWS::Events::Rule', { Description: 'Pushes each change to Docker host Hosting/Host when the stack starts waiting for it' });
+    template.hasResourceProperties('AWS::IAM::Role', { Description: 'Runs the change command on Docker host Hosting/Host when the stack starts waiting for a change' });
   });
 
   it('has a systemd timer run the apply program with --refresh every minute, which cfn-init enables at boot and after each update', () => {
@@ -310,6 +342,9 @@ describe('instance', () => {
     expect(violations).toEqual([]);
     expect(acknowledgedRules(protectedHost.stack)).not.toContain('AwsSolutions-EC29');
     expect(acknowledgedRules(stack)).toContain('AwsSolutions-EC29');
+    const reasons = acknowledgements(host);
+    expect(reasons.map(([rule]) => rule).sort()).toEqual(['AwsSolutions-EC29', 'AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-SMG4']);
+    expect(reasons.filter(([, reason]) => reason.trim() === '')).toEqual([]);
   });
 
   it('lets the AWS Solutions checks flag a port open to the whole internet', () => {
@@ -413,6 +448,52 @@ describe('user data', () => {
       'cfn-signal', '--exit-code', '1', '--reason', 'the host could not install its packages or read its metadata',
       '--stack', 'memcached-dev', '--resource', instanceLogicalId(), '--region', 'eu-west-1',
     ]);
+  });
+
+  it('installs the AWS CLI only on a host with secrets, and the ECR credential helper only on one pulling from ECR', () => {
+    // GIVEN hosts with no secret and no ECR repository, with a secret, with an ECR repository, and with both
+    const installLines = ({ secret, fromEcr }: { secret: boolean; fromEcr: boolean }) => {
+      const { stack: given } = hostStack((scope, network) => ({
+        vpc: network.toVpc({ subnetCount: 1 }),
+        containers: [secret ? { ...CACHE, secretEnvironment: { API_KEY: 'k3y' } } : CACHE],
+        ecrRepositories: fromEcr ? [ecr.Repository.fromRepositoryName(scope, 'Images', 'team/app')] : undefined,
+      }));
+      return renderUserData(Template.fromStack(given).toJSON(), SAMPLES).split('\n').filter((line) => line.startsWith('dnf '));
+    };
+    // WHEN
+    const lines = [
+      installLines({ secret: false, fromEcr: false }),
+      installLines({ secret: true, fromEcr: false }),
+      installLines({ secret: false, fromEcr: true }),
+      installLines({ secret: true, fromEcr: true }),
+    ];
+    // THEN
+    expect(lines).toEqual([
+      ['dnf install -y docker aws-cfn-bootstrap'],
+      ['dnf install -y docker aws-cfn-bootstrap awscli-2'],
+      ['dnf install -y docker aws-cfn-bootstrap amazon-ecr-credential-helper'],
+      ['dnf install -y docker aws-cfn-bootstrap awscli-2 amazon-ecr-credential-helper'],
+    ]);
+  });
+
+  itRunning('bash')('runs the apply program with umask 077 and the CloudFormation helper scripts on its PATH', () => {
+    // GIVEN the host's user data, and an apply program that shows its umask and PATH
+    // WHEN
+    const { status, stderr } = runWithStubs(script, { apply: 'umask >&2; echo "$PATH" >&2' });
+    // THEN
+    expect(status).toBe(0);
+    const [umask, pathVariable] = stderr.trim().split('\n');
+    expect(umask).toBe('0077');
+    expect(pathVariable.split(':').at(-1)).toBe('/opt/aws/bin');
+  });
+
+  itRunning('bash')('says so on stderr when cfn-signal cannot report the failure', () => {
+    // GIVEN the host's user data, an apply program that dies before it reports, and cfn-signal failing
+    // WHEN
+    const { status, stderr } = runWithStubs(script, { apply: 'exit 1', failing: 'cfn-signal' });
+    // THEN
+    expect(status).toBe(1);
+    expect(stderr).toContain('cfn-signal could not report exit status 1');
   });
 
   it('exposes the script it renders', () => {
@@ -810,6 +891,18 @@ describe('secrets', () => {
     expect(uses.map((use) => use.split('.').slice(0, 4).join('.'))).toEqual([`Resources.${secretId()}.Properties.SecretString`]);
   });
 
+  it('describes each container\'s secret, under a logical id made of the letters and digits of the container\'s name', () => {
+    // GIVEN a host whose container web-app_1 has secret variables
+    const json = Template.fromStack(hostStack((_scope, network) => ({
+      vpc: network.toVpc({ subnetCount: 1 }),
+      containers: [{ ...CACHE, name: 'web-app_1', secretEnvironment: { API_KEY: 'k3y' } }],
+    })).stack).toJSON();
+    // WHEN
+    const secret = json.Resources[logicalIdOf('AWS::SecretsManager::Secret', 'HostSecretwebapp1', json)];
+    // THEN
+    expect(secret.Properties.Description).toBe('Secret variables of container web-app_1 on Docker host Hosting/Host');
+  });
+
   it('lets the host read exactly its secrets and write logs only to its own log group', () => {
     // GIVEN the host above
     // THEN
@@ -826,6 +919,35 @@ describe('secrets', () => {
       },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+});
+
+describe('logs', () => {
+  const hostTemplate = (props: Partial<DockerHostProps>) =>
+    Template.fromStack(hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [CACHE], ...props })).stack).toJSON();
+
+  it('keeps the containers\' logs 30 days by default, or as long as it is given', () => {
+    // GIVEN a host given no logRetention, and one given a week
+    // WHEN
+    const [unset, given] = [{}, { logRetention: logs.RetentionDays.ONE_WEEK }].map((props) => {
+      const json = hostTemplate(props);
+      return json.Resources[logicalIdOf('AWS::Logs::LogGroup', 'HostLogs', json)].Properties.RetentionInDays;
+    });
+    // THEN
+    expect([unset, given]).toEqual([30, 7]);
+  });
+
+  it('lets the host write logs, to its own log group, only when a container logs with awslogs', () => {
+    // GIVEN a host whose only container logs to json-file, and one whose only container logs with awslogs (the default)
+    const [jsonFile, awsLogs] = [CACHE, { ...CACHE, logging: undefined }].map((container) => hostTemplate({ containers: [container] }));
+    // WHEN
+    const logStatements = (json: Record<string, any>) =>
+      hostRoleStatements(json).filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('logs:')));
+    // THEN
+    expect(logStatements(jsonFile)).toEqual([]);
+    expect(logStatements(awsLogs)).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalIdOf('AWS::Logs::LogGroup', 'HostLogs', awsLogs), 'Arn'] } },
+    ]);
   });
 });
 
@@ -879,6 +1001,8 @@ describe('prop errors', () => {
     ['the node', { volumeSize: 4 }, 'volumeSize', 'must be a whole number of GiB from 8 to 16384, got 4'],
     ['the security group', { egressCidrs: ['s3.amazonaws.com'] }, 'egressCidrs', 'must hold CIDR ranges such as 10.0.0.0/16, got "s3.amazonaws.com"'],
     ['the router\'s DNS cache', { routerResolverValid: Duration.millis(1500) }, 'routerResolverValid', "must be a whole number of seconds from 1, the router's resolverValid, got 1.5"],
+    ['a router\'s DNS cache of half a second', { routerResolverValid: Duration.millis(500) }, 'routerResolverValid', "must be a whole number of seconds from 1, the router's resolverValid, got 0.5"],
+    ['a router\'s DNS cache of 0 s', { routerResolverValid: Duration.seconds(0) }, 'routerResolverValid', "must be a whole number of seconds from 1, the router's resolverValid, got 0"],
   ])('names the host, the prop and what is allowed for %s', (_case, props, prop, problem) => {
     // GIVEN
     const create = () => hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [CACHE], ...props }));
@@ -998,6 +1122,13 @@ describe('update order', () => {
     expect(router.nginxConfig).toContain('resolver 127.0.0.11 valid=7s ipv6=off;');
     expect([given, unset]).toEqual([7, 5]);
   });
+
+  it('takes a router\'s resolverValid of 1 s, the least the router takes', () => {
+    // GIVEN
+    const { stack } = hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [CACHE], routerResolverValid: Duration.seconds(1) }));
+    // THEN
+    expect(hostFileOf(stack).resolverValidSeconds).toBe(1);
+  });
 });
 
 describe('env-file directory', () => {
@@ -1028,7 +1159,7 @@ describe('env-file directory', () => {
     expect(withDirectory(directory)).toThrow(`DockerHost Hosting/Host: envFileDirectory: "${directory}" is inside ${kernel}, a file system of the kernel; ${FIX}`);
   });
 
-  it.each(['/etc/docker-host', '/var/lib/docker-host', '/var/lib/x', '/opt/app/env', '/run/docker-host', '/docker-host'])('accepts a folder of its own, %s', (directory) => {
+  it.each(['/etc/docker-host', '/etc/docker-host.d', '/var/lib/docker-host', '/var/lib/x', '/opt/app/env', '/run/docker-host', '/docker-host'])('accepts a folder of its own, %s', (directory) => {
     // WHEN
     const { stack } = withDirectory(directory)();
     // THEN the host's apply program is given that folder
@@ -1048,6 +1179,14 @@ describe('environment values', () => {
 });
 
 describe('private ECR repositories', () => {
+  it('writes no Docker credential configuration on a host that pulls from no ECR repository', () => {
+    // GIVEN the host above, given no ecrRepositories
+    // WHEN
+    const files = template.toJSON().Resources[instanceLogicalId()].Metadata['AWS::CloudFormation::Init'].config.files;
+    // THEN
+    expect(Object.keys(files).filter((file) => file.startsWith('/root/.docker/'))).toEqual([]);
+  });
+
   it('names the ECR credential helper for the registry of each repository, whether created in the stack or imported', () => {
     // GIVEN a host pulling from a repository of its stack and one imported by name
     const { stack } = hostStack((scope, network) => ({
@@ -1071,6 +1210,29 @@ describe('private ECR repositories', () => {
       credHelpers: { '210987654321.dkr.ecr.eu-west-1.amazonaws.com': 'ecr-login', '123456789012.dkr.ecr.eu-west-1.amazonaws.com': 'ecr-login' },
     });
     expect(config.mode).toBe('000600');
+  });
+});
+
+describe('host file', () => {
+  it('gives the apply program a container of only a name and an image with no command, port or file, always restarted and logging with awslogs', () => {
+    // GIVEN
+    const json = Template.fromStack(hostStack((_scope, network) => ({ vpc: network.toVpc({ subnetCount: 1 }), containers: [{ name: 'app', image: 'app:1' }] })).stack).toJSON();
+    // WHEN
+    const hostFile = renderHostFile(json, { ...SAMPLES, [logicalIdOf('AWS::Logs::LogGroup', 'HostLogs', json)]: 'memcached-dev-HostLogs' });
+    // THEN
+    expect(hostFile.containers).toStrictEqual([
+      {
+        name: 'app',
+        image: 'app:1',
+        command: [],
+        restart: 'always',
+        ports: [],
+        volumes: [],
+        logging: { driver: 'awslogs', options: { 'awslogs-group': 'memcached-dev-HostLogs', 'awslogs-region': 'eu-west-1', 'awslogs-stream': 'app' } },
+        files: [],
+        updateOrder: 'stop-first',
+      },
+    ]);
   });
 });
 
@@ -1132,6 +1294,23 @@ function instanceLogicalId(): string {
 
 function ingress(protocol: string, port: number, source: Record<string, string>, description: string) {
   return { IpProtocol: protocol, FromPort: port, ToPort: port, Description: description, ...source };
+}
+
+/** The statements of the policies of the host's instance role. */
+function hostRoleStatements(json: Record<string, any>): Record<string, any>[] {
+  return Object.values<any>(json.Resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy' && resource.Properties.Roles.some((role: { Ref: string }) => role.Ref.startsWith('HostInstanceInstanceRole')))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+/** The rules acknowledged on `host` and the constructs in it, each with its reason. */
+function acknowledgements(host: DockerHost): [string, string][] {
+  return host.node
+    .findAll()
+    .flatMap((construct) => construct.node.metadata)
+    .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+    .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+    .map(([id, reason]) => [id.replace(/^annotation::/i, ''), reason]);
 }
 
 function acknowledgedRules(scope: Stack): string[] {
