@@ -29,6 +29,9 @@ export default {
     config: {
       // Counts what a beforeAll reaches as covered by its tests, and skips the rest of a mutant's run once one of them failed.
       testEnvironment: fileURLToPath(new URL('./scripts/stryker-environment.cjs', import.meta.url)),
+      // jest finds the tests related to a mutated file through the files of its roots only: with lib/ among them, a
+      // test of a DockerHost is related to lib/nodes/, which it reaches through lib/host/.
+      roots: ['<rootDir>/test', '<rootDir>/e2e', '<rootDir>/lib'],
       testMatch: [
         '<rootDir>/test/lib/docker-host.test.ts',
         '<rootDir>/test/lib/docker-host-apply.test.ts',
