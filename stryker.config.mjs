@@ -24,8 +24,8 @@ export default {
     configFile: 'jest.config.js',
     // The suites that synthesize or run what the mutated code renders. Left out: the lookups', the example app's, and
     // node-permissions, whose synths of whole example stacks take 5 to 10 s a test and whose roles docker-host and
-    // docker-swarm check too; security-group-quota stays, the one suite that fills a security group past its quota, and
-    // monitoring, the one that checks each construct's alarms.
+    // docker-swarm check too; security-group-quota stays, the one suite that fills a security group past its quota,
+    // monitoring, the one that checks each construct's alarms, and nodes, the one of what every kind of node shares.
     config: {
       // Counts what a beforeAll reaches as covered by its tests, and skips the rest of a mutant's run once one of them failed.
       testEnvironment: fileURLToPath(new URL('./scripts/stryker-environment.cjs', import.meta.url)),
@@ -46,6 +46,7 @@ export default {
         '<rootDir>/test/lib/change-push.test.ts',
         '<rootDir>/test/lib/node-metrics.test.ts',
         '<rootDir>/test/lib/monitoring.test.ts',
+        '<rootDir>/test/lib/nodes.test.ts',
       ],
     },
   },
