@@ -1,5 +1,3 @@
-import { Token } from 'aws-cdk-lib';
-
 /** Where cfn-init writes the apply program from the metadata. */
 export const APPLY_PROGRAM = '/usr/local/sbin/docker-host-apply';
 
@@ -61,11 +59,11 @@ export function renderDockerHostScript(options: ScriptOptions): string {
 }
 
 /**
- * One shell word: bare when it holds only characters the shell leaves alone,
- * else in single quotes. Used only for the stack name, the logical id and the
- * region, which CloudFormation restricts to letters, digits and hyphens.
+ * One shell word in single quotes. Used only for the stack name, the logical
+ * id and the region, which reach it as deploy-time values and which
+ * CloudFormation restricts to letters, digits and hyphens, so none holds a
+ * quote.
  */
 function quote(word: string): string {
-  if (!Token.isUnresolved(word) && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+  return `'${word}'`;
 }

@@ -432,6 +432,41 @@ describe('user data', () => {
     ]);
   });
 
+  it('is this bash script, line for line: a change to it replaces the host', () => {
+    // GIVEN the host's user data with sample deploy-time values
+    // THEN
+    const target = `--stack 'memcached-dev' --resource '${instanceLogicalId()}' --region 'eu-west-1'`;
+    expect(script.split('\n')).toEqual([
+      '#!/bin/bash',
+      '# Docker host: installs Docker, writes the files of the metadata with cfn-init,',
+      '# starts cfn-hup for in-place updates and hands over to the apply program.',
+      'set -euo pipefail',
+      '',
+      'reason="the host could not install its packages or read its metadata"',
+      'signal_cloudformation() {',
+      '  local status=$?',
+      '  if [ "$status" -eq 0 ]; then return 0; fi',
+      `  cfn-signal --exit-code "$status" --reason "$reason" ${target} \\`,
+      '    || echo "cfn-signal could not report exit status $status" >&2',
+      '}',
+      'trap signal_cloudformation EXIT',
+      'export PATH="$PATH:/opt/aws/bin"',
+      'umask 077',
+      '',
+      'dnf install -y docker aws-cfn-bootstrap awscli-2',
+      'systemctl enable --now docker',
+      `cfn-init -v ${target}`,
+      'systemctl enable --now cfn-hup',
+      'status=0',
+      '/usr/local/sbin/docker-host-apply --boot || status=$?',
+      '# 3: the apply program reported FAILURE itself, with the reason.',
+      'if [ "$status" -eq 3 ]; then trap - EXIT; fi',
+      'reason="the apply program stopped with exit status $status before it reported; its output is in /var/log/cloud-init-output.log"',
+      'if [ "$status" -ne 0 ]; then exit "$status"; fi',
+      '',
+    ]);
+  });
+
   it('names no container, image or variable, so changing them never changes it', () => {
     // GIVEN the host's user data with sample deploy-time values
     // THEN
