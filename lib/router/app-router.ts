@@ -55,7 +55,9 @@ export interface AppRouterProps {
   /**
    * Subnets of the load balancer, one per availability zone.
    *
-   * @default - every subnet of `vpc` (the subnets a `VpcDependency` found)
+   * @default - one subnet per availability zone of one kind: public for an internet-facing load balancer, private
+   * (else isolated) for an internal one; the first kind `vpc` has when it has none of that one (a `VpcDependency`'s
+   * subnets are all private)
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /** The zone that gets the wildcard record, such as `Route53Dependency.toHostedZone()`. */
@@ -181,7 +183,7 @@ export class AppRouter extends Construct {
 
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnets: [...props.vpc.publicSubnets, ...props.vpc.privateSubnets, ...props.vpc.isolatedSubnets] },
+      vpcSubnets: props.vpcSubnets ?? loadBalancerSubnets(props.vpc, internetFacing),
       internetFacing,
       securityGroups: [this.loadBalancerSecurityGroup],
       crossZoneEnabled: true,
@@ -321,4 +323,21 @@ export class AppRouter extends Construct {
       deregistrationDelay: Duration.seconds(30),
     });
   }
+}
+
+/**
+ * The load balancer's subnets where the props name none, one per zone (a
+ * load balancer takes no more): the public ones of an internet-facing load
+ * balancer, the private (else isolated) ones of an internal one, else the
+ * first kind the VPC has.
+ */
+function loadBalancerSubnets(vpc: ec2.IVpc, internetFacing: boolean): ec2.SubnetSelection {
+  const kinds: Array<[ec2.SubnetType, ec2.ISubnet[]]> = [
+    [ec2.SubnetType.PUBLIC, vpc.publicSubnets],
+    [ec2.SubnetType.PRIVATE_WITH_EGRESS, vpc.privateSubnets],
+    [ec2.SubnetType.PRIVATE_ISOLATED, vpc.isolatedSubnets],
+  ];
+  const preferred = internetFacing ? kinds : [...kinds.slice(1), kinds[0]];
+  const [subnetType] = preferred.find(([, subnets]) => subnets.length > 0) ?? preferred[0];
+  return { subnetType, onePerAz: true };
 }

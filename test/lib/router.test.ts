@@ -354,7 +354,7 @@ describe('load balancer, record and security groups', () => {
     });
   });
 
-  it('puts the load balancer in every subnet of the VPC when none are given, behind its own security group only', () => {
+  it('puts the load balancer in each subnet of a lookup\'s VPC, all private, when none are given, behind its own security group only', () => {
     // GIVEN the VPC's two subnets, as the lookup's VPC gives them
     const subnets = [0, 1].map((i) => ({ 'Fn::Select': [i, { 'Fn::Split': [',', { 'Fn::GetAtt': [logicalId(template, 'Custom::VpcDependency'), 'SubnetIds'] }] }] }));
     // THEN
@@ -362,6 +362,37 @@ describe('load balancer, record and security groups', () => {
       Subnets: subnets,
       SecurityGroups: [{ 'Fn::GetAtt': [logicalId(template, 'AWS::EC2::SecurityGroup', 'LoadBalancerSecurityGroup'), 'GroupId'] }],
     });
+  });
+
+  it.each<[string, boolean, ec2.SubnetConfiguration[], string[]]>([
+    ['an internet-facing one in the public subnets', true, [
+      { name: 'edge', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'apps', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'data', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    ], ['edgeSubnet1', 'edgeSubnet2']],
+    ['an internal one in the first private subnets of each zone', false, [
+      { name: 'edge', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'apps', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'data', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    ], ['appsSubnet1', 'appsSubnet2']],
+    ['an internal one in the isolated subnets of a VPC without private ones', false, [
+      { name: 'edge', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ], ['dataSubnet1', 'dataSubnet2']],
+    ['an internal one in the public subnets of a VPC without others', false, [{ name: 'edge', subnetType: ec2.SubnetType.PUBLIC }], ['edgeSubnet1', 'edgeSubnet2']],
+    ['an internet-facing one in the isolated subnets of a VPC without others', true, [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }], ['dataSubnet1', 'dataSubnet2']],
+  ])('puts %s, one per zone, when none are given', (_, internetFacing, subnetConfiguration, expected) => {
+    // GIVEN a VPC of two zones with these subnets
+    const stack = new Stack(new App(), 'Routing');
+    const vpc = new ec2.Vpc(stack, 'Network', { maxAzs: 2, natGateways: subnetConfiguration.some((subnet) => subnet.subnetType === ec2.SubnetType.PRIVATE_WITH_EGRESS) ? 1 : 0, subnetConfiguration });
+    const zone = new Route53Dependency(stack, 'Zone', { domainName: 'example.com', privateZone: false });
+    const certificate = new CertificateDependency(stack, 'Certificate', { domainName: '*.apps.example.com' });
+    // WHEN
+    new AppRouter(stack, 'Router', { vpc, zone: zone.toHostedZone(), domainName: 'apps.example.com', certificate: certificate.toCertificate(), apps: [...OPTIONS.apps], internetFacing });
+    // THEN
+    const balancer = Template.fromStack(stack).findResources('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const subnets = Object.values(balancer)[0].Properties.Subnets.map((subnet: { Ref: string }) => subnet.Ref);
+    expect(subnets).toEqual(expected.map((name) => expect.stringMatching(new RegExp(`^Network${name}Subnet[0-9A-F]{8}$`))));
   });
 
   it('acknowledges, with its reason, the access logs it leaves to the user, and the open ingress only of an internet-facing load balancer', () => {
