@@ -37,13 +37,13 @@ export interface HealthCheck {
   /** The command and its arguments, run without a shell, such as `['memcached-tool', '127.0.0.1', 'stats']`; exit 0 means healthy. */
   readonly command: string[];
   /**
-   * Time between two checks.
+   * Time between two checks, whole seconds of at least 1.
    *
    * @default Duration.seconds(30)
    */
   readonly interval?: Duration;
   /**
-   * Time after which one check counts as failed.
+   * Time after which one check counts as failed, whole seconds of at least 1.
    *
    * @default Duration.seconds(5)
    */
@@ -55,7 +55,7 @@ export interface HealthCheck {
    */
   readonly retries?: number;
   /**
-   * Time after start during which failed checks do not count.
+   * Time after start during which failed checks do not count, in whole seconds.
    *
    * @default Duration.seconds(0)
    */

@@ -147,9 +147,11 @@ function validateOptions(container: ContainerDefinition, fail: (prop: string, pr
     if (health.retries !== undefined && !(Number.isInteger(health.retries) && health.retries >= 1)) {
       throw fail('healthCheck.retries', `must be a whole number of at least 1, got ${health.retries}`);
     }
-    for (const name of ['interval', 'timeout'] as const) {
-      const value = health[name];
-      if (value !== undefined && value.toSeconds() < 1) throw fail(`healthCheck.${name}`, `must be at least 1 second, got ${value.toHumanString()}`);
+    for (const [name, least] of [['interval', 1], ['timeout', 1], ['startPeriod', 0]] as const) {
+      const millis = health[name]?.toMilliseconds();
+      if (millis !== undefined && (millis % 1000 !== 0 || millis < least * 1000)) {
+        throw fail(`healthCheck.${name}`, `must be whole seconds of at least ${least}, got ${health[name]!.toHumanString()}`);
+      }
     }
   }
   const logging = container.logging;
