@@ -2,7 +2,7 @@ import type { Clients } from './clients';
 import { CliError } from './errors';
 import { findContainer } from './find-container';
 import type { Io } from './io';
-import { composeName, readNodes } from './node-status';
+import { composeName, failureMessage, readNodes } from './node-status';
 import { OUTPUT_LIMIT, runOnInstances, shellQuote } from './run-command';
 import { readStack } from './stack';
 
@@ -28,11 +28,16 @@ export async function exec(clients: Clients, io: Io, options: { stackName: strin
     if (!node) throw new CliError(`Docker host ${deployment.name} has no instance yet: wait for the stack to create it`);
     target = { instanceId: node.instanceId, container: container.name };
   } else {
-    const nodes = await readNodes(clients, io, deployment.nodes);
-    const running = [...nodes.values()].flatMap((node) =>
+    const { statuses, failures } = await readNodes(clients, io, deployment.nodes);
+    const running = [...statuses.values()].flatMap((node) =>
       node.containers.filter((each) => composeName(each) === container.name && each.state === 'running').map((each) => ({ instanceId: node.instanceId, container: each.id })),
     );
-    if (running.length === 0) throw new CliError(`no node of swarm ${deployment.name} runs a task of service ${container.name}: \`status ${options.stackName}\` shows its tasks`);
+    if (running.length === 0) {
+      if (failures.length > 0) {
+        throw new CliError(`no node of swarm ${deployment.name} that answered runs a task of service ${container.name}, and ${failures.map(failureMessage).join('\n')}`);
+      }
+      throw new CliError(`no node of swarm ${deployment.name} runs a task of service ${container.name}: \`status ${options.stackName}\` shows its tasks`);
+    }
     target = running[0];
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target.container)) throw new CliError(`unexpected container name or id "${target.container}" on ${target.instanceId}`);

@@ -3,7 +3,7 @@ import type { Clients } from './clients';
 import { awsErrorName, CliError } from './errors';
 import { findContainer } from './find-container';
 import type { Io } from './io';
-import { readNodes } from './node-status';
+import { failureMessage, readNodes } from './node-status';
 import { runOnInstances, shellQuote } from './run-command';
 import { readStack, type Deployment } from './stack';
 
@@ -91,7 +91,9 @@ async function serviceLogs(clients: Clients, io: Io, options: { deployment: Depl
   }
   const manager = options.deployment.nodes.find((node) => node.role === 'manager' && node.lifecycleState === 'InService');
   if (!manager) throw new CliError(`swarm ${options.deployment.name} has no manager in service to read service ${options.service}'s logs from: \`status\` shows its nodes`);
-  const [status] = [...(await readNodes(clients, io, [manager])).values()];
+  const { statuses, failures } = await readNodes(clients, io, [manager]);
+  if (failures.length > 0) throw new CliError(failureMessage(failures[0]));
+  const [status] = [...statuses.values()];
   const name = status.services.map((service) => service.name).find((candidate) => candidate.endsWith(`_${options.service}`));
   if (name === undefined || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
     throw new CliError(`the swarm runs no service ${options.service} yet (its managers list ${status.services.map((service) => service.name).join(', ') || 'none'}): \`status\` shows the last deploy`);

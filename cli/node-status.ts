@@ -55,19 +55,44 @@ export interface NodeStatus {
   readonly services: readonly NodeService[];
 }
 
-/** Runs the status command on the nodes (those in service) and reads what each runs. */
-export async function readNodes(clients: Clients, io: Io, nodes: readonly StackNode[]): Promise<Map<string, NodeStatus>> {
+/** A node whose Docker engine did not answer the status command: its exit status and error. */
+export interface NodeFailure {
+  readonly instanceId: string;
+  readonly exitCode: number;
+  /** docker's error, else what the command printed. */
+  readonly error: string;
+}
+
+/** What the nodes run, and the nodes whose engine did not answer. */
+export interface NodeReading {
+  readonly statuses: ReadonlyMap<string, NodeStatus>;
+  readonly failures: readonly NodeFailure[];
+}
+
+/**
+ * Runs the status command on the nodes (those in service) and reads what
+ * each runs; a node whose engine does not answer is one of the failures,
+ * so one stopped engine leaves the others' answers readable.
+ */
+export async function readNodes(clients: Clients, io: Io, nodes: readonly StackNode[]): Promise<NodeReading> {
   const instanceIds = nodes.filter((node) => node.lifecycleState === 'InService').map((node) => node.instanceId);
   const statuses = new Map<string, NodeStatus>();
-  if (instanceIds.length === 0) return statuses;
+  const failures: NodeFailure[] = [];
+  if (instanceIds.length === 0) return { statuses, failures };
   const results = await runOnInstances(clients, io, { instanceIds, script: STATUS_SCRIPT, comment: 'docker-host-dependencies status', timeoutSeconds: 60 });
   for (const result of results) {
-    if (result.exitCode !== 0) {
-      throw new CliError(`docker on ${result.instanceId} failed (exit status ${result.exitCode}): ${result.stderr.trim() || result.stdout.trim()}\nIs the Docker engine running there? \`sudo systemctl status docker\` in a Session Manager session tells.`);
-    }
-    statuses.set(result.instanceId, parseStatus(result.instanceId, result.stdout));
+    if (result.exitCode === 0) statuses.set(result.instanceId, parseStatus(result.instanceId, result.stdout));
+    else failures.push({ instanceId: result.instanceId, exitCode: result.exitCode, error: result.stderr.trim() || result.stdout.trim() });
   }
-  return statuses;
+  return { statuses, failures };
+}
+
+/** What a node's failure means and how to look into it, for an error or a warning. */
+export function failureMessage(failure: NodeFailure): string {
+  return (
+    `docker on ${failure.instanceId} failed (exit status ${failure.exitCode}): ${failure.error}\n` +
+    'Is the Docker engine running there? `sudo systemctl status docker` in a Session Manager session tells.'
+  );
 }
 
 /** The containers and services of the status command's output; a line that is not its JSON is an error naming the instance. */

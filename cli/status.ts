@@ -1,6 +1,6 @@
 import type { Clients } from './clients';
 import type { Io } from './io';
-import { composeName, readNodes, type NodeContainer, type NodeStatus } from './node-status';
+import { composeName, failureMessage, readNodes, type NodeContainer, type NodeFailure, type NodeStatus } from './node-status';
 import { readStack, type Deployment, type LastDeploy } from './stack';
 
 /** A container of a host, or a service's task on a swarm node, as `status` shows it. */
@@ -36,32 +36,50 @@ export interface PendingNode {
   readonly lifecycleState: string;
 }
 
+/** A node in service whose Docker engine did not answer: what it runs is unknown. */
+export interface UnreadableNode {
+  readonly node: string;
+  readonly role: string;
+  readonly instanceId: string;
+  readonly exitCode: number;
+  readonly error: string;
+}
+
 /** What `status` prints, as a table or with --json. */
 export interface StackStatus {
   readonly stack: string;
   readonly containers: readonly ContainerRow[];
   readonly services: readonly ServiceRow[];
   readonly pendingNodes: readonly PendingNode[];
+  readonly unreadableNodes: readonly UnreadableNode[];
   readonly lastDeploys: ReadonlyArray<LastDeploy & { readonly node: string }>;
 }
 
-/** `status <stack> [--json]`. */
+/**
+ * `status <stack> [--json]`. A node whose engine does not answer is shown
+ * as such, with the others' containers, its error goes to stderr, and the
+ * exit status is 1.
+ */
 export async function status(clients: Clients, io: Io, stackName: string, json: boolean): Promise<number> {
   const stack = await readStack(clients, stackName);
-  const nodes = await readNodes(clients, io, stack.deployments.flatMap((deployment) => deployment.nodes));
-  const result = stackStatus(stackName, stack.deployments, nodes);
+  const { statuses, failures } = await readNodes(clients, io, stack.deployments.flatMap((deployment) => deployment.nodes));
+  const result = stackStatus(stackName, stack.deployments, statuses, failures);
   io.out(json ? `${JSON.stringify(result, null, 2)}\n` : renderStatus(result));
-  return 0;
+  for (const failure of failures) io.err(`docker-host-dependencies: ${failureMessage(failure)}\n`);
+  return failures.length === 0 ? 0 : 1;
 }
 
 /** The status of each deployment's containers from what its nodes run. */
-function stackStatus(stackName: string, deployments: readonly Deployment[], nodes: ReadonlyMap<string, NodeStatus>): StackStatus {
+function stackStatus(stackName: string, deployments: readonly Deployment[], nodes: ReadonlyMap<string, NodeStatus>, failures: readonly NodeFailure[]): StackStatus {
   const containers: ContainerRow[] = [];
   const services: ServiceRow[] = [];
   const pendingNodes: PendingNode[] = [];
+  const unreadableNodes: UnreadableNode[] = [];
   for (const deployment of deployments) {
     for (const node of deployment.nodes.filter((each) => !nodes.has(each.instanceId))) {
-      pendingNodes.push({ node: deployment.name, role: node.role, instanceId: node.instanceId, lifecycleState: node.lifecycleState });
+      const failure = failures.find((each) => each.instanceId === node.instanceId);
+      if (failure) unreadableNodes.push({ node: deployment.name, role: node.role, instanceId: node.instanceId, exitCode: failure.exitCode, error: failure.error });
+      else pendingNodes.push({ node: deployment.name, role: node.role, instanceId: node.instanceId, lifecycleState: node.lifecycleState });
     }
     if (deployment.kind === 'host') {
       for (const node of deployment.nodes.filter((each) => nodes.has(each.instanceId))) {
@@ -87,7 +105,7 @@ function stackStatus(stackName: string, deployments: readonly Deployment[], node
     }
   }
   const lastDeploys = deployments.flatMap((deployment) => (deployment.lastDeploy ? [{ node: deployment.name, ...deployment.lastDeploy }] : []));
-  return { stack: stackName, containers, services, pendingNodes, lastDeploys };
+  return { stack: stackName, containers, services, pendingNodes, unreadableNodes, lastDeploys };
 }
 
 /** The row of a container, or of the newest of a service's tasks on a node. */
@@ -102,7 +120,7 @@ function rank(container: NodeContainer): number {
   return container.state === 'running' ? 1 : 0;
 }
 
-/** The status as tables: containers, swarm services, nodes not in service, last deploys. */
+/** The status as tables: containers, swarm services, nodes not in service, nodes whose engine did not answer, last deploys. */
 function renderStatus(result: StackStatus): string {
   const parts = [
     table(
@@ -115,6 +133,14 @@ function renderStatus(result: StackStatus): string {
   }
   if (result.pendingNodes.length > 0) {
     parts.push(table(['NODE', 'INSTANCE', 'LIFECYCLE'], result.pendingNodes.map((each) => [`${each.node} (${each.role})`, each.instanceId, each.lifecycleState])));
+  }
+  if (result.unreadableNodes.length > 0) {
+    parts.push(
+      table(
+        ['NODE', 'INSTANCE', 'DOCKER DID NOT ANSWER'],
+        result.unreadableNodes.map((each) => [`${each.node} (${each.role})`, each.instanceId, `exit status ${each.exitCode}: ${each.error.split('\n')[0]}`]),
+      ),
+    );
   }
   if (result.lastDeploys.length > 0) {
     parts.push(

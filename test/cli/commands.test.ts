@@ -196,21 +196,32 @@ describe('status', () => {
     expect(run.stderr).toContain('aws ssm describe-instance-information --region eu-west-1');
   });
 
-  it('says which node\'s docker failed, with its error, when the engine does not answer', async () => {
+  it('shows what the other nodes run, and which node\'s docker failed with its error, when one engine does not answer', async () => {
     // GIVEN a worker whose Docker engine is stopped
+    const stopped = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\nfailed to run commands: exit status 1\n';
     answerCommands((instanceId) =>
-      instanceId === WORKER_INSTANCES[1]
-        ? { stdout: '', stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\nfailed to run commands: exit status 1\n', exitCode: 1 }
-        : { stdout: NODE_OUTPUTS[instanceId].stdout, stderr: '', exitCode: 0 },
+      instanceId === WORKER_INSTANCES[1] ? { stdout: '', stderr: stopped, exitCode: 1 } : { stdout: NODE_OUTPUTS[instanceId].stdout, stderr: '', exitCode: 0 },
     );
 
     // WHEN
     const run = await cli(['status', STACK]);
+    const json = await cli(['status', STACK, '--json']);
 
     // THEN
-    expect(run.code).toBe(1);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toContain(`docker-host-dependencies: docker on ${WORKER_INSTANCES[1]} failed (exit status 1): Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?`);
+    expect([run.code, json.code]).toEqual([1, 1]);
+    const message =
+      `docker-host-dependencies: docker on ${WORKER_INSTANCES[1]} failed (exit status 1): Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n` +
+      'failed to run commands: exit status 1\nIs the Docker engine running there? `sudo systemctl status docker` in a Session Manager session tells.\n';
+    expect(run.stderr.endsWith(`(Run Command c0de-1)\n${message}`)).toBe(true);
+    expect(run.stdout).toContain('Host (host)     i-0a1b2c3d4e5f60001  app        running  unhealthy  3         public.ecr.aws/nginx/nginx:1.27-alpine\n');
+    expect(run.stdout).toContain(
+      `NODE            INSTANCE             DOCKER DID NOT ANSWER\nSwarm (worker)  ${WORKER_INSTANCES[1]}  exit status 1: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n`,
+    );
+    const status = JSON.parse(json.stdout);
+    expect(status.unreadableNodes).toEqual([{ node: 'Swarm', role: 'worker', instanceId: WORKER_INSTANCES[1], exitCode: 1, error: stopped.trim() }]);
+    expect(status.pendingNodes.map((node: { instanceId: string }) => node.instanceId)).not.toContain(WORKER_INSTANCES[1]);
+    expect(status.containers.map((row: { instanceId: string }) => row.instanceId)).not.toContain(WORKER_INSTANCES[1]);
+    expect(status.containers.length).toBeGreaterThan(0);
   });
 
   it('says the stack does not exist, naming the region', async () => {
@@ -312,6 +323,30 @@ describe('exec', () => {
     const sent = ssm.commandCalls(SendCommandCommand).map((call) => call.args[0].input);
     expect(sent.map((input) => input.InstanceIds)).toEqual([[MANAGER_INSTANCE, ...WORKER_INSTANCES], [WORKER_INSTANCES[0]]]);
     expect(sent[1].Parameters!.commands).toEqual([`'docker' 'exec' '${'5b6c7d8e9f0a'.padEnd(64, '0')}' 'hostname'`]);
+  });
+
+  it.each<[string, string, number, string]>([
+    ['runs in a task of a node that answered while another node\'s engine does not', WORKER_INSTANCES[1], 0, `${WORKER_INSTANCES[0]}\n`],
+    ['says the engine of the node with the task did not answer, with its error, when no node that answered runs one', WORKER_INSTANCES[0], 1, ''],
+  ])('%s', async (_, stopped, code, stdout) => {
+    // GIVEN a task of the web service on the first worker only, and one stopped engine
+    answerCommands((instanceId, script) => {
+      if (script !== STATUS_SCRIPT_TEXT) return { stdout: `${instanceId}\n`, stderr: '', exitCode: 0 };
+      if (instanceId === stopped) return { stdout: '', stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n', exitCode: 1 };
+      return { stdout: instanceId === WORKER_INSTANCES[1] ? '' : NODE_OUTPUTS[instanceId].stdout, stderr: '', exitCode: 0 };
+    });
+
+    // WHEN
+    const run = await cli(['exec', STACK, 'web', '--', 'hostname']);
+
+    // THEN
+    expect(run).toMatchObject({ code, stdout });
+    if (code === 1) {
+      expect(run.stderr).toContain(
+        `docker-host-dependencies: no node of swarm Swarm that answered runs a task of service web, and docker on ${WORKER_INSTANCES[0]} failed (exit status 1): ` +
+          'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\nIs the Docker engine running there?',
+      );
+    }
   });
 
   it('prints the Session Manager command of an interactive shell when no command is given', async () => {
