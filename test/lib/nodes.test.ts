@@ -401,6 +401,12 @@ describe('node security groups', () => {
     ]);
   });
 
+  it('fills five groups, the most one network interface takes', () => {
+    const { stack, vpc } = scope();
+    const made = nodeSecurityGroups(stack, 'DockerHost Hosting/Host', { vpc, description: 'The host', containers: [publishing('app', range4(300))], containersProp: 'containers' });
+    expect(made.map((group) => group.node.id)).toEqual(['SecurityGroup', 'SecurityGroup2', 'SecurityGroup3', 'SecurityGroup4', 'SecurityGroup5']);
+  });
+
   it('refuses more rules than five groups hold, counting each IP version and naming the prop', () => {
     const { stack, vpc } = scope();
     const containers = [publishing('app', [...range4(250), ...range6(60)], ['sg-0123456789abcdef0'])];
