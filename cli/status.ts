@@ -101,7 +101,8 @@ function stackStatus(stackName: string, deployments: readonly Deployment[], node
       }
       if (!shown) containers.push({ node: deployment.name, role: 'swarm', instanceId: '-', container: declared.name, state: 'no task', health: '-', restarts: 0, image: declared.image });
       const listed = deployment.nodes.flatMap((node) => nodes.get(node.instanceId)?.services ?? []).find((service) => service.name.endsWith(`_${declared.name}`));
-      services.push({ swarm: deployment.name, service: declared.name, mode: listed?.mode ?? '-', replicas: listed?.replicas ?? 'not deployed' });
+      const managerAnswered = deployment.nodes.some((node) => node.role === 'manager' && nodes.has(node.instanceId));
+      services.push({ swarm: deployment.name, service: declared.name, mode: listed?.mode ?? '-', replicas: listed?.replicas ?? (managerAnswered ? 'not deployed' : 'unknown: no manager answered') });
     }
   }
   const lastDeploys = deployments.flatMap((deployment) => (deployment.lastDeploy ? [{ node: deployment.name, ...deployment.lastDeploy }] : []));

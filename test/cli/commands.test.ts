@@ -224,6 +224,23 @@ describe('status', () => {
     expect(status.containers.length).toBeGreaterThan(0);
   });
 
+  it('shows the swarm\'s services as unknown when its manager\'s engine does not answer', async () => {
+    // GIVEN the manager's Docker engine stopped
+    answerCommands((instanceId) =>
+      instanceId === MANAGER_INSTANCE ? { stdout: '', stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n', exitCode: 1 } : { stdout: NODE_OUTPUTS[instanceId].stdout, stderr: '', exitCode: 0 },
+    );
+
+    // WHEN
+    const run = await cli(['status', STACK, '--json']);
+
+    // THEN
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).services).toEqual([
+      { swarm: 'Swarm', service: 'web', mode: '-', replicas: 'unknown: no manager answered' },
+      { swarm: 'Swarm', service: 'worker', mode: '-', replicas: 'unknown: no manager answered' },
+    ]);
+  });
+
   it('says the stack does not exist, naming the region', async () => {
     // WHEN
     const run = await cli(['status', 'web-prdo', '--region', 'eu-west-1']);
