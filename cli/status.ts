@@ -91,6 +91,7 @@ function stackStatus(stackName: string, deployments: readonly Deployment[], node
       }
       continue;
     }
+    const managerAnswered = deployment.nodes.some((node) => node.role === 'manager' && nodes.has(node.instanceId));
     for (const declared of deployment.containers) {
       let shown = false;
       for (const node of deployment.nodes.filter((each) => nodes.has(each.instanceId))) {
@@ -101,7 +102,6 @@ function stackStatus(stackName: string, deployments: readonly Deployment[], node
       }
       if (!shown) containers.push({ node: deployment.name, role: 'swarm', instanceId: '-', container: declared.name, state: 'no task', health: '-', restarts: 0, image: declared.image });
       const listed = deployment.nodes.flatMap((node) => nodes.get(node.instanceId)?.services ?? []).find((service) => service.name.endsWith(`_${declared.name}`));
-      const managerAnswered = deployment.nodes.some((node) => node.role === 'manager' && nodes.has(node.instanceId));
       services.push({ swarm: deployment.name, service: declared.name, mode: listed?.mode ?? '-', replicas: listed?.replicas ?? (managerAnswered ? 'not deployed' : 'unknown: no manager answered') });
     }
   }

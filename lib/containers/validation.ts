@@ -148,9 +148,9 @@ function validateOptions(container: ContainerDefinition, fail: (prop: string, pr
       throw fail('healthCheck.retries', `must be a whole number of at least 1, got ${health.retries}`);
     }
     for (const [name, least] of [['interval', 1], ['timeout', 1], ['startPeriod', 0]] as const) {
-      const millis = health[name]?.toMilliseconds();
-      if (millis !== undefined && (millis % 1000 !== 0 || millis < least * 1000)) {
-        throw fail(`healthCheck.${name}`, `must be whole seconds of at least ${least}, got ${health[name]!.toHumanString()}`);
+      const value = health[name];
+      if (value !== undefined && (value.toMilliseconds() % 1000 !== 0 || value.toMilliseconds() < least * 1000)) {
+        throw fail(`healthCheck.${name}`, `must be whole seconds of at least ${least}, got ${value.toHumanString()}`);
       }
     }
   }
